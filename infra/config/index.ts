@@ -1,0 +1,351 @@
+/**
+ * Loads and validates one environment's configuration. Validation collects every problem so a
+ * broken config is fixed in one pass, and names each field by its path.
+ */
+import { dev } from './dev.js';
+import { prod } from './prod.js';
+import { staging } from './staging.js';
+import { ENVIRONMENT_NAMES, type EnvironmentConfig, type EnvironmentName } from './types.js';
+
+export * from './types.js';
+
+const CONFIGS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = { dev, staging, prod };
+
+/** Values a deploy may set from CDK context (`-c frontendTag=...`) without editing the files. */
+export interface ConfigOverrides {
+  readonly account?: string;
+  readonly frontendTag?: string;
+  readonly backendTag?: string;
+  readonly albCertificateArn?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly environment: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`Invalid configuration for environment '${environment}':\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function isEnvironmentName(value: string): value is EnvironmentName {
+  return (ENVIRONMENT_NAMES as readonly string[]).includes(value);
+}
+
+/** Returns the validated config of `name`, with context overrides applied. */
+export function loadConfig(name: string, overrides: ConfigOverrides = {}): EnvironmentConfig {
+  if (!isEnvironmentName(name)) {
+    throw new ConfigError(name, [`unknown environment '${name}': expected one of ${ENVIRONMENT_NAMES.join(', ')}`]);
+  }
+  const config = applyOverrides(CONFIGS[name], overrides);
+  const problems = validateConfig(config);
+  if (problems.length > 0) throw new ConfigError(name, problems);
+  return config;
+}
+
+export function applyOverrides(base: EnvironmentConfig, overrides: ConfigOverrides): EnvironmentConfig {
+  return {
+    ...base,
+    account: overrides.account ?? base.account,
+    compute: {
+      ...base.compute,
+      albCertificateArn: overrides.albCertificateArn ?? base.compute.albCertificateArn,
+      images: {
+        frontendTag: overrides.frontendTag ?? base.compute.images.frontendTag,
+        backendTag: overrides.backendTag ?? base.compute.images.backendTag,
+      },
+    },
+  };
+}
+
+// RDS `ddd:hh24:mi-ddd:hh24:mi` and backup `hh24:mi-hh24:mi` windows.
+const MAINTENANCE_WINDOW =
+  /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)$/;
+const DAILY_WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
+const ACM_ARN = /^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+const SEMVER = '\\d+\\.\\d+\\.\\d+';
+/** Fargate's valid CPU units and their memory range (MiB). */
+const FARGATE_MEMORY: Readonly<Record<number, readonly [number, number]>> = {
+  256: [512, 2048],
+  512: [1024, 4096],
+  1024: [2048, 8192],
+  2048: [4096, 16384],
+  4096: [8192, 30720],
+};
+/** CloudWatch Logs only accepts these retention values. */
+export const VALID_LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Every problem of `config`, each naming the field; empty when the config is sound. */
+export function validateConfig(config: EnvironmentConfig): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, message: string): void => {
+    if (!ok) problems.push(message);
+  };
+  const env = config.name;
+  const { network, database, cache, compute, cdn, monitoring, automation, security } = config;
+
+  check(isEnvironmentName(env), `name: '${env}' is not one of ${ENVIRONMENT_NAMES.join(', ')}`);
+  check(config.account === '' || /^\d{12}$/.test(config.account), `account: '${config.account}' is not a 12-digit id`);
+  check(/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region), `region: '${config.region}' is not an AWS region name`);
+
+  // Network
+  check(
+    /^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/.test(network.vpcCidr),
+    `network.vpcCidr: '${network.vpcCidr}' is not a /16-/24 CIDR`,
+  );
+  check(
+    network.availabilityZones.length === 2,
+    `network.availabilityZones: the seed's layout spans exactly 2 AZs, got ${network.availabilityZones.length}`,
+  );
+  check(
+    network.availabilityZones.every((az) => az.startsWith(config.region)),
+    `network.availabilityZones: every AZ must be in region ${config.region}`,
+  );
+  check(
+    network.natGateways >= 1 && network.natGateways <= 2,
+    `network.natGateways: must be 1 or 2, got ${network.natGateways}`,
+  );
+
+  // Database
+  check(
+    /^[a-z0-9]+\.[a-z0-9]+$/.test(database.instanceClass) && !database.instanceClass.startsWith('db.'),
+    `database.instanceClass: '${database.instanceClass}' must look like 't3.large' (no 'db.' prefix)`,
+  );
+  check(
+    database.allocatedStorageGiB >= 20 && database.allocatedStorageGiB <= 65536,
+    `database.allocatedStorageGiB: ${database.allocatedStorageGiB} is outside 20-65536`,
+  );
+  check(
+    database.backupRetentionDays >= 1 && database.backupRetentionDays <= 35,
+    `database.backupRetentionDays: ${database.backupRetentionDays} is outside 1-35 (RDS limits; 0 would disable point-in-time recovery)`,
+  );
+  check(
+    MAINTENANCE_WINDOW.test(database.preferredMaintenanceWindow),
+    `database.preferredMaintenanceWindow: '${database.preferredMaintenanceWindow}' is not 'ddd:hh:mm-ddd:hh:mm'`,
+  );
+  check(
+    DAILY_WINDOW.test(database.preferredBackupWindow),
+    `database.preferredBackupWindow: '${database.preferredBackupWindow}' is not 'hh:mm-hh:mm'`,
+  );
+  check(
+    !windowsOverlap(database.preferredBackupWindow, database.preferredMaintenanceWindow),
+    `database.preferredBackupWindow: '${database.preferredBackupWindow}' overlaps the maintenance window '${database.preferredMaintenanceWindow}'`,
+  );
+  check(
+    database.credentialsSecretName === `/interactions/${env}/db-credentials`,
+    `database.credentialsSecretName: must be '/interactions/${env}/db-credentials', got '${database.credentialsSecretName}'`,
+  );
+  check(
+    database.credentialsRotationDays >= 1 && database.credentialsRotationDays <= 365,
+    `database.credentialsRotationDays: ${database.credentialsRotationDays} is outside 1-365`,
+  );
+  check(
+    VALID_LOG_RETENTION_DAYS.includes(database.logRetentionDays as never),
+    `database.logRetentionDays: ${database.logRetentionDays} is not a CloudWatch Logs retention value`,
+  );
+  for (const key of [
+    'max_connections',
+    'shared_buffers',
+    'effective_cache_size',
+    'work_mem',
+    'maintenance_work_mem',
+    'autovacuum',
+  ]) {
+    check(
+      database.parameters[key] !== undefined,
+      `database.parameters: '${key}' is missing (the seed's parameter group sets it)`,
+    );
+  }
+
+  // Cache
+  check(cache.nodeType.startsWith('cache.'), `cache.nodeType: '${cache.nodeType}' must start with 'cache.'`);
+  check(cache.numNodes >= 1 && cache.numNodes <= 6, `cache.numNodes: ${cache.numNodes} is outside 1-6`);
+  check(
+    !cache.automaticFailover || cache.numNodes >= 2,
+    `cache.automaticFailover: needs at least 2 nodes, got ${cache.numNodes}`,
+  );
+  check(
+    !cache.multiAz || cache.automaticFailover,
+    'cache.multiAz: ElastiCache requires automaticFailover when Multi-AZ is on',
+  );
+  check(cache.atRestEncryption, 'cache.atRestEncryption: the seed encrypts cache data at rest in every environment');
+  check(
+    DAILY_WINDOW.test(cache.snapshotWindow),
+    `cache.snapshotWindow: '${cache.snapshotWindow}' is not 'hh:mm-hh:mm'`,
+  );
+  check(
+    VALID_LOG_RETENTION_DAYS.includes(cache.logRetentionDays as never),
+    `cache.logRetentionDays: ${cache.logRetentionDays} is not a CloudWatch Logs retention value`,
+  );
+
+  // Compute
+  check(
+    compute.clusterName === `interactions-${env}`,
+    `compute.clusterName: must be 'interactions-${env}', got '${compute.clusterName}'`,
+  );
+  for (const [component, size] of [
+    ['frontend', compute.frontend],
+    ['backend', compute.backend],
+  ] as const) {
+    const range = FARGATE_MEMORY[size.cpu];
+    check(
+      range !== undefined,
+      `compute.${component}.cpu: ${size.cpu} is not a Fargate CPU value (${Object.keys(FARGATE_MEMORY).join(', ')})`,
+    );
+    if (range) {
+      check(
+        size.memoryMiB >= range[0] && size.memoryMiB <= range[1],
+        `compute.${component}.memoryMiB: ${size.memoryMiB} is outside ${range[0]}-${range[1]} for ${size.cpu} CPU units`,
+      );
+    }
+  }
+  check(compute.minCapacity >= 1, `compute.minCapacity: must be at least 1, got ${compute.minCapacity}`);
+  check(
+    compute.maxCapacity >= compute.minCapacity,
+    `compute.maxCapacity: ${compute.maxCapacity} is below minCapacity ${compute.minCapacity}`,
+  );
+  for (const [component, tag] of Object.entries({
+    frontend: compute.images.frontendTag,
+    backend: compute.images.backendTag,
+  })) {
+    check(
+      new RegExp(`^${component}-${SEMVER}-${env}-[0-9a-f]{7,12}$`).test(tag),
+      `compute.images.${component}Tag: '${tag}' does not follow '${component}-{semver}-${env}-{git_short_hash}'`,
+    );
+  }
+  check(
+    ACM_ARN.test(compute.albCertificateArn),
+    `compute.albCertificateArn: '${compute.albCertificateArn}' is not an ACM certificate ARN`,
+  );
+  check(
+    compute.albCertificateArn.split(':')[3] === config.region,
+    `compute.albCertificateArn: the ALB certificate must be in ${config.region}`,
+  );
+  check(
+    /^[\w.-]+\/[\w.-]+$/.test(compute.githubRepository),
+    `compute.githubRepository: '${compute.githubRepository}' is not 'owner/name'`,
+  );
+  for (const [name, rule] of Object.entries(compute.scaling)) {
+    check(
+      rule.scaleInBelow < rule.scaleOutAbove,
+      `compute.scaling.${name}: scaleInBelow ${rule.scaleInBelow} must be below scaleOutAbove ${rule.scaleOutAbove}`,
+    );
+    check(rule.cooldownSeconds > 0, `compute.scaling.${name}.cooldownSeconds: must be positive`);
+  }
+
+  // CDN
+  check(
+    cdn.bucketName === `interactions-${env}-assets`,
+    `cdn.bucketName: must be 'interactions-${env}-assets', got '${cdn.bucketName}'`,
+  );
+  check(cdn.noncurrentVersionExpirationDays >= 1, 'cdn.noncurrentVersionExpirationDays: must be at least 1');
+  check(
+    (cdn.domainNames.length === 0) === (cdn.certificateArn === ''),
+    'cdn.domainNames/certificateArn: a custom domain needs a certificate and a certificate needs a domain',
+  );
+  check(
+    cdn.certificateArn === '' || (ACM_ARN.test(cdn.certificateArn) && cdn.certificateArn.split(':')[3] === 'us-east-1'),
+    `cdn.certificateArn: CloudFront needs an ACM certificate in us-east-1, got '${cdn.certificateArn}'`,
+  );
+  check(
+    cdn.staticTtlSeconds >= cdn.defaultTtlSeconds,
+    'cdn.staticTtlSeconds: static assets live at least as long as the default TTL',
+  );
+
+  // Security
+  check(
+    security.wafRateLimitPer5Minutes >= 10,
+    `security.wafRateLimitPer5Minutes: AWS WAF's minimum is 10, got ${security.wafRateLimitPer5Minutes}`,
+  );
+
+  // Monitoring
+  for (const [name, rule] of Object.entries(monitoring.alarms)) {
+    check(rule.threshold > 0, `monitoring.alarms.${name}.threshold: must be positive`);
+    check(rule.forMinutes >= 0, `monitoring.alarms.${name}.forMinutes: must not be negative`);
+  }
+  for (const [severity, subs] of Object.entries(monitoring.subscriptions)) {
+    for (const email of subs.emails)
+      check(
+        /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email),
+        `monitoring.subscriptions.${severity}.emails: '${email}' is not an email address`,
+      );
+    for (const url of subs.httpsEndpoints)
+      check(
+        url.startsWith('https://'),
+        `monitoring.subscriptions.${severity}.httpsEndpoints: '${url}' is not an https URL`,
+      );
+  }
+
+  // Automation
+  check(
+    automation.backupMaxAgeHours >= 24,
+    `automation.backupMaxAgeHours: ${automation.backupMaxAgeHours} is shorter than the daily backup cycle`,
+  );
+  check(automation.manualSnapshotQuota > 0, 'automation.manualSnapshotQuota: must be positive');
+  check(
+    automation.manualSnapshotWarnFraction > 0 && automation.manualSnapshotWarnFraction <= 1,
+    'automation.manualSnapshotWarnFraction: must be in (0, 1]',
+  );
+  check(automation.manualSnapshotRetentionDays >= 1, 'automation.manualSnapshotRetentionDays: must be at least 1');
+  check(
+    automation.drRegion === '' ||
+      (automation.drRegion !== config.region && /^[a-z]{2}(-[a-z]+)+-\d$/.test(automation.drRegion)),
+    `automation.drRegion: '${automation.drRegion}' must be another AWS region or empty`,
+  );
+  check(
+    /^cron\(.+\)$/.test(automation.nightlySchedule),
+    `automation.nightlySchedule: '${automation.nightlySchedule}' is not a cron() expression`,
+  );
+
+  // The rules production must keep, whatever else changes.
+  if (env === 'prod') {
+    check(database.multiAz, 'database.multiAz: prod must be Multi-AZ');
+    check(database.deletionProtection, 'database.deletionProtection: prod must have deletion protection');
+    check(
+      database.backupRetentionDays >= 30,
+      `database.backupRetentionDays: prod keeps at least 30 days, got ${database.backupRetentionDays}`,
+    );
+    check(
+      cache.multiAz && cache.automaticFailover,
+      'cache.multiAz: prod cache must be Multi-AZ with automatic failover',
+    );
+    check(cache.transitEncryption, 'cache.transitEncryption: prod cache must encrypt in transit');
+    check(compute.minCapacity >= 2, `compute.minCapacity: prod runs at least 2 tasks, got ${compute.minCapacity}`);
+    check(network.natGateways === 2, 'network.natGateways: prod needs one NAT gateway per AZ');
+  }
+  return problems;
+}
+
+/** Minutes since Monday 00:00 for `ddd:hh:mm`, or since midnight for `hh:mm`. */
+function toMinutes(time: string): number {
+  const parts = time.split(':');
+  const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  if (parts.length === 3) return days.indexOf(parts[0] ?? '') * 1440 + Number(parts[1]) * 60 + Number(parts[2]);
+  return Number(parts[0]) * 60 + Number(parts[1]);
+}
+
+/** Whether a daily backup window overlaps a weekly maintenance window (RDS rejects that). */
+export function windowsOverlap(daily: string, weekly: string): boolean {
+  if (!DAILY_WINDOW.test(daily) || !MAINTENANCE_WINDOW.test(weekly)) return false;
+  const [dStart = '', dEnd = ''] = daily.split('-');
+  const [wStart = '', wEnd = ''] = weekly.split('-');
+  const ws = toMinutes(wStart);
+  const we = toMinutes(wEnd);
+  const ds = toMinutes(dStart);
+  const de = toMinutes(dEnd);
+  // Check the daily window on each day of the week against the weekly window.
+  for (let day = 0; day < 7; day++) {
+    const start = day * 1440 + ds;
+    const end = day * 1440 + (de > ds ? de : de + 1440);
+    if (start < we && ws < end) return true;
+  }
+  return false;
+}
+
+/** Every environment's validated config, in promotion order. */
+export function loadAllConfigs(overrides: ConfigOverrides = {}): EnvironmentConfig[] {
+  return ENVIRONMENT_NAMES.map((name) => loadConfig(name, overrides));
+}

@@ -1,0 +1,83 @@
+/**
+ * `interactions-<env>-platform`: the seed's core platform in one environment. Each part is a
+ * construct of its own; this stack only wires them together and attaches the regional WAF.
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config/index.js';
+import { Cache } from '../constructs/cache.js';
+import { Compute } from '../constructs/compute.js';
+import { Database } from '../constructs/database.js';
+import { Monitoring } from '../constructs/monitoring.js';
+import { Network } from '../constructs/network.js';
+import { WebAcl } from '../constructs/web-acl.js';
+
+export interface PlatformStackProps extends StackProps {
+  /** The environment's validated configuration. */
+  readonly config: EnvironmentConfig;
+}
+
+export class PlatformStack extends Stack {
+  readonly network: Network;
+  readonly database: Database;
+  readonly cache: Cache;
+  readonly compute: Compute;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const envName = config.name;
+
+    this.network = new Network(this, 'Network', {
+      envName,
+      config: config.network,
+      appPorts: [config.compute.frontendPort, config.compute.backendPort],
+    });
+
+    this.database = new Database(this, 'Database', {
+      envName,
+      config: config.database,
+      vpc: this.network.vpc,
+      securityGroup: this.network.databaseSecurityGroup,
+    });
+
+    this.cache = new Cache(this, 'Cache', {
+      envName,
+      config: config.cache,
+      vpc: this.network.vpc,
+      securityGroup: this.network.cacheSecurityGroup,
+    });
+
+    this.compute = new Compute(this, 'Compute', {
+      envName,
+      config: config.compute,
+      vpc: this.network.vpc,
+      albSecurityGroup: this.network.albSecurityGroup,
+      serviceSecurityGroup: this.network.serviceSecurityGroup,
+      database: this.database,
+      cache: this.cache,
+      assetsBucketName: config.cdn.bucketName,
+    });
+
+    const webAcl = new WebAcl(this, 'RegionalWebAcl', {
+      name: `interactions-${envName}-alb`,
+      scope: 'REGIONAL',
+      rateLimitPer5Minutes: config.security.wafRateLimitPer5Minutes,
+    });
+    new wafv2.CfnWebACLAssociation(this, 'AlbWebAclAssociation', {
+      resourceArn: this.compute.loadBalancer.loadBalancerArn,
+      webAclArn: webAcl.webAclArn,
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      envName,
+      config: config.monitoring,
+      cacheConfig: config.cache,
+      database: this.database,
+      cache: this.cache,
+      compute: this.compute,
+    });
+  }
+}

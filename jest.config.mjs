@@ -1,0 +1,24 @@
+/**
+ * Jest with @swc/jest: tests are transformed without type-checking (run `npm run typecheck`
+ * for that). @middy/* ship ESM only, so they are mapped to their files and compiled too.
+ */
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j|mj)s$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  moduleNameMapper: {
+    '^@middy/core$': '<rootDir>/node_modules/@middy/core/index.js',
+    '^@middy/util$': '<rootDir>/node_modules/@middy/util/index.js',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  setupFiles: ['<rootDir>/tests/support/env-setup.ts'],
+  testTimeout: 60000,
+};

@@ -1,0 +1,42 @@
+/**
+ * Physical names of the platform and the automation, from the seed: `interactions-<env>-...`.
+ * The CDK app, the functions and the operator CLI all derive names here, so they cannot drift.
+ */
+
+export type Environment = 'dev' | 'staging' | 'prod';
+
+/** Workflows of the automation layer; each is one state machine `interactions-<env>-<workflow>`. */
+export const WORKFLOWS = [
+  'on-demand-snapshot',
+  'backup-verification',
+  'snapshot-housekeeping',
+  'cache-snapshot',
+  'recovery-test',
+  'full-restore-test',
+  'failover-drill',
+  'deployment-verification',
+  'alarm-remediation',
+] as const;
+export type WorkflowName = (typeof WORKFLOWS)[number];
+
+export const names = {
+  prefix: (env: Environment) => `interactions-${env}`,
+  cluster: (env: Environment) => `interactions-${env}`,
+  service: (env: Environment, component: 'frontend' | 'backend') => `interactions-${env}-${component}`,
+  databaseInstance: (env: Environment) => `interactions-${env}-postgres`,
+  cacheReplicationGroup: (env: Environment) => `interactions-${env}`,
+  assetsBucket: (env: Environment) => `interactions-${env}-assets`,
+  dbCredentialsSecret: (env: Environment) => `/interactions/${env}/db-credentials`,
+  stack: (env: Environment, part: 'platform' | 'edge' | 'automation') => `interactions-${env}-${part}`,
+  stateMachine: (env: Environment, workflow: WorkflowName) => `interactions-${env}-${workflow}`,
+  /** Lambda functions: the seed's `/aws/lambda/interactions-{env}-tasks` log group is shared by them. */
+  lambdaFunction: (env: Environment, fn: string) => `interactions-${env}-${fn}`,
+  lambdaLogGroup: (env: Environment) => `/aws/lambda/interactions-${env}-tasks`,
+  ecsLogGroup: (env: Environment, component: 'frontend' | 'backend') => `/aws/ecs/interactions-${env}-${component}`,
+  cacheLogGroup: (env: Environment) => `/aws/elasticache/interactions-${env}`,
+  rdsLogGroup: (instanceId: string) => `/aws/rds/instance/${instanceId}/postgresql`,
+  reportsBucket: (env: Environment) => `interactions-${env}-automation-reports`,
+  topic: (env: Environment, severity: 'high' | 'medium' | 'low') => `interactions-${env}-alerts-${severity}`,
+  parameterPrefix: (env: Environment) => `/interactions/${env}`,
+  metricsNamespace: 'Interactions/Automation',
+} as const;
