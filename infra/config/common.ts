@@ -14,6 +14,9 @@ export const POSTGRES_PARAMETERS: Readonly<Record<string, string>> = {
   work_mem: '65536', // kB = 64MB
   maintenance_work_mem: '262144', // kB = 256MB
   autovacuum: '1',
+  // The seed's "TLS 1.2+ for all communications": RDS refuses clients that do not use TLS.
+  'rds.force_ssl': '1',
+  ssl_min_protocol_version: 'TLSv1.2',
 };
 
 /** The seed's "Container Scaling Policies" table, identical in every environment. */
