@@ -336,11 +336,16 @@ export function windowsOverlap(daily: string, weekly: string): boolean {
   const we = toMinutes(wEnd);
   const ds = toMinutes(dStart);
   const de = toMinutes(dEnd);
-  // Check the daily window on each day of the week against the weekly window.
+  const week = 7 * 1440;
+  const weeklyEnd = we > ws ? we : we + week;
+  // The daily window on each day of the week, against the weekly window and its copy one week on
+  // (a window crossing Sunday midnight wraps into next Monday).
   for (let day = 0; day < 7; day++) {
     const start = day * 1440 + ds;
     const end = day * 1440 + (de > ds ? de : de + 1440);
-    if (start < we && ws < end) return true;
+    for (const shift of [0, week]) {
+      if (start < weeklyEnd + shift && ws + shift < end) return true;
+    }
   }
   return false;
 }
