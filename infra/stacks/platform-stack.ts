@@ -6,11 +6,13 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/index.js';
+import { AppParameters } from '../constructs/app-parameters.js';
 import { Cache } from '../constructs/cache.js';
 import { Compute } from '../constructs/compute.js';
 import { Database } from '../constructs/database.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import { Network } from '../constructs/network.js';
+import { ShieldProtection } from '../constructs/shield-protection.js';
 import { WebAcl } from '../constructs/web-acl.js';
 
 export interface PlatformStackProps extends StackProps {
@@ -56,8 +58,11 @@ export class PlatformStack extends Stack {
       vpc: this.network.vpc,
       albSecurityGroup: this.network.albSecurityGroup,
       serviceSecurityGroup: this.network.serviceSecurityGroup,
-      database: this.database,
-      cache: this.cache,
+      databaseSecret: this.database.secret,
+      databaseEndpoint: this.database.instance.dbInstanceEndpointAddress,
+      cacheEndpoint: this.cache.primaryEndpointAddress,
+      cachePort: this.cache.port,
+      cacheAuthToken: this.cache.authToken,
       assetsBucketName: config.cdn.bucketName,
     });
 
@@ -70,14 +75,26 @@ export class PlatformStack extends Stack {
       resourceArn: this.compute.loadBalancer.loadBalancerArn,
       webAclArn: webAcl.webAclArn,
     });
+    // Shield Standard covers the ALB already, at no cost; Advanced is opt-in and paid.
+    if (config.security.shieldAdvanced) {
+      new ShieldProtection(this, 'AlbShieldProtection', {
+        name: `interactions-${envName}-alb`,
+        resourceArn: this.compute.loadBalancer.loadBalancerArn,
+      });
+    }
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       envName,
       config: config.monitoring,
-      cacheConfig: config.cache,
-      database: this.database,
-      cache: this.cache,
-      compute: this.compute,
+      database: this.database.instance,
+      databaseAllocatedStorageGiB: config.database.allocatedStorageGiB,
+      cacheReplicationGroupId: this.cache.replicationGroupId,
+      cacheNodeCount: config.cache.numNodes,
+      loadBalancer: this.compute.loadBalancer,
+      targetGroups: { frontend: this.compute.frontendTargetGroup, backend: this.compute.backendTargetGroup },
+      services: { frontend: this.compute.frontendService, backend: this.compute.backendService },
     });
+
+    new AppParameters(this, 'AppParameters', { envName, cache: config.cache, compute: config.compute, cdn: config.cdn });
   }
 }
