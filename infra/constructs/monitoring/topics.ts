@@ -2,13 +2,12 @@
  * The three alert topics `interactions-<env>-alerts-high|medium|low`, encrypted with one customer
  * key, TLS-only, with the subscriptions of the environment's config.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Validations } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { names } from '../../../shared/naming.js';
 import type { EnvironmentName, MonitoringConfig, Severity } from '../../config/index.js';
