@@ -1,0 +1,52 @@
+/**
+ * Rules for manual RDS DB snapshot names, shared by the operator CLI (which validates before any
+ * AWS call) and the on-demand snapshot workflow's Lambda (which must reject the same names).
+ *
+ * RDS rules for a DB snapshot identifier (CreateDBSnapshot, DBSnapshotIdentifier): 1 to 255
+ * letters, digits or hyphens; first character a letter; no two consecutive hyphens; must not end
+ * with a hyphen. Our convention adds: lowercase only, because RDS stores identifiers lowercased and
+ * a mixed-case name would not match the snapshot that was actually created.
+ *
+ * Dependency-free on purpose: it is bundled into a Lambda.
+ */
+
+export const SNAPSHOT_NAME_MAX_LENGTH = 255;
+
+/** Thrown for an invalid snapshot name; `name` is `ValidationError` so Step Functions routes it like the runtime's. */
+export class SnapshotNameError extends Error {
+  constructor(
+    /** The rejected name. */
+    readonly snapshotName: string,
+    /** Every rule the name breaks. */
+    readonly problems: readonly string[],
+  ) {
+    super(`Invalid snapshot name '${snapshotName}': ${problems.join('; ')}`);
+    this.name = 'ValidationError';
+  }
+}
+
+/** Returns every rule `name` breaks, each as a short sentence; empty when the name is valid. */
+export function validateSnapshotName(name: string): string[] {
+  if (name.trim().length === 0) return ['must not be empty'];
+  const problems: string[] = [];
+  if (name.length > SNAPSHOT_NAME_MAX_LENGTH) {
+    problems.push(`must be at most ${SNAPSHOT_NAME_MAX_LENGTH} characters (has ${name.length})`);
+  }
+  const invalid = [...new Set(name.replace(/[A-Za-z0-9-]/g, ''))];
+  if (invalid.length > 0) {
+    problems.push(
+      `may contain only letters, digits and hyphens (found ${invalid.map((c) => JSON.stringify(c)).join(', ')})`,
+    );
+  }
+  if (!/^[A-Za-z]/.test(name)) problems.push('must start with a letter');
+  if (name.includes('--')) problems.push('must not contain two consecutive hyphens');
+  if (name.endsWith('-')) problems.push('must not end with a hyphen');
+  if (/[A-Z]/.test(name)) problems.push('must be lowercase (RDS stores identifiers lowercased)');
+  return problems;
+}
+
+/** Throws `SnapshotNameError` (name `ValidationError`) listing every problem when `name` is invalid. */
+export function assertValidSnapshotName(name: string): void {
+  const problems = validateSnapshotName(name);
+  if (problems.length > 0) throw new SnapshotNameError(name, problems);
+}
