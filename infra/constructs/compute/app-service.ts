@@ -1,0 +1,218 @@
+/**
+ * One of the platform's two Fargate services (frontend or backend): its log group, task
+ * definition, service, ALB target group and the seed's target-tracking scaling policies.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { names } from '../../../shared/naming.js';
+import type { ContainerSize, EnvironmentName, ScalingRule } from '../../config/index.js';
+
+/** The two application components; also their container and Service Connect port names. */
+export type Component = 'frontend' | 'backend';
+
+/** Properties of {@link AppService}. */
+export interface AppServiceProps {
+  /** Environment the service runs in; part of every name. */
+  readonly envName: EnvironmentName;
+  /** Which component this is; names the service, log group, container and port mapping. */
+  readonly component: Component;
+  /** Cluster to run in; its default Cloud Map namespace is used for Service Connect. */
+  readonly cluster: ecs.ICluster;
+  /** Fargate CPU units and memory of one task. */
+  readonly size: ContainerSize;
+  /** Port the container listens on (and the ALB forwards to). */
+  readonly port: number;
+  /** ECR repository of the image. */
+  readonly repository: ecr.IRepository;
+  /** Image tag, `{component}-{semver}-{env}-{git_short_hash}` (validated by the config). */
+  readonly imageTag: string;
+  /** Role the ECS agent uses; the task definition grants it what the container needs. */
+  readonly executionRole: iam.IRole;
+  /** Role the application assumes. */
+  readonly taskRole: iam.IRole;
+  /** Security group of the tasks. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** Plain (non-secret) environment variables of the container. */
+  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * Secrets injected by ECS at start.
+   * @default no secrets
+   */
+  readonly secrets?: Readonly<Record<string, ecs.Secret>>;
+  /**
+   * Publish this service in the cluster's Service Connect namespace as `<component>:<port>`.
+   * @default false: the service is a Service Connect client only
+   */
+  readonly publishServiceConnect?: boolean;
+  /** Tasks at least / at most; the service starts with `minCapacity` tasks. */
+  readonly minCapacity: number;
+  /** Upper bound of the auto scaling. */
+  readonly maxCapacity: number;
+  /** The seed's three scaling rules. */
+  readonly scaling: {
+    readonly cpuPercent: ScalingRule;
+    readonly memoryPercent: ScalingRule;
+    readonly requestsPerTargetPerMinute: ScalingRule;
+  };
+  /** Path the ALB health check probes. */
+  readonly healthCheckPath: string;
+  /** Retention of the container log group, in days (a CloudWatch Logs retention value). */
+  readonly logRetentionDays: number;
+}
+
+/**
+ * A Fargate service behind the ALB with the seed's deployment and scaling behaviour:
+ * X86_64 Linux tasks (the app team builds the images on `node:18-alpine` / `python:3.11-slim`
+ * for amd64), private subnets without public IPs, rolling deploys at 100%/200% guarded by the
+ * circuit breaker with rollback, no ECS Exec, logs to `/aws/ecs/interactions-<env>-<component>`.
+ *
+ * Scaling is added by {@link addScalingPolicies} once the target group has a listener.
+ */
+export class AppService extends Construct {
+  /** The ECS service `interactions-<env>-<component>`. */
+  readonly service: ecs.FargateService;
+  /** Task definition family `interactions-<env>-<component>`. */
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The application container. */
+  readonly container: ecs.ContainerDefinition;
+  /** Log group of the container (and its Service Connect proxy). */
+  readonly logGroup: logs.LogGroup;
+  /** IP target group the ALB forwards to; health-checked on the configured path. */
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+
+  private readonly props: AppServiceProps;
+
+  constructor(scope: Construct, id: string, props: AppServiceProps) {
+    super(scope, id);
+    this.props = props;
+    const { envName, component, port } = props;
+    const serviceName = names.service(envName, component);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: names.ecsLogGroup(envName, component),
+      // Config validation guarantees a value CloudWatch Logs accepts; the enum's values are days.
+      retention: props.logRetentionDays as logs.RetentionDays,
+      removalPolicy: envName === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      family: serviceName,
+      cpu: props.size.cpu,
+      memoryLimitMiB: props.size.memoryMiB,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+      executionRole: props.executionRole,
+      taskRole: props.taskRole,
+    });
+    this.container = this.taskDefinition.addContainer('Container', {
+      containerName: component,
+      image: ecs.ContainerImage.fromEcrRepository(props.repository, props.imageTag),
+      essential: true,
+      portMappings: [
+        { name: component, containerPort: port, protocol: ecs.Protocol.TCP, appProtocol: ecs.AppProtocol.http },
+      ],
+      environment: { ...props.environment },
+      secrets: { ...(props.secrets ?? {}) },
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: component }),
+    });
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason:
+        'The environment holds only non-secret settings (environment name, ports, endpoints, the Service Connect URL); credentials and the Redis token are injected as ECS secrets from Secrets Manager.',
+    });
+
+    // App Mesh reached end of support on 2026-09-30; ECS Service Connect is its successor for the
+    // seed's "Service Discovery": every service is a client of the namespace, the backend also
+    // publishes `backend:<port>` for the frontend.
+    const serviceConnectLogs = ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'service-connect' });
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: props.cluster,
+      serviceName,
+      taskDefinition: this.taskDefinition,
+      desiredCount: props.minCapacity,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriod: Duration.seconds(60),
+      enableExecuteCommand: false,
+      platformVersion: ecs.FargatePlatformVersion.LATEST,
+      assignPublicIp: false,
+      vpcSubnets: { subnetGroupName: 'private-app' },
+      securityGroups: [props.securityGroup],
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      serviceConnectConfiguration: props.publishServiceConnect
+        ? {
+            services: [{ portMappingName: component, discoveryName: component, dnsName: component, port }],
+            logDriver: serviceConnectLogs,
+          }
+        : { logDriver: serviceConnectLogs },
+    });
+
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      vpc: props.cluster.vpc,
+      port,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.IP,
+      deregistrationDelay: Duration.seconds(30),
+      healthCheck: {
+        path: props.healthCheckPath,
+        healthyHttpCodes: '200-299',
+        interval: Duration.seconds(30),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+      targets: [this.service.loadBalancerTarget({ containerName: component, containerPort: port })],
+    });
+  }
+
+  /**
+   * Adds the seed's auto scaling: `minCapacity`-`maxCapacity` tasks, target tracking on CPU,
+   * memory and ALB requests per target. Call it once {@link targetGroup} is attached to a
+   * listener: the request-count policy needs the target group's load balancer.
+   */
+  addScalingPolicies(): void {
+    const props = this.props;
+    const serviceName = names.service(props.envName, props.component);
+    // Target tracking has no separate scale-in threshold: Application Auto Scaling creates both
+    // alarms itself, scale-out after 3 minutes above the target (the seed's "for 3 minutes") and
+    // scale-in after 15 minutes below about 90% of it, removing only as many tasks as keeps the
+    // metric under the target. The seed's scale-in thresholds (40% CPU, 50% memory, 500 req/min
+    // for 10 minutes) are therefore informative: loads that low do scale in, 15 rather than 10
+    // minutes later.
+    const { cpuPercent, memoryPercent, requestsPerTargetPerMinute } = props.scaling;
+    const cooldowns = (rule: ScalingRule) => ({
+      scaleInCooldown: Duration.seconds(rule.cooldownSeconds),
+      scaleOutCooldown: Duration.seconds(rule.cooldownSeconds),
+    });
+    const scaling = this.service.autoScaleTaskCount({
+      minCapacity: props.minCapacity,
+      maxCapacity: props.maxCapacity,
+    });
+    scaling.scaleOnCpuUtilization('CpuScaling', {
+      policyName: `${serviceName}-cpu`,
+      targetUtilizationPercent: cpuPercent.scaleOutAbove,
+      ...cooldowns(cpuPercent),
+    });
+    scaling.scaleOnMemoryUtilization('MemoryScaling', {
+      policyName: `${serviceName}-memory`,
+      targetUtilizationPercent: memoryPercent.scaleOutAbove,
+      ...cooldowns(memoryPercent),
+    });
+    scaling.scaleOnRequestCount('RequestScaling', {
+      policyName: `${serviceName}-requests`,
+      // ALBRequestCountPerTarget is a per-minute sum, the seed's "req/min" unit.
+      requestsPerTarget: requestsPerTargetPerMinute.scaleOutAbove,
+      targetGroup: this.targetGroup,
+      ...cooldowns(requestsPerTargetPerMinute),
+    });
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The internet-facing ALB `interactions-<env>`: HTTP redirected to HTTPS, TLS 1.2+ on 443, the
+ * frontend by default and `/api/*` to the backend, access logs to an encrypted S3 bucket.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { names } from '../../../shared/naming.js';
+import type { EnvironmentName } from '../../config/index.js';
+
+/** Properties of {@link PublicLoadBalancer}. */
+export interface PublicLoadBalancerProps {
+  /** Environment; names the ALB and turns on deletion protection in prod. */
+  readonly envName: EnvironmentName;
+  /** VPC whose `public` subnets hold the ALB. */
+  readonly vpc: ec2.IVpc;
+  /** The ALB's security group; its rules (80/443 in, container ports out) are the network's. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** Regional ACM certificate of the HTTPS listener. */
+  readonly certificateArn: string;
+  /** Target of every request not matched by another rule. */
+  readonly frontendTargetGroup: elbv2.IApplicationTargetGroup;
+  /** Target of `/api/*`. */
+  readonly backendTargetGroup: elbv2.IApplicationTargetGroup;
+  /**
+   * Days ALB access logs are kept.
+   * @default 90 days
+   */
+  readonly accessLogRetentionDays?: number;
+}
+
+/** Path the ALB routes to the backend. */
+export const API_PATH_PATTERN = '/api/*';
+
+/**
+ * ALB with an HTTPS listener (`SslPolicy.RECOMMENDED_TLS`: TLS 1.3 and 1.2 only) and an HTTP
+ * listener that only redirects. Listeners are created closed: the network construct owns the
+ * security group's internet ingress, so nothing here widens it.
+ */
+export class PublicLoadBalancer extends Construct {
+  /** The ALB `interactions-<env>`. */
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** HTTPS:443 listener: frontend by default, `/api/*` to the backend. */
+  readonly httpsListener: elbv2.ApplicationListener;
+  /** HTTP:80 listener: a permanent redirect to HTTPS. */
+  readonly httpListener: elbv2.ApplicationListener;
+  /** SSE-S3 bucket of the ALB's access logs (ALB log delivery supports no KMS keys). */
+  readonly accessLogsBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: PublicLoadBalancerProps) {
+    super(scope, id);
+    const { envName } = props;
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: Duration.days(props.accessLogRetentionDays ?? 90),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.accessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This bucket only receives ALB access logs, which are themselves the access audit trail; logging its own access would need another log bucket for no added evidence.',
+    });
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      loadBalancerName: names.prefix(envName),
+      vpc: props.vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetGroupName: 'public' },
+      securityGroup: props.securityGroup,
+      dropInvalidHeaderFields: true,
+      deletionProtection: envName === 'prod',
+      http2Enabled: true,
+    });
+    this.loadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
+
+    this.httpsListener = this.loadBalancer.addListener('Https', {
+      port: 443,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
+      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      open: false,
+      defaultAction: elbv2.ListenerAction.forward([props.frontendTargetGroup]),
+    });
+    this.httpsListener.addAction('Api', {
+      priority: 10,
+      conditions: [elbv2.ListenerCondition.pathPatterns([API_PATH_PATTERN])],
+      action: elbv2.ListenerAction.forward([props.backendTargetGroup]),
+    });
+
+    this.httpListener = this.loadBalancer.addListener('Http', {
+      port: 80,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      open: false,
+      defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+    });
+  }
+}

@@ -1,0 +1,360 @@
+/**
+ * The seed's four IAM roles ("IAM Policies"), one set per environment. IAM names are global to an
+ * account, so the seed's names are kept with the environment inserted
+ * (`interactions-ecs-execution` -> `interactions-<env>-ecs-execution`): dev, staging and prod can
+ * then share one account without colliding.
+ */
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { names } from '../../../shared/naming.js';
+import type { EnvironmentName } from '../../config/index.js';
+
+/** GitHub Actions' OIDC issuer; its IAM provider exists once per account (see `ComputeRoles`). */
+export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+
+/** Properties of {@link ComputeRoles}. */
+export interface ComputeRolesProps {
+  /** Environment the roles belong to; it is part of every role name and resource scope. */
+  readonly envName: EnvironmentName;
+  /** ECS cluster name (`interactions-<env>`): the CI/CD role may deploy only its services. */
+  readonly clusterName: string;
+  /** S3 bucket of the static assets: read by the tasks, written by CI/CD. */
+  readonly assetsBucketName: string;
+  /** GitHub repository `owner/name` whose workflows may assume the CI/CD role. */
+  readonly githubRepository: string;
+}
+
+/**
+ * `interactions-<env>-ecs-execution`, `-ecs-task`, `-ci-cd` and `-monitoring`.
+ *
+ * The execution role starts empty: the task definitions grant it exactly what they use (ECR pull
+ * of their repository, writes to their log group, reads of the secrets they inject).
+ * The CI/CD role trusts GitHub's OIDC provider, which is account-global and therefore not created
+ * here: it must exist once per account (`aws iam create-open-id-connect-provider --url
+ * https://token.actions.githubusercontent.com --client-id-list sts.amazonaws.com`).
+ */
+export class ComputeRoles extends Construct {
+  /** Used by the ECS agent to pull images, ship logs and inject secrets. */
+  readonly execution: iam.Role;
+  /** Assumed by the application containers at run time. */
+  readonly task: iam.Role;
+  /** Assumed by GitHub Actions of the configured repository to deploy this environment. */
+  readonly ciCd: iam.Role;
+  /** Assumed by monitoring tooling of this account to read and manage this environment's CloudWatch. */
+  readonly monitoring: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ComputeRolesProps) {
+    super(scope, id);
+    const { envName, clusterName, assetsBucketName, githubRepository } = props;
+    const stack = Stack.of(this);
+    const prefix = names.prefix(envName);
+    const bucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: assetsBucketName });
+    const logGroupArns = (['frontend', 'backend'] as const).map((component) =>
+      stack.formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: `${names.ecsLogGroup(envName, component)}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
+
+    this.execution = new iam.Role(this, 'Execution', {
+      roleName: `${prefix}-ecs-execution`,
+      description: `ECS task execution (${envName}): ECR pull, CloudWatch Logs, secrets injection`,
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+    });
+
+    this.task = new iam.Role(this, 'Task', {
+      roleName: `${prefix}-ecs-task`,
+      description: `ECS task runtime (${envName}): S3 read of the assets, Parameter Store read`,
+      // Confused-deputy guard: only ECS acting for this account may assume it.
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ecs', resource: '*' }) },
+      }),
+    });
+    this.task.addToPolicy(
+      new iam.PolicyStatement({ sid: 'ReadAssets', actions: ['s3:GetObject'], resources: [`${bucketArn}/*`] }),
+    );
+    this.task.addToPolicy(
+      new iam.PolicyStatement({ sid: 'ListAssets', actions: ['s3:ListBucket'], resources: [bucketArn] }),
+    );
+    const parameterPrefix = names.parameterPrefix(envName).slice(1);
+    const parametersArn = stack.formatArn({
+      service: 'ssm',
+      resource: 'parameter',
+      resourceName: `${parameterPrefix}/*`,
+    });
+    this.task.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadParameters',
+        actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+        // The path itself (GetParametersByPath) and everything below it.
+        resources: [
+          stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameterPrefix }),
+          parametersArn,
+        ],
+      }),
+    );
+    acknowledgeWildcards(this.task, [
+      [`${bucketArn}/*`, 'Objects of the assets bucket: the application reads any asset it serves.'],
+      [parametersArn, "Parameters under /interactions/<env>/: the application's whole configuration tree."],
+    ]);
+
+    const provider = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(
+      this,
+      'GithubOidcProvider',
+      stack.formatArn({ service: 'iam', region: '', resource: 'oidc-provider', resourceName: GITHUB_OIDC_HOST }),
+    );
+    this.ciCd = new iam.Role(this, 'CiCd', {
+      roleName: `${prefix}-ci-cd`,
+      description: `Deployment automation (${envName}): ECS deploy, ECR push, S3 write, CloudWatch read`,
+      assumedBy: new iam.OpenIdConnectPrincipal(provider, {
+        StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com' },
+        StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: `repo:${githubRepository}:*` },
+      }),
+      maxSessionDuration: Duration.hours(1),
+    });
+    const serviceArns = (['frontend', 'backend'] as const).map((component) =>
+      stack.formatArn({
+        service: 'ecs',
+        resource: 'service',
+        resourceName: `${clusterName}/${names.service(envName, component)}`,
+      }),
+    );
+    this.ciCd.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeployServices',
+        actions: ['ecs:UpdateService', 'ecs:DescribeServices'],
+        resources: serviceArns,
+      }),
+    );
+    // ECS authorizes neither RegisterTaskDefinition nor DescribeTaskDefinition per resource
+    // (aws/containers-roadmap#929): they need `*`. What a registered revision can do is bounded
+    // by the PassRole statement below (only this environment's two roles) and by UpdateService
+    // being limited to this environment's two services.
+    this.ciCd.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'RegisterTaskDefinitions',
+        actions: ['ecs:RegisterTaskDefinition', 'ecs:DescribeTaskDefinition'],
+        resources: ['*'],
+      }),
+    );
+    this.ciCd.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PassTaskRoles',
+        actions: ['iam:PassRole'],
+        resources: [this.execution.roleArn, this.task.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      }),
+    );
+    this.ciCd.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteAssets',
+        actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+        resources: [`${bucketArn}/*`],
+      }),
+    );
+    this.ciCd.addToPolicy(
+      new iam.PolicyStatement({ sid: 'ListAssets', actions: ['s3:ListBucket'], resources: [bucketArn] }),
+    );
+    this.ciCd.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadMetrics',
+        // CloudWatch metric and alarm reads have no resource-level scoping.
+        actions: [
+          'cloudwatch:GetMetricData',
+          'cloudwatch:GetMetricStatistics',
+          'cloudwatch:ListMetrics',
+          'cloudwatch:DescribeAlarms',
+        ],
+        resources: ['*'],
+      }),
+    );
+    this.ciCd.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadServiceLogs',
+        actions: ['logs:FilterLogEvents', 'logs:GetLogEvents'],
+        resources: logGroupArns,
+      }),
+    );
+    const verification = names.stateMachine(envName, 'deployment-verification');
+    const verificationExecutionsArn = stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${verification}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.ciCd.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'StartDeploymentVerification',
+        actions: ['states:StartExecution'],
+        resources: [
+          stack.formatArn({
+            service: 'states',
+            resource: 'stateMachine',
+            resourceName: verification,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    this.ciCd.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'FollowDeploymentVerification',
+        actions: ['states:DescribeExecution'],
+        resources: [verificationExecutionsArn],
+      }),
+    );
+
+    acknowledgeWildcards(this.ciCd, [
+      [
+        '*',
+        'Only actions without resource-level permissions: ecs:RegisterTaskDefinition/DescribeTaskDefinition (bounded by PassRole on the two task roles and UpdateService on the two services), ecr:GetAuthorizationToken, CloudWatch metric and alarm reads.',
+      ],
+      [`${bucketArn}/*`, 'Objects of the assets bucket: a deploy uploads the new build and removes stale files.'],
+      ...logGroupArns.map((arn): [string, string] => [
+        arn,
+        'Log streams of one service log group of this environment.',
+      ]),
+      [
+        verificationExecutionsArn,
+        "Executions of this environment's deployment-verification state machine, to follow the one CI started.",
+      ],
+    ]);
+
+    // The seed's "CloudWatch full access", scoped: writes only to this environment's alarms and
+    // dashboards, reads anywhere (CloudWatch reads have no resource-level scoping).
+    const alarmsArn = stack.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: `${prefix}-*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const dashboardsArn = stack.formatArn({
+      service: 'cloudwatch',
+      region: '',
+      resource: 'dashboard',
+      resourceName: `${prefix}-*`,
+    });
+    // `*` spans slashes in IAM ARNs: ECS, Lambda, ElastiCache and RDS groups of this environment.
+    const environmentLogsArn = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: `/aws/*/${prefix}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.monitoring = new iam.Role(this, 'Monitoring', {
+      roleName: `${prefix}-monitoring`,
+      description: `Monitoring (${envName}): CloudWatch reads, this environment's alarms and dashboards`,
+      // Monitoring tools and on-call identities of this account, when their own policy allows it.
+      assumedBy: new iam.AccountPrincipal(stack.account),
+      maxSessionDuration: Duration.hours(4),
+    });
+    this.monitoring.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ManageAlarms',
+        actions: [
+          'cloudwatch:PutMetricAlarm',
+          'cloudwatch:PutCompositeAlarm',
+          'cloudwatch:DeleteAlarms',
+          'cloudwatch:SetAlarmState',
+          'cloudwatch:EnableAlarmActions',
+          'cloudwatch:DisableAlarmActions',
+          'cloudwatch:TagResource',
+          'cloudwatch:UntagResource',
+        ],
+        resources: [
+          stack.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: `${prefix}-*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    this.monitoring.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ManageDashboards',
+        actions: ['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards', 'cloudwatch:GetDashboard'],
+        resources: [
+          stack.formatArn({ service: 'cloudwatch', region: '', resource: 'dashboard', resourceName: `${prefix}-*` }),
+        ],
+      }),
+    );
+    this.monitoring.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadCloudWatch',
+        actions: [
+          'cloudwatch:DescribeAlarms',
+          'cloudwatch:DescribeAlarmHistory',
+          'cloudwatch:DescribeAlarmsForMetric',
+          'cloudwatch:GetMetricData',
+          'cloudwatch:GetMetricStatistics',
+          'cloudwatch:GetMetricWidgetImage',
+          'cloudwatch:ListMetrics',
+          'cloudwatch:ListDashboards',
+          'cloudwatch:ListTagsForResource',
+          'logs:DescribeLogGroups',
+          'logs:GetQueryResults',
+        ],
+        resources: ['*'],
+      }),
+    );
+    this.monitoring.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadEnvironmentLogs',
+        actions: ['logs:FilterLogEvents', 'logs:GetLogEvents', 'logs:StartQuery'],
+        resources: [environmentLogsArn],
+      }),
+    );
+    acknowledgeWildcards(this.monitoring, [
+      ['*', 'Only CloudWatch and CloudWatch Logs reads, which have no resource-level permissions.'],
+      [alarmsArn, 'Alarms of this environment, all named interactions-<env>-...'],
+      [dashboardsArn, 'Dashboards of this environment, all named interactions-<env>-...'],
+      [environmentLogsArn, 'Reads of the log groups of this environment (/aws/<service>/interactions-<env>...).'],
+    ]);
+    acknowledgeWildcards(this.execution, [
+      [
+        '*',
+        'ecr:GetAuthorizationToken, which has no resource-level permissions; the image pull itself is scoped to the repositories.',
+      ],
+    ]);
+  }
+}
+
+/**
+ * Acknowledges cdk-nag's IAM5 finding for each wildcard resource of `role`'s policy, with its
+ * reason. cdk-nag names a finding after the flattened CloudFormation form of the resource
+ * (`arn:<AWS::Partition>:...`), so the ARN is resolved and flattened the same way.
+ */
+function acknowledgeWildcards(
+  role: iam.Role,
+  wildcards: ReadonlyArray<readonly [resource: string, reason: string]>,
+): void {
+  const stack = Stack.of(role);
+  for (const [resource, reason] of wildcards) {
+    const flat = flattenCfn(stack.resolve(resource));
+    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flat}]`, reason });
+  }
+}
+
+/** A resolved CloudFormation value as cdk-nag prints it: `{Ref: X}` -> `<X>`, joins concatenated. */
+function flattenCfn(node: unknown): string {
+  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  if (node !== null && typeof node === 'object') {
+    const value = node as Record<string, unknown>;
+    if (Array.isArray(value['Fn::Join'])) {
+      const [delimiter, items] = value['Fn::Join'] as [string, unknown[]];
+      return items.map(flattenCfn).join(delimiter);
+    }
+    if (Array.isArray(value['Fn::GetAtt'])) {
+      const [resource, attribute] = value['Fn::GetAtt'] as [unknown, unknown];
+      return `<${flattenCfn(resource)}.${flattenCfn(attribute)}>`;
+    }
+    if ('Ref' in value) return `<${flattenCfn(value.Ref)}>`;
+  }
+  return JSON.stringify(node);
+}
