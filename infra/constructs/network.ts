@@ -117,8 +117,13 @@ export class Network extends Construct {
    * The peer must sit in the private-app subnets: the data tier's network ACL admits only those.
    */
   allowDataAccessFrom(peer: ec2.ISecurityGroup, description: string): void {
-    this.databaseSecurityGroup.addIngressRule(peer, ec2.Port.tcp(POSTGRES_PORT), `PostgreSQL from ${description}`);
-    this.cacheSecurityGroup.addIngressRule(peer, ec2.Port.tcp(REDIS_PORT), `Redis from ${description}`);
+    // Through `connections` so that a peer without allowAllOutbound also gets the matching egress.
+    this.databaseSecurityGroup.connections.allowFrom(
+      peer,
+      ec2.Port.tcp(POSTGRES_PORT),
+      `PostgreSQL from ${description}`,
+    );
+    this.cacheSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(REDIS_PORT), `Redis from ${description}`);
   }
 
   private securityGroup(id: string, name: string, what: string): ec2.SecurityGroup {
