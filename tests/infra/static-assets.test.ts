@@ -40,7 +40,8 @@ function build(envName: (typeof ENVIRONMENT_NAMES)[number], cdn?: Partial<CdnCon
   return { stack, assets, config, template: Template.fromStack(stack) };
 }
 
-function only<T>(resources: Record<string, { Properties: T }>): T {
+/** The properties of the single resource in `resources`, typed as the test reads them. */
+function only<T>(resources: Record<string, Record<string, unknown>>): T {
   const values = Object.values(resources);
   expect(values).toHaveLength(1);
   return (values[0] as { Properties: T }).Properties;
