@@ -3,6 +3,8 @@
  * calls away from anything else. IAM conditions in the CDK app use the same keys.
  */
 
+import { TagGuardError } from './errors.js';
+
 export const TAG_KEYS = {
   managedBy: 'interactions:managed-by',
   execution: 'interactions:execution',
@@ -15,4 +17,83 @@ export const MANAGED_BY = 'interactions-automation';
 export interface Tag {
   readonly Key?: string | undefined;
   readonly Value?: string | undefined;
+}
+
+/** Inputs of automationTags: the owning execution and when a sweeper may delete the resource. */
+export interface AutomationTagsInput {
+  /** Step Functions execution name that owns the resource. */
+  readonly execution: string;
+  /** After this time the sweeper removes the resource if the execution did not. */
+  readonly expiresAt: Date;
+  /** Further tags; they cannot override the three automation keys. */
+  readonly extra?: Readonly<Record<string, string>>;
+}
+
+/** The AWS tag list every resource the automation creates carries. */
+export function automationTags({
+  execution,
+  expiresAt,
+  extra = {},
+}: AutomationTagsInput): { Key: string; Value: string }[] {
+  if (execution === '') throw new TypeError('automationTags: execution must not be empty');
+  if (Number.isNaN(expiresAt.getTime())) throw new TypeError('automationTags: expiresAt is an invalid date');
+  const reserved = new Set<string>(Object.values(TAG_KEYS));
+  return [
+    { Key: TAG_KEYS.managedBy, Value: MANAGED_BY },
+    { Key: TAG_KEYS.execution, Value: execution },
+    { Key: TAG_KEYS.expiresAt, Value: expiresAt.toISOString() },
+    ...Object.entries(extra)
+      .filter(([key]) => !reserved.has(key))
+      .map(([Key, Value]) => ({ Key, Value })),
+  ];
+}
+
+function tagValue(tags: readonly Tag[] | undefined, key: string): string | undefined {
+  return tags?.find((tag) => tag.Key === key)?.Value;
+}
+
+/** Whether the tags mark a resource the automation created (any execution). */
+export function isManagedByAutomation(tags: readonly Tag[] | undefined): boolean {
+  return tagValue(tags, TAG_KEYS.managedBy) === MANAGED_BY;
+}
+
+/** Whether the tags mark a resource created by this execution. */
+export function isOwnedByExecution(tags: readonly Tag[] | undefined, execution: string): boolean {
+  return isManagedByAutomation(tags) && execution !== '' && tagValue(tags, TAG_KEYS.execution) === execution;
+}
+
+/**
+ * The guard before every delete or modify: throws TagGuardError unless the resource carries
+ * `interactions:managed-by` = MANAGED_BY and `interactions:execution` = `execution`.
+ */
+export function assertOwnedByExecution(resourceId: string, tags: readonly Tag[] | undefined, execution: string): void {
+  if (isOwnedByExecution(tags, execution)) return;
+  const managedBy = tagValue(tags, TAG_KEYS.managedBy) ?? '(none)';
+  const owner = tagValue(tags, TAG_KEYS.execution) ?? '(none)';
+  throw new TagGuardError(
+    `Refusing to touch ${resourceId}: ${TAG_KEYS.managedBy}=${managedBy}, ${TAG_KEYS.execution}=${owner}, expected ${MANAGED_BY} and ${execution}`,
+  );
+}
+
+/** Expiry time from the tags, or undefined when absent or unparseable. */
+export function expiresAtFromTags(tags: readonly Tag[] | undefined): Date | undefined {
+  const value = tagValue(tags, TAG_KEYS.expiresAt);
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/**
+ * Execution name from an execution ARN: `arn:aws:states:<region>:<account>:execution:<machine>:<name>`
+ * (standard) or `...:express:<machine>:<name>:<id>` (express).
+ */
+export function executionNameFromArn(arn: string): string {
+  const parts = arn.split(':');
+  const kind = parts[5];
+  if (parts[0] !== 'arn' || parts[2] !== 'states' || (kind !== 'execution' && kind !== 'express')) {
+    throw new TypeError(`Not a Step Functions execution ARN: ${arn}`);
+  }
+  const name = parts[7];
+  if (name === undefined || name === '') throw new TypeError(`Execution ARN has no name: ${arn}`);
+  return name;
 }

@@ -1,0 +1,45 @@
+/**
+ * Zod schemas the functions share: environment names, the execution context every state machine
+ * passes to its tasks, timestamps and the names the automation gives to AWS resources.
+ */
+import { z } from 'zod';
+import { WORKFLOWS } from './naming.js';
+
+/** One of the three environments. */
+export const environmentSchema = z.enum(['dev', 'staging', 'prod']);
+
+/** A workflow of the automation layer (`shared/naming.ts` WORKFLOWS). */
+export const workflowSchema = z.enum(WORKFLOWS);
+
+/** ISO 8601 timestamp with an offset or `Z`, as Step Functions' `$$.Execution.StartTime`. */
+export const isoTimeSchema = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp' });
+
+/**
+ * Step Functions execution name (`$$.Execution.Name`): 1-80 characters of letters, digits, `-`
+ * and `_`, which is also what the automation embeds in resource names and tags.
+ */
+export const executionNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,80}$/, 'must be 1-80 letters, digits, "-" or "_" (a Step Functions execution name)');
+
+/** What every task receives from its state machine: `{ execution: $$.Execution.Name, startedAt: $$.Execution.StartTime }`. */
+export const executionContextSchema = z.object({
+  execution: executionNameSchema,
+  startedAt: isoTimeSchema,
+});
+export type ExecutionContext = z.infer<typeof executionContextSchema>;
+
+/** Severity of a notification: which SNS topic it goes to. */
+export const severitySchema = z.enum(['high', 'medium', 'low']);
+
+/**
+ * RDS identifier rules (DB instances and snapshots): 1-255 characters, letters, digits and
+ * hyphens, starting with a letter, no two consecutive hyphens, not ending with a hyphen.
+ */
+export const rdsIdentifierSchema = z
+  .string()
+  .max(255, 'must be at most 255 characters')
+  .regex(
+    /^[A-Za-z](?!.*--)[A-Za-z0-9-]*(?<!-)$/,
+    'must start with a letter and contain only letters, digits and single hyphens, not ending with a hyphen',
+  );

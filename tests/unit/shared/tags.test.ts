@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { TagGuardError } from '../../../shared/errors.js';
+import {
+  assertOwnedByExecution,
+  automationTags,
+  executionNameFromArn,
+  expiresAtFromTags,
+  isManagedByAutomation,
+  isOwnedByExecution,
+  MANAGED_BY,
+  TAG_KEYS,
+  type Tag,
+} from '../../../shared/tags.js';
+
+const expiresAt = new Date('2025-02-01T00:00:00.000Z');
+
+describe('automationTags', () => {
+  it('sets the three automation tags, then the extra ones', () => {
+    expect(automationTags({ execution: 'run-1', expiresAt, extra: { purpose: 'pitr' } })).toEqual([
+      { Key: 'interactions:managed-by', Value: 'interactions-automation' },
+      { Key: 'interactions:execution', Value: 'run-1' },
+      { Key: 'interactions:expires-at', Value: '2025-02-01T00:00:00.000Z' },
+      { Key: 'purpose', Value: 'pitr' },
+    ]);
+  });
+
+  it('does not let extra tags override the automation keys', () => {
+    const tags = automationTags({ execution: 'run-1', expiresAt, extra: { [TAG_KEYS.execution]: 'other' } });
+    expect(tags.filter((t) => t.Key === TAG_KEYS.execution)).toEqual([{ Key: TAG_KEYS.execution, Value: 'run-1' }]);
+  });
+
+  it('fails when execution is empty or the date invalid', () => {
+    expect(() => automationTags({ execution: '', expiresAt })).toThrow('execution must not be empty');
+    expect(() => automationTags({ execution: 'x', expiresAt: new Date('nope') })).toThrow('invalid date');
+  });
+
+  it('round-trips the expiry', () => {
+    expect(expiresAtFromTags(automationTags({ execution: 'x', expiresAt }))).toEqual(expiresAt);
+    expect(expiresAtFromTags([{ Key: TAG_KEYS.expiresAt, Value: 'soon' }])).toBeUndefined();
+    expect(expiresAtFromTags(undefined)).toBeUndefined();
+  });
+});
+
+describe('assertOwnedByExecution', () => {
+  it('passes for tags made by automationTags for the same execution', () => {
+    expect(() =>
+      assertOwnedByExecution('snap-1', automationTags({ execution: 'run-1', expiresAt }), 'run-1'),
+    ).not.toThrow();
+  });
+
+  it('fails when the resource belongs to another execution, naming both', () => {
+    const act = () => assertOwnedByExecution('snap-1', automationTags({ execution: 'run-1', expiresAt }), 'run-2');
+    expect(act).toThrow(TagGuardError);
+    expect(act).toThrow(/snap-1.*run-1.*run-2/);
+  });
+
+  it('fails on an untagged resource', () => {
+    expect(() => assertOwnedByExecution('interactions-prod-postgres', undefined, 'run-1')).toThrow(TagGuardError);
+    expect(isManagedByAutomation([])).toBe(false);
+  });
+
+  // Tag lists drawn from a small alphabet so matches, near-misses and duplicates all occur.
+  const key = fc.constantFrom(TAG_KEYS.managedBy, TAG_KEYS.execution, TAG_KEYS.expiresAt, 'Name', 'owner');
+  const value = fc.constantFrom(MANAGED_BY, 'run-1', 'run-2', '', 'interactions-automation ', undefined);
+  const tag: fc.Arbitrary<Tag> = fc.record({ Key: fc.option(key, { nil: undefined }), Value: value });
+  const execution = fc.constantFrom('run-1', 'run-2', '');
+
+  it('passes iff the first managed-by and execution tags match (property)', () => {
+    fc.assert(
+      fc.property(fc.array(tag, { maxLength: 8 }), execution, (tags, exec) => {
+        const managed = tags.find((t) => t.Key === TAG_KEYS.managedBy)?.Value === MANAGED_BY;
+        const owner = tags.find((t) => t.Key === TAG_KEYS.execution)?.Value;
+        const expected = managed && exec !== '' && owner === exec;
+        let passed = true;
+        try {
+          assertOwnedByExecution('res', tags, exec);
+        } catch (error) {
+          expect(error).toBeInstanceOf(TagGuardError);
+          passed = false;
+        }
+        expect(passed).toBe(expected);
+        expect(isOwnedByExecution(tags, exec)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('always passes for the tags the automation itself writes (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9_-]{1,80}$/),
+        fc.dictionary(fc.string({ minLength: 1 }), fc.string()),
+        (exec, extra) => {
+          expect(() =>
+            assertOwnedByExecution('res', automationTags({ execution: exec, expiresAt, extra }), exec),
+          ).not.toThrow();
+        },
+      ),
+    );
+  });
+});
+
+describe('executionNameFromArn', () => {
+  it('reads standard and express execution ARNs', () => {
+    expect(
+      executionNameFromArn(
+        'arn:aws:states:us-east-1:123456789012:execution:interactions-dev-recovery-test:monthly-2025-01',
+      ),
+    ).toBe('monthly-2025-01');
+    expect(
+      executionNameFromArn('arn:aws:states:us-east-1:123456789012:express:interactions-dev-x:run-9:5b2e8f4c-0000'),
+    ).toBe('run-9');
+  });
+
+  it.each([
+    'arn:aws:states:us-east-1:123456789012:stateMachine:interactions-dev-x',
+    'arn:aws:lambda:us-east-1:123456789012:function:f',
+    'arn:aws:states:us-east-1:123456789012:execution:machine',
+    'not-an-arn',
+  ])('fails on %s', (arn) => {
+    expect(() => executionNameFromArn(arn)).toThrow(TypeError);
+  });
+});
