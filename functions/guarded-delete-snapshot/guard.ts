@@ -1,0 +1,48 @@
+/**
+ * The cleanup step of the snapshot workflows: deletes a snapshot only when its tags say THIS
+ * execution created it. IAM repeats the rule (delete only with `interactions:managed-by`), but the
+ * execution check can only live here: IAM cannot compare a tag with the calling execution.
+ * AWS access comes through a small port, so the rule is tested without SDK mocks.
+ */
+import { assertOwnedByExecution, type Tag } from '../../shared/tags.js';
+
+/** What the guard needs from RDS or ElastiCache. */
+export interface SnapshotStore {
+  /** The snapshot's status and tags, or undefined when no snapshot has that name. */
+  describe(snapshotName: string): Promise<{ readonly status: string; readonly tags: readonly Tag[] } | undefined>;
+  /** Deletes the snapshot; resolves `'busy'` when its state does not allow deletion yet. */
+  delete(snapshotName: string): Promise<'deleted' | 'busy'>;
+}
+
+/** How the cleanup ended. */
+export interface GuardedDeleteResult {
+  readonly snapshotName: string;
+  /**
+   * `deleted`: gone; `absent`: there was nothing to delete; `left-for-sweeper`: still being
+   * created, so it cannot be deleted now: its `interactions:expires-at` tag lets the sweeper remove it.
+   */
+  readonly outcome: 'deleted' | 'absent' | 'left-for-sweeper';
+  readonly status: string | null;
+}
+
+/** Statuses in which neither RDS nor ElastiCache accepts a delete. */
+const BUSY_STATUSES = new Set(['creating', 'copying', 'restoring', 'exporting']);
+
+/**
+ * Deletes `snapshotName` if it carries this execution's tags. Throws TagGuardError (and deletes
+ * nothing) when it does not: a snapshot with that name that this execution did not create is
+ * never touched.
+ */
+export async function deleteOwnedSnapshot(
+  store: SnapshotStore,
+  snapshotName: string,
+  execution: string,
+): Promise<GuardedDeleteResult> {
+  const snapshot = await store.describe(snapshotName);
+  if (snapshot === undefined) return { snapshotName, outcome: 'absent', status: null };
+  assertOwnedByExecution(snapshotName, snapshot.tags, execution);
+  if (snapshot.status === 'deleting') return { snapshotName, outcome: 'deleted', status: snapshot.status };
+  if (BUSY_STATUSES.has(snapshot.status)) return { snapshotName, outcome: 'left-for-sweeper', status: snapshot.status };
+  const result = await store.delete(snapshotName);
+  return { snapshotName, outcome: result === 'deleted' ? 'deleted' : 'left-for-sweeper', status: snapshot.status };
+}

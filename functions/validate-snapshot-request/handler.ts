@@ -1,0 +1,40 @@
+/**
+ * First task of the snapshot workflows: validates the request (before any AWS call, so a malformed
+ * request mutates nothing) and returns the plan: snapshot name, expiry and tags.
+ */
+import { z } from 'zod';
+import { automationHandler } from '../../shared/middleware.js';
+import { environmentSchema, executionContextSchema } from '../../shared/schemas.js';
+import {
+  cacheSnapshotRequestSchema,
+  dbSnapshotRequestSchema,
+  planCacheSnapshot,
+  planDbSnapshot,
+  type SnapshotPlan,
+} from './request.js';
+
+const common = {
+  ...executionContextSchema.shape,
+  environment: environmentSchema,
+  retentionDays: z.number().int().positive(),
+};
+
+/** The state machine passes the execution input as `request`, next to its own settings. */
+export const inputSchema = z.discriminatedUnion('kind', [
+  z.object({ ...common, kind: z.literal('db'), request: dbSnapshotRequestSchema }),
+  z.object({ ...common, kind: z.literal('cache'), request: cacheSnapshotRequestSchema }),
+]);
+
+export const handler = automationHandler({
+  schema: inputSchema,
+  handler: async (input): Promise<SnapshotPlan> => {
+    const context = {
+      execution: input.execution,
+      startedAt: new Date(input.startedAt),
+      retentionDays: input.retentionDays,
+    };
+    return input.kind === 'db'
+      ? planDbSnapshot(input.request, context)
+      : planCacheSnapshot(input.environment, input.request, context);
+  },
+});

@@ -1,0 +1,95 @@
+import {
+  DeleteSnapshotCommand,
+  DescribeSnapshotsCommand,
+  ElastiCacheClient,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-elasticache';
+import { DeleteDBSnapshotCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+
+process.env.ENVIRONMENT = 'prod';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+let handler: Handler;
+beforeAll(async () => {
+  ({ handler } = await import('../../../../functions/guarded-delete-snapshot/handler.js'));
+});
+
+const rds = mockClient(RDSClient);
+const cache = mockClient(ElastiCacheClient);
+beforeEach(() => {
+  rds.reset();
+  cache.reset();
+});
+
+const context = { functionName: 'guard', awsRequestId: 'r1' } as Context;
+const base = { workflow: 'on-demand-snapshot', execution: 'exec-1', startedAt: '2025-01-01T00:00:00Z' };
+const own = [
+  { Key: 'interactions:managed-by', Value: 'interactions-automation' },
+  { Key: 'interactions:execution', Value: 'exec-1' },
+];
+
+function sdkError(name: string): Error {
+  return Object.assign(new Error(name), { name });
+}
+
+describe('guarded-delete-snapshot handler', () => {
+  it('deletes an RDS snapshot of this execution', async () => {
+    rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'failed', TagList: own }] });
+    rds.on(DeleteDBSnapshotCommand).resolves({});
+    await expect(handler({ ...base, service: 'rds', snapshotName: 'snap' }, context)).resolves.toMatchObject({
+      outcome: 'deleted',
+    });
+    expect(rds.commandCalls(DeleteDBSnapshotCommand)[0]?.args[0].input).toEqual({ DBSnapshotIdentifier: 'snap' });
+  });
+
+  it('refuses an RDS snapshot someone else created', async () => {
+    rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'available', TagList: [] }] });
+    await expect(handler({ ...base, service: 'rds', snapshotName: 'snap' }, context)).rejects.toMatchObject({
+      name: 'TagGuardError',
+    });
+    expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
+  });
+
+  it('reports an RDS snapshot that does not exist as absent', async () => {
+    rds.on(DescribeDBSnapshotsCommand).rejects(sdkError('DBSnapshotNotFoundFault'));
+    await expect(handler({ ...base, service: 'rds', snapshotName: 'snap' }, context)).resolves.toMatchObject({
+      outcome: 'absent',
+    });
+  });
+
+  it('leaves an RDS snapshot whose state refuses the delete to the sweeper', async () => {
+    rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'available', TagList: own }] });
+    rds.on(DeleteDBSnapshotCommand).rejects(sdkError('InvalidDBSnapshotStateFault'));
+    await expect(handler({ ...base, service: 'rds', snapshotName: 'snap' }, context)).resolves.toMatchObject({
+      outcome: 'left-for-sweeper',
+    });
+  });
+
+  it('reads ElastiCache tags from the snapshot ARN before deleting', async () => {
+    cache.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotStatus: 'failed', ARN: 'arn:snap' }] });
+    cache.on(ListTagsForResourceCommand).resolves({ TagList: own });
+    cache.on(DeleteSnapshotCommand).resolves({});
+    await expect(handler({ ...base, service: 'elasticache', snapshotName: 'snap' }, context)).resolves.toMatchObject({
+      outcome: 'deleted',
+    });
+    expect(cache.commandCalls(ListTagsForResourceCommand)[0]?.args[0].input).toEqual({ ResourceName: 'arn:snap' });
+  });
+
+  it('refuses an ElastiCache snapshot without this execution tags', async () => {
+    cache.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotStatus: 'available', ARN: 'arn:snap' }] });
+    cache.on(ListTagsForResourceCommand).resolves({ TagList: [own[0]!] });
+    await expect(handler({ ...base, service: 'elasticache', snapshotName: 'snap' }, context)).rejects.toMatchObject({
+      name: 'TagGuardError',
+    });
+    expect(cache.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
+  });
+
+  it('rejects an unknown service before any AWS call', async () => {
+    await expect(handler({ ...base, service: 's3', snapshotName: 'snap' }, context)).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
+    expect(rds.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,48 @@
+import type { Context } from 'aws-lambda';
+
+process.env.ENVIRONMENT = 'prod';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+let handler: Handler;
+beforeAll(async () => {
+  ({ handler } = await import('../../../../functions/validate-snapshot-request/handler.js'));
+});
+
+const context = { functionName: 'validate', awsRequestId: 'r1' } as Context;
+const base = {
+  workflow: 'on-demand-snapshot',
+  execution: 'exec-1',
+  startedAt: '2025-01-01T00:00:00Z',
+  environment: 'prod',
+  retentionDays: 7,
+};
+
+describe('validate-snapshot-request handler', () => {
+  it('returns the DB snapshot plan', async () => {
+    const plan = await handler(
+      { ...base, kind: 'db', request: { snapshotName: 'interactions-pre-migration', requestedBy: 'ci' } },
+      context,
+    );
+    expect(plan).toMatchObject({ snapshotName: 'interactions-pre-migration', expiresAt: '2025-01-08T00:00:00.000Z' });
+  });
+
+  it('fails with ValidationError naming the field when the request is malformed', async () => {
+    await expect(
+      handler({ ...base, kind: 'db', request: { snapshotName: 'UPPER', requestedBy: '' } }, context),
+    ).rejects.toMatchObject({
+      name: 'ValidationError',
+      issues: expect.arrayContaining([
+        expect.stringMatching(/^request\.snapshotName: /),
+        expect.stringMatching(/^request\.requestedBy: /),
+      ]),
+    });
+  });
+
+  it('returns the cache snapshot plan with a default name', async () => {
+    const plan = await handler(
+      { ...base, workflow: 'cache-snapshot', kind: 'cache', request: { requestedBy: 'nightly' } },
+      context,
+    );
+    expect(plan).toMatchObject({ snapshotName: 'interactions-prod-exec-1' });
+  });
+});
