@@ -1,0 +1,67 @@
+/**
+ * A CLI run with captured output, a fixed clock, instant sleep and real SDK clients (whose `send`
+ * the tests replace with aws-sdk-client-mock), so every run is fast and deterministic.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { CliDeps } from '../../../cli/context.js';
+import { runCli } from '../../../cli/main.js';
+
+export const FIXED_NOW = new Date('2025-06-01T10:11:12.345Z');
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly sleeps: readonly number[];
+  readonly regions: readonly string[];
+}
+
+export async function run(argv: readonly string[], overrides: Partial<CliDeps> = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const sleeps: number[] = [];
+  const regions: string[] = [];
+  const deps: CliDeps = {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    stdoutIsTty: false,
+    env: { AWS_REGION: 'us-east-1' },
+    now: () => FIXED_NOW,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    pollIntervalMs: 0,
+    username: () => 'alice',
+    clients: (region) => {
+      regions.push(region);
+      return {
+        sfn: new SFNClient({ region }),
+        rds: new RDSClient({ region }),
+        elasticache: new ElastiCacheClient({ region }),
+      };
+    },
+    ...overrides,
+  };
+  const code = await runCli(argv, deps);
+  return { code, stdout, stderr, sleeps, regions };
+}
+
+const FIXTURES = join(__dirname, 'fixtures');
+
+/**
+ * Loads an AWS CLI output fixture. The CLI prints timestamps as ISO strings where SDK v3 returns
+ * Date objects, so the named timestamp fields are converted (at any depth).
+ */
+export function loadAwsFixture<T>(file: string, dateFields: readonly string[]): T {
+  const revive = (key: string, value: unknown) =>
+    dateFields.includes(key) && typeof value === 'string' ? new Date(value) : value;
+  return JSON.parse(readFileSync(`${FIXTURES}/${file}`, 'utf8'), revive) as T;
+}
