@@ -114,11 +114,17 @@ class TaskFailure extends Error {
 const LAMBDA_INVOKE = /^arn:[a-z-]+:states:::lambda:invoke$/;
 const LAMBDA_ARN = /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]+)(?::[^:]+)?$/;
 
+// asl-validator compiles its JSON schemas on every call (0.5-2 s): remember definitions that passed.
+const validDefinitions = new Set<string>();
+
 /** Validates a definition with asl-validator (and rejects JSONata); throws listing every error. */
 export function validateDefinition(definition: unknown): void {
   assertJsonPath(definition);
+  const key = JSON.stringify(definition);
+  if (validDefinitions.has(key)) return;
   const { isValid, errorsText } = aslValidator(definition);
   if (!isValid) throw new Error(`State machine definition is invalid:\n${errorsText('\n')}`);
+  validDefinitions.add(key);
 }
 
 type Visit = (name: string, state: AslState) => void;
@@ -318,7 +324,9 @@ export async function runStateMachine(
   // The overall timeout runs on the virtual clock (below): the engine must not arm a wall-clock one.
   const { TimeoutSeconds: timeoutSeconds, ...engineDefinition } = definition;
   const startTime = new Date();
-  const machine = new StateMachine(engineDefinition as never, { validationOptions: { checkArn: false } });
+  // Validated once above with asl-validator (cached); the engine's own pass would redo it every run.
+  validateDefinition(definition);
+  const machine = new StateMachine(engineDefinition as never, { validationOptions: { noValidate: true } });
   const execution = machine.run(structuredClone(input(options)) as never, {
     overrides: {
       taskResourceLocalHandlers: taskResourceLocalHandlers as never,
