@@ -121,7 +121,8 @@ export class Compute extends Construct {
         imageScanOnPush: true,
         // A tag names one build (`{component}-{semver}-{env}-{hash}`): it must never move.
         imageTagMutability: ecr.TagMutability.IMMUTABLE,
-        encryption: ecr.RepositoryEncryption.AES_256,
+        // KMS with the AWS-managed `aws/ecr` key: encrypted at rest, no key to administer.
+        encryption: ecr.RepositoryEncryption.KMS,
         lifecycleRules: [
           {
             description: 'Drop untagged layers after a day',
