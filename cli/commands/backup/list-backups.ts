@@ -89,6 +89,7 @@ export const listBackups: Command = {
     const rows = [...dbSnapshots.map(dbRow), ...cacheSnapshots.map(cacheRow)].sort((a, b) =>
       (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
     );
+    const now = deps.now();
     const summary = summarize({
       instance,
       instanceId,
@@ -97,7 +98,7 @@ export const listBackups: Command = {
       quota: automation.manualSnapshotQuota,
       warnFraction: automation.manualSnapshotWarnFraction,
       maxAgeHours: automation.backupMaxAgeHours,
-      now: deps.now(),
+      now,
     });
 
     if (global.json) {
@@ -121,7 +122,7 @@ export const listBackups: Command = {
     const newest = summary.newestAutomatedBackup;
     deps.stdout(
       `\n${instanceId} (${summary.instance.status ?? 'unknown'}): retention ${summary.instance.backupRetentionDays ?? '?'} days, backup window ${summary.instance.backupWindow ?? '?'} UTC\n` +
-        `Newest automated backup: ${newest ? `${newest.id}, ${formatDuration(newest.ageHours * 3_600_000)} ago` : 'none'}\n` +
+        `Newest automated backup: ${newest ? `${newest.id}, ${formatDuration(now.getTime() - Date.parse(newest.createdAt))} ago` : 'none'}\n` +
         `Restore window: ${summary.restoreWindow.earliest ?? '?'} .. ${summary.restoreWindow.latest ?? '?'}\n` +
         `Manual snapshots: ${summary.manualSnapshots.instance} of this instance, ${summary.manualSnapshots.region} / ${summary.manualSnapshots.quota} in ${region}\n`,
     );

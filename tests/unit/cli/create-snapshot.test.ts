@@ -407,13 +407,11 @@ describe('backup create-snapshot --dry-run', () => {
   });
 
   it('fails on an RDS error other than not-found', async () => {
-    rds
-      .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'interactions-pre-migration' })
-      .rejects(
-        Object.assign(new Error('User is not authorized to perform: rds:DescribeDBSnapshots'), {
-          name: 'AccessDenied',
-        }),
-      );
+    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'interactions-pre-migration' }).rejects(
+      Object.assign(new Error('User is not authorized to perform: rds:DescribeDBSnapshots'), {
+        name: 'AccessDenied',
+      }),
+    );
 
     const result = await run(['backup', 'create-snapshot', 'prod', 'interactions-pre-migration', '--dry-run']);
 
