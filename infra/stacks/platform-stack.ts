@@ -63,6 +63,7 @@ export class PlatformStack extends Stack {
       cacheEndpoint: this.cache.primaryEndpointAddress,
       cachePort: this.cache.port,
       cacheAuthToken: this.cache.authToken,
+      cacheTransitEncryption: config.cache.transitEncryption,
       assetsBucketName: config.cdn.bucketName,
     });
 
