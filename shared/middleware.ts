@@ -14,7 +14,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AutomationError, classifyError, ValidationError } from './errors.js';
 import type { WorkflowName } from './naming.js';
 import { defaultDimensions, logger, metrics, tracer } from './powertools.js';

@@ -2,7 +2,7 @@
  * Zod schemas the functions share: environment names, the execution context every state machine
  * passes to its tasks, timestamps and the names the automation gives to AWS resources.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { WORKFLOWS } from './naming.js';
 
 /** One of the three environments. */

@@ -3,7 +3,7 @@
  * missing or invalid variable fails the cold start with a message naming it instead of failing
  * later inside an AWS call.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError } from './errors.js';
 import { environmentSchema, workflowSchema } from './schemas.js';
 

@@ -1,7 +1,7 @@
 import '../../support/lambda-env.js';
 import './verbose-logs.js';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ResourceConflictError, RetryableError, ValidationError } from '../../../shared/errors.js';
 import { automationHandler } from '../../../shared/middleware.js';
 import { logger, metrics } from '../../../shared/powertools.js';

@@ -1,5 +1,5 @@
 import '../../support/lambda-env.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError } from '../../../shared/errors.js';
 import { baseSettingsShape, defineSettings, settings } from '../../../shared/settings.js';
 

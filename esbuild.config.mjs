@@ -1,0 +1,104 @@
+/**
+ * Bundles every `functions/<name>/handler.ts` into `dist/functions/<name>/index.mjs` (what the CDK
+ * app deploys). ESM with the AWS SDK bundled: measured 3x faster init than the runtime's SDK
+ * (docs: toolchain.md). `node esbuild.config.mjs [name...]` bundles all (or the named) functions
+ * and prints their sizes; `bundleFunctions()` is the same for the jest global setup and the bench.
+ */
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+/** Folders of `functions/` that contain a `handler.ts`, sorted. */
+export function functionNames(functionsDir = join(root, 'functions')) {
+  if (!existsSync(functionsDir)) return [];
+  return readdirSync(functionsDir)
+    .filter((name) => existsSync(join(functionsDir, name, 'handler.ts')))
+    .sort();
+}
+
+// Some dependencies `require` Node builtins; ESM output has no `require` unless we create one.
+const ESM_BANNER = [
+  "import { createRequire as __automationCreateRequire } from 'node:module';",
+  'const require = __automationCreateRequire(import.meta.url);',
+].join('\n');
+
+/**
+ * Bundles the functions.
+ * @param {object} [options]
+ * @param {string[]} [options.names] functions to bundle; @default every folder with a handler.ts
+ * @param {string} [options.outdir] output root; @default dist/functions
+ * @param {'esm'|'cjs'} [options.format] @default 'esm' (the deployed form; 'cjs' is for the bench)
+ * @param {boolean} [options.externalSdk] leave `@aws-sdk/*` to the runtime; @default false (bundled)
+ * @returns {Promise<{ name: string, file: string, bytes: number }[]>}
+ */
+export async function bundleFunctions(options = {}) {
+  const {
+    names = functionNames(),
+    outdir = join(root, 'dist', 'functions'),
+    format = 'esm',
+    externalSdk = false,
+  } = options;
+  const unknown = names.filter((name) => !existsSync(join(root, 'functions', name, 'handler.ts')));
+  if (unknown.length > 0) throw new Error(`No functions/<name>/handler.ts for: ${unknown.join(', ')}`);
+  if (names.length === 0) return [];
+  const extension = format === 'esm' ? '.mjs' : '.cjs';
+  const entryPoints = Object.fromEntries(
+    names.map((name) => [join(name, 'index'), join(root, 'functions', name, 'handler.ts')]),
+  );
+  const result = await build({
+    entryPoints,
+    outdir,
+    outExtension: { '.js': extension },
+    bundle: true,
+    platform: 'node',
+    // Lambda runs Node 24. The sources use nothing newer than Node 20 syntax, so bundles also load on Node 20 (tests, bench).
+    target: ['node24'],
+    format,
+    minify: true,
+    sourcemap: 'external',
+    sourcesContent: false,
+    // The ESM builds of the SDK and Powertools tree-shake far better than their CommonJS mains.
+    mainFields: ['module', 'main'],
+    // The NodejsFunction default: the runtime's SDK. Only for comparison in the bench.
+    external: externalSdk ? ['@aws-sdk/*'] : [],
+    banner: format === 'esm' ? { js: ESM_BANNER } : {},
+    metafile: true,
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+  warnAboutZodNamedImport(result.metafile);
+  writeFileSync(
+    join(outdir, `meta-${format}${externalSdk ? '-external-sdk' : ''}.json`),
+    JSON.stringify(result.metafile),
+  );
+  return names.map((name) => {
+    const file = join(outdir, name, `index${extension}`);
+    return { name, file, bytes: statSync(file).size };
+  });
+}
+
+/**
+ * `import { z } from 'zod'` makes esbuild keep the whole `z` object, every locale included
+ * (+370 KB); `import * as z from 'zod'` lets it drop what is unused. Names the offending bundles.
+ */
+function warnAboutZodNamedImport(metafile) {
+  for (const [output, { inputs }] of Object.entries(metafile.outputs)) {
+    const locales = Object.keys(inputs).filter((input) => /zod\/v4\/locales\/(?!en\.js)/.test(input));
+    if (locales.length > 0) {
+      console.warn(`${output}: bundles ${locales.length} zod locales; import zod as \`import * as z from 'zod'\``);
+    }
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const started = performance.now();
+  const requested = process.argv.slice(2);
+  const bundles = await bundleFunctions(requested.length > 0 ? { names: requested } : {});
+  for (const { name, file, bytes } of bundles) {
+    console.log(`${name.padEnd(32)} ${(bytes / 1024).toFixed(1).padStart(8)} KB  ${relative(root, file)}`);
+  }
+  console.log(`bundled ${bundles.length} functions in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+}
