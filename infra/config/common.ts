@@ -17,6 +17,8 @@ export const POSTGRES_PARAMETERS: Readonly<Record<string, string>> = {
   // The seed's "TLS 1.2+ for all communications": RDS refuses clients that do not use TLS.
   'rds.force_ssl': '1',
   ssl_min_protocol_version: 'TLSv1.2',
+  // The Database dashboard's "Slow query analysis" reads duration lines from the exported log.
+  log_min_duration_statement: '1000', // ms
 };
 
 /** The seed's "Container Scaling Policies" table, identical in every environment. */

@@ -89,6 +89,7 @@ export class PlatformStack extends Stack {
       config: config.monitoring,
       database: this.database.instance,
       databaseAllocatedStorageGiB: config.database.allocatedStorageGiB,
+      databaseMaxConnections: Number(config.database.parameters.max_connections),
       cacheReplicationGroupId: this.cache.replicationGroupId,
       cacheNodeCount: config.cache.numNodes,
       loadBalancer: this.compute.loadBalancer,
