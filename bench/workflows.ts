@@ -88,6 +88,9 @@ if (isMain) {
   const result = await runWorkflowBench(runs);
   const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'workflows.json');
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, ...result }, null, 2)}\n`);
+  await writeFile(
+    out,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, ...result }, null, 2)}\n`,
+  );
   console.log(JSON.stringify(result, null, 2));
 }
