@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { CURRENT_VERSION_EXPIRED_FLAGS } from 'aws-cdk-lib/cx-api';
+import { ENVIRONMENT_NAMES, type EnvironmentConfig, loadConfig } from '../../infra/config/index.js';
+import { EdgeStack } from '../../infra/stacks/edge-stack.js';
+import { unacknowledgedFindings } from './support-nag.js';
+
+/**
+ * The feature flags of cdk.json, so the stack is built as `cdk synth` builds it. Flags that CDK v2
+ * removed are dropped: aws-cdk-lib throws on them, and they are the app's concern, not this stack's.
+ */
+const CDK_CONTEXT = Object.fromEntries(
+  Object.entries(
+    (JSON.parse(readFileSync(resolve(__dirname, '../../cdk.json'), 'utf8')) as { context: Record<string, unknown> })
+      .context,
+  ).filter(([flag]) => !CURRENT_VERSION_EXPIRED_FLAGS.includes(flag)),
+);
+
+/** Builds the edge stack as infra/app.ts does: account-agnostic, pinned to us-east-1. */
+function build(config: EnvironmentConfig, env: { region?: string } = { region: 'us-east-1' }) {
+  const app = new App({ context: CDK_CONTEXT });
+  const prefix = `interactions-${config.name}`;
+  return new EdgeStack(app, `${prefix}-edge`, { stackName: `${prefix}-edge`, env, config });
+}
+
+describe.each(ENVIRONMENT_NAMES)('EdgeStack for %s', (envName) => {
+  const config = loadConfig(envName);
+  const stack = build(config);
+  const template = Template.fromStack(stack);
+  const webAclLogicalId = stack.getLogicalId(stack.webAcl.webAcl);
+
+  test('lives in us-east-1', () => {
+    expect(stack.region).toBe('us-east-1');
+  });
+
+  test('holds a CLOUDFRONT-scope web ACL attached to the distribution', () => {
+    template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    template.hasResourceProperties('AWS::WAFv2::WebACL', { Name: `interactions-${envName}-cdn`, Scope: 'CLOUDFRONT' });
+    template.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: { WebACLId: { 'Fn::GetAtt': [webAclLogicalId, 'Arn'] } },
+    });
+  });
+
+  test('serves the environment assets bucket', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', { BucketName: `interactions-${envName}-assets` });
+  });
+
+  test(`${envName === 'dev' ? 'deletes' : 'retains'} the WAF log group with the stack`, () => {
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: `aws-waf-logs-interactions-${envName}-cdn` },
+      DeletionPolicy: envName === 'dev' ? 'Delete' : 'Retain',
+    });
+  });
+
+  test('relies on Shield Standard while shieldAdvanced is off', () => {
+    expect(config.security.shieldAdvanced).toBe(false);
+    template.resourceCountIs('AWS::Shield::Protection', 0);
+    expect(stack.shieldProtection).toBeUndefined();
+  });
+
+  test('has no unacknowledged cdk-nag findings', () => {
+    expect(unacknowledgedFindings(stack)).toEqual([]);
+  });
+});
+
+describe('EdgeStack with Shield Advanced', () => {
+  const base = loadConfig('prod');
+  const stack = build({ ...base, security: { ...base.security, shieldAdvanced: true } });
+  const template = Template.fromStack(stack);
+
+  test('protects the distribution', () => {
+    const distributionId = stack.getLogicalId(stack.assets.distribution.node.defaultChild as never);
+    template.resourceCountIs('AWS::Shield::Protection', 1);
+    template.hasResourceProperties('AWS::Shield::Protection', {
+      Name: 'interactions-prod-cdn',
+      ResourceArn: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':cloudfront::',
+            { Ref: 'AWS::AccountId' },
+            ':distribution/',
+            { Ref: distributionId },
+          ],
+        ],
+      },
+    });
+  });
+
+  test('has no unacknowledged cdk-nag findings', () => {
+    expect(unacknowledgedFindings(stack)).toEqual([]);
+  });
+});
+
+describe('EdgeStack placement', () => {
+  test('fails when placed outside us-east-1', () => {
+    expect(() => build(loadConfig('staging'), { region: 'eu-west-1' })).toThrow(
+      /env\.region must be 'us-east-1'.*eu-west-1/,
+    );
+  });
+
+  test('fails when region-agnostic', () => {
+    expect(() => build(loadConfig('staging'), {})).toThrow(/env\.region must be 'us-east-1'/);
+  });
+});
