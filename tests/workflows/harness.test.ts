@@ -23,7 +23,7 @@ import {
 
 const INPUT = { dbInstanceIdentifier: 'interactions-dev-postgres', targets: ['us-west-2', 'eu-west-1'] };
 const SNAPSHOT = 'interactions-dev-postgres-drill-42';
-const LAMBDAS = { [PREPARE_FUNCTION_NAME]: prepareSnapshot, SummarizeTargetFunction: summarizeTarget };
+const LAMBDAS: Record<string, (event: never) => unknown> = { [PREPARE_FUNCTION_NAME]: prepareSnapshot };
 
 const available = { Return: { DbSnapshots: [{ DBSnapshotIdentifier: SNAPSHOT, Status: 'available' }] } };
 const creating = { Return: { DbSnapshots: [{ DBSnapshotIdentifier: SNAPSHOT, Status: 'creating' }] } };
