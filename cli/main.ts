@@ -136,7 +136,9 @@ function reportError(error: unknown, deps: CliDeps, help: string | undefined): E
       error.name === 'CredentialsProviderError'
         ? ' (no AWS credentials found: configure a profile or export AWS_* variables)'
         : '';
-    deps.stderr(`error: ${error.name}: ${error.message}${hint}\n`);
+    // AWS service errors carry their code in `name` (AccessDenied, ThrottlingException): keep it.
+    const label = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
+    deps.stderr(`error: ${label}${error.message}${hint}\n`);
     return EXIT.failed;
   }
   deps.stderr(`error: ${String(error)}\n`);

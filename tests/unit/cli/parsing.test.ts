@@ -132,6 +132,6 @@ describe('global options', () => {
 
     expect(regions).toEqual(['eu-west-1']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('error: Error: stop here');
+    expect(result.stderr).toContain('error: stop here\n');
   });
 });
