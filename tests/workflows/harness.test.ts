@@ -16,6 +16,7 @@ import {
   extractStateMachine,
   HarnessError,
   type InlineMocks,
+  type LambdaHandler,
   type MockConfigFile,
   runStateMachine,
   validateDefinition,
@@ -23,7 +24,7 @@ import {
 
 const INPUT = { dbInstanceIdentifier: 'interactions-dev-postgres', targets: ['us-west-2', 'eu-west-1'] };
 const SNAPSHOT = 'interactions-dev-postgres-drill-42';
-const LAMBDAS: Record<string, (event: never) => unknown> = { [PREPARE_FUNCTION_NAME]: prepareSnapshot };
+const LAMBDAS: Record<string, LambdaHandler> = { [PREPARE_FUNCTION_NAME]: prepareSnapshot };
 
 const available = { Return: { DbSnapshots: [{ DBSnapshotIdentifier: SNAPSHOT, Status: 'available' }] } };
 const creating = { Return: { DbSnapshots: [{ DBSnapshotIdentifier: SNAPSHOT, Status: 'creating' }] } };
