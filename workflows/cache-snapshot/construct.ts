@@ -1,0 +1,303 @@
+/**
+ * CacheSnapshotWorkflow: the seed's "ElastiCache | Redis backup (snapshot) | Restore from backup
+ * file" as a state machine: validate the request -> create a tagged snapshot of the replication
+ * group -> wait until available -> verify -> report. Failures delete only a snapshot THIS execution
+ * created, notify and fail. The nightly run starts it as a nested execution. See README.md.
+ */
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { type Environment, names } from '../../shared/naming.js';
+import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
+import { catchCleanup, ERROR_PATH, FailurePath } from '../common/failure-path.js';
+import { lambdaTask } from '../common/lambda-task.js';
+import { acknowledgeInvokeVersions, acknowledgeWildcard } from '../common/nag.js';
+import { pollLoop } from '../common/poll-loop.js';
+import { retrySdkTransient } from '../common/retry.js';
+import { snapshotFunction } from '../common/snapshot-functions.js';
+import { AutomationStateMachine } from '../common/state-machine.js';
+
+const WORKFLOW = 'cache-snapshot';
+
+/** Props of CacheSnapshotWorkflow. */
+export interface CacheSnapshotWorkflowProps {
+  /** The environment: names the state machine, the functions and the replication group. */
+  readonly envName: Environment;
+  /** notify-outcome: writes the report and notifies the severity topic. */
+  readonly notifyFunction: lambda.IFunction;
+  /** Replication group to snapshot. @default `names.cacheReplicationGroup(envName)` (`interactions-<env>`) */
+  readonly replicationGroupId?: string;
+  /** Log group of the state machine. @default a new group with `logRetention` */
+  readonly logGroup?: logs.ILogGroup;
+  /** Retention of the log group created when `logGroup` is absent. @default one month */
+  readonly logRetention?: logs.RetentionDays;
+  /** Log group of the workflow's functions. @default each function's own */
+  readonly functionLogGroup?: logs.ILogGroup;
+  /** Overall execution timeout; the wait loop gets this minus 15 minutes. @default 1 hour */
+  readonly timeout?: Duration;
+  /** Pause between two Describe calls. @default 30 seconds */
+  readonly pollInterval?: Duration;
+  /** Days before the snapshot's `interactions:expires-at`. @default 35 */
+  readonly retentionDays?: number;
+  /** Severity topic of a failure. @default 'high' in prod, 'medium' elsewhere */
+  readonly failureSeverity?: 'high' | 'medium' | 'low';
+}
+
+const FAILURE_PATH_RESERVE = Duration.minutes(15);
+
+/** The cache snapshot workflow (see the module comment). */
+export class CacheSnapshotWorkflow extends Construct {
+  /** The state machine `interactions-<env>-cache-snapshot`. */
+  readonly stateMachine: sfn.StateMachine;
+  /** Functions of the workflow, for alarms and dashboards. */
+  readonly functions: {
+    readonly validate: lambda.IFunction;
+    readonly verify: lambda.IFunction;
+    readonly delete: lambda.IFunction;
+  };
+
+  constructor(scope: Construct, id: string, props: CacheSnapshotWorkflowProps) {
+    super(scope, id);
+    const timeout = props.timeout ?? Duration.hours(1);
+    const pollInterval = props.pollInterval ?? Duration.seconds(30);
+    const retentionDays = props.retentionDays ?? 35;
+    if (timeout.toSeconds() <= FAILURE_PATH_RESERVE.toSeconds() + pollInterval.toSeconds()) {
+      throw new Error(
+        `CacheSnapshotWorkflow: timeout must exceed 15 minutes plus pollInterval (got ${timeout.toHumanString()})`,
+      );
+    }
+    if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+      throw new Error(`CacheSnapshotWorkflow: retentionDays must be a positive integer (got ${retentionDays})`);
+    }
+    const replicationGroupId = props.replicationGroupId ?? names.cacheReplicationGroup(props.envName);
+    const stack = Stack.of(this);
+    const arn = (resource: string, resourceName: string) =>
+      stack.formatArn({ service: 'elasticache', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    // Explicit names must carry the environment prefix (validate-snapshot-request enforces it), which scopes IAM.
+    const ownSnapshots = arn('snapshot', `${names.prefix(props.envName)}-*`);
+
+    const fnProps = { envName: props.envName, workflow: WORKFLOW, logGroup: props.functionLogGroup } as const;
+    const validateFn = snapshotFunction(this, 'ValidateFunction', {
+      ...fnProps,
+      name: 'validate-snapshot-request',
+      functionSuffix: 'cache-snapshot-validate',
+    });
+    const verifyFn = snapshotFunction(this, 'VerifyFunction', {
+      ...fnProps,
+      name: 'verify-cache-snapshot',
+      functionSuffix: 'cache-snapshot-verify',
+    });
+    const deleteFn = snapshotFunction(this, 'DeleteFunction', {
+      ...fnProps,
+      name: 'guarded-delete-snapshot',
+      functionSuffix: 'cache-snapshot-delete',
+    });
+    this.functions = { validate: validateFn, verify: verifyFn, delete: deleteFn };
+
+    deleteFn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['elasticache:DescribeSnapshots', 'elasticache:ListTagsForResource'],
+        resources: [ownSnapshots],
+      }),
+    );
+    deleteFn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['elasticache:DeleteSnapshot'],
+        resources: [ownSnapshots],
+        conditions: {
+          StringEquals: { [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY },
+          Null: { [`aws:ResourceTag/${TAG_KEYS.execution}`]: 'false' },
+        },
+      }),
+    );
+
+    const failure = new FailurePath(this, 'Failure', {
+      workflow: WORKFLOW,
+      envName: props.envName,
+      notifyFunction: props.notifyFunction,
+      severity: props.failureSeverity ?? (props.envName === 'prod' ? 'high' : 'medium'),
+      summary: `Cache snapshot of ${replicationGroupId} failed`,
+      cleanup: (next) => {
+        const deleteSnapshot = lambdaTask(this, 'Delete snapshot', {
+          workflow: WORKFLOW,
+          lambdaFunction: deleteFn,
+          payload: { service: 'elasticache', snapshotName: sfn.JsonPath.stringAt('$.plan.snapshotName') },
+          resultPath: '$.cleanup',
+          comment: 'Deletes the snapshot only if its tags name this execution',
+        });
+        catchCleanup(deleteSnapshot, next).next(next);
+        return new sfn.Choice(this, 'Snapshot created?')
+          .when(sfn.Condition.isPresent('$.created'), deleteSnapshot)
+          .otherwise(next);
+      },
+    });
+
+    const validate = failure.catch(
+      lambdaTask(this, 'Validate request', {
+        workflow: WORKFLOW,
+        lambdaFunction: validateFn,
+        payload: { kind: 'cache', environment: props.envName, retentionDays, request: sfn.JsonPath.objectAt('$') },
+        resultPath: '$.plan',
+      }),
+    );
+
+    const create = new tasks.CallAwsService(this, 'Create snapshot', {
+      service: 'elasticache',
+      action: 'createSnapshot',
+      parameters: {
+        ReplicationGroupId: replicationGroupId,
+        SnapshotName: sfn.JsonPath.stringAt('$.plan.snapshotName'),
+        Tags: sfn.JsonPath.listAt('$.plan.tags'),
+      },
+      // A replication group snapshot reads its member clusters (`<group>-001`, ...).
+      iamResources: [arn('replicationgroup', replicationGroupId), arn('cluster', `${replicationGroupId}-*`)],
+      iamAction: 'elasticache:CreateSnapshot',
+      additionalIamStatements: [
+        new iam.PolicyStatement({
+          actions: ['elasticache:CreateSnapshot', 'elasticache:AddTagsToResource'],
+          resources: [ownSnapshots],
+          conditions: { StringEquals: { [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } },
+        }),
+      ],
+      resultSelector: { 'id.$': '$.Snapshot.SnapshotName' },
+      resultPath: '$.created',
+    });
+    retrySdkTransient(create, 'ElastiCache');
+    create.addCatch(
+      failure.raise('Reject duplicate name', 'ResourceConflictError', {
+        format:
+          "States.Format('A cache snapshot named {} already exists. It was not created by this execution and was left untouched; choose another name.', $.plan.snapshotName)",
+      }),
+      { errors: ['ElastiCache.SnapshotAlreadyExistsException'], resultPath: ERROR_PATH },
+    );
+    create.addCatch(
+      failure.raise('Reject quota exceeded', 'QuotaExceededError', {
+        format:
+          "States.Format('ElastiCache refused snapshot {}: the snapshot quota is exhausted.', $.plan.snapshotName)",
+      }),
+      { errors: ['ElastiCache.SnapshotQuotaExceededException'], resultPath: ERROR_PATH },
+    );
+    failure.catch(create);
+
+    const describeSnapshot = failure.catch(
+      retrySdkTransient(
+        new tasks.CallAwsService(this, 'Describe snapshot', {
+          service: 'elasticache',
+          action: 'describeSnapshots',
+          parameters: { SnapshotName: sfn.JsonPath.stringAt('$.plan.snapshotName') },
+          iamResources: [ownSnapshots],
+          iamAction: 'elasticache:DescribeSnapshots',
+          resultSelector: { 'snapshot.$': '$.Snapshots[0]' },
+          resultPath: '$.describe',
+        }),
+        'ElastiCache',
+      ),
+    );
+
+    const verify = failure.catch(
+      lambdaTask(this, 'Verify snapshot', {
+        workflow: WORKFLOW,
+        lambdaFunction: verifyFn,
+        payload: {
+          snapshotName: sfn.JsonPath.stringAt('$.plan.snapshotName'),
+          replicationGroupId,
+          snapshot: sfn.JsonPath.objectAt('$.describe.snapshot'),
+        },
+        resultPath: '$.verification',
+      }),
+    );
+    const notifySuccess = failure.catch(
+      lambdaTask(this, 'Notify success', {
+        workflow: WORKFLOW,
+        lambdaFunction: props.notifyFunction,
+        payload: {
+          environment: props.envName,
+          status: 'SUCCEEDED',
+          severity: 'low',
+          summary: sfn.JsonPath.format(
+            'Cache snapshot {} of {} is available and verified',
+            sfn.JsonPath.stringAt('$.plan.snapshotName'),
+            replicationGroupId,
+          ),
+          details: {
+            'request.$': '$.plan',
+            'snapshot.$': '$.verification.snapshot',
+            'checks.$': '$.verification.checks',
+          },
+        },
+        resultPath: '$.notification',
+      }),
+    );
+    const output = new sfn.Pass(this, 'Build output', {
+      parameters: {
+        'snapshot.$': '$.verification.snapshot',
+        report: {
+          'json.$': "States.Format('s3://{}/{}', $.notification.reports.bucket, $.notification.reports.json)",
+          'markdown.$': "States.Format('s3://{}/{}', $.notification.reports.bucket, $.notification.reports.markdown)",
+        },
+      },
+    });
+
+    const wait = pollLoop(this, {
+      names: {
+        start: 'Start waiting',
+        wait: 'Wait for snapshot',
+        count: 'Count snapshot poll',
+        choice: 'Snapshot available?',
+      },
+      interval: pollInterval,
+      budget: timeout.minus(FAILURE_PATH_RESERVE),
+      describe: describeSnapshot,
+      ready: sfn.Condition.stringEquals('$.describe.snapshot.SnapshotStatus', 'available'),
+      failed: sfn.Condition.or(
+        sfn.Condition.stringEquals('$.describe.snapshot.SnapshotStatus', 'failed'),
+        sfn.Condition.stringEquals('$.describe.snapshot.SnapshotStatus', 'deleting'),
+      ),
+      onReady: verify,
+      onFailed: failure.raise('Snapshot creation failed', 'SnapshotFailedError', {
+        format:
+          "States.Format('ElastiCache reports snapshot {} as {}', $.plan.snapshotName, $.describe.snapshot.SnapshotStatus)",
+      }),
+      onTimeout: failure.raise('Snapshot wait timed out', 'SnapshotTimeoutError', {
+        format:
+          "States.Format('Cache snapshot {} was still {} after {} polls', $.plan.snapshotName, $.describe.snapshot.SnapshotStatus, $.poll.count)",
+      }),
+    });
+
+    validate.next(create);
+    create.next(wait);
+    verify.next(notifySuccess).next(output).next(new sfn.Succeed(this, 'Snapshot ready'));
+
+    const machine = new AutomationStateMachine(this, 'Workflow', {
+      envName: props.envName,
+      workflow: WORKFLOW,
+      definition: validate,
+      timeout,
+      logGroup: props.logGroup,
+      logRetention: props.logRetention,
+      comment: `Snapshot of the ElastiCache replication group ${replicationGroupId}: validate, create, wait, verify, report`,
+    });
+    this.stateMachine = machine.stateMachine;
+
+    const snapshotsReason =
+      'Cache snapshot names carry the environment prefix. Create requires the interactions:managed-by request tag; delete requires it on the snapshot, and the guard function also checks this execution tag.';
+    acknowledgeWildcard(this.stateMachine, ownSnapshots, snapshotsReason);
+    acknowledgeWildcard(deleteFn.role ?? deleteFn, ownSnapshots, snapshotsReason);
+    acknowledgeWildcard(
+      this.stateMachine,
+      arn('cluster', `${replicationGroupId}-*`),
+      'The member clusters of the replication group are named by ElastiCache (<group>-001, ...) and are read by CreateSnapshot.',
+    );
+    acknowledgeWildcard(
+      this.stateMachine,
+      '*',
+      'The X-Ray and log-delivery actions have no resource type: IAM accepts only "*". None mutates a resource.',
+    );
+    for (const fn of [validateFn, verifyFn, deleteFn, props.notifyFunction])
+      acknowledgeInvokeVersions(this.stateMachine, fn.functionArn);
+  }
+}

@@ -1,0 +1,372 @@
+/**
+ * OnDemandSnapshotWorkflow: the seed's "Manual Snapshots: taken before major updates"
+ * (`backup.sh create-snapshot prod interactions-pre-migration`) as a state machine:
+ * validate the request -> check the manual snapshot quota -> create the snapshot, tagged ->
+ * wait until available -> verify it against the instance -> report. Every failure goes to one
+ * path that deletes only a snapshot THIS execution created, notifies and fails. See README.md.
+ */
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as rds from 'aws-cdk-lib/aws-rds';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import type { Environment } from '../../shared/naming.js';
+import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
+import { catchCleanup, ERROR_PATH, FailurePath } from '../common/failure-path.js';
+import { lambdaTask } from '../common/lambda-task.js';
+import { acknowledgeInvokeVersions, acknowledgeWildcard } from '../common/nag.js';
+import { pollLoop } from '../common/poll-loop.js';
+import { retrySdkTransient } from '../common/retry.js';
+import { snapshotFunction } from '../common/snapshot-functions.js';
+import { AutomationStateMachine } from '../common/state-machine.js';
+
+const WORKFLOW = 'on-demand-snapshot';
+
+/** Props of OnDemandSnapshotWorkflow. */
+export interface OnDemandSnapshotWorkflowProps {
+  /** The environment: names the state machine and the functions. */
+  readonly envName: Environment;
+  /** The instance to snapshot. */
+  readonly database: rds.IDatabaseInstance;
+  /** notify-outcome: writes the report and notifies the severity topic. */
+  readonly notifyFunction: lambda.IFunction;
+  /** Log group of the state machine. @default a new group with `logRetention` */
+  readonly logGroup?: logs.ILogGroup;
+  /** Retention of the log group created when `logGroup` is absent. @default one month */
+  readonly logRetention?: logs.RetentionDays;
+  /** Log group of the workflow's functions (the seed's shared `/aws/lambda/interactions-<env>-tasks`). @default each function's own */
+  readonly functionLogGroup?: logs.ILogGroup;
+  /**
+   * Overall execution timeout. The wait loop gets this minus 15 minutes, so a snapshot that never
+   * becomes available still leaves time for cleanup and notification. @default 2 hours
+   */
+  readonly timeout?: Duration;
+  /** Pause between two Describe calls while the snapshot is created. @default 30 seconds */
+  readonly pollInterval?: Duration;
+  /** Days before the snapshot's `interactions:expires-at` (config `automation.manualSnapshotRetentionDays`). @default 35 */
+  readonly retentionDays?: number;
+  /** Severity topic of a failure (config `automation.failureSeverity`). @default 'high' in prod, 'medium' elsewhere */
+  readonly failureSeverity?: 'high' | 'medium' | 'low';
+}
+
+/** Time the failure path needs after the wait loop gives up: cleanup, notification, their retries. */
+const FAILURE_PATH_RESERVE = Duration.minutes(15);
+
+/** The on-demand DB snapshot workflow (see the module comment). */
+export class OnDemandSnapshotWorkflow extends Construct {
+  /** The state machine `interactions-<env>-on-demand-snapshot`. */
+  readonly stateMachine: sfn.StateMachine;
+  /** Functions of the workflow, for alarms and dashboards. */
+  readonly functions: {
+    readonly validate: lambda.IFunction;
+    readonly verify: lambda.IFunction;
+    readonly delete: lambda.IFunction;
+  };
+
+  constructor(scope: Construct, id: string, props: OnDemandSnapshotWorkflowProps) {
+    super(scope, id);
+    const timeout = props.timeout ?? Duration.hours(2);
+    const pollInterval = props.pollInterval ?? Duration.seconds(30);
+    const retentionDays = props.retentionDays ?? 35;
+    if (timeout.toSeconds() <= FAILURE_PATH_RESERVE.toSeconds() + pollInterval.toSeconds()) {
+      throw new Error(
+        `OnDemandSnapshotWorkflow: timeout must exceed 15 minutes plus pollInterval (got ${timeout.toHumanString()})`,
+      );
+    }
+    if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+      throw new Error(`OnDemandSnapshotWorkflow: retentionDays must be a positive integer (got ${retentionDays})`);
+    }
+    const instanceId = props.database.instanceIdentifier;
+    const stack = Stack.of(this);
+    const snapshotArn = (name: string) =>
+      stack.formatArn({
+        service: 'rds',
+        resource: 'snapshot',
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+
+    const fnProps = { envName: props.envName, workflow: WORKFLOW, logGroup: props.functionLogGroup } as const;
+    const validateFn = snapshotFunction(this, 'ValidateFunction', {
+      ...fnProps,
+      name: 'validate-snapshot-request',
+      functionSuffix: 'db-snapshot-validate',
+    });
+    const verifyFn = snapshotFunction(this, 'VerifyFunction', {
+      ...fnProps,
+      name: 'verify-db-snapshot',
+      functionSuffix: 'db-snapshot-verify',
+    });
+    const deleteFn = snapshotFunction(this, 'DeleteFunction', {
+      ...fnProps,
+      name: 'guarded-delete-snapshot',
+      functionSuffix: 'db-snapshot-delete',
+    });
+    this.functions = { validate: validateFn, verify: verifyFn, delete: deleteFn };
+
+    // The guard in code checks this execution's tag; IAM repeats what it can: only snapshots the automation made.
+    deleteFn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['rds:DescribeDBSnapshots'], resources: [snapshotArn('*')] }),
+    );
+    deleteFn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['rds:DeleteDBSnapshot'],
+        resources: [snapshotArn('*')],
+        conditions: {
+          StringEquals: { [`rds:snapshot-tag/${TAG_KEYS.managedBy}`]: MANAGED_BY },
+          Null: { [`rds:snapshot-tag/${TAG_KEYS.execution}`]: 'false' },
+        },
+      }),
+    );
+
+    // ---- failure path: delete our snapshot (if we created one), notify, fail
+    const failure = new FailurePath(this, 'Failure', {
+      workflow: WORKFLOW,
+      envName: props.envName,
+      notifyFunction: props.notifyFunction,
+      severity: props.failureSeverity ?? (props.envName === 'prod' ? 'high' : 'medium'),
+      summary: `On-demand snapshot of ${props.database.instanceIdentifier} failed`,
+      cleanup: (next) => {
+        const deleteSnapshot = lambdaTask(this, 'Delete snapshot', {
+          workflow: WORKFLOW,
+          lambdaFunction: deleteFn,
+          payload: { service: 'rds', snapshotName: sfn.JsonPath.stringAt('$.plan.snapshotName') },
+          resultPath: '$.cleanup',
+          comment: 'Deletes the snapshot only if its tags name this execution',
+        });
+        catchCleanup(deleteSnapshot, next).next(next);
+        // `$.created` exists only once Create snapshot succeeded: before that there is nothing of ours to delete.
+        return new sfn.Choice(this, 'Snapshot created?')
+          .when(sfn.Condition.isPresent('$.created'), deleteSnapshot)
+          .otherwise(next);
+      },
+    });
+
+    // ---- 1. validate (no AWS call before this passes)
+    const validate = failure.catch(
+      lambdaTask(this, 'Validate request', {
+        workflow: WORKFLOW,
+        lambdaFunction: validateFn,
+        payload: {
+          kind: 'db',
+          environment: props.envName,
+          retentionDays,
+          request: sfn.JsonPath.objectAt('$'),
+        },
+        resultPath: '$.plan',
+      }),
+    );
+
+    // ---- 2. source instance (size and engine for verification; also proves it exists)
+    const describeDatabase = failure.catch(
+      retrySdkTransient(
+        new tasks.CallAwsService(this, 'Describe database', {
+          service: 'rds',
+          action: 'describeDBInstances',
+          parameters: { DbInstanceIdentifier: instanceId },
+          iamResources: [props.database.instanceArn],
+          iamAction: 'rds:DescribeDBInstances',
+          resultSelector: { 'instance.$': '$.DbInstances[0]' },
+          resultPath: '$.database',
+        }),
+        'Rds',
+      ),
+    );
+
+    // ---- 3. quota: ManualSnapshots Used/Max as RDS itself counts them
+    const checkQuota = failure.catch(
+      retrySdkTransient(
+        new tasks.CallAwsService(this, 'Check snapshot quota', {
+          service: 'rds',
+          action: 'describeAccountAttributes',
+          parameters: {},
+          // DescribeAccountAttributes has no resource type: IAM accepts only "*" (read-only).
+          iamResources: ['*'],
+          iamAction: 'rds:DescribeAccountAttributes',
+          resultSelector: { 'manualSnapshots.$': "$.AccountQuotas[?(@.AccountQuotaName == 'ManualSnapshots')]" },
+          resultPath: '$.quota',
+        }),
+        'Rds',
+      ),
+    );
+    const quotaReached = failure.raise('Reject over quota', 'QuotaExceededError', {
+      format:
+        "States.Format('Manual DB snapshot quota reached: {} of {} used. Delete old manual snapshots or raise the quota, then retry.', $.quota.manualSnapshots[0].Used, $.quota.manualSnapshots[0].Max)",
+    });
+
+    // ---- 4. create, tagged (IAM requires the managed-by tag on the request)
+    const create = new tasks.CallAwsService(this, 'Create snapshot', {
+      service: 'rds',
+      action: 'createDBSnapshot',
+      parameters: {
+        DbInstanceIdentifier: instanceId,
+        DbSnapshotIdentifier: sfn.JsonPath.stringAt('$.plan.snapshotName'),
+        Tags: sfn.JsonPath.listAt('$.plan.tags'),
+      },
+      iamResources: [props.database.instanceArn],
+      iamAction: 'rds:CreateDBSnapshot',
+      additionalIamStatements: [
+        new iam.PolicyStatement({
+          actions: ['rds:CreateDBSnapshot', 'rds:AddTagsToResource'],
+          resources: [snapshotArn('*')],
+          conditions: { StringEquals: { [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } },
+        }),
+      ],
+      resultSelector: { 'id.$': '$.DbSnapshot.DbSnapshotIdentifier', 'arn.$': '$.DbSnapshot.DbSnapshotArn' },
+      resultPath: '$.created',
+    });
+    retrySdkTransient(create, 'Rds');
+    // The name is taken by a snapshot this execution did not create: explain, and delete nothing (`$.created` stays absent).
+    create.addCatch(
+      failure.raise('Reject duplicate name', 'ResourceConflictError', {
+        format:
+          "States.Format('A DB snapshot named {} already exists. It was not created by this execution and was left untouched; choose another name.', $.plan.snapshotName)",
+      }),
+      { errors: ['Rds.DbSnapshotAlreadyExistsException'], resultPath: ERROR_PATH },
+    );
+    create.addCatch(
+      failure.raise('Reject quota exceeded', 'QuotaExceededError', {
+        format:
+          "States.Format('RDS refused snapshot {}: the manual DB snapshot quota is exhausted. Delete old manual snapshots or raise the quota, then retry.', $.plan.snapshotName)",
+      }),
+      { errors: ['Rds.SnapshotQuotaExceededException'], resultPath: ERROR_PATH },
+    );
+    failure.catch(create);
+
+    // ---- 5. wait until available
+    const describeSnapshot = failure.catch(
+      retrySdkTransient(
+        new tasks.CallAwsService(this, 'Describe snapshot', {
+          service: 'rds',
+          action: 'describeDBSnapshots',
+          parameters: { DbSnapshotIdentifier: sfn.JsonPath.stringAt('$.plan.snapshotName') },
+          iamResources: [props.database.instanceArn, snapshotArn('*')],
+          iamAction: 'rds:DescribeDBSnapshots',
+          resultSelector: { 'snapshot.$': '$.DbSnapshots[0]' },
+          resultPath: '$.describe',
+        }),
+        'Rds',
+      ),
+    );
+
+    // ---- 6. verify, 7. report, succeed
+    const verify = failure.catch(
+      lambdaTask(this, 'Verify snapshot', {
+        workflow: WORKFLOW,
+        lambdaFunction: verifyFn,
+        payload: {
+          snapshotName: sfn.JsonPath.stringAt('$.plan.snapshotName'),
+          instanceIdentifier: instanceId,
+          snapshot: sfn.JsonPath.objectAt('$.describe.snapshot'),
+          instance: sfn.JsonPath.objectAt('$.database.instance'),
+        },
+        resultPath: '$.verification',
+      }),
+    );
+    const notifySuccess = failure.catch(
+      lambdaTask(this, 'Notify success', {
+        workflow: WORKFLOW,
+        lambdaFunction: props.notifyFunction,
+        payload: {
+          environment: props.envName,
+          status: 'SUCCEEDED',
+          severity: 'low',
+          summary: sfn.JsonPath.format(
+            'Snapshot {} of {} is available and verified',
+            sfn.JsonPath.stringAt('$.plan.snapshotName'),
+            instanceId,
+          ),
+          details: {
+            'request.$': '$.plan',
+            'snapshot.$': '$.verification.snapshot',
+            'checks.$': '$.verification.checks',
+            'quota.$': '$.quota.manualSnapshots[0]',
+          },
+        },
+        resultPath: '$.notification',
+      }),
+    );
+    const output = new sfn.Pass(this, 'Build output', {
+      parameters: {
+        'snapshot.$': '$.verification.snapshot',
+        report: {
+          'json.$': "States.Format('s3://{}/{}', $.notification.reports.bucket, $.notification.reports.json)",
+          'markdown.$': "States.Format('s3://{}/{}', $.notification.reports.bucket, $.notification.reports.markdown)",
+        },
+      },
+    });
+    const succeed = new sfn.Succeed(this, 'Snapshot ready');
+
+    const snapshotFailed = failure.raise('Snapshot creation failed', 'SnapshotFailedError', {
+      format: "States.Format('RDS reports snapshot {} as {}', $.plan.snapshotName, $.describe.snapshot.Status)",
+    });
+    const timedOut = failure.raise('Snapshot wait timed out', 'SnapshotTimeoutError', {
+      format:
+        "States.Format('Snapshot {} was still {} after {} polls', $.plan.snapshotName, $.describe.snapshot.Status, $.poll.count)",
+    });
+    const wait = pollLoop(this, {
+      names: {
+        start: 'Start waiting',
+        wait: 'Wait for snapshot',
+        count: 'Count snapshot poll',
+        choice: 'Snapshot available?',
+      },
+      interval: pollInterval,
+      budget: timeout.minus(FAILURE_PATH_RESERVE),
+      describe: describeSnapshot,
+      ready: sfn.Condition.stringEquals('$.describe.snapshot.Status', 'available'),
+      // RDS ends a snapshot it cannot complete in `failed`; `incompatible-*` and `deleting` never become available either.
+      failed: sfn.Condition.or(
+        sfn.Condition.stringEquals('$.describe.snapshot.Status', 'failed'),
+        sfn.Condition.stringEquals('$.describe.snapshot.Status', 'deleting'),
+        sfn.Condition.stringMatches('$.describe.snapshot.Status', 'incompatible*'),
+      ),
+      onReady: verify,
+      onFailed: snapshotFailed,
+      onTimeout: timedOut,
+    });
+
+    const quotaChoice = new sfn.Choice(this, 'Snapshot quota left?')
+      .when(
+        sfn.Condition.and(
+          sfn.Condition.isPresent('$.quota.manualSnapshots[0].Used'),
+          sfn.Condition.numberGreaterThanEqualsJsonPath(
+            '$.quota.manualSnapshots[0].Used',
+            '$.quota.manualSnapshots[0].Max',
+          ),
+        ),
+        quotaReached,
+      )
+      .otherwise(create);
+    create.next(wait);
+    verify.next(notifySuccess).next(output).next(succeed);
+
+    const definition = validate.next(describeDatabase).next(checkQuota).next(quotaChoice);
+
+    const machine = new AutomationStateMachine(this, 'Workflow', {
+      envName: props.envName,
+      workflow: WORKFLOW,
+      definition,
+      timeout,
+      logGroup: props.logGroup,
+      logRetention: props.logRetention,
+      comment: `On-demand manual snapshot of ${props.database.instanceIdentifier}: validate, quota, create, wait, verify, report`,
+    });
+    this.stateMachine = machine.stateMachine;
+
+    const snapshotsReason =
+      'Snapshot names come from the operator at run time. Create is allowed only with the interactions:managed-by request tag; delete only on snapshots carrying it, and the guard function also checks this execution tag.';
+    acknowledgeWildcard(this.stateMachine, snapshotArn('*'), snapshotsReason);
+    acknowledgeWildcard(deleteFn.role ?? deleteFn, snapshotArn('*'), snapshotsReason);
+    acknowledgeWildcard(
+      this.stateMachine,
+      '*',
+      'rds:DescribeAccountAttributes and the X-Ray and log-delivery actions have no resource type: IAM accepts only "*". None mutates a resource.',
+    );
+    for (const fn of [validateFn, verifyFn, deleteFn, props.notifyFunction])
+      acknowledgeInvokeVersions(this.stateMachine, fn.functionArn);
+  }
+}
