@@ -1,0 +1,217 @@
+/**
+ * The synthesized cache snapshot state machine, run locally: real handlers for the workflow's
+ * functions, notify-outcome mocked at the Lambda state (its reports are tested in
+ * on-demand-snapshot.test.ts), ElastiCache SDK integrations mocked per state.
+ */
+import '../support/lambda-env.js';
+import {
+  DeleteSnapshotCommand,
+  DescribeSnapshotsCommand,
+  ElastiCacheClient,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-elasticache';
+import { App, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
+import {
+  extractStateMachine,
+  type LambdaHandler,
+  type MockedResponse,
+  runStateMachine,
+  validateDefinition,
+} from '../support/state-machine-harness.js';
+
+process.env.ENVIRONMENT = 'prod';
+
+const EXECUTION = 'nightly-2025-01-01';
+const NAME = 'interactions-prod-nightly-2025-01-01';
+
+const app = new App();
+const stack = new Stack(app, 'interactions-prod-automation');
+const notifyFn = lambda.Function.fromFunctionArn(
+  stack,
+  'Notify',
+  'arn:aws:lambda:us-east-1:123456789012:function:interactions-prod-notify-outcome',
+);
+new CacheSnapshotWorkflow(stack, 'CacheSnapshot', { envName: 'prod', notifyFunction: notifyFn });
+const sm = extractStateMachine(stack, { name: 'interactions-prod-cache-snapshot' });
+
+const elastiCache = mockClient(ElastiCacheClient);
+let lambdas: Record<string, LambdaHandler>;
+beforeAll(async () => {
+  const [validate, verify, guard] = await Promise.all([
+    import('../../functions/validate-snapshot-request/handler.js'),
+    import('../../functions/verify-cache-snapshot/handler.js'),
+    import('../../functions/guarded-delete-snapshot/handler.js'),
+  ]);
+  lambdas = {
+    'interactions-prod-cache-snapshot-validate': validate.handler,
+    'interactions-prod-cache-snapshot-verify': verify.handler,
+    'interactions-prod-cache-snapshot-delete': guard.handler,
+  };
+});
+beforeEach(() => elastiCache.reset());
+
+const ok = (value: unknown): MockedResponse => ({ Return: value });
+const cacheSnapshot = (status: string) => ({
+  SnapshotName: NAME,
+  ARN: `arn:aws:elasticache:us-east-1:123456789012:snapshot:${NAME}`,
+  ReplicationGroupId: 'interactions-prod',
+  SnapshotStatus: status,
+  SnapshotSource: 'manual',
+  Engine: 'redis',
+  NodeSnapshots: [{ NodeGroupId: '0001', CacheSize: '6 MB', SnapshotCreateTime: '2025-01-01T02:31:00Z' }],
+});
+const notifyOk = ok({
+  reports: { bucket: 'interactions-prod-automation-reports', json: 'r.json', markdown: 'r.md' },
+  messageId: 'm',
+});
+const run = (mocks: Record<string, MockedResponse | MockedResponse[]>, input: unknown = { requestedBy: 'nightly' }) =>
+  runStateMachine(sm, { input, executionName: EXECUTION, lambdas, mocks });
+
+describe('cache snapshot workflow', () => {
+  it('has a valid JSONPath definition with an overall timeout', () => {
+    validateDefinition(sm.definition);
+    expect(sm.definition.TimeoutSeconds).toBe(3600);
+  });
+
+  it('snapshots the replication group under a name from the execution, verifies and reports it', async () => {
+    const result = await run({
+      'Create snapshot': ok({ Snapshot: { SnapshotName: NAME, SnapshotStatus: 'creating' } }),
+      'Describe snapshot': [
+        ok({ Snapshots: [cacheSnapshot('creating')] }),
+        ok({ Snapshots: [cacheSnapshot('available')] }),
+      ],
+      'Notify success': notifyOk,
+    });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.path).toEqual([
+      'Validate request',
+      'Create snapshot',
+      'Start waiting',
+      'Wait for snapshot',
+      'Describe snapshot',
+      'Count snapshot poll',
+      'Snapshot available?',
+      'Wait for snapshot',
+      'Describe snapshot',
+      'Count snapshot poll',
+      'Snapshot available?',
+      'Verify snapshot',
+      'Notify success',
+      'Build output',
+      'Snapshot ready',
+    ]);
+    expect(result.sdkCalls.find((c) => c.state === 'Create snapshot')?.parameters).toMatchObject({
+      ReplicationGroupId: 'interactions-prod',
+      SnapshotName: NAME,
+      Tags: expect.arrayContaining([
+        { Key: 'interactions:managed-by', Value: 'interactions-automation' },
+        { Key: 'interactions:execution', Value: EXECUTION },
+      ]),
+    });
+    expect(result.output).toEqual({
+      snapshot: {
+        id: NAME,
+        arn: `arn:aws:elasticache:us-east-1:123456789012:snapshot:${NAME}`,
+        status: 'available',
+        replicationGroup: 'interactions-prod',
+        engine: 'redis',
+        nodeSnapshots: 1,
+        createdAt: '2025-01-01T02:31:00.000Z',
+      },
+      report: {
+        json: 's3://interactions-prod-automation-reports/r.json',
+        markdown: 's3://interactions-prod-automation-reports/r.md',
+      },
+    });
+  });
+
+  it('rejects a name outside the environment prefix before any AWS call', async () => {
+    const result = await run({ 'Notify failure': ok({}) }, { snapshotName: 'interactions-dev-x', requestedBy: 'bob' });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('ValidationError');
+    expect(result.sdkCalls).toEqual([]);
+    expect(result.path).toEqual([
+      'Validate request',
+      'Snapshot created?',
+      'Notify failure',
+      'Build failure message',
+      'Fail',
+    ]);
+  });
+
+  it('fails on a duplicate name and deletes nothing', async () => {
+    const result = await run({
+      'Create snapshot': {
+        Throw: { Error: 'ElastiCache.SnapshotAlreadyExistsException', Cause: 'Snapshot already exists' },
+      },
+      'Notify failure': ok({}),
+    });
+    expect(result.error).toBe('ResourceConflictError');
+    expect(result.path).toEqual([
+      'Validate request',
+      'Create snapshot',
+      'Reject duplicate name',
+      'Snapshot created?',
+      'Notify failure',
+      'Build failure message',
+      'Fail',
+    ]);
+    expect(elastiCache.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
+  });
+
+  it('deletes its own failed snapshot, notifies and fails', async () => {
+    elastiCache
+      .on(DescribeSnapshotsCommand)
+      .resolves({
+        Snapshots: [{ SnapshotStatus: 'failed', ARN: `arn:aws:elasticache:us-east-1:123456789012:snapshot:${NAME}` }],
+      });
+    elastiCache.on(ListTagsForResourceCommand).resolves({
+      TagList: [
+        { Key: 'interactions:managed-by', Value: 'interactions-automation' },
+        { Key: 'interactions:execution', Value: EXECUTION },
+      ],
+    });
+    elastiCache.on(DeleteSnapshotCommand).resolves({});
+    const result = await run({
+      'Create snapshot': ok({ Snapshot: { SnapshotName: NAME } }),
+      'Describe snapshot': ok({ Snapshots: [cacheSnapshot('failed')] }),
+      'Notify failure': ok({}),
+    });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('SnapshotFailedError');
+    expect(result.path.slice(-6)).toEqual([
+      'Snapshot creation failed',
+      'Snapshot created?',
+      'Delete snapshot',
+      'Notify failure',
+      'Build failure message',
+      'Fail',
+    ]);
+    expect(elastiCache.commandCalls(DeleteSnapshotCommand).map((c) => c.args[0].input)).toEqual([
+      { SnapshotName: NAME },
+    ]);
+    expect(result.lambdaInvocations.find((i) => i.state === 'Notify failure')?.payload).toMatchObject({
+      severity: 'high',
+      status: 'FAILED',
+    });
+  });
+
+  it('reports a refused cleanup (snapshot not ours) and still notifies and fails', async () => {
+    elastiCache.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotStatus: 'available', ARN: 'arn:x' }] });
+    elastiCache.on(ListTagsForResourceCommand).resolves({ TagList: [] });
+    const result = await run({
+      'Create snapshot': ok({ Snapshot: { SnapshotName: NAME } }),
+      'Describe snapshot': ok({ Snapshots: [{ ...cacheSnapshot('available'), SnapshotSource: 'automated' }] }),
+      'Notify failure': ok({}),
+    });
+    expect(result.error).toBe('VerificationFailedError');
+    expect(result.path.slice(-4)).toEqual(['Delete snapshot', 'Notify failure', 'Build failure message', 'Fail']);
+    expect(elastiCache.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
+    expect(result.lambdaInvocations.find((i) => i.state === 'Delete snapshot')?.error?.Error).toBe('TagGuardError');
+  });
+});
