@@ -19,6 +19,7 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  globalSetup: '<rootDir>/tests/support/global-setup.ts',
   setupFiles: ['<rootDir>/tests/support/env-setup.ts'],
   testTimeout: 60000,
 };

@@ -1,0 +1,40 @@
+/**
+ * Dead-man's switch for workflows scheduled less often than a CloudWatch alarm can look back
+ * (7 days): run daily, it publishes how long ago the state machine last succeeded as the metric
+ * `SecondsSinceLastSuccess`; an alarm fires above the schedule period plus slack. A machine that
+ * never succeeded counts from its creation, so a fresh deployment does not alarm at once.
+ */
+import { DescribeStateMachineCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import * as z from 'zod';
+import { sfnClient } from '../../shared/clients/sfn.js';
+import { automationHandler } from '../../shared/middleware.js';
+import { metrics } from '../../shared/powertools.js';
+import { workflowSchema } from '../../shared/schemas.js';
+
+/** Metric name the WorkflowMonitoring alarm watches. */
+export const METRIC_NAME = 'SecondsSinceLastSuccess';
+
+const inputSchema = z.object({
+  workflow: workflowSchema,
+  stateMachineArn: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/),
+});
+
+export const handler = automationHandler({
+  schema: inputSchema,
+  handler: async ({ stateMachineArn }) => {
+    const { executions } = await sfnClient().send(
+      new ListExecutionsCommand({ stateMachineArn, statusFilter: 'SUCCEEDED', maxResults: 1 }),
+    );
+    const last = executions?.[0];
+    let since = last?.stopDate ?? last?.startDate;
+    if (since === undefined) {
+      since = (await sfnClient().send(new DescribeStateMachineCommand({ stateMachineArn }))).creationDate;
+    }
+    const seconds = since === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, (Date.now() - since.getTime()) / 1000);
+    metrics.addMetric(METRIC_NAME, 'Seconds', Math.round(seconds));
+    return {
+      lastSuccessAt: last === undefined ? null : (since?.toISOString() ?? null),
+      secondsSinceLastSuccess: Math.round(seconds),
+    };
+  },
+});

@@ -1,0 +1,180 @@
+/**
+ * `interactions-<env>-automation`: the automation layer's shared foundation (the tasks log group,
+ * the reports bucket, the notify-outcome function every workflow ends with, the dead-man check)
+ * and the place workflows are added to, each with its own monitoring.
+ */
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { names, type WorkflowName } from '../../shared/naming.js';
+import type { EnvironmentConfig, Severity } from '../config/index.js';
+import { AutomationFunction, flattenCfn } from '../constructs/automation-function.js';
+import { WorkflowMonitoring } from '../constructs/workflow-monitoring.js';
+
+/**
+ * What the automation needs from the platform stack. PlatformStack satisfies it structurally;
+ * tests pass a small stack of the same shape.
+ */
+export interface AutomationPlatformRefs {
+  /** The severity topics of the alert table. */
+  readonly monitoring: { readonly topics: Readonly<Record<Severity, sns.ITopic>> };
+  /** The database the backups and drills work on. */
+  readonly database: { readonly instance: rds.IDatabaseInstance };
+  /** The VPC, for functions that must reach the database or cache. */
+  readonly network: { readonly vpc: ec2.IVpc };
+}
+
+/** Props of AutomationStack. */
+export interface AutomationStackProps extends StackProps {
+  /** The environment's validated configuration. */
+  readonly config: EnvironmentConfig;
+  /** References into the platform stack. */
+  readonly platform: AutomationPlatformRefs;
+}
+
+/** Options of AutomationStack.addWorkflowMonitoring. */
+export interface WorkflowMonitoringOptions {
+  /** The workflow the state machine runs: names the alarms. */
+  readonly workflow: WorkflowName;
+  /** How often the workflow must succeed. @default no dead-man's switch (on-demand workflows) */
+  readonly schedulePeriod?: Duration;
+  /** @default a quarter of the period, at least 2 hours */
+  readonly slack?: Duration;
+}
+
+export class AutomationStack extends Stack {
+  /** `/aws/lambda/interactions-<env>-tasks`: every automation function logs here. */
+  readonly logGroup: logs.LogGroup;
+  /** `interactions-<env>-automation-reports`: the evidence of every drill and verification. */
+  readonly reportsBucket: s3.Bucket;
+  /** Last task of every workflow: writes the reports and notifies the severity topic. */
+  readonly notifyFunction: lambda.Function;
+  /** Daily dead-man check for workflows scheduled less often than weekly. */
+  readonly lastSuccessCheckFunction: lambda.Function;
+  /** The platform's severity topics. */
+  readonly topics: Readonly<Record<Severity, sns.ITopic>>;
+  /** The environment's configuration, for the workflows added to this stack. */
+  readonly config: EnvironmentConfig;
+
+  constructor(scope: Construct, id: string, props: AutomationStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const envName = config.name;
+    this.config = config;
+    this.topics = props.platform.monitoring.topics;
+    const retain = envName === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.logGroup = new logs.LogGroup(this, 'TasksLogGroup', {
+      logGroupName: names.lambdaLogGroup(envName),
+      retention: config.monitoring.lambdaLogRetentionDays as logs.RetentionDays,
+      removalPolicy: retain,
+    });
+
+    const accessLogs = new s3.Bucket(this, 'ReportsAccessLogs', {
+      bucketName: `${names.reportsBucket(envName)}-access-logs`,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(config.automation.reportsRetentionDays) }],
+      removalPolicy: retain,
+    });
+    this.reportsBucket = new s3.Bucket(this, 'ReportsBucket', {
+      bucketName: names.reportsBucket(envName),
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'reports/',
+      lifecycleRules: [
+        {
+          id: 'expire-reports',
+          expiration: Duration.days(config.automation.reportsRetentionDays),
+          noncurrentVersionExpiration: Duration.days(30),
+        },
+      ],
+      removalPolicy: retain,
+    });
+
+    const notify = new AutomationFunction(this, 'NotifyOutcome', {
+      envName,
+      name: 'notify-outcome',
+      description: 'Writes a workflow outcome report (JSON + Markdown) and notifies the severity topic',
+      logGroup: this.logGroup,
+      environment: {
+        REPORTS_BUCKET: this.reportsBucket.bucketName,
+        TOPIC_ARN_HIGH: this.topics.high.topicArn,
+        TOPIC_ARN_MEDIUM: this.topics.medium.topicArn,
+        TOPIC_ARN_LOW: this.topics.low.topicArn,
+      },
+    });
+    this.notifyFunction = notify.function;
+    // Write only, and only under reports/: the function never reads or deletes evidence.
+    const reportObjects = this.reportsBucket.arnForObjects('reports/*');
+    notify.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [reportObjects] }));
+    // grantPublish also grants the topics' KMS key (GenerateDataKey*, Decrypt) when they are encrypted.
+    for (const topic of Object.values(this.topics)) topic.grantPublish(this.notifyFunction);
+    Validations.of(notify.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${flattenCfn(this.resolve(reportObjects))}]`,
+      reason: 'Report keys are named per execution at run time; PutObject only, under the reports/ prefix',
+    });
+    Validations.of(notify.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        "Publishing to a KMS-encrypted topic needs GenerateDataKey on the topics' key (CDK's grantPublish), scoped to that key",
+    });
+    Validations.of(this.notifyFunction).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked synchronously by Step Functions: a failure returns to the state machine, which retries and catches it',
+    });
+
+    const check = new AutomationFunction(this, 'CheckLastSuccess', {
+      envName,
+      name: 'check-last-success',
+      description: 'Dead-man check: publishes the time since the last successful execution of a workflow',
+      logGroup: this.logGroup,
+    });
+    this.lastSuccessCheckFunction = check.function;
+    Validations.of(this.lastSuccessCheckFunction).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'A lost daily check publishes no metric, and the dead-man alarm treats missing data as breaching',
+    });
+  }
+
+  /**
+   * Adds failure and dead-man alarms for a workflow's state machine, notifying the configured
+   * failure severity topic, and lets the dead-man check read that machine's executions.
+   */
+  addWorkflowMonitoring(stateMachine: sfn.IStateMachine, options: WorkflowMonitoringOptions): WorkflowMonitoring {
+    const { workflow } = options;
+    const monitoring = new WorkflowMonitoring(this, `${pascal(workflow)}Monitoring`, {
+      envName: this.config.name,
+      workflow,
+      stateMachine,
+      topic: this.topics[this.config.automation.failureSeverity],
+      schedulePeriod: options.schedulePeriod,
+      slack: options.slack,
+      lastSuccessCheck: this.lastSuccessCheckFunction,
+    });
+    this.lastSuccessCheckFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:ListExecutions', 'states:DescribeStateMachine'],
+        resources: [stateMachine.stateMachineArn],
+      }),
+    );
+    return monitoring;
+  }
+}
+
+function pascal(kebab: string): string {
+  return kebab.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
+}

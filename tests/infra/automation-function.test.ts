@@ -1,0 +1,142 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { AutomationFunction } from '../../infra/constructs/automation-function.js';
+import { WorkflowMonitoring } from '../../infra/constructs/workflow-monitoring.js';
+
+const app = new App();
+const stack = new Stack(app, 'FunctionTest');
+const logGroup = new logs.LogGroup(stack, 'Tasks', { logGroupName: '/aws/lambda/interactions-dev-tasks' });
+new AutomationFunction(stack, 'Defaults', {
+  envName: 'dev',
+  name: 'notify-outcome',
+  description: 'defaults',
+  logGroup,
+});
+new AutomationFunction(stack, 'Custom', {
+  envName: 'dev',
+  name: 'check-last-success',
+  description: 'custom',
+  logGroup,
+  timeout: Duration.minutes(2),
+  memorySize: 512,
+  environment: { WORKFLOW: 'recovery-test', ENVIRONMENT: 'prod' },
+});
+const template = Template.fromStack(stack);
+
+describe('AutomationFunction', () => {
+  it('applies the shared defaults', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'interactions-dev-notify-outcome',
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: 30,
+      MemorySize: 256,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('^Tasks') } }),
+      Environment: {
+        Variables: {
+          ENVIRONMENT: 'dev',
+          POWERTOOLS_SERVICE_NAME: 'interactions-dev-notify-outcome',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+    });
+  });
+
+  it('takes timeout, memory and extra variables, but never lets them override ENVIRONMENT', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'interactions-dev-check-last-success',
+      Timeout: 120,
+      MemorySize: 512,
+      Environment: { Variables: Match.objectLike({ WORKFLOW: 'recovery-test', ENVIRONMENT: 'dev' }) },
+    });
+  });
+
+  it('gives each function a role limited to its log streams and X-Ray', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      const statements = (policy as { Properties: { PolicyDocument: { Statement: { Action: unknown }[] } } }).Properties
+        .PolicyDocument.Statement;
+      expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    }
+    template.resourceCountIs('AWS::IAM::Role', 2);
+    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain('ManagedPolicyArns');
+  });
+
+  it('fails when the bundle is missing, telling to run npm run bundle', () => {
+    const other = new Stack(new App(), 'Missing');
+    expect(
+      () =>
+        new AutomationFunction(other, 'Nope', {
+          envName: 'dev',
+          name: 'no-such-function',
+          description: 'x',
+          logGroup: logs.LogGroup.fromLogGroupName(other, 'L', 'x'),
+        }),
+    ).toThrow(/dist\/functions\/no-such-function\/index.mjs is missing; run `npm run bundle`/);
+  });
+
+  it('fails when the name is not kebab-case', () => {
+    const other = new Stack(new App(), 'BadName');
+    expect(
+      () =>
+        new AutomationFunction(other, 'Bad', {
+          envName: 'dev',
+          name: 'NotifyOutcome',
+          description: 'x',
+          logGroup: logs.LogGroup.fromLogGroupName(other, 'L', 'x'),
+        }),
+    ).toThrow('must be kebab-case');
+  });
+});
+
+describe('WorkflowMonitoring', () => {
+  const setup = () => {
+    const s = new Stack(new App(), 'Monitoring');
+    const stateMachine = new sfn.StateMachine(s, 'M', {
+      definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(s, 'P')),
+    });
+    return { s, stateMachine, topic: new sns.Topic(s, 'T') };
+  };
+
+  it('fits a weekly schedule (7 days is the alarm look-back) only without slack beyond it', () => {
+    const { s, stateMachine, topic } = setup();
+    new WorkflowMonitoring(s, 'Weekly', {
+      envName: 'dev',
+      workflow: 'snapshot-housekeeping',
+      stateMachine,
+      topic,
+      schedulePeriod: Duration.days(6),
+      slack: Duration.days(1),
+    });
+    Template.fromStack(s).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ExecutionsSucceeded',
+      Period: 3600,
+      EvaluationPeriods: 168,
+    });
+  });
+
+  it('fails when a schedule longer than the alarm look-back has no last-success check', () => {
+    const { s, stateMachine, topic } = setup();
+    expect(
+      () =>
+        new WorkflowMonitoring(s, 'Monthly', {
+          envName: 'dev',
+          workflow: 'recovery-test',
+          stateMachine,
+          topic,
+          schedulePeriod: Duration.days(31),
+        }),
+    ).toThrow(/exceeds the 7-day alarm look-back; pass lastSuccessCheck/);
+  });
+});

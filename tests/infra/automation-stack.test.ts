@@ -1,0 +1,178 @@
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { loadConfig } from '../../infra/config/index.js';
+import type { Severity } from '../../infra/config/types.js';
+import { AutomationStack } from '../../infra/stacks/automation-stack.js';
+import { unacknowledgedFindings } from './support-nag.js';
+
+/** A stand-in for PlatformStack exposing the references the automation takes. */
+class FakePlatform extends Stack {
+  readonly monitoring: { topics: Record<Severity, sns.ITopic> };
+  readonly database: { instance: rds.IDatabaseInstance };
+  readonly network: { vpc: ec2.IVpc };
+  constructor(app: App) {
+    super(app, 'FakePlatform');
+    const key = new kms.Key(this, 'TopicKey', { enableKeyRotation: true });
+    const topic = (severity: Severity) =>
+      new sns.Topic(this, `Alerts${severity}`, { topicName: `interactions-prod-alerts-${severity}`, masterKey: key });
+    this.monitoring = { topics: { high: topic('high'), medium: topic('medium'), low: topic('low') } };
+    this.network = { vpc: new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 0 }) };
+    this.database = {
+      instance: rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, 'Db', {
+        instanceIdentifier: 'interactions-prod-postgres',
+        instanceEndpointAddress: 'db.example.internal',
+        port: 5432,
+        securityGroups: [],
+      }),
+    };
+  }
+}
+
+const config = loadConfig('prod');
+const app = new App();
+const platform = new FakePlatform(app);
+const stack = new AutomationStack(app, 'interactions-prod-automation', { config, platform });
+const machine = (id: string) => {
+  const stateMachine = new sfn.StateMachine(stack, id, {
+    definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, `${id}Pass`)),
+    tracingEnabled: true,
+    logs: { destination: new logs.LogGroup(stack, `${id}Logs`), level: sfn.LogLevel.ALL },
+  });
+  // Stand-in machines: their CDK-generated log delivery and X-Ray grants are not under test.
+  Validations.of(stateMachine).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'test fixture' });
+  return stateMachine;
+};
+stack.addWorkflowMonitoring(machine('Nightly'), { workflow: 'backup-verification', schedulePeriod: Duration.days(1) });
+stack.addWorkflowMonitoring(machine('Monthly'), { workflow: 'recovery-test', schedulePeriod: Duration.days(31) });
+stack.addWorkflowMonitoring(machine('OnDemand'), { workflow: 'on-demand-snapshot' });
+const template = Template.fromStack(stack);
+
+describe('AutomationStack', () => {
+  it('creates the shared tasks log group with the seed retention', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/lambda/interactions-prod-tasks',
+      RetentionInDays: 30,
+    });
+  });
+
+  it('creates an encrypted, versioned, private, TLS-only reports bucket with access logs and retention', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: 'interactions-prod-automation-reports',
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'reports/' },
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ ExpirationInDays: config.automation.reportsRetentionDays, Status: 'Enabled' })],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('deploys notify-outcome with its bucket and topics in the environment', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'interactions-prod-notify-outcome',
+      Environment: {
+        Variables: Match.objectLike({
+          ENVIRONMENT: 'prod',
+          REPORTS_BUCKET: Match.anyValue(),
+          TOPIC_ARN_HIGH: Match.anyValue(),
+          TOPIC_ARN_MEDIUM: Match.anyValue(),
+          TOPIC_ARN_LOW: Match.anyValue(),
+        }),
+      },
+    });
+  });
+
+  it('lets notify-outcome put objects under reports/ only, and publish to the three topics', () => {
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('NotifyOutcomeRole') }] },
+    });
+    const statements = Object.values(policies).flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } })
+          .Properties.PolicyDocument.Statement,
+    );
+    const s3 = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+    expect(s3.flatMap((s) => [s.Action].flat()).sort()).toEqual(expect.arrayContaining(['s3:PutObject']));
+    expect(s3.flatMap((s) => [s.Action].flat())).not.toContain('s3:DeleteObject*');
+    expect(JSON.stringify(s3.map((s) => s.Resource))).toContain('/reports/*');
+    const publish = statements.filter((s) => [s.Action].flat().includes('sns:Publish'));
+    expect(publish.flatMap((s) => [s.Resource].flat())).toHaveLength(3);
+    expect(statements.some((s) => [s.Action].flat().some((a) => a.startsWith('kms:')))).toBe(true);
+  });
+
+  it('alarms on failed, timed-out or aborted executions of every workflow', () => {
+    for (const workflow of ['backup-verification', 'recovery-test', 'on-demand-snapshot']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `interactions-prod-${workflow}-executions-failed`,
+        Metrics: Match.arrayWith([Match.objectLike({ Expression: 'failed + timedOut + aborted' })]),
+        Threshold: 1,
+        AlarmActions: [{ 'Fn::ImportValue': Match.stringLikeRegexp('Alertshigh') }],
+      });
+    }
+  });
+
+  it('watches a nightly workflow with an alarm over 30 hourly periods (1 day + 6 h slack), missing data breaching', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'interactions-prod-backup-verification-no-recent-success',
+      MetricName: 'ExecutionsSucceeded',
+      Period: 3600,
+      EvaluationPeriods: 30,
+      DatapointsToAlarm: 30,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('watches a monthly workflow through the daily last-success check', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'interactions-prod-recovery-test-no-recent-success',
+      Namespace: 'Interactions/Automation',
+      MetricName: 'SecondsSinceLastSuccess',
+      Threshold: (31 + 31 / 4) * 86400,
+      TreatMissingData: 'breaching',
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      Targets: [
+        Match.objectLike({
+          Input: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"workflow":"recovery-test"')])] },
+        }),
+      ],
+    });
+  });
+
+  it('gives on-demand workflows no dead-man switch', () => {
+    expect(
+      Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+        String((a as { Properties: { AlarmName: string } }).Properties.AlarmName).includes(
+          'on-demand-snapshot-no-recent',
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('has no unacknowledged cdk-nag findings', () => {
+    expect(unacknowledgedFindings(stack)).toEqual([]);
+  });
+});
