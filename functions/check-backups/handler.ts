@@ -1,0 +1,98 @@
+/**
+ * Evaluates the nightly backup checks: lists the snapshots (paginated, see facts.ts), runs the pure
+ * checks of evaluate.ts against the facts the state machine gathered, publishes the EMF metrics and
+ * returns the findings with the notification to send. Problems found are a result, not an error:
+ * only a failure to check (bad input, AWS errors) makes the task fail.
+ */
+import * as z from 'zod';
+import { elastiCacheClient } from '../../shared/clients/elasticache.js';
+import { rdsClient } from '../../shared/clients/rds.js';
+import { automationHandler } from '../../shared/middleware.js';
+import { logger, metrics } from '../../shared/powertools.js';
+import { executionContextSchema, severitySchema } from '../../shared/schemas.js';
+import { type BackupFacts, evaluateBackups, reportPlan, summarize } from './evaluate.js';
+import { sdkSnapshotLister } from './facts.js';
+
+/** Step Functions SDK integrations return timestamps as ISO strings (epoch numbers accepted too). */
+const timestamp = z
+  .union([z.string(), z.number()])
+  .transform((value) => new Date(value))
+  .refine((d) => !Number.isNaN(d.getTime()), 'must be a timestamp');
+
+/** `DbInstances[0]` as the Step Functions RDS integration returns it (Java SDK v2 member names). */
+const instanceSchema = z.object({
+  DbInstanceIdentifier: z.string().min(1),
+  DbInstanceStatus: z.string().min(1),
+  BackupRetentionPeriod: z.number().int().nonnegative().optional(),
+  LatestRestorableTime: timestamp.optional(),
+});
+
+const quotaSchema = z.object({ AccountQuotaName: z.string(), Used: z.number().optional(), Max: z.number().optional() });
+
+export const inputSchema = z.object({
+  ...executionContextSchema.shape,
+  instance: instanceSchema,
+  accountQuotas: z.array(quotaSchema).default([]),
+  /** Replication group whose snapshots are checked; null where cache snapshots are not required. */
+  cacheReplicationGroupId: z.string().min(1).nullable(),
+  failureSeverity: severitySchema,
+  policy: z.object({
+    backupMaxAgeHours: z.number().positive(),
+    restoreLagThresholdMinutes: z.number().positive(),
+    backupRetentionDays: z.number().int().positive(),
+    manualSnapshotQuota: z.number().int().positive(),
+    manualSnapshotWarnFraction: z.number().gt(0).lte(1),
+  }),
+});
+
+export const handler = automationHandler({
+  schema: inputSchema,
+  handler: async (input) => {
+    const lister = sdkSnapshotLister(rdsClient(), elastiCacheClient());
+    const instanceId = input.instance.DbInstanceIdentifier;
+    const groupId = input.cacheReplicationGroupId;
+    const [automatedSnapshots, manualSnapshotCount, cacheSnapshots] = await Promise.all([
+      lister.automatedDbSnapshots(instanceId),
+      lister.manualDbSnapshotCount(),
+      groupId === null ? Promise.resolve(undefined) : lister.cacheSnapshots(groupId),
+    ]);
+    const facts: BackupFacts = {
+      instance: {
+        identifier: instanceId,
+        status: input.instance.DbInstanceStatus,
+        backupRetentionPeriod: input.instance.BackupRetentionPeriod,
+        latestRestorableTime: input.instance.LatestRestorableTime,
+      },
+      automatedSnapshots,
+      manualSnapshotCount,
+      manualSnapshotQuota: input.accountQuotas.find((q) => q.AccountQuotaName === 'ManualSnapshots')?.Max,
+      cacheSnapshots,
+    };
+    const evaluation = evaluateBackups(
+      facts,
+      { ...input.policy, cacheSnapshotRequired: groupId !== null },
+      new Date(input.startedAt),
+    );
+
+    for (const finding of evaluation.findings) {
+      if (finding.metric !== undefined)
+        metrics.addMetric(finding.metric.name, finding.metric.unit, finding.metric.value);
+    }
+    const failed = evaluation.findings.filter((f) => f.status === 'fail').length;
+    metrics.addMetric('BackupChecksFailed', 'Count', failed);
+    metrics.addMetric('BackupChecksWarned', 'Count', evaluation.findings.filter((f) => f.status === 'warn').length);
+    logger.info('Backup checks evaluated', { severity: evaluation.severity, findings: evaluation.findings });
+
+    return {
+      severity: evaluation.severity,
+      findings: evaluation.findings,
+      report: { ...reportPlan(evaluation, input.failureSeverity), summary: summarize(evaluation, instanceId) },
+      checked: {
+        instance: instanceId,
+        automatedSnapshots: automatedSnapshots.length,
+        manualSnapshots: manualSnapshotCount,
+        cacheSnapshots: cacheSnapshots?.length ?? null,
+      },
+    };
+  },
+});

@@ -1,0 +1,43 @@
+/**
+ * The housekeeping's calls in the DR region (see operations.ts): `copy` the planned snapshot,
+ * `describe` a DR copy for the guard Choice, `delete` a DR copy the guard allowed.
+ */
+import * as z from 'zod';
+import { automationHandler } from '../../shared/middleware.js';
+import { executionContextSchema, rdsIdentifierSchema } from '../../shared/schemas.js';
+import { regionalRdsClient } from '../select-expired-snapshots/listing.js';
+import { deleteGuarded, describeForGuard } from './operations.js';
+import { rdsDrStore } from './store.js';
+
+const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region');
+
+export const inputSchema = z.discriminatedUnion('action', [
+  z.object({
+    ...executionContextSchema.shape,
+    action: z.literal('copy'),
+    region,
+    sourceArn: z.string().regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:snapshot:.+$/, 'must be a DB snapshot ARN'),
+    targetName: rdsIdentifierSchema,
+    kmsKeyId: z.string().regex(/^arn:aws[a-z-]*:kms:/, 'must be a KMS key or alias ARN'),
+    tags: z.array(z.object({ Key: z.string().min(1), Value: z.string() })).min(1),
+  }),
+  z.object({ ...executionContextSchema.shape, action: z.literal('describe'), region, identifier: rdsIdentifierSchema }),
+  z.object({ ...executionContextSchema.shape, action: z.literal('delete'), region, identifier: rdsIdentifierSchema }),
+]);
+
+export const handler = automationHandler({
+  schema: inputSchema,
+  handler: async (input) => {
+    const store = rdsDrStore(regionalRdsClient(input.region));
+    switch (input.action) {
+      case 'copy': {
+        const result = await store.copy(input);
+        return { targetName: input.targetName, region: input.region, ...result };
+      }
+      case 'describe':
+        return describeForGuard(store, input.identifier);
+      case 'delete':
+        return deleteGuarded(store, input.identifier);
+    }
+  },
+});

@@ -1,0 +1,73 @@
+/**
+ * The snapshot calls the housekeeping makes in the DR region. Step Functions' SDK integrations call
+ * only the state machine's own region, so these run in a Lambda with a client of the DR region.
+ * AWS access goes through a small port, so the rules are tested without SDK mocks.
+ */
+import { TagGuardError } from '../../shared/errors.js';
+import { isManagedByAutomation, TAG_KEYS, type Tag } from '../../shared/tags.js';
+
+/** What the operations need from RDS in the DR region. */
+export interface DrSnapshotStore {
+  /** The snapshot, or undefined when none has that identifier. */
+  describe(identifier: string): Promise<{ status: string; type: string; tags: readonly Tag[] } | undefined>;
+  /** Starts a copy; resolves `exists` when a snapshot with the target name is already there. */
+  copy(request: CopyRequest): Promise<{ outcome: 'started' | 'exists'; status: string }>;
+  delete(identifier: string): Promise<void>;
+}
+
+/** A cross-region copy: CopyDBSnapshot called in the DR region with the source's ARN and a DR-region KMS key. */
+export interface CopyRequest {
+  /** ARN of the source snapshot: its region is the source region. */
+  readonly sourceArn: string;
+  readonly targetName: string;
+  readonly kmsKeyId: string;
+  readonly tags: readonly { Key: string; Value: string }[];
+}
+
+/**
+ * The facts the state machine's guard Choice reads, in the same shape as the ResultSelector of the
+ * source-region Describe task: tag values as lists (empty when the tag is absent), status `absent`
+ * when the snapshot is gone.
+ */
+export interface GuardFacts {
+  readonly status: string;
+  readonly type: string;
+  readonly managedBy: string[];
+  readonly expiresAt: string[];
+}
+
+function values(tags: readonly Tag[], key: string): string[] {
+  return tags.filter((t) => t.Key === key && t.Value !== undefined).map((t) => t.Value as string);
+}
+
+/** Describes a DR snapshot for the guard Choice. */
+export async function describeForGuard(store: DrSnapshotStore, identifier: string): Promise<GuardFacts> {
+  const snapshot = await store.describe(identifier);
+  if (snapshot === undefined) return { status: 'absent', type: '', managedBy: [], expiresAt: [] };
+  return {
+    status: snapshot.status,
+    type: snapshot.type,
+    managedBy: values(snapshot.tags, TAG_KEYS.managedBy),
+    expiresAt: values(snapshot.tags, TAG_KEYS.expiresAt),
+  };
+}
+
+/**
+ * Deletes a DR copy after the state machine's guard allowed it, re-checking the rule in code (the
+ * IAM tag condition is the third line of defence): a manual, available snapshot the automation
+ * created. Throws TagGuardError and deletes nothing otherwise.
+ */
+export async function deleteGuarded(
+  store: DrSnapshotStore,
+  identifier: string,
+): Promise<{ identifier: string; outcome: 'deleted' | 'absent' }> {
+  const snapshot = await store.describe(identifier);
+  if (snapshot === undefined) return { identifier, outcome: 'absent' };
+  if (!isManagedByAutomation(snapshot.tags) || snapshot.type !== 'manual' || snapshot.status !== 'available') {
+    throw new TagGuardError(
+      `Refusing to delete ${identifier}: type ${snapshot.type}, status ${snapshot.status}, managed by the automation: ${isManagedByAutomation(snapshot.tags)}`,
+    );
+  }
+  await store.delete(identifier);
+  return { identifier, outcome: 'deleted' };
+}

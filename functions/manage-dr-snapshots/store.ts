@@ -1,0 +1,61 @@
+/** DrSnapshotStore over the RDS SDK, for a client of the DR region. */
+import {
+  CopyDBSnapshotCommand,
+  DeleteDBSnapshotCommand,
+  DescribeDBSnapshotsCommand,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
+import type { DrSnapshotStore } from './operations.js';
+
+function errorName(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
+}
+
+/**
+ * The SDK adapter. For the copy, the source snapshot's ARN names its region: the SDK's RDS middleware
+ * derives the source region from it and adds the presigned source-region request (what `SourceRegion`
+ * does in other SDKs; RDS itself needs it only in GovCloud).
+ */
+export function rdsDrStore(rds: RDSClient): DrSnapshotStore {
+  return {
+    async describe(identifier) {
+      try {
+        const { DBSnapshots = [] } = await rds.send(
+          new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }),
+        );
+        const s = DBSnapshots[0];
+        return s === undefined
+          ? undefined
+          : { status: s.Status ?? 'unknown', type: s.SnapshotType ?? 'unknown', tags: s.TagList ?? [] };
+      } catch (error) {
+        if (errorName(error) === 'DBSnapshotNotFoundFault') return undefined;
+        throw error;
+      }
+    },
+    async copy(request) {
+      try {
+        const { DBSnapshot } = await rds.send(
+          new CopyDBSnapshotCommand({
+            SourceDBSnapshotIdentifier: request.sourceArn,
+            TargetDBSnapshotIdentifier: request.targetName,
+            KmsKeyId: request.kmsKeyId,
+            Tags: [...request.tags],
+            CopyTags: false,
+          }),
+        );
+        return { outcome: 'started', status: DBSnapshot?.Status ?? 'unknown' };
+      } catch (error) {
+        // Same source, same target name: a previous run (or a duplicate delivery) already copied it.
+        if (errorName(error) === 'DBSnapshotAlreadyExistsFault') return { outcome: 'exists', status: 'unknown' };
+        throw error;
+      }
+    },
+    async delete(identifier) {
+      try {
+        await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: identifier }));
+      } catch (error) {
+        if (errorName(error) !== 'DBSnapshotNotFoundFault') throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * Which manual DB snapshots the nightly housekeeping may delete, and which snapshot it copies to the
+ * DR region. Pure: the snapshot list and the clock are parameters. The selection rule is the safety
+ * property the tests check for every generated list: only manual, available snapshots tagged
+ * `interactions:managed-by` = MANAGED_BY, and only once they are expired.
+ */
+import { type Environment, names } from '../../shared/naming.js';
+import { isManagedByAutomation, TAG_KEYS, type Tag } from '../../shared/tags.js';
+
+/** A DB snapshot reduced to what the selection reads. */
+export interface SnapshotRecord {
+  readonly identifier: string;
+  readonly arn: string;
+  readonly instanceId: string | undefined;
+  /** `manual`, `automated`, `shared`, `public`, `awsbackup`. */
+  readonly type: string;
+  readonly status: string;
+  readonly createdAt: Date | undefined;
+  readonly tags: readonly Tag[];
+}
+
+/** Retention of the automation's snapshots without an `interactions:expires-at` tag. */
+export interface SelectionPolicy {
+  /** config.automation.manualSnapshotRetentionDays. */
+  readonly retentionDays: number;
+  /** Most deletions one run performs (the rest wait for the next night). @default 50 */
+  readonly maxPerRun?: number;
+}
+
+/** One snapshot to delete, with what the guard re-checks right before the delete. */
+export interface SelectedSnapshot {
+  readonly identifier: string;
+  readonly arn: string;
+  /** `expires-at`: its tag is past; `age`: no tag, older than the retention. */
+  readonly reason: 'expires-at' | 'age';
+  /** When it expired. */
+  readonly expiredAt: string;
+  /** The `interactions:expires-at` value seen at selection, or null: the guard refuses if it changed. */
+  readonly expiresAtTag: string | null;
+}
+
+const DAY_MS = 86_400_000;
+const DEFAULT_MAX_PER_RUN = 50;
+
+function tagValue(tags: readonly Tag[], key: string): string | undefined {
+  return tags.find((t) => t.Key === key)?.Value;
+}
+
+/**
+ * The expiry of an automation snapshot: its `interactions:expires-at` tag, or creation + retention
+ * when it has none. Undefined when it cannot be known (unparseable tag, no creation time): such a
+ * snapshot is never selected.
+ */
+export function expiryOf(
+  snapshot: SnapshotRecord,
+  retentionDays: number,
+): { at: Date; reason: 'expires-at' | 'age' } | undefined {
+  const tag = tagValue(snapshot.tags, TAG_KEYS.expiresAt);
+  if (tag !== undefined) {
+    const at = new Date(tag);
+    return Number.isNaN(at.getTime()) ? undefined : { at, reason: 'expires-at' };
+  }
+  if (snapshot.createdAt === undefined || Number.isNaN(snapshot.createdAt.getTime())) return undefined;
+  return { at: new Date(snapshot.createdAt.getTime() + retentionDays * DAY_MS), reason: 'age' };
+}
+
+/** Whether the housekeeping may delete `snapshot` at `now` (see the module comment). */
+export function isExpiredAutomationSnapshot(snapshot: SnapshotRecord, now: Date, retentionDays: number): boolean {
+  if (snapshot.type !== 'manual' || snapshot.status !== 'available') return false;
+  if (!isManagedByAutomation(snapshot.tags)) return false;
+  const expiry = expiryOf(snapshot, retentionDays);
+  return expiry !== undefined && expiry.at.getTime() < now.getTime();
+}
+
+/** The snapshots to delete, oldest expiry first, at most `maxPerRun`. */
+export function selectExpiredSnapshots(
+  snapshots: readonly SnapshotRecord[],
+  now: Date,
+  policy: SelectionPolicy,
+): SelectedSnapshot[] {
+  if (!Number.isInteger(policy.retentionDays) || policy.retentionDays < 1) {
+    throw new RangeError(`retentionDays must be a positive integer, got ${policy.retentionDays}`);
+  }
+  const selected: SelectedSnapshot[] = [];
+  for (const snapshot of snapshots) {
+    if (!isExpiredAutomationSnapshot(snapshot, now, policy.retentionDays)) continue;
+    const expiry = expiryOf(snapshot, policy.retentionDays);
+    if (expiry === undefined) continue;
+    selected.push({
+      identifier: snapshot.identifier,
+      arn: snapshot.arn,
+      reason: expiry.reason,
+      expiredAt: expiry.at.toISOString(),
+      expiresAtTag: tagValue(snapshot.tags, TAG_KEYS.expiresAt) ?? null,
+    });
+  }
+  selected.sort((a, b) => a.expiredAt.localeCompare(b.expiredAt) || a.identifier.localeCompare(b.identifier));
+  return selected.slice(0, policy.maxPerRun ?? DEFAULT_MAX_PER_RUN);
+}
+
+function newest(snapshots: readonly SnapshotRecord[]): SnapshotRecord | undefined {
+  let best: SnapshotRecord | undefined;
+  for (const s of snapshots) {
+    if (s.createdAt === undefined) continue;
+    if (best?.createdAt === undefined || s.createdAt.getTime() > best.createdAt.getTime()) best = s;
+  }
+  return best;
+}
+
+/**
+ * What the DR copy copies: the newest available automated snapshot of the instance, else the newest
+ * available manual one of it. Undefined when the instance has no available snapshot.
+ */
+export function copySource(snapshots: readonly SnapshotRecord[], instanceId: string): SnapshotRecord | undefined {
+  const usable = snapshots.filter((s) => s.instanceId === instanceId && s.status === 'available');
+  return newest(usable.filter((s) => s.type === 'automated')) ?? newest(usable.filter((s) => s.type === 'manual'));
+}
+
+/** Prefix of every DR copy's name: `interactions-<env>-dr-`; IAM scopes the copy to it. */
+export function drCopyPrefix(env: Environment): string {
+  return `${names.prefix(env)}-dr-`;
+}
+
+/**
+ * Name of the DR copy of `sourceIdentifier`, derived from the source alone so that a second run for
+ * the same source (a duplicate schedule delivery, a re-run) hits "already exists" instead of making
+ * another copy: `rds:interactions-prod-postgres-2024-01-15-05-10` -> `interactions-prod-dr-2024-01-15-05-10`.
+ */
+export function drCopyName(env: Environment, sourceIdentifier: string, instanceId: string): string {
+  const base = sourceIdentifier.replace(/^rds:/, '');
+  const suffix = (base.startsWith(`${instanceId}-`) ? base.slice(instanceId.length + 1) : base)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '');
+  return `${drCopyPrefix(env)}${suffix || 'snapshot'}`.slice(0, 255).replace(/-+$/, '');
+}
