@@ -5,6 +5,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
@@ -12,6 +13,7 @@ import { unacknowledgedFindings } from './support-nag.js';
 
 const app = new App();
 const stack = new Stack(app, 'interactions-prod-automation', { env: { account: '123456789012', region: 'us-east-1' } });
+const tasksLog = new logs.LogGroup(stack, 'TasksLogs', { logGroupName: '/aws/lambda/interactions-prod-tasks' });
 const notify = lambda.Function.fromFunctionArn(
   stack,
   'Notify',
@@ -23,8 +25,17 @@ const database = rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Db'
   port: 5432,
   securityGroups: [],
 });
-new OnDemandSnapshotWorkflow(stack, 'OnDemandSnapshot', { envName: 'prod', database, notifyFunction: notify });
-new CacheSnapshotWorkflow(stack, 'CacheSnapshot', { envName: 'prod', notifyFunction: notify });
+new OnDemandSnapshotWorkflow(stack, 'OnDemandSnapshot', {
+  envName: 'prod',
+  database,
+  notifyFunction: notify,
+  functionLogGroup: tasksLog,
+});
+new CacheSnapshotWorkflow(stack, 'CacheSnapshot', {
+  envName: 'prod',
+  notifyFunction: notify,
+  functionLogGroup: tasksLog,
+});
 const findings = unacknowledgedFindings(stack);
 const template = Template.fromStack(stack);
 
@@ -84,6 +95,18 @@ describe('snapshot workflows: IAM', () => {
       .flatMap(actions);
     expect(onStar.length).toBeGreaterThan(0);
     expect(onStar.filter((a) => !allowed.test(a))).toEqual([]);
+  });
+
+  it('shares one validate and one guarded-delete function between the two workflows', () => {
+    const fnNames = Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (r) => (r as { Properties: { FunctionName: string } }).Properties.FunctionName,
+    );
+    expect(fnNames.sort()).toEqual([
+      'interactions-prod-guarded-delete-snapshot',
+      'interactions-prod-validate-snapshot-request',
+      'interactions-prod-verify-cache-snapshot',
+      'interactions-prod-verify-db-snapshot',
+    ]);
   });
 
   it('names both state machines after the environment, with tracing and logging ALL', () => {

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
 import {
@@ -29,12 +30,17 @@ const NAME = 'interactions-prod-nightly-2025-01-01';
 
 const app = new App();
 const stack = new Stack(app, 'interactions-prod-automation');
+const tasksLog = new logs.LogGroup(stack, 'TasksLogs', { logGroupName: '/aws/lambda/interactions-prod-tasks' });
 const notifyFn = lambda.Function.fromFunctionArn(
   stack,
   'Notify',
   'arn:aws:lambda:us-east-1:123456789012:function:interactions-prod-notify-outcome',
 );
-new CacheSnapshotWorkflow(stack, 'CacheSnapshot', { envName: 'prod', notifyFunction: notifyFn });
+new CacheSnapshotWorkflow(stack, 'CacheSnapshot', {
+  envName: 'prod',
+  notifyFunction: notifyFn,
+  functionLogGroup: tasksLog,
+});
 const sm = extractStateMachine(stack, { name: 'interactions-prod-cache-snapshot' });
 
 const elastiCache = mockClient(ElastiCacheClient);
@@ -46,9 +52,9 @@ beforeAll(async () => {
     import('../../functions/guarded-delete-snapshot/handler.js'),
   ]);
   lambdas = {
-    'interactions-prod-cache-snapshot-validate': validate.handler,
-    'interactions-prod-cache-snapshot-verify': verify.handler,
-    'interactions-prod-cache-snapshot-delete': guard.handler,
+    'interactions-prod-validate-snapshot-request': validate.handler,
+    'interactions-prod-verify-cache-snapshot': verify.handler,
+    'interactions-prod-guarded-delete-snapshot': guard.handler,
   };
 });
 beforeEach(() => elastiCache.reset());
@@ -164,11 +170,9 @@ describe('cache snapshot workflow', () => {
   });
 
   it('deletes its own failed snapshot, notifies and fails', async () => {
-    elastiCache
-      .on(DescribeSnapshotsCommand)
-      .resolves({
-        Snapshots: [{ SnapshotStatus: 'failed', ARN: `arn:aws:elasticache:us-east-1:123456789012:snapshot:${NAME}` }],
-      });
+    elastiCache.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [{ SnapshotStatus: 'failed', ARN: `arn:aws:elasticache:us-east-1:123456789012:snapshot:${NAME}` }],
+    });
     elastiCache.on(ListTagsForResourceCommand).resolves({
       TagList: [
         { Key: 'interactions:managed-by', Value: 'interactions-automation' },

@@ -8,6 +8,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
@@ -34,6 +35,7 @@ const EXECUTION = 'cli-pre-migration-1';
 function synth(): ExtractedStateMachine {
   const app = new App();
   const stack = new Stack(app, 'interactions-prod-automation');
+  const tasksLog = new logs.LogGroup(stack, 'TasksLogs', { logGroupName: '/aws/lambda/interactions-prod-tasks' });
   const notify = lambda.Function.fromFunctionArn(
     stack,
     'Notify',
@@ -50,6 +52,7 @@ function synth(): ExtractedStateMachine {
     envName: 'prod',
     database,
     notifyFunction: notify,
+    functionLogGroup: tasksLog,
     timeout: Duration.minutes(25),
     pollInterval: Duration.minutes(5),
   });
@@ -72,9 +75,9 @@ beforeAll(async () => {
     import('../../functions/notify-outcome/handler.js'),
   ]);
   lambdas = {
-    'interactions-prod-db-snapshot-validate': validate.handler,
-    'interactions-prod-db-snapshot-verify': verify.handler,
-    'interactions-prod-db-snapshot-delete': guard.handler,
+    'interactions-prod-validate-snapshot-request': validate.handler,
+    'interactions-prod-verify-db-snapshot': verify.handler,
+    'interactions-prod-guarded-delete-snapshot': guard.handler,
     'interactions-prod-notify-outcome': notify.handler,
   };
 });

@@ -35,8 +35,8 @@ export interface CacheSnapshotWorkflowProps {
   readonly logGroup?: logs.ILogGroup;
   /** Retention of the log group created when `logGroup` is absent. @default one month */
   readonly logRetention?: logs.RetentionDays;
-  /** Log group of the workflow's functions. @default each function's own */
-  readonly functionLogGroup?: logs.ILogGroup;
+  /** The automation's shared functions log group (`/aws/lambda/interactions-<env>-tasks`). */
+  readonly functionLogGroup: logs.ILogGroup;
   /** Overall execution timeout; the wait loop gets this minus 15 minutes. @default 1 hour */
   readonly timeout?: Duration;
   /** Pause between two Describe calls. @default 30 seconds */
@@ -80,21 +80,21 @@ export class CacheSnapshotWorkflow extends Construct {
     // Explicit names must carry the environment prefix (validate-snapshot-request enforces it), which scopes IAM.
     const ownSnapshots = arn('snapshot', `${names.prefix(props.envName)}-*`);
 
-    const fnProps = { envName: props.envName, workflow: WORKFLOW, logGroup: props.functionLogGroup } as const;
-    const validateFn = snapshotFunction(this, 'ValidateFunction', {
+    const fnProps = { envName: props.envName, logGroup: props.functionLogGroup } as const;
+    const validateFn = snapshotFunction(this, {
       ...fnProps,
       name: 'validate-snapshot-request',
-      functionSuffix: 'cache-snapshot-validate',
+      description: 'Validates a snapshot request and plans its name, expiry and tags (no AWS calls)',
     });
-    const verifyFn = snapshotFunction(this, 'VerifyFunction', {
+    const verifyFn = snapshotFunction(this, {
       ...fnProps,
       name: 'verify-cache-snapshot',
-      functionSuffix: 'cache-snapshot-verify',
+      description: 'Verifies a finished cache snapshot (no AWS calls)',
     });
-    const deleteFn = snapshotFunction(this, 'DeleteFunction', {
+    const deleteFn = snapshotFunction(this, {
       ...fnProps,
       name: 'guarded-delete-snapshot',
-      functionSuffix: 'cache-snapshot-delete',
+      description: 'Deletes a snapshot only if its tags name the calling execution',
     });
     this.functions = { validate: validateFn, verify: verifyFn, delete: deleteFn };
 

@@ -1,94 +1,40 @@
 /**
- * The Lambda functions of the snapshot workflows, with the automation's function defaults:
- * Node.js 24 on arm64, the esbuild bundle `dist/functions/<name>`, X-Ray tracing, JSON logs,
- * the environment variables shared/settings.ts validates, a role that starts empty of service
- * permissions (the workflow adds exactly what each function needs).
+ * The Lambda functions of the snapshot workflows, built with the automation's AutomationFunction
+ * (Node.js 24 arm64, bundle dist/functions/<name>, tracing, shared log group). Its physical name is
+ * `interactions-<env>-<name>`, so a function two workflows share (validate-snapshot-request,
+ * guarded-delete-snapshot) must exist once per stack: it is created at stack level on first use
+ * and reused; each workflow adds only the grants it needs.
  */
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
-import { type Environment, names, type WorkflowName } from '../../shared/naming.js';
-import { acknowledgeWildcard } from './nag.js';
+import { Stack, Validations } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { AutomationFunction } from '../../infra/constructs/automation-function.js';
+import type { Environment } from '../../shared/naming.js';
 
 /** Props of snapshotFunction. */
 export interface SnapshotFunctionProps {
+  /** The environment: names the function. */
   readonly envName: Environment;
-  readonly workflow: WorkflowName;
   /** Folder under functions/ (and dist/functions/). */
   readonly name: string;
-  /** Physical name suffix: the function is `interactions-<env>-<functionSuffix>`, unique per workflow. */
-  readonly functionSuffix: string;
-  /** Shared log group. @default a group of the function's own, one month retention */
-  readonly logGroup?: logs.ILogGroup;
+  /** What the function does, shown in the console. */
+  readonly description: string;
+  /** The automation's shared log group. */
+  readonly logGroup: logs.ILogGroup;
 }
 
-/** Creates one function of a snapshot workflow (see the module comment). */
-export function snapshotFunction(scope: Construct, id: string, props: SnapshotFunctionProps): lambda.Function {
-  const holder = new Construct(scope, id);
-  const functionName = names.lambdaFunction(props.envName, props.functionSuffix);
-  const logGroup =
-    props.logGroup ??
-    new logs.LogGroup(holder, 'Logs', {
-      logGroupName: `/aws/lambda/${functionName}`,
-      retention: logs.RetentionDays.ONE_MONTH,
-    });
-  // Logging permissions scoped to the log group, instead of the AWSLambdaBasicExecutionRole managed policy.
-  const role = new iam.Role(holder, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-  role.addToPolicy(
-    new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [
-        Stack.of(holder).formatArn({
-          service: 'logs',
-          resource: 'log-group',
-          resourceName: `${logGroup.logGroupName}:*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      ],
-    }),
-  );
-  const fn = new lambda.Function(holder, 'Function', {
-    functionName,
-    runtime: lambda.Runtime.NODEJS_24_X,
-    architecture: lambda.Architecture.ARM_64,
-    handler: 'index.handler',
-    code: lambda.Code.fromAsset(`dist/functions/${props.name}`),
-    memorySize: 256,
-    timeout: Duration.seconds(60),
-    tracing: lambda.Tracing.ACTIVE,
-    role,
-    logGroup,
-    loggingFormat: lambda.LoggingFormat.JSON,
-    applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
-    systemLogLevelV2: lambda.SystemLogLevel.WARN,
-    environment: {
-      ENVIRONMENT: props.envName,
-      WORKFLOW: props.workflow,
-      POWERTOOLS_SERVICE_NAME: `interactions-${props.workflow}`,
-      NODE_OPTIONS: '--enable-source-maps',
-    },
-  });
-  acknowledgeWildcard(
-    role,
-    '*',
-    'X-Ray PutTraceSegments/PutTelemetryRecords have no resource type: IAM accepts only "*".',
-  );
-  acknowledgeWildcard(
-    role,
-    Stack.of(holder).formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: `${logGroup.logGroupName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    }),
-    "Log streams of the function's own log group: their names are chosen by Lambda at run time.",
-  );
-  Validations.of(fn).acknowledge({
+/** The stack's one function `name` (see the module comment). */
+export function snapshotFunction(scope: Construct, props: SnapshotFunctionProps): lambda.Function {
+  const stack = Stack.of(scope);
+  const id = `SnapshotFunction-${props.name}`;
+  const existing = stack.node.tryFindChild(id);
+  if (existing instanceof AutomationFunction) return existing.function;
+  const created = new AutomationFunction(stack, id, props);
+  Validations.of(created.function).acknowledge({
     id: 'Serverless-LambdaDLQ',
     reason:
-      'Invoked synchronously by Step Functions only: failures return to the state machine, whose Retry and Catch handle them; a DLQ applies to asynchronous invocations.',
+      'Invoked synchronously by Step Functions only: errors return to the state machine, whose Retry and Catch handle them; a DLQ applies to asynchronous invocations.',
   });
-  return fn;
+  return created.function;
 }

@@ -37,8 +37,8 @@ export interface OnDemandSnapshotWorkflowProps {
   readonly logGroup?: logs.ILogGroup;
   /** Retention of the log group created when `logGroup` is absent. @default one month */
   readonly logRetention?: logs.RetentionDays;
-  /** Log group of the workflow's functions (the seed's shared `/aws/lambda/interactions-<env>-tasks`). @default each function's own */
-  readonly functionLogGroup?: logs.ILogGroup;
+  /** The automation's shared functions log group (`/aws/lambda/interactions-<env>-tasks`). */
+  readonly functionLogGroup: logs.ILogGroup;
   /**
    * Overall execution timeout. The wait loop gets this minus 15 minutes, so a snapshot that never
    * becomes available still leaves time for cleanup and notification. @default 2 hours
@@ -89,21 +89,21 @@ export class OnDemandSnapshotWorkflow extends Construct {
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
 
-    const fnProps = { envName: props.envName, workflow: WORKFLOW, logGroup: props.functionLogGroup } as const;
-    const validateFn = snapshotFunction(this, 'ValidateFunction', {
+    const fnProps = { envName: props.envName, logGroup: props.functionLogGroup } as const;
+    const validateFn = snapshotFunction(this, {
       ...fnProps,
       name: 'validate-snapshot-request',
-      functionSuffix: 'db-snapshot-validate',
+      description: 'Validates a snapshot request and plans its name, expiry and tags (no AWS calls)',
     });
-    const verifyFn = snapshotFunction(this, 'VerifyFunction', {
+    const verifyFn = snapshotFunction(this, {
       ...fnProps,
       name: 'verify-db-snapshot',
-      functionSuffix: 'db-snapshot-verify',
+      description: 'Verifies a finished DB snapshot (no AWS calls)',
     });
-    const deleteFn = snapshotFunction(this, 'DeleteFunction', {
+    const deleteFn = snapshotFunction(this, {
       ...fnProps,
       name: 'guarded-delete-snapshot',
-      functionSuffix: 'db-snapshot-delete',
+      description: 'Deletes a snapshot only if its tags name the calling execution',
     });
     this.functions = { validate: validateFn, verify: verifyFn, delete: deleteFn };
 
