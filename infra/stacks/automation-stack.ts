@@ -14,6 +14,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { names, type WorkflowName } from '../../shared/naming.js';
+import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
+import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
 import type { EnvironmentConfig, Severity } from '../config/index.js';
 import { AutomationFunction, flattenCfn } from '../constructs/automation-function.js';
 import { WorkflowMonitoring } from '../constructs/workflow-monitoring.js';
@@ -62,6 +64,11 @@ export class AutomationStack extends Stack {
   readonly topics: Readonly<Record<Severity, sns.ITopic>>;
   /** The environment's configuration, for the workflows added to this stack. */
   readonly config: EnvironmentConfig;
+  /** The state machines of this environment, by workflow. */
+  readonly workflows: {
+    readonly onDemandSnapshot: OnDemandSnapshotWorkflow;
+    readonly cacheSnapshot: CacheSnapshotWorkflow;
+  };
 
   constructor(scope: Construct, id: string, props: AutomationStackProps) {
     super(scope, id, props);
@@ -148,6 +155,23 @@ export class AutomationStack extends Stack {
       id: 'Serverless-LambdaDLQ',
       reason: 'A lost daily check publishes no metric, and the dead-man alarm treats missing data as breaching',
     });
+
+    // Backups: the seed's "Manual Snapshots: taken before major updates" and Redis snapshots.
+    const snapshotDefaults = {
+      envName,
+      notifyFunction: this.notifyFunction,
+      functionLogGroup: this.logGroup,
+      retentionDays: config.automation.manualSnapshotRetentionDays,
+      failureSeverity: config.automation.failureSeverity,
+    };
+    const onDemandSnapshot = new OnDemandSnapshotWorkflow(this, 'OnDemandSnapshot', {
+      ...snapshotDefaults,
+      database: props.platform.database.instance,
+    });
+    const cacheSnapshot = new CacheSnapshotWorkflow(this, 'CacheSnapshot', snapshotDefaults);
+    this.addWorkflowMonitoring(onDemandSnapshot.stateMachine, { workflow: 'on-demand-snapshot' });
+    this.addWorkflowMonitoring(cacheSnapshot.stateMachine, { workflow: 'cache-snapshot' });
+    this.workflows = { onDemandSnapshot, cacheSnapshot };
   }
 
   /**
