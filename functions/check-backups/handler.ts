@@ -33,8 +33,10 @@ export const inputSchema = z.object({
   ...executionContextSchema.shape,
   instance: instanceSchema,
   accountQuotas: z.array(quotaSchema).default([]),
-  /** Replication group whose snapshots are checked; null where cache snapshots are not required. */
-  cacheReplicationGroupId: z.string().min(1).nullable(),
+  /** Replication group whose snapshots are checked when `cacheSnapshotRequired`. */
+  cacheReplicationGroupId: z.string().min(1),
+  /** config.automation.cacheSnapshotNightly: a fresh cache snapshot is required (the list is skipped otherwise). */
+  cacheSnapshotRequired: z.boolean(),
   failureSeverity: severitySchema,
   policy: z.object({
     backupMaxAgeHours: z.number().positive(),
@@ -50,11 +52,11 @@ export const handler = automationHandler({
   handler: async (input) => {
     const lister = sdkSnapshotLister(rdsClient(), elastiCacheClient());
     const instanceId = input.instance.DbInstanceIdentifier;
-    const groupId = input.cacheReplicationGroupId;
+    const groupId = input.cacheSnapshotRequired ? input.cacheReplicationGroupId : undefined;
     const [automatedSnapshots, manualSnapshotCount, cacheSnapshots] = await Promise.all([
       lister.automatedDbSnapshots(instanceId),
       lister.manualDbSnapshotCount(),
-      groupId === null ? Promise.resolve(undefined) : lister.cacheSnapshots(groupId),
+      groupId === undefined ? Promise.resolve(undefined) : lister.cacheSnapshots(groupId),
     ]);
     const facts: BackupFacts = {
       instance: {
@@ -70,7 +72,7 @@ export const handler = automationHandler({
     };
     const evaluation = evaluateBackups(
       facts,
-      { ...input.policy, cacheSnapshotRequired: groupId !== null },
+      { ...input.policy, cacheSnapshotRequired: input.cacheSnapshotRequired },
       new Date(input.startedAt),
     );
 

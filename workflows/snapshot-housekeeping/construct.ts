@@ -1,0 +1,538 @@
+/**
+ * SnapshotHousekeepingWorkflow: the nightly retention of the automation's OWN manual DB snapshots,
+ * the cross-region copy for region DR and, where configured, the nightly cache snapshot (a nested
+ * execution of the cache-snapshot workflow). Deletion is three times guarded: the selection Lambda
+ * picks only expired, available, manual snapshots tagged `interactions:managed-by`; right before each
+ * delete the snapshot is described again and a Choice refuses it if anything changed; IAM allows the
+ * delete only on snapshots carrying the tag. See README.md.
+ */
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import type { AutomationConfig } from '../../infra/config/types.js';
+import { AutomationFunction } from '../../infra/constructs/automation-function.js';
+import { type Environment, names } from '../../shared/naming.js';
+import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
+import { nightlySchedule } from '../backup-verification/nightly-schedule.js';
+import { FailurePath } from '../common/failure-path.js';
+import { lambdaTask } from '../common/lambda-task.js';
+import { retrySdkTransient, TRANSIENT_BACKOFF, transientSdkErrors } from '../common/retry.js';
+import { AutomationStateMachine } from '../common/state-machine.js';
+
+const WORKFLOW = 'snapshot-housekeeping';
+
+/** The config.automation fields the housekeeping reads. */
+export type SnapshotHousekeepingSettings = Pick<
+  AutomationConfig,
+  'manualSnapshotRetentionDays' | 'drRegion' | 'cacheSnapshotNightly' | 'nightlySchedule' | 'failureSeverity'
+>;
+
+/** Props of SnapshotHousekeepingWorkflow. */
+export interface SnapshotHousekeepingWorkflowProps {
+  /** The environment: names the state machine, the functions and the DR copies. */
+  readonly envName: Environment;
+  /** Retention, DR region, nightly cache snapshot, schedule and failure severity (config.automation). */
+  readonly automation: SnapshotHousekeepingSettings;
+  /** notify-outcome: writes the JSON and Markdown report and notifies the severity topic. */
+  readonly notifyFunction: lambda.IFunction;
+  /** The automation's shared function log group (`/aws/lambda/interactions-<env>-tasks`). */
+  readonly functionLogGroup: logs.ILogGroup;
+  /** DB instance whose snapshots are copied to the DR region. @default `names.databaseInstance(envName)` */
+  readonly databaseInstanceId?: string;
+  /**
+   * The cache-snapshot state machine, started as a nested execution every night. Required when
+   * `automation.cacheSnapshotNightly` is on. @default no nightly cache snapshot
+   */
+  readonly cacheSnapshotStateMachine?: sfn.IStateMachine;
+  /**
+   * KMS key in the DR region that encrypts the copies (a key or alias ARN of that region).
+   * @default the alias `alias/interactions-<env>-dr` in `automation.drRegion`, which the DR region's
+   * own stack must create; IAM is then scoped to keys carrying that alias
+   */
+  readonly drKmsKeyArn?: string;
+  /** KMS key of the source DB snapshots: the copy needs a grant on it. @default no grant (unencrypted or AWS-managed key) */
+  readonly sourceKmsKey?: kms.IKey;
+  /** Snapshot deletions running at once. @default 2 */
+  readonly deleteConcurrency?: number;
+  /** Log group of the state machine. @default a new `/aws/vendedlogs/states/...` group with `logRetention` */
+  readonly logGroup?: logs.ILogGroup;
+  /** Retention of the log group created when `logGroup` is absent. @default one month */
+  readonly logRetention?: logs.RetentionDays;
+  /** Overall execution timeout (the nested cache snapshot takes up to an hour). @default 2 hours */
+  readonly timeout?: Duration;
+  /** Whether the nightly schedule rule is enabled. @default true */
+  readonly scheduleEnabled?: boolean;
+}
+
+/** Where the guard Choice finds what the pre-delete Describe returned. */
+const GUARD = '$.guard';
+
+/**
+ * The guard: the snapshot is still manual, available, tagged as the automation's, and its
+ * `interactions:expires-at` tag is the value seen at selection (absent then, absent now).
+ */
+function stillOursAndExpired(): sfn.Condition {
+  return sfn.Condition.and(
+    sfn.Condition.isPresent(`${GUARD}.managedBy[0]`),
+    sfn.Condition.stringEquals(`${GUARD}.managedBy[0]`, MANAGED_BY),
+    sfn.Condition.stringEquals(`${GUARD}.type`, 'manual'),
+    sfn.Condition.stringEquals(`${GUARD}.status`, 'available'),
+    sfn.Condition.or(
+      sfn.Condition.and(
+        sfn.Condition.isNull('$.snapshot.expiresAtTag'),
+        sfn.Condition.isNotPresent(`${GUARD}.expiresAt[0]`),
+      ),
+      sfn.Condition.and(
+        sfn.Condition.isString('$.snapshot.expiresAtTag'),
+        sfn.Condition.isPresent(`${GUARD}.expiresAt[0]`),
+        sfn.Condition.stringEqualsJsonPath(`${GUARD}.expiresAt[0]`, '$.snapshot.expiresAtTag'),
+      ),
+    ),
+  );
+}
+
+/** The record one Map iteration returns. */
+function record(scope: Construct, stateName: string, outcome: string, extra: Record<string, string> = {}): sfn.Pass {
+  return new sfn.Pass(scope, stateName, {
+    parameters: { 'identifier.$': '$.snapshot.identifier', outcome, ...extra },
+  });
+}
+
+/** The nightly snapshot housekeeping (see the module comment). */
+export class SnapshotHousekeepingWorkflow extends Construct {
+  /** The state machine `interactions-<env>-snapshot-housekeeping`. */
+  readonly stateMachine: sfn.StateMachine;
+  /** The functions of the workflow, for alarms and dashboards. */
+  readonly functions: { readonly select: lambda.IFunction; readonly dr?: lambda.IFunction };
+  /** The nightly EventBridge rule that starts the state machine with the scheduled event. */
+  readonly schedule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: SnapshotHousekeepingWorkflowProps) {
+    super(scope, id);
+    const { automation, envName } = props;
+    const retentionDays = automation.manualSnapshotRetentionDays;
+    if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+      throw new Error(
+        `SnapshotHousekeepingWorkflow: automation.manualSnapshotRetentionDays must be a positive integer (got ${retentionDays})`,
+      );
+    }
+    if (automation.cacheSnapshotNightly && props.cacheSnapshotStateMachine === undefined) {
+      throw new Error(
+        'SnapshotHousekeepingWorkflow: cacheSnapshotStateMachine is required when automation.cacheSnapshotNightly is on',
+      );
+    }
+    const concurrency = props.deleteConcurrency ?? 2;
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10) {
+      throw new Error(
+        `SnapshotHousekeepingWorkflow: deleteConcurrency must be an integer from 1 to 10 (got ${concurrency})`,
+      );
+    }
+    const stack = Stack.of(this);
+    const drRegion = automation.drRegion;
+    if (drRegion !== '' && drRegion === stack.region) {
+      throw new Error(
+        `SnapshotHousekeepingWorkflow: automation.drRegion must differ from the stack's region (${drRegion})`,
+      );
+    }
+    const instanceId = props.databaseInstanceId ?? names.databaseInstance(envName);
+    const rdsArn = (resource: string, resourceName: string, region?: string) =>
+      stack.formatArn({ service: 'rds', resource, resourceName, region, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const drCopies = drRegion === '' ? '' : rdsArn('snapshot', `${names.prefix(envName)}-dr-*`, drRegion);
+    const managedByCondition = { StringEquals: { [`rds:snapshot-tag/${TAG_KEYS.managedBy}`]: MANAGED_BY } };
+
+    const select = new AutomationFunction(this, 'SelectFunction', {
+      envName,
+      name: 'select-expired-snapshots',
+      description: 'Lists manual DB snapshots and selects the automation snapshots whose retention has passed',
+      environment: { WORKFLOW },
+      logGroup: props.functionLogGroup,
+      timeout: Duration.seconds(60),
+    });
+    select.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['rds:DescribeDBSnapshots'],
+        resources: [
+          rdsArn('db', instanceId),
+          rdsArn('snapshot', '*'),
+          ...(drRegion === '' ? [] : [rdsArn('snapshot', '*', drRegion)]),
+        ],
+      }),
+    );
+
+    const failure = new FailurePath(this, 'Failure', {
+      workflow: WORKFLOW,
+      envName,
+      notifyFunction: props.notifyFunction,
+      severity: automation.failureSeverity,
+      summary: `Snapshot housekeeping of ${envName} failed`,
+    });
+
+    const selectSource = failure.catch(
+      lambdaTask(this, 'Select expired snapshots', {
+        workflow: WORKFLOW,
+        lambdaFunction: select.function,
+        payload: {
+          environment: envName,
+          trigger: sfn.JsonPath.objectAt('$'),
+          region: stack.region,
+          instanceIdentifier: instanceId,
+          retentionDays,
+          planCopy: drRegion !== '',
+        },
+        resultPath: '$.source',
+        timeout: Duration.seconds(90),
+      }),
+    );
+
+    // Source region: Describe and Delete are SDK integrations. Delete is a CustomState so that its
+    // IAM statement can carry the tag condition (CallAwsService grants its action unconditionally).
+    const describeSource = retrySdkTransient(
+      new tasks.CallAwsService(this, 'Describe snapshot before delete', {
+        service: 'rds',
+        action: 'describeDBSnapshots',
+        parameters: { DbSnapshotIdentifier: sfn.JsonPath.stringAt('$.snapshot.identifier') },
+        iamResources: [rdsArn('snapshot', '*')],
+        iamAction: 'rds:DescribeDBSnapshots',
+        resultSelector: {
+          'status.$': '$.DbSnapshots[0].Status',
+          'type.$': '$.DbSnapshots[0].SnapshotType',
+          'managedBy.$': `$.DbSnapshots[0].TagList[?(@.Key == '${TAG_KEYS.managedBy}')].Value`,
+          'expiresAt.$': `$.DbSnapshots[0].TagList[?(@.Key == '${TAG_KEYS.expiresAt}')].Value`,
+        },
+        resultPath: GUARD,
+      }),
+      'Rds',
+    );
+    const deleteSource = new sfn.CustomState(this, 'Delete snapshot', {
+      stateJson: {
+        Type: 'Task',
+        Resource: `arn:${stack.partition}:states:::aws-sdk:rds:deleteDBSnapshot`,
+        Parameters: { 'DbSnapshotIdentifier.$': '$.snapshot.identifier' },
+        ResultSelector: { 'status.$': '$.DbSnapshot.Status' },
+        ResultPath: '$.deleted',
+        TimeoutSeconds: 60,
+      },
+    });
+    deleteSource.addRetry({ ...TRANSIENT_BACKOFF, errors: transientSdkErrors('Rds') });
+    const sourceIteration = this.guardedDeletion('', describeSource, deleteSource, {
+      notFound: ['Rds.DbSnapshotNotFoundException'],
+      busy: ['Rds.InvalidDbSnapshotStateException'],
+    });
+    const deleteExpired = failure.catch(
+      new sfn.Map(this, 'Delete expired snapshots', {
+        itemsPath: '$.source.selected',
+        itemSelector: { 'snapshot.$': '$$.Map.Item.Value' },
+        maxConcurrency: concurrency,
+        resultPath: '$.deletions',
+      }).itemProcessor(sourceIteration),
+    );
+    selectSource.next(deleteExpired);
+    let tail: sfn.INextable = deleteExpired;
+    const reportDetails: Record<string, unknown> = {
+      'sourceRegion.$': '$.source.region',
+      'scanned.$': '$.source.scanned',
+      'selected.$': '$.source.selected',
+      'deletions.$': '$.deletions',
+    };
+
+    let drFunction: lambda.IFunction | undefined;
+    if (drRegion !== '') {
+      const kmsKeyArn =
+        props.drKmsKeyArn ??
+        stack.formatArn({
+          service: 'kms',
+          region: drRegion,
+          resource: 'alias',
+          resourceName: `${names.prefix(envName)}-dr`,
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        });
+      const dr = new AutomationFunction(this, 'DrFunction', {
+        envName,
+        name: 'manage-dr-snapshots',
+        description: `Copies DB snapshots to ${drRegion} and deletes expired DR copies there`,
+        environment: { WORKFLOW },
+        logGroup: props.functionLogGroup,
+        timeout: Duration.seconds(60),
+      });
+      drFunction = dr.function;
+      dr.role.addToPolicy(new iam.PolicyStatement({ actions: ['rds:DescribeDBSnapshots'], resources: [drCopies] }));
+      dr.role.addToPolicy(
+        new iam.PolicyStatement({
+          // CopyDBSnapshot is authorized on the source snapshot (automated ones are `snapshot:rds:...`) and the target.
+          actions: ['rds:CopyDBSnapshot', 'rds:AddTagsToResource'],
+          resources: [rdsArn('snapshot', '*'), drCopies],
+          conditions: { StringEquals: { [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } },
+        }),
+      );
+      dr.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['rds:DeleteDBSnapshot'],
+          resources: [drCopies],
+          conditions: managedByCondition,
+        }),
+      );
+      dr.role.addToPolicy(
+        props.drKmsKeyArn === undefined
+          ? new iam.PolicyStatement({
+              actions: ['kms:DescribeKey', 'kms:CreateGrant'],
+              resources: [
+                stack.formatArn({
+                  service: 'kms',
+                  region: drRegion,
+                  resource: 'key',
+                  resourceName: '*',
+                  arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+                }),
+              ],
+              conditions: {
+                'ForAnyValue:StringEquals': { 'kms:ResourceAliases': `alias/${names.prefix(envName)}-dr` },
+              },
+            })
+          : new iam.PolicyStatement({
+              actions: ['kms:DescribeKey', 'kms:CreateGrant'],
+              resources: [props.drKmsKeyArn],
+            }),
+      );
+      props.sourceKmsKey?.grant(dr.role, 'kms:DescribeKey', 'kms:CreateGrant');
+
+      const copy = failure.catch(
+        lambdaTask(this, 'Copy snapshot to DR region', {
+          workflow: WORKFLOW,
+          lambdaFunction: dr.function,
+          payload: {
+            action: 'copy',
+            region: drRegion,
+            sourceArn: sfn.JsonPath.stringAt('$.source.copy.sourceArn'),
+            targetName: sfn.JsonPath.stringAt('$.source.copy.targetName'),
+            kmsKeyId: kmsKeyArn,
+            tags: sfn.JsonPath.listAt('$.source.copy.tags'),
+          },
+          resultPath: '$.drCopy',
+        }),
+      );
+      const noSource = new sfn.Pass(this, 'Record no copy source', {
+        result: sfn.Result.fromObject({ outcome: 'no-source' }),
+        resultPath: '$.drCopy',
+      });
+      const selectDr = failure.catch(
+        lambdaTask(this, 'Select expired DR copies', {
+          workflow: WORKFLOW,
+          lambdaFunction: select.function,
+          payload: {
+            environment: envName,
+            trigger: sfn.JsonPath.objectAt('$$.Execution.Input'),
+            region: drRegion,
+            instanceIdentifier: instanceId,
+            retentionDays,
+            planCopy: false,
+          },
+          resultPath: '$.dr',
+          timeout: Duration.seconds(90),
+        }),
+      );
+      const drPayload = (action: string) => ({
+        action,
+        region: drRegion,
+        identifier: sfn.JsonPath.stringAt('$.snapshot.identifier'),
+      });
+      const describeDr = lambdaTask(this, 'Describe DR copy before delete', {
+        workflow: WORKFLOW,
+        lambdaFunction: dr.function,
+        payload: drPayload('describe'),
+        resultPath: GUARD,
+      });
+      const deleteDr = lambdaTask(this, 'Delete DR copy', {
+        workflow: WORKFLOW,
+        lambdaFunction: dr.function,
+        payload: drPayload('delete'),
+        resultPath: '$.deleted',
+      });
+      const drIteration = this.guardedDeletion('DR copy ', describeDr, deleteDr, { notFound: [], busy: [] });
+      const deleteDrExpired = failure.catch(
+        new sfn.Map(this, 'Delete expired DR copies', {
+          itemsPath: '$.dr.selected',
+          itemSelector: { 'snapshot.$': '$$.Map.Item.Value' },
+          maxConcurrency: concurrency,
+          resultPath: '$.drDeletions',
+        }).itemProcessor(drIteration),
+      );
+      deleteExpired.next(
+        new sfn.Choice(this, 'Copy source found?')
+          .when(sfn.Condition.isNull('$.source.copy'), noSource)
+          .otherwise(copy),
+      );
+      copy.next(selectDr);
+      noSource.next(selectDr);
+      selectDr.next(deleteDrExpired);
+      tail = deleteDrExpired;
+      Object.assign(reportDetails, {
+        drRegion,
+        'drCopy.$': '$.drCopy',
+        'drSelected.$': '$.dr.selected',
+        'drDeletions.$': '$.drDeletions',
+      });
+
+      Validations.of(dr).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${drRegion}:<AWS::AccountId>:snapshot:${names.prefix(envName)}-dr-*]`,
+        reason:
+          'DR copies are named per source snapshot under the environment prefix; copy requires the managed-by request tag and delete the managed-by resource tag.',
+      });
+      Validations.of(dr).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:snapshot:*]',
+        reason:
+          'The copy source is the newest automated snapshot, named by RDS (rds:<instance>-<date>); the statement requires the managed-by request tag on the copy.',
+      });
+      if (props.drKmsKeyArn === undefined) {
+        Validations.of(dr).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${drRegion}:<AWS::AccountId>:key/*]`,
+          reason:
+            'The DR key lives in another region and is referenced by alias; the statement is limited to keys carrying that alias (kms:ResourceAliases).',
+        });
+      }
+      Validations.of(dr).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<LogGroupName>:log-stream:*]',
+        reason: 'Log streams of the shared tasks log group are created by Lambda with generated names.',
+      });
+    }
+
+    if (props.cacheSnapshotStateMachine !== undefined) {
+      const startCache = new tasks.StepFunctionsStartExecution(this, 'Snapshot cache', {
+        stateMachine: props.cacheSnapshotStateMachine,
+        integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+        // Named from the scheduled event: a duplicate delivery finds the execution already there.
+        name: sfn.JsonPath.format('nightly-{}', sfn.JsonPath.stringAt('$$.Execution.Input.id')),
+        input: sfn.TaskInput.fromObject({ requestedBy: WORKFLOW, reason: 'Nightly cache snapshot' }),
+        associateWithParent: true,
+        resultSelector: { 'executionArn.$': '$.ExecutionArn', 'status.$': '$.Status' },
+        resultPath: '$.cacheSnapshot',
+        taskTimeout: sfn.Timeout.duration(Duration.minutes(75)),
+      });
+      retrySdkTransient(startCache, 'Sfn');
+      const alreadyTaken = new sfn.Pass(this, 'Record cache snapshot already started', {
+        result: sfn.Result.fromObject({ status: 'ALREADY_STARTED' }),
+        resultPath: '$.cacheSnapshot',
+      });
+      startCache.addCatch(alreadyTaken, {
+        errors: ['StepFunctions.ExecutionAlreadyExistsException'],
+        resultPath: '$.cacheSnapshotError',
+      });
+      failure.catch(startCache);
+      tail.next(startCache);
+      const joined = new sfn.Pass(this, 'Cache snapshot done');
+      startCache.next(joined);
+      alreadyTaken.next(joined);
+      tail = joined;
+      reportDetails['cacheSnapshot.$'] = '$.cacheSnapshot';
+    }
+
+    const report = failure.catch(
+      lambdaTask(this, 'Report housekeeping', {
+        workflow: WORKFLOW,
+        lambdaFunction: props.notifyFunction,
+        payload: {
+          environment: envName,
+          status: 'SUCCEEDED',
+          severity: 'low',
+          summary: sfn.JsonPath.format(
+            'Snapshot housekeeping ran: {} expired automation snapshots selected of {} manual snapshots',
+            sfn.JsonPath.arrayLength(sfn.JsonPath.listAt('$.source.selected')),
+            sfn.JsonPath.stringAt('$.source.scanned'),
+          ),
+          details: reportDetails,
+        },
+        resultPath: '$.notification',
+      }),
+    );
+    tail.next(report);
+    report
+      .next(
+        new sfn.Pass(this, 'Build output', {
+          parameters: { ...reportDetails, 'report.$': '$.notification.reports' },
+        }),
+      )
+      .next(new sfn.Succeed(this, 'Housekeeping done'));
+
+    this.functions =
+      drFunction === undefined ? { select: select.function } : { select: select.function, dr: drFunction };
+
+    const machine = new AutomationStateMachine(this, 'Workflow', {
+      envName,
+      workflow: WORKFLOW,
+      definition: selectSource,
+      timeout: props.timeout ?? Duration.hours(2),
+      logGroup: props.logGroup,
+      logRetention: props.logRetention,
+      comment: 'Nightly: delete expired automation snapshots, copy to the DR region, snapshot the cache',
+    });
+    this.stateMachine = machine.stateMachine;
+    machine.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['rds:DeleteDBSnapshot'],
+        resources: [rdsArn('snapshot', '*')],
+        conditions: managedByCondition,
+      }),
+    );
+
+    this.schedule = nightlySchedule(this, 'NightlySchedule', {
+      schedule: automation.nightlySchedule,
+      stateMachine: this.stateMachine,
+      description: `Starts ${names.stateMachine(envName, WORKFLOW)} every night`,
+      enabled: props.scheduleEnabled,
+    });
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:snapshot:*]',
+      reason:
+        'Manual snapshots of the automation carry operator-chosen names, so no name prefix scopes them: Describe is read-only and Delete requires the rds:snapshot-tag/interactions:managed-by condition.',
+    });
+    Validations.of(select).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<LogGroupName>:log-stream:*]',
+      reason: 'Log streams of the shared tasks log group are created by Lambda with generated names.',
+    });
+    if (drRegion !== '') {
+      Validations.of(select).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${drRegion}:<AWS::AccountId>:snapshot:*]`,
+        reason: 'Read-only listing of the DR region: expired DR copies are found by their tags.',
+      });
+    }
+  }
+
+  /**
+   * One Map iteration: describe the snapshot again, let the guard Choice decide, delete or refuse,
+   * and return `{ identifier, outcome }` (deleted, refused, absent, busy).
+   */
+  private guardedDeletion(
+    prefix: string,
+    describe: sfn.TaskStateBase,
+    remove: sfn.CustomState | sfn.TaskStateBase,
+    errors: { readonly notFound: string[]; readonly busy: string[] },
+  ): sfn.IChainable {
+    const gone = record(this, `Record ${prefix}snapshot already gone`, 'absent');
+    const refused = record(this, `Refuse ${prefix}snapshot`, 'refused', {
+      'status.$': `${GUARD}.status`,
+      'managedBy.$': `${GUARD}.managedBy`,
+      'expiresAt.$': `${GUARD}.expiresAt`,
+    });
+    const deleted = record(this, `Record ${prefix}snapshot deleted`, 'deleted');
+    if (errors.notFound.length > 0) describe.addCatch(gone, { errors: errors.notFound, resultPath: '$.notFound' });
+    if (errors.busy.length > 0)
+      remove.addCatch(record(this, `Record ${prefix}snapshot busy`, 'busy'), {
+        errors: errors.busy,
+        resultPath: '$.busy',
+      });
+    remove.next(deleted);
+    describe.next(
+      new sfn.Choice(this, `${prefix === '' ? 'Snapshot' : 'DR copy'} still ours and expired?`)
+        .when(sfn.Condition.stringEquals(`${GUARD}.status`, 'absent'), gone)
+        .when(stillOursAndExpired(), remove)
+        .otherwise(refused),
+    );
+    return describe;
+  }
+}
