@@ -64,6 +64,8 @@ export async function bundleFunctions(options = {}) {
     mainFields: ['module', 'main'],
     // The NodejsFunction default: the runtime's SDK. Only for comparison in the bench.
     external: externalSdk ? ['@aws-sdk/*'] : [],
+    // Lambda passes credentials in environment variables: the default chain is dead weight there.
+    alias: externalSdk ? {} : { '@aws-sdk/credential-provider-node': join(root, 'shared', 'lambda-credentials.ts') },
     banner: format === 'esm' ? { js: ESM_BANNER } : {},
     metafile: true,
     logLevel: 'warning',

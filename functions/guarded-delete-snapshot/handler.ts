@@ -2,7 +2,7 @@
  * Cleanup task of the snapshot workflows: deletes the snapshot this execution created, and
  * nothing else (see guard.ts). A snapshot that is still being created is left to the sweeper.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { elastiCacheClient } from '../../shared/clients/elasticache.js';
 import { rdsClient } from '../../shared/clients/rds.js';
 import { automationHandler } from '../../shared/middleware.js';

@@ -2,7 +2,7 @@
  * First task of the snapshot workflows: validates the request (before any AWS call, so a malformed
  * request mutates nothing) and returns the plan: snapshot name, expiry and tags.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { automationHandler } from '../../shared/middleware.js';
 import { environmentSchema, executionContextSchema } from '../../shared/schemas.js';
 import {

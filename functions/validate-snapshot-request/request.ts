@@ -3,7 +3,7 @@
  * tags it is created with. Pure (the clock is a parameter), so the state machine can reject a
  * malformed request before any AWS call and the tests need no mocks.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../shared/errors.js';
 import type { Environment } from '../../shared/naming.js';
 import { names } from '../../shared/naming.js';

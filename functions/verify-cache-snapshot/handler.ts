@@ -2,7 +2,7 @@
  * "Verify snapshot" task of the cache snapshot workflow: fails with VerificationFailedError,
  * naming every failed check, unless the snapshot is complete and from the expected replication group.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { VerificationFailedError } from '../../shared/errors.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { executionContextSchema } from '../../shared/schemas.js';

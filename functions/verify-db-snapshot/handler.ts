@@ -2,7 +2,7 @@
  * "Verify snapshot" task of the on-demand snapshot workflow: checks the finished snapshot against
  * its source instance and fails with VerificationFailedError, naming every failed check, if any differs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { VerificationFailedError } from '../../shared/errors.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { executionContextSchema } from '../../shared/schemas.js';
