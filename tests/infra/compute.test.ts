@@ -387,6 +387,9 @@ describe.each(['dev', 'staging', 'prod'] as const)('Compute in %s', (env) => {
     );
     expect(resources('s3:PutObject')).toContain(`:s3:::interactions-${env}-assets/*`);
     expect(resources('states:StartExecution')).toContain(`:stateMachine:interactions-${env}-deployment-verification"`);
+    // cdk deploy runs through the bootstrap roles; the deploy reads the running tags it keeps.
+    expect(resources('sts:AssumeRole')).toMatch(/:role\/cdk-hnb659fds-\*-.*-\*"/);
+    expect(resources('ssm:GetParameter')).toContain(`:parameter/interactions/${env}/images/*`);
   });
 
   test('the task role reads the assets bucket and the env parameter tree only', () => {

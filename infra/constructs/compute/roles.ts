@@ -208,7 +208,41 @@ export class ComputeRoles extends Construct {
       }),
     );
 
+    // `cdk deploy` works through the bootstrap stack's roles (default qualifier hnb659fds: deploy,
+    // file and image publishing, lookup), in the environment's region and in us-east-1 (edge stack).
+    const bootstrapRolesArn = stack.formatArn({
+      service: 'iam',
+      region: '',
+      resource: 'role',
+      resourceName: `cdk-hnb659fds-*-${stack.account}-*`,
+    });
+    this.ciCd.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'UseCdkBootstrapRoles',
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        resources: [bootstrapRolesArn],
+      }),
+    );
+    // A deploy without new tags keeps the images the environment runs: the platform publishes them here.
+    const imageTagParametersArn = stack.formatArn({
+      service: 'ssm',
+      resource: 'parameter',
+      resourceName: `interactions/${envName}/images/*`,
+    });
+    this.ciCd.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadRunningImageTags',
+        actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+        resources: [imageTagParametersArn],
+      }),
+    );
+
     acknowledgeWildcards(this.ciCd, [
+      [
+        bootstrapRolesArn,
+        'The CDK bootstrap roles of this account (deploy, publishing, lookup) in every region the app deploys to.',
+      ],
+      [imageTagParametersArn, 'The two image tag parameters of this environment.'],
       [
         '*',
         'Only actions without resource-level permissions: ecs:RegisterTaskDefinition/DescribeTaskDefinition (bounded by PassRole on the two task roles and UpdateService on the two services), ecr:GetAuthorizationToken, CloudWatch metric and alarm reads.',
