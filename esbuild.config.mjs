@@ -97,10 +97,14 @@ function warnAboutZodNamedImport(metafile) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = performance.now();
-  const requested = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  // --quiet: the CDK app (cdk.json) bundles before every synth and prints only warnings.
+  const quiet = args.includes('--quiet');
+  const requested = args.filter((arg) => arg !== '--quiet');
   const bundles = await bundleFunctions(requested.length > 0 ? { names: requested } : {});
-  for (const { name, file, bytes } of bundles) {
+  for (const { name, file, bytes } of quiet ? [] : bundles) {
     console.log(`${name.padEnd(32)} ${(bytes / 1024).toFixed(1).padStart(8)} KB  ${relative(root, file)}`);
   }
-  console.log(`bundled ${bundles.length} functions in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  if (!quiet)
+    console.log(`bundled ${bundles.length} functions in ${((performance.now() - started) / 1000).toFixed(2)} s`);
 }
