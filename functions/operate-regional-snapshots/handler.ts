@@ -1,13 +1,14 @@
 /**
- * The housekeeping's calls in the DR region (see operations.ts): `copy` the planned snapshot,
- * `describe` a DR copy for the guard Choice, `delete` a DR copy the guard allowed.
+ * The housekeeping's Lambda-made snapshot calls (see operations.ts): `copy` the planned snapshot
+ * into the DR region, `describe` a snapshot (either region) for the guard Choice, `delete` a DR copy
+ * the guard allowed.
  */
 import * as z from 'zod';
 import { automationHandler } from '../../shared/middleware.js';
 import { executionContextSchema, rdsIdentifierSchema } from '../../shared/schemas.js';
 import { regionalRdsClient } from '../select-expired-snapshots/listing.js';
 import { deleteGuarded, describeForGuard } from './operations.js';
-import { rdsDrStore } from './store.js';
+import { rdsRegionalStore } from './store.js';
 
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region');
 
@@ -28,7 +29,7 @@ export const inputSchema = z.discriminatedUnion('action', [
 export const handler = automationHandler({
   schema: inputSchema,
   handler: async (input) => {
-    const store = rdsDrStore(regionalRdsClient(input.region));
+    const store = rdsRegionalStore(regionalRdsClient(input.region));
     switch (input.action) {
       case 'copy': {
         const result = await store.copy(input);

@@ -1,13 +1,15 @@
 /**
- * The snapshot calls the housekeeping makes in the DR region. Step Functions' SDK integrations call
- * only the state machine's own region, so these run in a Lambda with a client of the DR region.
- * AWS access goes through a small port, so the rules are tested without SDK mocks.
+ * The snapshot calls the housekeeping makes through a Lambda: every call in the DR region (Step
+ * Functions' SDK integrations reach only the state machine's own region) and, in both regions, the
+ * pre-delete describe whose facts the guard Choice reads (flattened to plain strings: JSONPath
+ * filters over a tag list fail the state when the tag is absent). AWS access goes through a small
+ * port, so the rules are tested without SDK mocks.
  */
 import { TagGuardError } from '../../shared/errors.js';
 import { isManagedByAutomation, TAG_KEYS, type Tag } from '../../shared/tags.js';
 
-/** What the operations need from RDS in the DR region. */
-export interface DrSnapshotStore {
+/** What the operations need from RDS in one region. */
+export interface RegionalSnapshotStore {
   /** The snapshot, or undefined when none has that identifier. */
   describe(identifier: string): Promise<{ status: string; type: string; tags: readonly Tag[] } | undefined>;
   /** Starts a copy; resolves `exists` when a snapshot with the target name is already there. */
@@ -25,40 +27,39 @@ export interface CopyRequest {
 }
 
 /**
- * The facts the state machine's guard Choice reads, in the same shape as the ResultSelector of the
- * source-region Describe task: tag values as lists (empty when the tag is absent), status `absent`
- * when the snapshot is gone.
+ * The facts the state machine's guard Choice reads: tag values as strings (`''` when the tag is
+ * absent), status `absent` when the snapshot is gone.
  */
 export interface GuardFacts {
   readonly status: string;
   readonly type: string;
-  readonly managedBy: string[];
-  readonly expiresAt: string[];
+  readonly managedBy: string;
+  readonly expiresAt: string;
 }
 
-function values(tags: readonly Tag[], key: string): string[] {
-  return tags.filter((t) => t.Key === key && t.Value !== undefined).map((t) => t.Value as string);
+function value(tags: readonly Tag[], key: string): string {
+  return tags.find((t) => t.Key === key)?.Value ?? '';
 }
 
-/** Describes a DR snapshot for the guard Choice. */
-export async function describeForGuard(store: DrSnapshotStore, identifier: string): Promise<GuardFacts> {
+/** Describes a snapshot for the guard Choice. */
+export async function describeForGuard(store: RegionalSnapshotStore, identifier: string): Promise<GuardFacts> {
   const snapshot = await store.describe(identifier);
-  if (snapshot === undefined) return { status: 'absent', type: '', managedBy: [], expiresAt: [] };
+  if (snapshot === undefined) return { status: 'absent', type: '', managedBy: '', expiresAt: '' };
   return {
     status: snapshot.status,
     type: snapshot.type,
-    managedBy: values(snapshot.tags, TAG_KEYS.managedBy),
-    expiresAt: values(snapshot.tags, TAG_KEYS.expiresAt),
+    managedBy: value(snapshot.tags, TAG_KEYS.managedBy),
+    expiresAt: value(snapshot.tags, TAG_KEYS.expiresAt),
   };
 }
 
 /**
- * Deletes a DR copy after the state machine's guard allowed it, re-checking the rule in code (the
+ * Deletes a snapshot after the state machine's guard allowed it, re-checking the rule in code (the
  * IAM tag condition is the third line of defence): a manual, available snapshot the automation
  * created. Throws TagGuardError and deletes nothing otherwise.
  */
 export async function deleteGuarded(
-  store: DrSnapshotStore,
+  store: RegionalSnapshotStore,
   identifier: string,
 ): Promise<{ identifier: string; outcome: 'deleted' | 'absent' }> {
   const snapshot = await store.describe(identifier);

@@ -1,11 +1,11 @@
-/** DrSnapshotStore over the RDS SDK, for a client of the DR region. */
+/** RegionalSnapshotStore over the RDS SDK, for a client of the DR region. */
 import {
   CopyDBSnapshotCommand,
   DeleteDBSnapshotCommand,
   DescribeDBSnapshotsCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import type { DrSnapshotStore } from './operations.js';
+import type { RegionalSnapshotStore } from './operations.js';
 
 function errorName(error: unknown): string {
   return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
@@ -16,7 +16,7 @@ function errorName(error: unknown): string {
  * derives the source region from it and adds the presigned source-region request (what `SourceRegion`
  * does in other SDKs; RDS itself needs it only in GovCloud).
  */
-export function rdsDrStore(rds: RDSClient): DrSnapshotStore {
+export function rdsRegionalStore(rds: RDSClient): RegionalSnapshotStore {
   return {
     async describe(identifier) {
       try {

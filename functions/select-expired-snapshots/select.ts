@@ -35,8 +35,8 @@ export interface SelectedSnapshot {
   readonly reason: 'expires-at' | 'age';
   /** When it expired. */
   readonly expiredAt: string;
-  /** The `interactions:expires-at` value seen at selection, or null: the guard refuses if it changed. */
-  readonly expiresAtTag: string | null;
+  /** The `interactions:expires-at` value seen at selection (`''` when absent): the guard refuses if it changed. */
+  readonly expiresAtTag: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -91,7 +91,7 @@ export function selectExpiredSnapshots(
       arn: snapshot.arn,
       reason: expiry.reason,
       expiredAt: expiry.at.toISOString(),
-      expiresAtTag: tagValue(snapshot.tags, TAG_KEYS.expiresAt) ?? null,
+      expiresAtTag: tagValue(snapshot.tags, TAG_KEYS.expiresAt) ?? '',
     });
   }
   selected.sort((a, b) => a.expiredAt.localeCompare(b.expiredAt) || a.identifier.localeCompare(b.identifier));

@@ -333,9 +333,9 @@ describe('backup verification infrastructure', () => {
       functionLogGroup: new logs.LogGroup(devStack, 'TasksLogs'),
     });
     const devSm = extractStateMachine(devStack, { name: 'interactions-dev-backup-verification' });
-    const evaluate = devSm.definition.States['Evaluate backups'] as { Parameters: Record<string, unknown> };
+    const evaluate = devSm.definition.States['Evaluate backups'] as unknown as { Parameters: Record<string, unknown> };
     expect(evaluate.Parameters.cacheSnapshotRequired).toBe(false);
-    const prodEvaluate = sm.definition.States['Evaluate backups'] as { Parameters: Record<string, unknown> };
+    const prodEvaluate = sm.definition.States['Evaluate backups'] as unknown as { Parameters: Record<string, unknown> };
     expect(prodEvaluate.Parameters).toMatchObject({
       cacheSnapshotRequired: true,
       cacheReplicationGroupId: 'interactions-prod',

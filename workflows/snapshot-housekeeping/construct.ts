@@ -75,25 +75,14 @@ const GUARD = '$.guard';
 
 /**
  * The guard: the snapshot is still manual, available, tagged as the automation's, and its
- * `interactions:expires-at` tag is the value seen at selection (absent then, absent now).
+ * `interactions:expires-at` tag is the value seen at selection (`''` then and now when absent).
  */
 function stillOursAndExpired(): sfn.Condition {
   return sfn.Condition.and(
-    sfn.Condition.isPresent(`${GUARD}.managedBy[0]`),
-    sfn.Condition.stringEquals(`${GUARD}.managedBy[0]`, MANAGED_BY),
+    sfn.Condition.stringEquals(`${GUARD}.managedBy`, MANAGED_BY),
     sfn.Condition.stringEquals(`${GUARD}.type`, 'manual'),
     sfn.Condition.stringEquals(`${GUARD}.status`, 'available'),
-    sfn.Condition.or(
-      sfn.Condition.and(
-        sfn.Condition.isNull('$.snapshot.expiresAtTag'),
-        sfn.Condition.isNotPresent(`${GUARD}.expiresAt[0]`),
-      ),
-      sfn.Condition.and(
-        sfn.Condition.isString('$.snapshot.expiresAtTag'),
-        sfn.Condition.isPresent(`${GUARD}.expiresAt[0]`),
-        sfn.Condition.stringEqualsJsonPath(`${GUARD}.expiresAt[0]`, '$.snapshot.expiresAtTag'),
-      ),
-    ),
+    sfn.Condition.stringEqualsJsonPath(`${GUARD}.expiresAt`, '$.snapshot.expiresAtTag'),
   );
 }
 
@@ -109,7 +98,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
   /** The state machine `interactions-<env>-snapshot-housekeeping`. */
   readonly stateMachine: sfn.StateMachine;
   /** The functions of the workflow, for alarms and dashboards. */
-  readonly functions: { readonly select: lambda.IFunction; readonly dr?: lambda.IFunction };
+  readonly functions: { readonly select: lambda.IFunction; readonly operate: lambda.IFunction };
   /** The nightly EventBridge rule that starts the state machine with the scheduled event. */
   readonly schedule: events.Rule;
 
@@ -190,25 +179,32 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       }),
     );
 
-    // Source region: Describe and Delete are SDK integrations. Delete is a CustomState so that its
-    // IAM statement can carry the tag condition (CallAwsService grants its action unconditionally).
-    const describeSource = retrySdkTransient(
-      new tasks.CallAwsService(this, 'Describe snapshot before delete', {
-        service: 'rds',
-        action: 'describeDBSnapshots',
-        parameters: { DbSnapshotIdentifier: sfn.JsonPath.stringAt('$.snapshot.identifier') },
-        iamResources: [rdsArn('snapshot', '*')],
-        iamAction: 'rds:DescribeDBSnapshots',
-        resultSelector: {
-          'status.$': '$.DbSnapshots[0].Status',
-          'type.$': '$.DbSnapshots[0].SnapshotType',
-          'managedBy.$': `$.DbSnapshots[0].TagList[?(@.Key == '${TAG_KEYS.managedBy}')].Value`,
-          'expiresAt.$': `$.DbSnapshots[0].TagList[?(@.Key == '${TAG_KEYS.expiresAt}')].Value`,
-        },
-        resultPath: GUARD,
+    // The pre-delete Describe runs in the Lambda in both regions: it flattens the tags for the guard
+    // Choice (a JSONPath filter over TagList fails the state when the tag is absent). The source
+    // region's Delete is an SDK integration, a CustomState so that its IAM statement can carry the
+    // tag condition (CallAwsService grants its action unconditionally).
+    const ops = new AutomationFunction(this, 'OperateFunction', {
+      envName,
+      name: 'operate-regional-snapshots',
+      description: 'Describes snapshots for the delete guard; copies to and deletes in the DR region',
+      environment: { WORKFLOW },
+      logGroup: props.functionLogGroup,
+      timeout: Duration.seconds(60),
+    });
+    ops.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['rds:DescribeDBSnapshots'],
+        resources: [rdsArn('snapshot', '*'), ...(drRegion === '' ? [] : [drCopies])],
       }),
-      'Rds',
     );
+    const describeFor = (stateName: string, region: string) =>
+      lambdaTask(this, stateName, {
+        workflow: WORKFLOW,
+        lambdaFunction: ops.function,
+        payload: { action: 'describe', region, identifier: sfn.JsonPath.stringAt('$.snapshot.identifier') },
+        resultPath: GUARD,
+      });
+    const describeSource = describeFor('Describe snapshot before delete', stack.region);
     const deleteSource = new sfn.CustomState(this, 'Delete snapshot', {
       stateJson: {
         Type: 'Task',
@@ -221,8 +217,9 @@ export class SnapshotHousekeepingWorkflow extends Construct {
     });
     deleteSource.addRetry({ ...TRANSIENT_BACKOFF, errors: transientSdkErrors('Rds') });
     const sourceIteration = this.guardedDeletion('', describeSource, deleteSource, {
-      notFound: ['Rds.DbSnapshotNotFoundException'],
-      busy: ['Rds.InvalidDbSnapshotStateException'],
+      // The describe Lambda reports a vanished snapshot as status `absent`; the delete may still race it.
+      notFound: [],
+      busy: ['Rds.InvalidDbSnapshotStateException', 'Rds.DbSnapshotNotFoundException'],
     });
     const deleteExpired = failure.catch(
       new sfn.Map(this, 'Delete expired snapshots', {
@@ -241,7 +238,6 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       'deletions.$': '$.deletions',
     };
 
-    let drFunction: lambda.IFunction | undefined;
     if (drRegion !== '') {
       const kmsKeyArn =
         props.drKmsKeyArn ??
@@ -252,16 +248,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
           resourceName: `${names.prefix(envName)}-dr`,
           arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
         });
-      const dr = new AutomationFunction(this, 'DrFunction', {
-        envName,
-        name: 'manage-dr-snapshots',
-        description: `Copies DB snapshots to ${drRegion} and deletes expired DR copies there`,
-        environment: { WORKFLOW },
-        logGroup: props.functionLogGroup,
-        timeout: Duration.seconds(60),
-      });
-      drFunction = dr.function;
-      dr.role.addToPolicy(new iam.PolicyStatement({ actions: ['rds:DescribeDBSnapshots'], resources: [drCopies] }));
+      const dr = ops;
       dr.role.addToPolicy(
         new iam.PolicyStatement({
           // CopyDBSnapshot is authorized on the source snapshot (automated ones are `snapshot:rds:...`) and the target.
@@ -341,12 +328,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
         region: drRegion,
         identifier: sfn.JsonPath.stringAt('$.snapshot.identifier'),
       });
-      const describeDr = lambdaTask(this, 'Describe DR copy before delete', {
-        workflow: WORKFLOW,
-        lambdaFunction: dr.function,
-        payload: drPayload('describe'),
-        resultPath: GUARD,
-      });
+      const describeDr = describeFor('Describe DR copy before delete', drRegion);
       const deleteDr = lambdaTask(this, 'Delete DR copy', {
         workflow: WORKFLOW,
         lambdaFunction: dr.function,
@@ -395,10 +377,6 @@ export class SnapshotHousekeepingWorkflow extends Construct {
             'The DR key lives in another region and is referenced by alias; the statement is limited to keys carrying that alias (kms:ResourceAliases).',
         });
       }
-      Validations.of(dr).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<LogGroupName>:log-stream:*]',
-        reason: 'Log streams of the shared tasks log group are created by Lambda with generated names.',
-      });
     }
 
     if (props.cacheSnapshotStateMachine !== undefined) {
@@ -458,8 +436,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       )
       .next(new sfn.Succeed(this, 'Housekeeping done'));
 
-    this.functions =
-      drFunction === undefined ? { select: select.function } : { select: select.function, dr: drFunction };
+    this.functions = { select: select.function, operate: ops.function };
 
     const machine = new AutomationStateMachine(this, 'Workflow', {
       envName,
@@ -490,6 +467,17 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:snapshot:*]',
       reason:
         'Manual snapshots of the automation carry operator-chosen names, so no name prefix scopes them: Describe is read-only and Delete requires the rds:snapshot-tag/interactions:managed-by condition.',
+    });
+    for (const fn of [select, ops]) {
+      Validations.of(fn).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:snapshot:*]',
+        reason:
+          'Manual snapshots of the automation carry operator-chosen names: Describe is read-only, and the copy requires the managed-by request tag.',
+      });
+    }
+    Validations.of(ops).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<LogGroupName>:log-stream:*]',
+      reason: 'Log streams of the shared tasks log group are created by Lambda with generated names.',
     });
     Validations.of(select).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<LogGroupName>:log-stream:*]',

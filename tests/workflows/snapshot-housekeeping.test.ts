@@ -1,0 +1,372 @@
+/**
+ * The synthesized snapshot housekeeping state machine, run locally: the real select-expired-snapshots,
+ * operate-regional-snapshots and notify-outcome handlers (RDS mocked with aws-sdk-client-mock, reports in
+ * s3rver, SNS mocked); the SDK integrations (pre-delete Describe, Delete) and the nested cache
+ * snapshot execution mocked per state. SDK-integration responses use Step Functions' member names.
+ */
+import '../support/lambda-env.js';
+import { readFileSync } from 'node:fs';
+import {
+  CopyDBSnapshotCommand,
+  type DBSnapshot,
+  DeleteDBSnapshotCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { mockClient } from 'aws-sdk-client-mock';
+import { loadConfig } from '../../infra/config/index.js';
+import type { AutomationConfig } from '../../infra/config/types.js';
+import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
+import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
+import { type LocalS3, startLocalS3, useLocalS3ForHandlers } from '../support/s3-server.js';
+import {
+  extractStateMachine,
+  type LambdaHandler,
+  runStateMachine,
+  validateDefinition,
+} from '../support/state-machine-harness.js';
+
+process.env.ENVIRONMENT = 'prod';
+const BUCKET = 'interactions-prod-automation-reports';
+const TOPIC_LOW = 'arn:aws:sns:us-east-1:123456789012:interactions-prod-alerts-low';
+const TOPIC_HIGH = 'arn:aws:sns:us-east-1:123456789012:interactions-prod-alerts-high';
+process.env.REPORTS_BUCKET = BUCKET;
+process.env.TOPIC_ARN_HIGH = TOPIC_HIGH;
+process.env.TOPIC_ARN_MEDIUM = 'arn:aws:sns:us-east-1:123456789012:interactions-prod-alerts-medium';
+process.env.TOPIC_ARN_LOW = TOPIC_LOW;
+
+const fixtures = '/work/shared/fixtures';
+const scheduledEvent = JSON.parse(
+  readFileSync(`${fixtures}/aws-events/eventbridge-scheduled-event.rust-runtime.json`, 'utf8'),
+);
+const base = (
+  JSON.parse(
+    readFileSync(`${fixtures}/aws-responses/rds-describe-db-snapshots-manual-available.awscli-example.json`, 'utf8'),
+  ) as {
+    DBSnapshots: DBSnapshot[];
+  }
+).DBSnapshots[0] as DBSnapshot;
+
+const prod = loadConfig('prod');
+const DAY = 86_400_000;
+const now = Date.now();
+const ago = (days: number) => new Date(now - days * DAY);
+
+function snapshot(id: string, over: Partial<DBSnapshot> = {}, region = 'us-east-1'): DBSnapshot {
+  return {
+    ...base,
+    DBSnapshotIdentifier: id,
+    DBInstanceIdentifier: 'interactions-prod-postgres',
+    DBSnapshotArn: `arn:aws:rds:${region}:123456789012:snapshot:${id}`,
+    SnapshotCreateTime: ago(1),
+    ...over,
+  };
+}
+const ours = (expiresAt?: Date) => [
+  { Key: TAG_KEYS.managedBy, Value: MANAGED_BY },
+  { Key: TAG_KEYS.execution, Value: 'earlier-run' },
+  ...(expiresAt === undefined ? [] : [{ Key: TAG_KEYS.expiresAt, Value: expiresAt.toISOString() }]),
+];
+
+/** Source-region manual snapshots: two expired automation snapshots among others that must survive. */
+const SOURCE = [
+  snapshot('expired-by-tag', { TagList: ours(ago(2)) }),
+  snapshot('expired-by-age', {
+    TagList: ours(),
+    SnapshotCreateTime: ago(prod.automation.manualSnapshotRetentionDays + 1),
+  }),
+  snapshot('not-yet-expired', { TagList: ours(new Date(now + DAY)) }),
+  snapshot('operator-snapshot', {
+    TagList: [{ Key: TAG_KEYS.expiresAt, Value: ago(9).toISOString() }],
+    SnapshotCreateTime: ago(400),
+  }),
+  snapshot('ours-but-creating', { TagList: ours(ago(3)), Status: 'creating' }),
+];
+const AUTOMATED = [
+  snapshot('rds:interactions-prod-postgres-2025-01-14-05-10', {
+    SnapshotType: 'automated',
+    SnapshotCreateTime: ago(0.5),
+  }),
+  snapshot('rds:interactions-prod-postgres-2025-01-13-05-10', {
+    SnapshotType: 'automated',
+    SnapshotCreateTime: ago(1.5),
+  }),
+];
+const DR = [snapshot('interactions-prod-dr-2024-12-01-05-10', { TagList: ours(ago(1)) }, 'us-west-2')];
+
+function build(id: string, automation: AutomationConfig) {
+  const app = new App();
+  const stack = new Stack(app, id);
+  const tasksLog = new logs.LogGroup(stack, 'TasksLogs', { logGroupName: '/aws/lambda/interactions-prod-tasks' });
+  const notifyFn = lambda.Function.fromFunctionArn(
+    stack,
+    'Notify',
+    'arn:aws:lambda:us-east-1:123456789012:function:interactions-prod-notify-outcome',
+  );
+  const cache = sfn.StateMachine.fromStateMachineName(stack, 'CacheSnapshot', 'interactions-prod-cache-snapshot');
+  new SnapshotHousekeepingWorkflow(stack, 'Housekeeping', {
+    envName: 'prod',
+    automation,
+    notifyFunction: notifyFn,
+    functionLogGroup: tasksLog,
+    cacheSnapshotStateMachine: automation.cacheSnapshotNightly ? cache : undefined,
+  });
+  const template = Template.fromStack(stack);
+  return { template, sm: extractStateMachine(template, { name: 'interactions-prod-snapshot-housekeeping' }) };
+}
+const withDr = build('interactions-prod-automation', prod.automation);
+const withoutDr = build('interactions-prod-automation-nodr', {
+  ...prod.automation,
+  drRegion: '',
+  cacheSnapshotNightly: false,
+});
+
+const rds = mockClient(RDSClient);
+const sns = mockClient(SNSClient);
+let s3: LocalS3;
+let restoreEnv: () => void;
+let lambdas: Record<string, LambdaHandler>;
+
+beforeAll(async () => {
+  s3 = await startLocalS3([BUCKET]);
+  restoreEnv = useLocalS3ForHandlers(s3);
+  const [select, dr, notify] = await Promise.all([
+    import('../../functions/select-expired-snapshots/handler.js'),
+    import('../../functions/operate-regional-snapshots/handler.js'),
+    import('../../functions/notify-outcome/handler.js'),
+  ]);
+  lambdas = {
+    'interactions-prod-select-expired-snapshots': select.handler,
+    'interactions-prod-operate-regional-snapshots': dr.handler,
+    'interactions-prod-notify-outcome': notify.handler,
+  };
+});
+afterAll(async () => {
+  restoreEnv();
+  await s3.stop();
+});
+
+/** The RDS SDK as the Lambdas see it: source and DR region share the mock, told apart by the client's region. */
+/** What a describe-by-identifier sees now: the listed snapshots unless a test changed one since selection. */
+function mockRds(changed: Record<string, DBSnapshot | undefined> = {}): void {
+  rds.reset();
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });
+  rds.on(DescribeDBSnapshotsCommand).callsFake(async (input, getClient) => {
+    const region = await (getClient() as RDSClient).config.region();
+    const id = input.DBSnapshotIdentifier;
+    if (id !== undefined) {
+      const current = id in changed ? changed[id] : [...SOURCE, ...DR].find((s) => s.DBSnapshotIdentifier === id);
+      if (current === undefined) throw Object.assign(new Error(`${id} not found`), { name: 'DBSnapshotNotFoundFault' });
+      return { DBSnapshots: [current] };
+    }
+    if (region === 'us-west-2') return { DBSnapshots: input.SnapshotType === 'manual' ? DR : [] };
+    // Two pages for the source region's manual snapshots.
+    if (input.SnapshotType === 'manual') {
+      return input.Marker === undefined
+        ? { DBSnapshots: SOURCE.slice(0, 3), Marker: 'next' }
+        : { DBSnapshots: SOURCE.slice(3) };
+    }
+    return { DBSnapshots: AUTOMATED };
+  });
+  rds.on(CopyDBSnapshotCommand).resolves({ DBSnapshot: { Status: 'pending' } });
+  rds.on(DeleteDBSnapshotCommand).resolves({});
+}
+
+const byId = (id: string) => SOURCE.find((s) => s.DBSnapshotIdentifier === id) as DBSnapshot;
+
+function deletedIds(run: { sdkCalls: { state: string; parameters: unknown }[] }, state = 'Delete snapshot'): string[] {
+  return run.sdkCalls
+    .filter((c) => c.state === state)
+    .map((c) => (c.parameters as { DbSnapshotIdentifier: string }).DbSnapshotIdentifier);
+}
+
+describe('snapshot housekeeping workflow', () => {
+  it('is a valid JSONPath definition with a timeout', () => {
+    validateDefinition(withDr.sm.definition);
+    validateDefinition(withoutDr.sm.definition);
+    expect(withDr.sm.definition.TimeoutSeconds).toBe(7200);
+  });
+
+  it('deletes exactly the expired automation snapshots, copies to the DR region, prunes DR copies and snapshots the cache', async () => {
+    mockRds();
+    const run = await runStateMachine(withDr.sm, {
+      input: scheduledEvent,
+      executionName: scheduledEvent.id,
+      lambdas,
+      mocks: {
+        // Map iterations run with MaxConcurrency 2, in selection order (oldest expiry first).
+        'Delete snapshot': { Return: { DbSnapshot: { Status: 'deleted' } } },
+        'Snapshot cache': {
+          Return: {
+            ExecutionArn: 'arn:aws:states:us-east-1:123456789012:execution:interactions-prod-cache-snapshot:x',
+            Status: 'SUCCEEDED',
+          },
+        },
+      },
+    });
+    if (run.status !== 'SUCCEEDED') console.log(run.error, run.cause, run.path);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(deletedIds(run).sort()).toEqual(['expired-by-age', 'expired-by-tag']);
+
+    const copies = rds.commandCalls(CopyDBSnapshotCommand).map((c) => c.args[0].input);
+    expect(copies).toHaveLength(1);
+    expect(copies[0]).toMatchObject({
+      SourceDBSnapshotIdentifier:
+        'arn:aws:rds:us-east-1:123456789012:snapshot:rds:interactions-prod-postgres-2025-01-14-05-10',
+      TargetDBSnapshotIdentifier: 'interactions-prod-dr-2025-01-14-05-10',
+      KmsKeyId: 'arn:aws:kms:us-west-2:123456789012:alias/interactions-prod-dr',
+    });
+    expect(copies[0]?.Tags).toEqual(expect.arrayContaining([{ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }]));
+    expect(rds.commandCalls(DeleteDBSnapshotCommand).map((c) => c.args[0].input.DBSnapshotIdentifier)).toEqual([
+      'interactions-prod-dr-2024-12-01-05-10',
+    ]);
+
+    const start = run.sdkCalls.find((c) => c.state === 'Snapshot cache');
+    expect(start?.parameters).toMatchObject({
+      Name: `nightly-${scheduledEvent.id}`,
+      Input: { requestedBy: 'snapshot-housekeeping' },
+    });
+    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.TopicArn)).toEqual([TOPIC_LOW]);
+  });
+
+  it('refuses a snapshot whose tags changed between selection and delete', async () => {
+    const retagged = { ...byId('expired-by-tag'), TagList: [{ Key: 'owner', Value: 'someone' }] };
+    const extended = {
+      ...byId('expired-by-age'),
+      TagList: [...ours(), { Key: TAG_KEYS.expiresAt, Value: new Date(now + 30 * DAY).toISOString() }],
+    };
+    mockRds({ 'expired-by-tag': retagged, 'expired-by-age': extended });
+    const run = await runStateMachine(withoutDr.sm, { input: scheduledEvent, lambdas, mocks: {} });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(deletedIds(run)).toEqual([]);
+    expect(run.path.filter((s) => s === 'Refuse snapshot')).toHaveLength(2);
+    const output = run.output as { deletions: { identifier: string; outcome: string }[] };
+    expect(output.deletions.map((d) => d.outcome)).toEqual(['refused', 'refused']);
+  });
+
+  it('records a snapshot deleted meanwhile without failing', async () => {
+    mockRds({ 'expired-by-age': undefined });
+    const run = await runStateMachine(withoutDr.sm, {
+      input: scheduledEvent,
+      lambdas,
+      mocks: {
+        'Delete snapshot': { Return: { DbSnapshot: { Status: 'deleted' } } },
+      },
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    expect((run.output as { deletions: { outcome: string }[] }).deletions.map((d) => d.outcome).sort()).toEqual([
+      'absent',
+      'deleted',
+    ]);
+  });
+
+  it('has no DR or cache states where the DR region and the nightly cache snapshot are off', async () => {
+    expect(Object.keys(withoutDr.sm.definition.States)).not.toContain('Copy snapshot to DR region');
+    expect(Object.keys(withoutDr.sm.definition.States)).not.toContain('Snapshot cache');
+    expect(Object.keys(withDr.sm.definition.States)).toEqual(
+      expect.arrayContaining(['Copy snapshot to DR region', 'Delete expired DR copies', 'Snapshot cache']),
+    );
+    mockRds();
+    const run = await runStateMachine(withoutDr.sm, {
+      input: scheduledEvent,
+      lambdas,
+      mocks: {
+        'Delete snapshot': { Return: { DbSnapshot: { Status: 'deleted' } } },
+      },
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(rds.commandCalls(CopyDBSnapshotCommand)).toHaveLength(0);
+  });
+
+  it('retries a throttled delete', async () => {
+    mockRds();
+    const run = await runStateMachine(withoutDr.sm, {
+      input: scheduledEvent,
+      lambdas,
+      mocks: {
+        'Delete snapshot': [
+          { Throw: { Error: 'Rds.RdsException', Cause: 'Rate exceeded' } },
+          { Return: { DbSnapshot: { Status: 'deleted' } } },
+          { Return: { DbSnapshot: { Status: 'deleted' } } },
+        ],
+      },
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.retries['Delete snapshot']).toBe(1);
+  });
+
+  it.each([
+    ['a non-scheduled event', { ...scheduledEvent, 'detail-type': 'Manual' }],
+    ['an empty input', {}],
+  ])('rejects %s before any delete or copy, notifying and failing', async (_name, input) => {
+    mockRds();
+    const run = await runStateMachine(withDr.sm, { input, lambdas, mocks: {} });
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('ValidationError');
+    expect(run.sdkCalls).toEqual([]);
+    expect(rds.calls()).toHaveLength(0);
+    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.TopicArn)).toEqual([TOPIC_HIGH]);
+  });
+
+  it('fails through the catch-all when the nested cache snapshot fails', async () => {
+    mockRds();
+    const run = await runStateMachine(withDr.sm, {
+      input: scheduledEvent,
+      lambdas,
+      mocks: {
+        'Delete snapshot': { Return: { DbSnapshot: { Status: 'deleted' } } },
+        'Snapshot cache': { Throw: { Error: 'States.TaskFailed', Cause: 'cache snapshot failed' } },
+      },
+    });
+    expect(run.status).toBe('FAILED');
+    expect(run.path).toContain('Notify failure');
+  });
+});
+
+describe('snapshot housekeeping IAM', () => {
+  it('allows the state machine to delete only snapshots tagged as the automation', () => {
+    withDr.template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'rds:DeleteDBSnapshot',
+            Condition: { StringEquals: { [`rds:snapshot-tag/${TAG_KEYS.managedBy}`]: MANAGED_BY } },
+          }),
+        ]),
+      },
+    });
+    const policies = withDr.template.findResources('AWS::IAM::Policy');
+    for (const policy of Object.values(policies)) {
+      for (const statement of (
+        policy as { Properties: { PolicyDocument: { Statement: { Action: unknown; Condition?: unknown }[] } } }
+      ).Properties.PolicyDocument.Statement) {
+        const actions = [statement.Action].flat();
+        if (actions.includes('rds:DeleteDBSnapshot')) expect(statement.Condition).toBeDefined();
+      }
+    }
+  });
+
+  it('refuses to build without the cache snapshot state machine when the nightly cache snapshot is on', () => {
+    const stack = new Stack(new App(), 'x');
+    expect(
+      () =>
+        new SnapshotHousekeepingWorkflow(stack, 'H', {
+          envName: 'prod',
+          automation: prod.automation,
+          notifyFunction: lambda.Function.fromFunctionArn(
+            stack,
+            'N',
+            'arn:aws:lambda:us-east-1:123456789012:function:n',
+          ),
+          functionLogGroup: new logs.LogGroup(stack, 'L'),
+        }),
+    ).toThrow(/cacheSnapshotStateMachine/);
+  });
+});
