@@ -22,6 +22,7 @@ import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
 import { nightlySchedule } from '../backup-verification/nightly-schedule.js';
 import { FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
+import { acknowledgeInvokeVersions, acknowledgeWildcard } from '../common/nag.js';
 import { retrySdkTransient, TRANSIENT_BACKOFF, transientSdkErrors } from '../common/retry.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
 
@@ -359,24 +360,6 @@ export class SnapshotHousekeepingWorkflow extends Construct {
         'drSelected.$': '$.dr.selected',
         'drDeletions.$': '$.drDeletions',
       });
-
-      Validations.of(dr).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${drRegion}:<AWS::AccountId>:snapshot:${names.prefix(envName)}-dr-*]`,
-        reason:
-          'DR copies are named per source snapshot under the environment prefix; copy requires the managed-by request tag and delete the managed-by resource tag.',
-      });
-      Validations.of(dr).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:snapshot:*]',
-        reason:
-          'The copy source is the newest automated snapshot, named by RDS (rds:<instance>-<date>); the statement requires the managed-by request tag on the copy.',
-      });
-      if (props.drKmsKeyArn === undefined) {
-        Validations.of(dr).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${drRegion}:<AWS::AccountId>:key/*]`,
-          reason:
-            'The DR key lives in another region and is referenced by alias; the statement is limited to keys carrying that alias (kms:ResourceAliases).',
-        });
-      }
     }
 
     if (props.cacheSnapshotStateMachine !== undefined) {
@@ -462,32 +445,71 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       description: `Starts ${names.stateMachine(envName, WORKFLOW)} every night`,
       enabled: props.scheduleEnabled,
     });
-
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:snapshot:*]',
-      reason:
-        'Manual snapshots of the automation carry operator-chosen names, so no name prefix scopes them: Describe is read-only and Delete requires the rds:snapshot-tag/interactions:managed-by condition.',
-    });
-    for (const fn of [select, ops]) {
+    const snapshotsReason =
+      'Manual snapshots of the automation carry operator-chosen names, so no name prefix scopes them: Describe is read-only, Delete requires the rds:snapshot-tag/interactions:managed-by condition and Copy the managed-by request tag.';
+    acknowledgeWildcard(this.stateMachine, rdsArn('snapshot', '*'), snapshotsReason);
+    acknowledgeWildcard(select.role, rdsArn('snapshot', '*'), snapshotsReason);
+    acknowledgeWildcard(ops.role, rdsArn('snapshot', '*'), snapshotsReason);
+    acknowledgeWildcard(
+      this.stateMachine,
+      '*',
+      'The X-Ray and log-delivery actions have no resource type: IAM accepts only "*". None mutates a snapshot.',
+    );
+    for (const fn of [select.function, ops.function, props.notifyFunction])
+      acknowledgeInvokeVersions(this.stateMachine, fn.functionArn);
+    for (const fn of [select.function, ops.function]) {
       Validations.of(fn).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:snapshot:*]',
+        id: 'Serverless-LambdaDLQ',
         reason:
-          'Manual snapshots of the automation carry operator-chosen names: Describe is read-only, and the copy requires the managed-by request tag.',
+          'Invoked synchronously by Step Functions only: errors return to the state machine, whose Retry and Catch handle them; a DLQ applies to asynchronous invocations.',
       });
     }
-    Validations.of(ops).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<LogGroupName>:log-stream:*]',
-      reason: 'Log streams of the shared tasks log group are created by Lambda with generated names.',
-    });
-    Validations.of(select).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<LogGroupName>:log-stream:*]',
-      reason: 'Log streams of the shared tasks log group are created by Lambda with generated names.',
+    Validations.of(this.schedule).acknowledge({
+      id: 'Serverless-EventBusDLQ',
+      reason:
+        'EventBridge retries the start for an hour; a night that still never starts has no succeeded execution, which the dead-man alarm on this workflow reports.',
     });
     if (drRegion !== '') {
-      Validations.of(select).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${drRegion}:<AWS::AccountId>:snapshot:*]`,
-        reason: 'Read-only listing of the DR region: expired DR copies are found by their tags.',
-      });
+      acknowledgeWildcard(
+        select.role,
+        rdsArn('snapshot', '*', drRegion),
+        'Read-only listing of the DR region: expired DR copies are found by their tags.',
+      );
+      acknowledgeWildcard(
+        ops.role,
+        drCopies,
+        'DR copies are named per source snapshot under the environment prefix; Copy requires the managed-by request tag, Delete the managed-by resource tag.',
+      );
+      if (props.drKmsKeyArn === undefined) {
+        acknowledgeWildcard(
+          ops.role,
+          stack.formatArn({
+            service: 'kms',
+            region: drRegion,
+            resource: 'key',
+            resourceName: '*',
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+          'The DR key lives in another region and is referenced by alias; the statement is limited to keys carrying that alias (kms:ResourceAliases).',
+        );
+      }
+    }
+    if (props.cacheSnapshotStateMachine !== undefined) {
+      // What StepFunctionsStartExecution grants for .sync: Describe/Stop on the nested machine's executions.
+      const machineName = stack.splitArn(
+        props.cacheSnapshotStateMachine.stateMachineArn,
+        ArnFormat.COLON_RESOURCE_NAME,
+      ).resourceName;
+      acknowledgeWildcard(
+        this.stateMachine,
+        stack.formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${machineName}*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+        'Describe/Stop of the nested cache snapshot executions, whose names are generated per night; scoped to that one state machine.',
+      );
     }
   }
 
