@@ -104,15 +104,29 @@ function duration(seconds: number): string {
   return `${seconds} s`;
 }
 
+/**
+ * A Markdown table with its columns padded to one width, as Biome formats Markdown: `npm run lint`
+ * checks docs/ too, so the generated pages must already be in that form.
+ */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const width = (text: string) => [...text].length;
+  const widths = header.map((h, i) => Math.max(3, width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const line = (cells: readonly string[]) =>
+    `| ${widths.map((w, i) => (cells[i] ?? '') + ' '.repeat(w - width(cells[i] ?? ''))).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
 function stateTable(rows: readonly StateRow[]): string[] {
-  const out = ['| State | Type | Resource | Retries | Catches |', '| --- | --- | --- | --- | --- |'];
-  for (const row of rows) {
-    const name =
-      row.parent === undefined ? markdownCell(row.name) : `${markdownCell(row.name)} (in ${markdownCell(row.parent)})`;
-    const resource = row.resource === '' ? '' : `\`${row.resource.replace(/`/g, "'")}\``.replace(/\|/g, '\\|');
-    out.push(`| ${name} | ${row.type} | ${resource} | ${lines(row.retries)} | ${lines(row.catches)} |`);
-  }
-  return out;
+  return markdownTable(
+    ['State', 'Type', 'Resource', 'Retries', 'Catches'],
+    rows.map((row) => [
+      row.parent === undefined ? markdownCell(row.name) : `${markdownCell(row.name)} (in ${markdownCell(row.parent)})`,
+      row.type,
+      row.resource === '' ? '' : `\`${row.resource.replace(/`/g, "'")}\``.replace(/\|/g, '\\|'),
+      lines(row.retries),
+      lines(row.catches),
+    ]),
+  );
 }
 
 /** The Markdown of one workflow: title, do-not-edit note, summary, diagram, states table. */
@@ -149,13 +163,17 @@ export function renderIndex(workflows: readonly WorkflowDefinition[]): string {
     'definition. After changing a workflow, run `npm run diagrams` and commit the result;',
     '`npm run diagrams -- --check` (and the test suite) fail while these pages are stale.',
     '',
-    '| Workflow | State machine | States |',
-    '| --- | --- | --- |',
   ];
-  for (const wf of workflows) {
-    const states = describeStates(wf.definition).length;
-    out.push(`| [${wf.workflow}](${wf.workflow}.md) | \`${wf.stateMachineName}\` | ${states} |`);
-  }
+  out.push(
+    ...markdownTable(
+      ['Workflow', 'State machine', 'States'],
+      workflows.map((wf) => [
+        `[${wf.workflow}](${wf.workflow}.md)`,
+        `\`${wf.stateMachineName}\``,
+        String(describeStates(wf.definition).length),
+      ]),
+    ),
+  );
   if (workflows.length === 0) out.push('', 'The automation stack has no state machine yet.');
   out.push('');
   return out.join('\n');
