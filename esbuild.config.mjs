@@ -65,7 +65,13 @@ export async function bundleFunctions(options = {}) {
     // The NodejsFunction default: the runtime's SDK. Only for comparison in the bench.
     external: externalSdk ? ['@aws-sdk/*'] : [],
     // Lambda passes credentials in environment variables: the default chain is dead weight there.
-    alias: externalSdk ? {} : { '@aws-sdk/credential-provider-node': join(root, 'shared', 'lambda-credentials.ts') },
+    // semver only serves X-Ray's SDK v2 patcher, which is never used (shared/bundle-shims/semver.ts).
+    alias: externalSdk
+      ? {}
+      : {
+          '@aws-sdk/credential-provider-node': join(root, 'shared', 'bundle-shims', 'credential-provider-node.ts'),
+          semver: join(root, 'shared', 'bundle-shims', 'semver.ts'),
+        },
     banner: format === 'esm' ? { js: ESM_BANNER } : {},
     metafile: true,
     logLevel: 'warning',

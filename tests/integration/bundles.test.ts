@@ -1,0 +1,59 @@
+/**
+ * The deployed artifacts themselves: every `dist/functions/<name>/index.mjs` (bundled by the jest
+ * global setup exactly as for deploy, with the Lambda-only shims) loads in a fresh Node process,
+ * exports a handler, and rejects a malformed event with a ValidationError before any AWS call.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const dist = resolve('dist/functions');
+const bundles = readdirSync(resolve('functions'))
+  .filter((name) => existsSync(join('functions', name, 'handler.ts')))
+  .sort();
+
+/** Settings every function may read at load; values point nowhere reachable. */
+const LAMBDA_ENV = {
+  PATH: process.env.PATH ?? '',
+  ENVIRONMENT: 'dev',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+  AWS_SECRET_ACCESS_KEY: 'fake',
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  REPORTS_BUCKET: 'interactions-dev-automation-reports',
+  TOPIC_ARN_HIGH: 'arn:aws:sns:us-east-1:123456789012:interactions-dev-alerts-high',
+  TOPIC_ARN_MEDIUM: 'arn:aws:sns:us-east-1:123456789012:interactions-dev-alerts-medium',
+  TOPIC_ARN_LOW: 'arn:aws:sns:us-east-1:123456789012:interactions-dev-alerts-low',
+  DB_INSTANCE_ID: 'interactions-dev-postgres',
+  CACHE_REPLICATION_GROUP_ID: 'interactions-dev',
+};
+
+const context = { functionName: 'bundle-test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30000 };
+
+describe.each(bundles)('bundle %s', (name) => {
+  it('loads, exports a handler and rejects a malformed event before any AWS call', () => {
+    const file = pathToFileURL(join(dist, name, 'index.mjs')).href;
+    const script = `
+      const { handler } = await import(${JSON.stringify(file)});
+      if (typeof handler !== 'function') throw new Error('no handler export');
+      try {
+        await handler('not an event', ${JSON.stringify(context)});
+        console.log(JSON.stringify({ outcome: 'accepted' }));
+      } catch (error) {
+        console.log(JSON.stringify({ outcome: 'rejected', name: error.name, message: error.message }));
+      }`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: LAMBDA_ENV,
+      encoding: 'utf8',
+    });
+    expect(result.stderr).not.toMatch(/Error \[|SyntaxError|Cannot find/);
+    expect(result.status).toBe(0);
+    const last = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(last).toMatchObject({ outcome: 'rejected', name: 'ValidationError' });
+    expect(last.message).toMatch(/input/i);
+  });
+});
