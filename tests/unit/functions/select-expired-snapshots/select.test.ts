@@ -1,0 +1,166 @@
+import '../../../support/lambda-env.js';
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { toRecord } from '../../../../functions/select-expired-snapshots/listing.js';
+import {
+  copySource,
+  drCopyName,
+  isExpiredAutomationSnapshot,
+  type SnapshotRecord,
+  selectExpiredSnapshots,
+} from '../../../../functions/select-expired-snapshots/select.js';
+import { MANAGED_BY, TAG_KEYS, type Tag } from '../../../../shared/tags.js';
+
+const fixture = JSON.parse(
+  readFileSync(
+    '/work/shared/fixtures/aws-responses/rds-describe-db-snapshots-manual-available.awscli-example.json',
+    'utf8',
+  ),
+).DBSnapshots[0];
+const NOW = new Date('2025-01-15T02:30:00Z');
+const DAY = 86_400_000;
+const ours = (extra: Tag[] = []): Tag[] => [{ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }, ...extra];
+const expires = (d: Date): Tag => ({ Key: TAG_KEYS.expiresAt, Value: d.toISOString() });
+
+function record(over: Partial<SnapshotRecord>): SnapshotRecord {
+  return { ...toRecord({ ...fixture, SnapshotCreateTime: new Date(fixture.SnapshotCreateTime) }), ...over };
+}
+
+describe('selectExpiredSnapshots', () => {
+  it('reads the fixture as a manual, available snapshot without tags, and never selects it', () => {
+    const r = record({});
+    expect(r).toMatchObject({ identifier: 'mydbsnapshot', type: 'manual', status: 'available', tags: [] });
+    expect(selectExpiredSnapshots([r], NOW, { retentionDays: 7 })).toEqual([]);
+  });
+
+  it('selects an automation snapshot whose expires-at is past', () => {
+    const r = record({ tags: ours([expires(new Date(NOW.getTime() - 1000))]) });
+    expect(selectExpiredSnapshots([r], NOW, { retentionDays: 7 })).toEqual([
+      {
+        identifier: 'mydbsnapshot',
+        arn: r.arn,
+        reason: 'expires-at',
+        expiredAt: new Date(NOW.getTime() - 1000).toISOString(),
+        expiresAtTag: new Date(NOW.getTime() - 1000).toISOString(),
+      },
+    ]);
+  });
+
+  it('keeps one whose expires-at is now or later', () => {
+    expect(selectExpiredSnapshots([record({ tags: ours([expires(NOW)]) })], NOW, { retentionDays: 7 })).toEqual([]);
+  });
+
+  it('uses the retention for automation snapshots without expires-at', () => {
+    const old = record({ tags: ours(), createdAt: new Date(NOW.getTime() - 8 * DAY) });
+    const young = record({ identifier: 'young', tags: ours(), createdAt: new Date(NOW.getTime() - 6 * DAY) });
+    expect(
+      selectExpiredSnapshots([old, young], NOW, { retentionDays: 7 }).map((s) => [
+        s.identifier,
+        s.reason,
+        s.expiresAtTag,
+      ]),
+    ).toEqual([['mydbsnapshot', 'age', '']]);
+  });
+
+  it('never selects a snapshot with an unparseable expires-at', () => {
+    const r = record({ tags: ours([{ Key: TAG_KEYS.expiresAt, Value: 'soon' }]), createdAt: new Date(0) });
+    expect(selectExpiredSnapshots([r], NOW, { retentionDays: 7 })).toEqual([]);
+  });
+
+  it('caps one run at maxPerRun, oldest expiry first', () => {
+    const list = [3, 1, 2].map((d) =>
+      record({ identifier: `s${d}`, tags: ours([expires(new Date(NOW.getTime() - d * DAY))]) }),
+    );
+    expect(selectExpiredSnapshots(list, NOW, { retentionDays: 7, maxPerRun: 2 }).map((s) => s.identifier)).toEqual([
+      's3',
+      's2',
+    ]);
+  });
+
+  it('rejects a non-positive retention', () => {
+    expect(() => selectExpiredSnapshots([], NOW, { retentionDays: 0 })).toThrow(RangeError);
+  });
+
+  const tagArb: fc.Arbitrary<Tag> = fc.oneof(
+    fc.constant({ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }),
+    fc.record({ Key: fc.constant(TAG_KEYS.managedBy), Value: fc.string() }),
+    fc.record({
+      Key: fc.constant(TAG_KEYS.expiresAt),
+      Value: fc.oneof(
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        fc.string(),
+      ),
+    }),
+    fc.record({ Key: fc.string(), Value: fc.string() }),
+  );
+  const snapshotArb: fc.Arbitrary<SnapshotRecord> = fc.record({
+    identifier: fc.string({ minLength: 1 }),
+    arn: fc.string(),
+    instanceId: fc.option(fc.string(), { nil: undefined }),
+    type: fc.constantFrom('manual', 'automated', 'shared', 'public', 'awsbackup'),
+    status: fc.constantFrom('available', 'creating', 'copying', 'deleting', 'failed'),
+    createdAt: fc.option(fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01') }), { nil: undefined }),
+    tags: fc.array(tagArb, { maxLength: 4 }),
+  });
+
+  it('never selects what the automation may not delete, and every selection is expired (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(snapshotArb, { maxLength: 30 }),
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
+        fc.integer({ min: 1, max: 400 }),
+        (snapshots, now, retentionDays) => {
+          const selected = selectExpiredSnapshots(snapshots, now, { retentionDays, maxPerRun: 1000 });
+          for (const s of selected) {
+            const source = snapshots.find((x) => x.identifier === s.identifier && x.arn === s.arn);
+            expect(source).toBeDefined();
+            if (source === undefined) continue;
+            const managedBy = source.tags.find((t) => t.Key === TAG_KEYS.managedBy)?.Value;
+            expect(managedBy).toBe(MANAGED_BY);
+            expect(source.type).toBe('manual');
+            expect(source.status).toBe('available');
+            expect(new Date(s.expiredAt).getTime()).toBeLessThan(now.getTime());
+            expect(isExpiredAutomationSnapshot(source, now, retentionDays)).toBe(true);
+          }
+          // Completeness: every deletable snapshot is selected.
+          const deletable = snapshots.filter((x) => isExpiredAutomationSnapshot(x, now, retentionDays));
+          expect(selected).toHaveLength(deletable.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('copySource and drCopyName', () => {
+  const auto = (id: string, hoursAgo: number, status = 'available') =>
+    record({
+      identifier: id,
+      type: 'automated',
+      status,
+      instanceId: 'interactions-prod-postgres',
+      createdAt: new Date(NOW.getTime() - hoursAgo * 3_600_000),
+    });
+  it('takes the newest available automated snapshot of the instance', () => {
+    const list = [
+      auto('rds:a', 30),
+      auto('rds:b', 5),
+      auto('rds:c', 1, 'creating'),
+      record({ instanceId: 'other', type: 'automated' }),
+    ];
+    expect(copySource(list, 'interactions-prod-postgres')?.identifier).toBe('rds:b');
+  });
+  it('falls back to the newest available manual snapshot', () => {
+    const manual = record({ identifier: 'm', instanceId: 'interactions-prod-postgres' });
+    expect(copySource([manual], 'interactions-prod-postgres')?.identifier).toBe('m');
+    expect(copySource([], 'interactions-prod-postgres')).toBeUndefined();
+  });
+  it('names the copy from the source, so a re-run finds it already there', () => {
+    expect(drCopyName('prod', 'rds:interactions-prod-postgres-2025-01-14-05-10', 'interactions-prod-postgres')).toBe(
+      'interactions-prod-dr-2025-01-14-05-10',
+    );
+    expect(drCopyName('dev', 'Pre_Migration--X', 'interactions-dev-postgres')).toBe(
+      'interactions-dev-dr-pre-migration-x',
+    );
+  });
+});
