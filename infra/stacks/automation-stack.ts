@@ -6,6 +6,7 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
@@ -14,8 +15,10 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { names, type WorkflowName } from '../../shared/naming.js';
+import { BackupVerificationWorkflow } from '../../workflows/backup-verification/construct.js';
 import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
+import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig, Severity } from '../config/index.js';
 import { AutomationFunction, flattenCfn } from '../constructs/automation-function.js';
 import { WorkflowMonitoring } from '../constructs/workflow-monitoring.js';
@@ -27,8 +30,8 @@ import { WorkflowMonitoring } from '../constructs/workflow-monitoring.js';
 export interface AutomationPlatformRefs {
   /** The severity topics of the alert table. */
   readonly monitoring: { readonly topics: Readonly<Record<Severity, sns.ITopic>> };
-  /** The database the backups and drills work on. */
-  readonly database: { readonly instance: rds.IDatabaseInstance };
+  /** The database the backups and drills work on, and the key its storage and snapshots use. */
+  readonly database: { readonly instance: rds.IDatabaseInstance; readonly encryptionKey: kms.IKey };
   /** The VPC, for functions that must reach the database or cache. */
   readonly network: { readonly vpc: ec2.IVpc };
 }
@@ -68,6 +71,8 @@ export class AutomationStack extends Stack {
   readonly workflows: {
     readonly onDemandSnapshot: OnDemandSnapshotWorkflow;
     readonly cacheSnapshot: CacheSnapshotWorkflow;
+    readonly backupVerification: BackupVerificationWorkflow;
+    readonly snapshotHousekeeping: SnapshotHousekeepingWorkflow;
   };
 
   constructor(scope: Construct, id: string, props: AutomationStackProps) {
@@ -171,7 +176,33 @@ export class AutomationStack extends Stack {
     const cacheSnapshot = new CacheSnapshotWorkflow(this, 'CacheSnapshot', snapshotDefaults);
     this.addWorkflowMonitoring(onDemandSnapshot.stateMachine, { workflow: 'on-demand-snapshot' });
     this.addWorkflowMonitoring(cacheSnapshot.stateMachine, { workflow: 'cache-snapshot' });
-    this.workflows = { onDemandSnapshot, cacheSnapshot };
+
+    // Nightly: verify the backups (read-only), then housekeeping (retention, DR copies, Redis snapshot).
+    const nightly = Duration.days(1);
+    const backupVerification = new BackupVerificationWorkflow(this, 'BackupVerification', {
+      envName,
+      automation: config.automation,
+      backupRetentionDays: config.database.backupRetentionDays,
+      notifyFunction: this.notifyFunction,
+      functionLogGroup: this.logGroup,
+    });
+    const snapshotHousekeeping = new SnapshotHousekeepingWorkflow(this, 'SnapshotHousekeeping', {
+      envName,
+      automation: config.automation,
+      notifyFunction: this.notifyFunction,
+      functionLogGroup: this.logGroup,
+      sourceKmsKey: props.platform.database.encryptionKey,
+      cacheSnapshotStateMachine: config.automation.cacheSnapshotNightly ? cacheSnapshot.stateMachine : undefined,
+    });
+    this.addWorkflowMonitoring(backupVerification.stateMachine, {
+      workflow: 'backup-verification',
+      schedulePeriod: nightly,
+    });
+    this.addWorkflowMonitoring(snapshotHousekeeping.stateMachine, {
+      workflow: 'snapshot-housekeeping',
+      schedulePeriod: nightly,
+    });
+    this.workflows = { onDemandSnapshot, cacheSnapshot, backupVerification, snapshotHousekeeping };
   }
 
   /**
