@@ -27,7 +27,9 @@ function timeCommand(what: string, command: string, args: string[], env: NodeJS.
   return { what, seconds, ok: result.status === 0 };
 }
 
-const only = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] ?? '').split(',') : undefined;
+const only = process.argv.includes('--only')
+  ? (process.argv[process.argv.indexOf('--only') + 1] ?? '').split(',')
+  : undefined;
 const wants = (part: string): boolean => only === undefined || only.includes(part);
 mkdirSync('bench/results', { recursive: true });
 const results: Record<string, unknown> = { measuredAt: new Date().toISOString(), node: process.version };
@@ -38,16 +40,29 @@ if (wants('synth') || wants('tests')) {
   timeCommand('bundle', 'node', ['esbuild.config.mjs']);
   const noCredentials = { AWS_PROFILE: '', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' };
   if (wants('synth')) {
-    timings.push(timeCommand('synth: all environments', 'npx', ['cdk', 'synth', '--quiet', '-o', '.tmp/bench-cdk.out'], noCredentials));
+    timings.push(
+      timeCommand(
+        'synth: all environments',
+        'npx',
+        ['cdk', 'synth', '--quiet', '-o', '.tmp/bench-cdk.out'],
+        noCredentials,
+      ),
+    );
     for (const env of ['dev', 'staging', 'prod']) {
       timings.push(
-        timeCommand(`synth: ${env} only`, 'npx', ['cdk', 'synth', '--quiet', '-c', `env=${env}`, '-o', `.tmp/bench-cdk.out-${env}`], noCredentials),
+        timeCommand(
+          `synth: ${env} only`,
+          'npx',
+          ['cdk', 'synth', '--quiet', '-c', `env=${env}`, '-o', `.tmp/bench-cdk.out-${env}`],
+          noCredentials,
+        ),
       );
     }
   }
   if (wants('tests')) timings.push(timeCommand('tests: full suite', 'npx', ['jest', '--ci', '--silent']));
   console.log('\nSynth and test times (wall clock, this machine)');
-  for (const t of timings) console.log(`  ${t.what.padEnd(28)} ${t.seconds.toFixed(1).padStart(7)} s ${t.ok ? '' : '(FAILED)'}`);
+  for (const t of timings)
+    console.log(`  ${t.what.padEnd(28)} ${t.seconds.toFixed(1).padStart(7)} s ${t.ok ? '' : '(FAILED)'}`);
   results.timings = timings;
 }
 if (wants('bundles')) results.bundles = await runBundleBench();

@@ -5,7 +5,7 @@
  * config error or unacknowledged cdk-nag finding.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -17,7 +17,13 @@ rmSync(outdir, { recursive: true, force: true });
 const started = performance.now();
 const cdkArgs = ['cdk', 'synth', '--quiet', '--output', outdir, ...(env ? ['-c', `env=${env}`] : [])];
 // Synth must never need an account: strip any ambient credentials and profile.
-const childEnv = { ...process.env, AWS_PROFILE: '', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '' };
+const childEnv = {
+  ...process.env,
+  AWS_PROFILE: '',
+  AWS_ACCESS_KEY_ID: '',
+  AWS_SECRET_ACCESS_KEY: '',
+  AWS_SESSION_TOKEN: '',
+};
 const result = spawnSync('npx', cdkArgs, { stdio: 'inherit', env: childEnv });
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 if (result.status !== 0) {
@@ -25,11 +31,17 @@ if (result.status !== 0) {
   process.exit(result.status ?? 1);
 }
 
-const templates = readdirSync(outdir).filter((f) => f.endsWith('.template.json')).sort();
-console.log(`\nSynthesized ${templates.length} stacks in ${seconds}s into ${outdir}/ (cdk-nag: no unacknowledged findings)`);
+const templates = readdirSync(outdir)
+  .filter((f) => f.endsWith('.template.json'))
+  .sort();
+console.log(
+  `\nSynthesized ${templates.length} stacks in ${seconds}s into ${outdir}/ (cdk-nag: no unacknowledged findings)`,
+);
 console.log(`${'stack'.padEnd(34)} ${'resources'.padStart(9)} ${'size KB'.padStart(8)}`);
 for (const file of templates) {
   const text = readFileSync(join(outdir, file), 'utf8');
   const resources = Object.keys(JSON.parse(text).Resources ?? {}).length;
-  console.log(`${file.replace('.template.json', '').padEnd(34)} ${String(resources).padStart(9)} ${(text.length / 1024).toFixed(0).padStart(8)}`);
+  console.log(
+    `${file.replace('.template.json', '').padEnd(34)} ${String(resources).padStart(9)} ${(text.length / 1024).toFixed(0).padStart(8)}`,
+  );
 }

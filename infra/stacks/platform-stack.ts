@@ -97,6 +97,11 @@ export class PlatformStack extends Stack {
       services: { frontend: this.compute.frontendService, backend: this.compute.backendService },
     });
 
-    new AppParameters(this, 'AppParameters', { envName, cache: config.cache, compute: config.compute, cdn: config.cdn });
+    new AppParameters(this, 'AppParameters', {
+      envName,
+      cache: config.cache,
+      compute: config.compute,
+      cdn: config.cdn,
+    });
   }
 }

@@ -48,25 +48,41 @@ describe('the app', () => {
   });
 
   const parts = ['platform', 'edge', 'automation'] as const;
-  it.each(ENVIRONMENT_NAMES.flatMap((env) => parts.map((part): [EnvironmentName, (typeof parts)[number]] => [env, part])))(
-    'has no unacknowledged cdk-nag findings in %s %s',
-    (env, part) => {
-      expect(unacknowledgedFindings(stacks[env][part])).toEqual([]);
-    },
-  );
+  it.each(
+    ENVIRONMENT_NAMES.flatMap((env) => parts.map((part): [EnvironmentName, (typeof parts)[number]] => [env, part])),
+  )('has no unacknowledged cdk-nag findings in %s %s', (env, part) => {
+    expect(unacknowledgedFindings(stacks[env][part])).toEqual([]);
+  });
 });
 
 describe('environments differ exactly where the seed says', () => {
   it('RDS: staging and prod differ in size, storage type, retention and window only', () => {
     expect(
       differingKeys(only('staging', 'AWS::RDS::DBInstance'), 'staging', only('prod', 'AWS::RDS::DBInstance'), 'prod'),
-    ).toEqual(['AllocatedStorage', 'BackupRetentionPeriod', 'DBInstanceClass', 'PreferredMaintenanceWindow', 'StorageType']);
+    ).toEqual([
+      'AllocatedStorage',
+      'BackupRetentionPeriod',
+      'DBInstanceClass',
+      'PreferredMaintenanceWindow',
+      'StorageType',
+    ]);
   });
 
   it('RDS: dev additionally is single-AZ and has no deletion protection', () => {
-    const keys = differingKeys(only('dev', 'AWS::RDS::DBInstance'), 'dev', only('staging', 'AWS::RDS::DBInstance'), 'staging');
+    const keys = differingKeys(
+      only('dev', 'AWS::RDS::DBInstance'),
+      'dev',
+      only('staging', 'AWS::RDS::DBInstance'),
+      'staging',
+    );
     expect(keys).toEqual(
-      expect.arrayContaining(['AllocatedStorage', 'BackupRetentionPeriod', 'DBInstanceClass', 'DeletionProtection', 'MultiAZ']),
+      expect.arrayContaining([
+        'AllocatedStorage',
+        'BackupRetentionPeriod',
+        'DBInstanceClass',
+        'DeletionProtection',
+        'MultiAZ',
+      ]),
     );
     expect(keys).not.toContain('StorageEncrypted');
     expect(keys).not.toContain('DBParameterGroupName');
@@ -95,9 +111,7 @@ describe('environments differ exactly where the seed says', () => {
   });
 
   it('parameter groups are identical in every environment', () => {
-    const params = ENVIRONMENT_NAMES.map(
-      (env) => JSON.stringify(only(env, 'AWS::RDS::DBParameterGroup').Parameters),
-    );
+    const params = ENVIRONMENT_NAMES.map((env) => JSON.stringify(only(env, 'AWS::RDS::DBParameterGroup').Parameters));
     expect(new Set(params).size).toBe(1);
   });
 });
