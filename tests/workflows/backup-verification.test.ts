@@ -5,6 +5,7 @@
  * Responses are the fixtures' shapes; SDK-integration responses use Step Functions' member names
  * (`DbInstances`, `DbInstanceIdentifier`).
  */
+import { fixturePath } from '../support/fixtures.js';
 import '../support/lambda-env.js';
 import { readFileSync } from 'node:fs';
 import { DescribeSnapshotsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
@@ -39,18 +40,12 @@ process.env.TOPIC_ARN_HIGH = TOPICS.high;
 process.env.TOPIC_ARN_MEDIUM = TOPICS.medium;
 process.env.TOPIC_ARN_LOW = TOPICS.low;
 
-const fixtures = '/work/shared/fixtures';
-const scheduledEvent = JSON.parse(
-  readFileSync(`${fixtures}/aws-events/eventbridge-scheduled-event.rust-runtime.json`, 'utf8'),
-);
+const scheduledEvent = JSON.parse(readFileSync(fixturePath('eventbridge-scheduled-event.rust-runtime.json'), 'utf8'));
 const instancesFixture = JSON.parse(
-  readFileSync(
-    `${fixtures}/aws-responses/rds-describe-db-instances-stopped-with-LatestRestorableTime.awscli-example.json`,
-    'utf8',
-  ),
+  readFileSync(fixturePath('rds-describe-db-instances-stopped-with-LatestRestorableTime.awscli-example.json'), 'utf8'),
 );
 const manualFixture = JSON.parse(
-  readFileSync(`${fixtures}/aws-responses/rds-describe-db-snapshots-manual-available.awscli-example.json`, 'utf8'),
+  readFileSync(fixturePath('rds-describe-db-snapshots-manual-available.awscli-example.json'), 'utf8'),
 ) as { DBSnapshots: DBSnapshot[] };
 
 /** Step Functions' SDK integrations name members like the Java SDK v2: `DBInstances` -> `DbInstances`. */

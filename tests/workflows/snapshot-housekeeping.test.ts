@@ -4,6 +4,7 @@
  * s3rver, SNS mocked); the SDK integrations (pre-delete Describe, Delete) and the nested cache
  * snapshot execution mocked per state. SDK-integration responses use Step Functions' member names.
  */
+import { fixturePath } from '../support/fixtures.js';
 import '../support/lambda-env.js';
 import { readFileSync } from 'node:fs';
 import {
@@ -41,14 +42,9 @@ process.env.TOPIC_ARN_HIGH = TOPIC_HIGH;
 process.env.TOPIC_ARN_MEDIUM = 'arn:aws:sns:us-east-1:123456789012:interactions-prod-alerts-medium';
 process.env.TOPIC_ARN_LOW = TOPIC_LOW;
 
-const fixtures = '/work/shared/fixtures';
-const scheduledEvent = JSON.parse(
-  readFileSync(`${fixtures}/aws-events/eventbridge-scheduled-event.rust-runtime.json`, 'utf8'),
-);
+const scheduledEvent = JSON.parse(readFileSync(fixturePath('eventbridge-scheduled-event.rust-runtime.json'), 'utf8'));
 const base = (
-  JSON.parse(
-    readFileSync(`${fixtures}/aws-responses/rds-describe-db-snapshots-manual-available.awscli-example.json`, 'utf8'),
-  ) as {
+  JSON.parse(readFileSync(fixturePath('rds-describe-db-snapshots-manual-available.awscli-example.json'), 'utf8')) as {
     DBSnapshots: DBSnapshot[];
   }
 ).DBSnapshots[0] as DBSnapshot;

@@ -2,6 +2,7 @@
  * A CLI run with captured output, a fixed clock, instant sleep and real SDK clients (whose `send`
  * the tests replace with aws-sdk-client-mock), so every run is fast and deterministic.
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
@@ -9,6 +10,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { CliDeps } from '../../../cli/context.js';
 import { runCli } from '../../../cli/main.js';
+import { FIXTURES_DIR } from '../../support/fixtures.js';
 
 export const FIXED_NOW = new Date('2025-06-01T10:11:12.345Z');
 
@@ -54,7 +56,7 @@ export async function run(argv: readonly string[], overrides: Partial<CliDeps> =
   return { code, stdout, stderr, sleeps, regions };
 }
 
-const FIXTURES = join(__dirname, 'fixtures');
+const FIXTURES = FIXTURES_DIR;
 
 /**
  * Loads an AWS CLI output fixture. The CLI prints timestamps as ISO strings where SDK v3 returns

@@ -6,13 +6,11 @@ import {
   reportPlan,
   summarize,
 } from '../../../../functions/check-backups/evaluate.js';
+import { fixturePath } from '../../../support/fixtures.js';
 
 // The fixture's stopped instance: LatestRestorableTime 2016-06-13T21:00:00Z, retention 7 days.
 const fixture = JSON.parse(
-  readFileSync(
-    '/work/shared/fixtures/aws-responses/rds-describe-db-instances-stopped-with-LatestRestorableTime.awscli-example.json',
-    'utf8',
-  ),
+  readFileSync(fixturePath('rds-describe-db-instances-stopped-with-LatestRestorableTime.awscli-example.json'), 'utf8'),
 ).DBInstances[0];
 const NOW = new Date('2016-06-13T21:05:00Z');
 const H = 3_600_000;

@@ -10,12 +10,10 @@ import {
   selectExpiredSnapshots,
 } from '../../../../functions/select-expired-snapshots/select.js';
 import { MANAGED_BY, TAG_KEYS, type Tag } from '../../../../shared/tags.js';
+import { fixturePath } from '../../../support/fixtures.js';
 
 const fixture = JSON.parse(
-  readFileSync(
-    '/work/shared/fixtures/aws-responses/rds-describe-db-snapshots-manual-available.awscli-example.json',
-    'utf8',
-  ),
+  readFileSync(fixturePath('rds-describe-db-snapshots-manual-available.awscli-example.json'), 'utf8'),
 ).DBSnapshots[0];
 const NOW = new Date('2025-01-15T02:30:00Z');
 const DAY = 86_400_000;

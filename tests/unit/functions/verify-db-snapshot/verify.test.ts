@@ -5,13 +5,11 @@ import {
   summarizeDbSnapshot,
   verifyDbSnapshot,
 } from '../../../../functions/verify-db-snapshot/verify.js';
+import { fixturePath } from '../../../support/fixtures.js';
 
 // The AWS CLI's example response (an unencrypted MySQL snapshot): the SDK spelling `DBSnapshotIdentifier`.
 const cliFixture = JSON.parse(
-  readFileSync(
-    '/work/shared/fixtures/aws-responses/rds-describe-db-snapshots-manual-available.awscli-example.json',
-    'utf8',
-  ),
+  readFileSync(fixturePath('rds-describe-db-snapshots-manual-available.awscli-example.json'), 'utf8'),
 ).DBSnapshots[0] as RawDbSnapshot;
 
 const ownTags = [
