@@ -105,8 +105,8 @@ function duration(seconds: number): string {
 }
 
 /**
- * A Markdown table with its columns padded to one width, as Biome formats Markdown: `npm run lint`
- * checks docs/ too, so the generated pages must already be in that form.
+ * A Markdown table with its columns padded to one width, as Biome's Markdown formatter writes it:
+ * the raw pages read as aligned tables, and formatting them in an editor changes nothing.
  */
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const width = (text: string) => [...text].length;

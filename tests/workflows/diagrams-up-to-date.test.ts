@@ -117,7 +117,7 @@ describe('the generator', () => {
     ]);
   });
 
-  it('writes Markdown that Biome leaves as it is (npm run lint checks docs/)', () => {
+  it('writes Markdown that Biome formats to itself (a format-on-save changes nothing)', () => {
     for (const content of [renderWorkflowDoc(sample), ...expected.values()]) {
       const formatted = spawnSync('node_modules/.bin/biome', ['format', '--stdin-file-path=docs/workflows/page.md'], {
         input: content,
