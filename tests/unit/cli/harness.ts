@@ -4,7 +4,6 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient } from '@aws-sdk/client-sfn';
