@@ -89,14 +89,24 @@ export async function bundleFunctions(options = {}) {
 }
 
 /**
- * `import { z } from 'zod'` makes esbuild keep the whole `z` object, every locale included
- * (+370 KB); `import * as z from 'zod'` lets it drop what is unused. Names the offending bundles.
+ * The functions use `zod/mini` with only the English locale, through shared/zod.ts (about 30 KB of
+ * zod per bundle). Names the bundles that lost that: classic `zod` bundled (+60 KB: something imports
+ * 'zod' instead of shared/zod.js), or locales beyond `en` (+260 KB: `import { z }` keeps every export,
+ * and `z.locales.en()` keeps every locale).
  */
 function warnAboutZodNamedImport(metafile) {
   for (const [output, { inputs }] of Object.entries(metafile.outputs)) {
-    const locales = Object.keys(inputs).filter((input) => /zod\/v4\/locales\/(?!en\.js)/.test(input));
+    // Inputs esbuild looked at but dropped are listed with 0 bytes.
+    const bundled = Object.keys(inputs).filter((input) => inputs[input].bytesInOutput > 0);
+    const classic = bundled.some((input) => /zod\/v4\/classic\//.test(input));
+    const locales = bundled.filter((input) => /zod\/v4\/locales\/(?!en\.js)/.test(input));
+    if (classic) {
+      console.warn(`${output}: bundles classic zod; import \`* as z\` from shared/zod.js (zod/mini), not 'zod'`);
+    }
     if (locales.length > 0) {
-      console.warn(`${output}: bundles ${locales.length} zod locales; import zod as \`import * as z from 'zod'\``);
+      console.warn(
+        `${output}: bundles ${locales.length} zod locales; import \`* as z\` from shared/zod.js, never \`{ z }\` or \`z.locales\``,
+      );
     }
   }
 }

@@ -14,14 +14,14 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
 import { AutomationError, classifyError, ValidationError } from './errors.js';
 import type { WorkflowName } from './naming.js';
 import { defaultDimensions, logger, metrics, tracer } from './powertools.js';
 import { workflowSchema } from './schemas.js';
+import * as z from './zod.js';
 
 /** What a function declares: its input schema and the logic that turns parsed input into output. */
-export interface AutomationHandlerOptions<Schema extends z.ZodType, Output> {
+export interface AutomationHandlerOptions<Schema extends z.core.$ZodType, Output> {
   /** Workflow the function belongs to; @default the input's `workflow` field, else the WORKFLOW variable. */
   readonly workflow?: WorkflowName;
   /** Input schema, checked before the handler runs. */
@@ -39,8 +39,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 }
 
 /** Parses `event` with `schema`, throwing ValidationError that lists every issue. */
-export function parseInput<Schema extends z.ZodType>(schema: Schema, event: unknown): z.infer<Schema> {
-  const result = schema.safeParse(event);
+export function parseInput<Schema extends z.core.$ZodType>(schema: Schema, event: unknown): z.infer<Schema> {
+  const result = z.safeParse(schema, event);
   if (result.success) return result.data;
   const issues = formatIssues(result.error.issues);
   throw new ValidationError(`Invalid input: ${issues.join('; ')}`, { issues, cause: result.error });
@@ -104,7 +104,7 @@ function outcome(): MiddlewareObj<unknown, unknown, Error, Context> {
 }
 
 /** Wraps a function's logic in the shared chain (see the module comment). */
-export function automationHandler<Schema extends z.ZodType, Output>(
+export function automationHandler<Schema extends z.core.$ZodType, Output>(
   options: AutomationHandlerOptions<Schema, Output>,
 ): AutomationLambdaHandler<Output> {
   const { schema, handler, workflow } = options;

@@ -2,8 +2,8 @@
  * Zod schemas the functions share: environment names, the execution context every state machine
  * passes to its tasks, timestamps and the names the automation gives to AWS resources.
  */
-import * as z from 'zod';
 import { WORKFLOWS } from './naming.js';
+import * as z from './zod.js';
 
 /** One of the three environments. */
 export const environmentSchema = z.enum(['dev', 'staging', 'prod']);
@@ -20,7 +20,9 @@ export const isoTimeSchema = z.iso.datetime({ offset: true, error: 'must be an I
  */
 export const executionNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,80}$/, 'must be 1-80 letters, digits, "-" or "_" (a Step Functions execution name)');
+  .check(
+    z.regex(/^[A-Za-z0-9_-]{1,80}$/, 'must be 1-80 letters, digits, "-" or "_" (a Step Functions execution name)'),
+  );
 
 /** What every task receives from its state machine: `{ execution: $$.Execution.Name, startedAt: $$.Execution.StartTime }`. */
 export const executionContextSchema = z.object({
@@ -38,8 +40,10 @@ export const severitySchema = z.enum(['high', 'medium', 'low']);
  */
 export const rdsIdentifierSchema = z
   .string()
-  .max(255, 'must be at most 255 characters')
-  .regex(
-    /^[A-Za-z](?!.*--)[A-Za-z0-9-]*(?<!-)$/,
-    'must start with a letter and contain only letters, digits and single hyphens, not ending with a hyphen',
+  .check(
+    z.maxLength(255, 'must be at most 255 characters'),
+    z.regex(
+      /^[A-Za-z](?!.*--)[A-Za-z0-9-]*(?<!-)$/,
+      'must start with a letter and contain only letters, digits and single hyphens, not ending with a hyphen',
+    ),
   );

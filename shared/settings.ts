@@ -3,9 +3,9 @@
  * missing or invalid variable fails the cold start with a message naming it instead of failing
  * later inside an AWS call.
  */
-import * as z from 'zod';
 import { ConfigurationError } from './errors.js';
 import { environmentSchema, workflowSchema } from './schemas.js';
+import * as z from './zod.js';
 
 type EnvSource = Readonly<Record<string, string | undefined>>;
 
@@ -13,15 +13,15 @@ type EnvSource = Readonly<Record<string, string | undefined>>;
  * Validates `env` against `schema` and returns the typed result.
  * Throws ConfigurationError listing every offending variable (`REPORTS_BUCKET: required`).
  */
-export function defineSettings<Shape extends z.ZodRawShape>(
+export function defineSettings<Shape extends z.core.$ZodShape>(
   shape: Shape,
   env: EnvSource = process.env,
-): z.infer<z.ZodObject<Shape>> {
+): z.infer<z.ZodMiniObject<Shape>> {
   const schema = z.object(shape);
   const picked: Record<string, string | undefined> = {};
   // Only the declared keys: the rest of the environment (credentials included) never reaches zod's error messages.
   for (const key of Object.keys(shape)) picked[key] = env[key] === '' ? undefined : env[key];
-  const result = schema.safeParse(picked);
+  const result = z.safeParse(schema, picked);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.join('.') || '(environment)';
@@ -38,9 +38,9 @@ export const baseSettingsShape = {
   /** dev | staging | prod. */
   ENVIRONMENT: environmentSchema,
   /** Workflow the function belongs to; absent for functions shared by every workflow (notify-outcome). */
-  WORKFLOW: workflowSchema.optional(),
+  WORKFLOW: z.optional(workflowSchema),
   /** Powertools service name, also the logger's `service` key. */
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('interactions-automation'),
+  POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), 'interactions-automation'),
 };
 
 /** The base settings of this function, validated once at module load. */

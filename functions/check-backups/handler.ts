@@ -4,46 +4,52 @@
  * returns the findings with the notification to send. Problems found are a result, not an error:
  * only a failure to check (bad input, AWS errors) makes the task fail.
  */
-import * as z from 'zod';
 import { elastiCacheClient } from '../../shared/clients/elasticache.js';
 import { rdsClient } from '../../shared/clients/rds.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { logger, metrics } from '../../shared/powertools.js';
 import { executionContextSchema, severitySchema } from '../../shared/schemas.js';
+import * as z from '../../shared/zod.js';
 import { type BackupFacts, evaluateBackups, reportPlan, summarize } from './evaluate.js';
 import { sdkSnapshotLister } from './facts.js';
 
 /** Step Functions SDK integrations return timestamps as ISO strings (epoch numbers accepted too). */
 const timestamp = z
-  .union([z.string(), z.number()])
-  .transform((value) => new Date(value))
-  .refine((d) => !Number.isNaN(d.getTime()), 'must be a timestamp');
+  .pipe(
+    z.union([z.string(), z.number()]),
+    z.transform((value) => new Date(value)),
+  )
+  .check(z.refine((d) => !Number.isNaN(d.getTime()), 'must be a timestamp'));
 
 /** `DbInstances[0]` as the Step Functions RDS integration returns it (Java SDK v2 member names). */
 const instanceSchema = z.object({
-  DbInstanceIdentifier: z.string().min(1),
-  DbInstanceStatus: z.string().min(1),
-  BackupRetentionPeriod: z.number().int().nonnegative().optional(),
-  LatestRestorableTime: timestamp.optional(),
+  DbInstanceIdentifier: z.string().check(z.minLength(1)),
+  DbInstanceStatus: z.string().check(z.minLength(1)),
+  BackupRetentionPeriod: z.optional(z.number().check(z.int(), z.nonnegative())),
+  LatestRestorableTime: z.optional(timestamp),
 });
 
-const quotaSchema = z.object({ AccountQuotaName: z.string(), Used: z.number().optional(), Max: z.number().optional() });
+const quotaSchema = z.object({
+  AccountQuotaName: z.string(),
+  Used: z.optional(z.number()),
+  Max: z.optional(z.number()),
+});
 
 export const inputSchema = z.object({
   ...executionContextSchema.shape,
   instance: instanceSchema,
-  accountQuotas: z.array(quotaSchema).default([]),
+  accountQuotas: z._default(z.array(quotaSchema), []),
   /** Replication group whose snapshots are checked when `cacheSnapshotRequired`. */
-  cacheReplicationGroupId: z.string().min(1),
+  cacheReplicationGroupId: z.string().check(z.minLength(1)),
   /** config.automation.cacheSnapshotNightly: a fresh cache snapshot is required (the list is skipped otherwise). */
   cacheSnapshotRequired: z.boolean(),
   failureSeverity: severitySchema,
   policy: z.object({
-    backupMaxAgeHours: z.number().positive(),
-    restoreLagThresholdMinutes: z.number().positive(),
-    backupRetentionDays: z.number().int().positive(),
-    manualSnapshotQuota: z.number().int().positive(),
-    manualSnapshotWarnFraction: z.number().gt(0).lte(1),
+    backupMaxAgeHours: z.number().check(z.positive()),
+    restoreLagThresholdMinutes: z.number().check(z.positive()),
+    backupRetentionDays: z.number().check(z.int(), z.positive()),
+    manualSnapshotQuota: z.number().check(z.int(), z.positive()),
+    manualSnapshotWarnFraction: z.number().check(z.gt(0), z.lte(1)),
   }),
 });
 

@@ -5,18 +5,18 @@
  * never succeeded counts from its creation, so a fresh deployment does not alarm at once.
  */
 import { DescribeStateMachineCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import * as z from 'zod';
 import { sfnClient } from '../../shared/clients/sfn.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { metrics } from '../../shared/powertools.js';
 import { workflowSchema } from '../../shared/schemas.js';
+import * as z from '../../shared/zod.js';
 
 /** Metric name the WorkflowMonitoring alarm watches. */
 export const METRIC_NAME = 'SecondsSinceLastSuccess';
 
 const inputSchema = z.object({
   workflow: workflowSchema,
-  stateMachineArn: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/),
+  stateMachineArn: z.string().check(z.regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/)),
 });
 
 export const handler = automationHandler({

@@ -2,7 +2,6 @@
  * Pure formatting of a workflow's outcome: the S3 keys, the JSON and Markdown reports and the short
  * SNS message. No AWS access and no clock: the handler passes `now`.
  */
-import * as z from 'zod';
 import {
   environmentSchema,
   executionNameSchema,
@@ -10,6 +9,7 @@ import {
   severitySchema,
   workflowSchema,
 } from '../../shared/schemas.js';
+import * as z from '../../shared/zod.js';
 
 /** What every workflow's last task sends (the architecture's "Evidence" rule). */
 export const outcomeSchema = z.object({
@@ -18,15 +18,15 @@ export const outcomeSchema = z.object({
   execution: executionNameSchema,
   status: z.enum(['SUCCEEDED', 'FAILED']),
   severity: severitySchema,
-  summary: z.string().min(1).max(1000),
+  summary: z.string().check(z.minLength(1), z.maxLength(1000)),
   /** When the execution started (`$$.Execution.StartTime`); @default the report time. */
-  startedAt: isoTimeSchema.optional(),
+  startedAt: z.optional(isoTimeSchema),
   /** Measurements and findings: RTO/RPO seconds, checks and their results, resources touched. */
-  details: z.record(z.string(), z.unknown()).optional(),
+  details: z.optional(z.record(z.string(), z.unknown())),
   /** Step Functions Catch output: `Error` name. */
-  error: z.string().optional(),
+  error: z.optional(z.string()),
   /** Step Functions Catch output: `Cause`, often a JSON string from the Lambda integration. */
-  cause: z.string().optional(),
+  cause: z.optional(z.string()),
 });
 export type Outcome = z.infer<typeof outcomeSchema>;
 

@@ -6,21 +6,21 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import * as z from 'zod';
 import { s3Client } from '../../shared/clients/s3.js';
 import { snsClient } from '../../shared/clients/sns.js';
 import { ValidationError } from '../../shared/errors.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { logger, metrics } from '../../shared/powertools.js';
 import { defineSettings, settings } from '../../shared/settings.js';
+import * as z from '../../shared/zod.js';
 import { jsonReport, markdownReport, notification, outcomeSchema, reportKeys } from './format-report.js';
 
 const snsTopicArn = z
   .string()
-  .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, 'must be an SNS topic ARN');
+  .check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, 'must be an SNS topic ARN'));
 
 const env = defineSettings({
-  REPORTS_BUCKET: z.string().min(3),
+  REPORTS_BUCKET: z.string().check(z.minLength(3)),
   TOPIC_ARN_HIGH: snsTopicArn,
   TOPIC_ARN_MEDIUM: snsTopicArn,
   TOPIC_ARN_LOW: snsTopicArn,

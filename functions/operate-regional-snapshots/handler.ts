@@ -3,24 +3,26 @@
  * into the DR region, `describe` a snapshot (either region) for the guard Choice, `delete` a DR copy
  * the guard allowed.
  */
-import * as z from 'zod';
 import { automationHandler } from '../../shared/middleware.js';
 import { executionContextSchema, rdsIdentifierSchema } from '../../shared/schemas.js';
+import * as z from '../../shared/zod.js';
 import { regionalRdsClient } from '../select-expired-snapshots/listing.js';
 import { deleteGuarded, describeForGuard } from './operations.js';
 import { rdsRegionalStore } from './store.js';
 
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region');
+const region = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region'));
 
 export const inputSchema = z.discriminatedUnion('action', [
   z.object({
     ...executionContextSchema.shape,
     action: z.literal('copy'),
     region,
-    sourceArn: z.string().regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:snapshot:.+$/, 'must be a DB snapshot ARN'),
+    sourceArn: z
+      .string()
+      .check(z.regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:snapshot:.+$/, 'must be a DB snapshot ARN')),
     targetName: rdsIdentifierSchema,
-    kmsKeyId: z.string().regex(/^arn:aws[a-z-]*:kms:/, 'must be a KMS key or alias ARN'),
-    tags: z.array(z.object({ Key: z.string().min(1), Value: z.string() })).min(1),
+    kmsKeyId: z.string().check(z.regex(/^arn:aws[a-z-]*:kms:/, 'must be a KMS key or alias ARN')),
+    tags: z.array(z.object({ Key: z.string().check(z.minLength(1)), Value: z.string() })).check(z.minLength(1)),
   }),
   z.object({ ...executionContextSchema.shape, action: z.literal('describe'), region, identifier: rdsIdentifierSchema }),
   z.object({ ...executionContextSchema.shape, action: z.literal('delete'), region, identifier: rdsIdentifierSchema }),

@@ -4,11 +4,11 @@
  * the region's manual snapshots and selects the expired automation snapshots (select.ts). For the
  * source region with DR on, it also plans the DR copy: source, deterministic target name and tags.
  */
-import * as z from 'zod';
 import { automationHandler } from '../../shared/middleware.js';
 import { logger, metrics } from '../../shared/powertools.js';
 import { environmentSchema, executionContextSchema, isoTimeSchema, rdsIdentifierSchema } from '../../shared/schemas.js';
 import { automationTags } from '../../shared/tags.js';
+import * as z from '../../shared/zod.js';
 import { listSnapshots, regionalRdsClient } from './listing.js';
 import { copySource, drCopyName, selectExpiredSnapshots } from './select.js';
 
@@ -17,7 +17,7 @@ export const SOURCE_SNAPSHOT_TAG = 'interactions:source-snapshot';
 
 /** The EventBridge "Scheduled Event" that starts the nightly run (operators start it with the same shape). */
 export const scheduledEventSchema = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   'detail-type': z.literal('Scheduled Event'),
   source: z.literal('aws.events'),
   time: isoTimeSchema,
@@ -27,9 +27,9 @@ export const inputSchema = z.object({
   ...executionContextSchema.shape,
   environment: environmentSchema,
   trigger: scheduledEventSchema,
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region'),
+  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region')),
   instanceIdentifier: rdsIdentifierSchema,
-  retentionDays: z.number().int().positive(),
+  retentionDays: z.number().check(z.int(), z.positive()),
   /** Plan the DR copy from this region's newest snapshot of the instance. */
   planCopy: z.boolean(),
 });

@@ -2,9 +2,9 @@
  * First task of the snapshot workflows: validates the request (before any AWS call, so a malformed
  * request mutates nothing) and returns the plan: snapshot name, expiry and tags.
  */
-import * as z from 'zod';
 import { automationHandler } from '../../shared/middleware.js';
 import { environmentSchema, executionContextSchema } from '../../shared/schemas.js';
+import * as z from '../../shared/zod.js';
 import {
   cacheSnapshotRequestSchema,
   dbSnapshotRequestSchema,
@@ -16,7 +16,7 @@ import {
 const common = {
   ...executionContextSchema.shape,
   environment: environmentSchema,
-  retentionDays: z.number().int().positive(),
+  retentionDays: z.number().check(z.int(), z.positive()),
 };
 
 /** The state machine passes the execution input as `request`, next to its own settings. */

@@ -3,12 +3,12 @@
  * tags it is created with. Pure (the clock is a parameter), so the state machine can reject a
  * malformed request before any AWS call and the tests need no mocks.
  */
-import * as z from 'zod';
 import { ValidationError } from '../../shared/errors.js';
 import type { Environment } from '../../shared/naming.js';
 import { names } from '../../shared/naming.js';
 import { validateSnapshotName } from '../../shared/snapshot-naming.js';
 import { automationTags } from '../../shared/tags.js';
+import * as z from '../../shared/zod.js';
 
 /** Tag naming who asked for a snapshot (an on-call engineer, a CI job). */
 export const REQUESTED_BY_TAG = 'interactions:requested-by';
@@ -21,31 +21,37 @@ const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 const requestedBySchema = z
   .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(256, 'must be at most 256 characters')
-  .regex(TAG_VALUE_PATTERN, 'may contain only letters, digits, spaces and _ . : / = + - @ (it becomes a tag value)');
+  .check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(256, 'must be at most 256 characters'),
+    z.regex(TAG_VALUE_PATTERN, 'may contain only letters, digits, spaces and _ . : / = + - @ (it becomes a tag value)'),
+  );
+
+const reasonSchema = z.optional(z.string().check(z.trim(), z.maxLength(1000, 'must be at most 1000 characters')));
 
 /** Attaches every rule of `validateSnapshotName` as an issue, so all problems are reported at once. */
 function snapshotNameSchema() {
-  return z.string().superRefine((name, ctx) => {
-    for (const problem of validateSnapshotName(name)) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  return z.string().check(
+    z.superRefine((name, ctx) => {
+      for (const problem of validateSnapshotName(name)) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  );
 }
 
 /** What the operator (the CLI, CI, a console user) starts an on-demand DB snapshot with. */
 export const dbSnapshotRequestSchema = z.object({
   snapshotName: snapshotNameSchema(),
   requestedBy: requestedBySchema,
-  reason: z.string().trim().max(1000, 'must be at most 1000 characters').optional(),
+  reason: reasonSchema,
 });
 export type DbSnapshotRequest = z.infer<typeof dbSnapshotRequestSchema>;
 
 /** What the cache snapshot workflow is started with; the nightly run omits the name. */
 export const cacheSnapshotRequestSchema = z.object({
-  snapshotName: snapshotNameSchema().optional(),
+  snapshotName: z.optional(snapshotNameSchema()),
   requestedBy: requestedBySchema,
-  reason: z.string().trim().max(1000, 'must be at most 1000 characters').optional(),
+  reason: reasonSchema,
 });
 export type CacheSnapshotRequest = z.infer<typeof cacheSnapshotRequestSchema>;
 

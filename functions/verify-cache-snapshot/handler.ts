@@ -2,16 +2,16 @@
  * "Verify snapshot" task of the cache snapshot workflow: fails with VerificationFailedError,
  * naming every failed check, unless the snapshot is complete and from the expected replication group.
  */
-import * as z from 'zod';
 import { VerificationFailedError } from '../../shared/errors.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { executionContextSchema } from '../../shared/schemas.js';
+import * as z from '../../shared/zod.js';
 import { type CacheVerification, describeCacheFailures, type RawCacheSnapshot, verifyCacheSnapshot } from './verify.js';
 
 export const inputSchema = z.object({
   ...executionContextSchema.shape,
-  snapshotName: z.string().min(1),
-  replicationGroupId: z.string().min(1),
+  snapshotName: z.string().check(z.minLength(1)),
+  replicationGroupId: z.string().check(z.minLength(1)),
   snapshot: z.looseObject({}),
 });
 

@@ -2,10 +2,10 @@
  * "Verify snapshot" task of the on-demand snapshot workflow: checks the finished snapshot against
  * its source instance and fails with VerificationFailedError, naming every failed check, if any differs.
  */
-import * as z from 'zod';
 import { VerificationFailedError } from '../../shared/errors.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { executionContextSchema } from '../../shared/schemas.js';
+import * as z from '../../shared/zod.js';
 import {
   describeFailures,
   type RawDbInstance,
@@ -14,14 +14,14 @@ import {
   verifyDbSnapshot,
 } from './verify.js';
 
-const tagSchema = z.object({ Key: z.string().optional(), Value: z.string().optional() });
+const tagSchema = z.object({ Key: z.optional(z.string()), Value: z.optional(z.string()) });
 
 /** The Describe results are passed through as the SDK integration returned them. */
 export const inputSchema = z.object({
   ...executionContextSchema.shape,
-  snapshotName: z.string().min(1),
-  instanceIdentifier: z.string().min(1),
-  snapshot: z.looseObject({ TagList: z.array(tagSchema).optional() }),
+  snapshotName: z.string().check(z.minLength(1)),
+  instanceIdentifier: z.string().check(z.minLength(1)),
+  snapshot: z.looseObject({ TagList: z.optional(z.array(tagSchema)) }),
   instance: z.looseObject({}),
 });
 

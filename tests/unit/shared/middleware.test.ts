@@ -1,10 +1,10 @@
 import '../../support/lambda-env.js';
 import './verbose-logs.js';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
 import { ResourceConflictError, RetryableError, ValidationError } from '../../../shared/errors.js';
 import { automationHandler } from '../../../shared/middleware.js';
 import { logger, metrics } from '../../../shared/powertools.js';
+import * as z from '../../../shared/zod.js';
 
 const context: Context = {
   callbackWaitsForEmptyEventLoop: false,
@@ -23,8 +23,8 @@ const context: Context = {
 
 const schema = z.object({
   execution: z.string(),
-  snapshotName: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lowercase letters, digits and hyphens'),
-  retentionDays: z.number().int().positive(),
+  snapshotName: z.string().check(z.regex(/^[a-z][a-z0-9-]*$/, 'must be lowercase letters, digits and hyphens')),
+  retentionDays: z.number().check(z.int(), z.positive()),
 });
 
 /** Every JSON log line written while `act` runs (stdout and stderr). */

@@ -1,12 +1,12 @@
 import '../../support/lambda-env.js';
-import * as z from 'zod';
 import { ConfigurationError } from '../../../shared/errors.js';
 import { baseSettingsShape, defineSettings, settings } from '../../../shared/settings.js';
+import * as z from '../../../shared/zod.js';
 
 describe('defineSettings', () => {
   it('returns typed, validated values', () => {
     const result = defineSettings(
-      { REPORTS_BUCKET: z.string().min(3), MAX: z.coerce.number().int() },
+      { REPORTS_BUCKET: z.string().check(z.minLength(3)), MAX: z.coerce.number().check(z.int()) },
       { REPORTS_BUCKET: 'interactions-dev-automation-reports', MAX: '5' },
     );
     expect(result).toEqual({ REPORTS_BUCKET: 'interactions-dev-automation-reports', MAX: 5 });
