@@ -89,7 +89,7 @@ export async function bundleFunctions(options = {}) {
 }
 
 /**
- * The functions use `zod/mini` with only the English locale, through shared/zod.ts (about 30 KB of
+ * The functions use `zod/mini` with only the English locale, through shared/zod.ts (19-27 KB of
  * zod per bundle). Names the bundles that lost that: classic `zod` bundled (+60 KB: something imports
  * 'zod' instead of shared/zod.js), or locales beyond `en` (+260 KB: `import { z }` keeps every export,
  * and `z.locales.en()` keeps every locale).
