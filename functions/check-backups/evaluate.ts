@@ -244,10 +244,12 @@ export interface ReportPlan {
   readonly status: 'SUCCEEDED' | 'FAILED';
   /** fail -> the environment's failure severity; warn and ok -> low (never a page). */
   readonly severity: TopicSeverity;
+  /** Whether to notify at all: a night where every check passed files its report and stays quiet. */
+  readonly publish: boolean;
 }
 
 /** Maps an evaluation to the notification (see ReportPlan). */
 export function reportPlan(evaluation: BackupEvaluation, failureSeverity: TopicSeverity): ReportPlan {
-  if (evaluation.severity === 'fail') return { status: 'FAILED', severity: failureSeverity };
-  return { status: 'SUCCEEDED', severity: 'low' };
+  if (evaluation.severity === 'fail') return { status: 'FAILED', severity: failureSeverity, publish: true };
+  return { status: 'SUCCEEDED', severity: 'low', publish: evaluation.severity === 'warn' };
 }

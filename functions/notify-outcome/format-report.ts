@@ -27,6 +27,8 @@ export const outcomeSchema = z.object({
   error: z.optional(z.string()),
   /** Step Functions Catch output: `Cause`, often a JSON string from the Lambda integration. */
   cause: z.optional(z.string()),
+  /** Whether to notify the severity topic; @default true. False files the reports only (a quiet all-ok run). */
+  publish: z._default(z.boolean(), true),
 });
 export type Outcome = z.infer<typeof outcomeSchema>;
 

@@ -56,6 +56,13 @@ export const handler = automationHandler({
       ),
     ]);
 
+    const reports = { bucket: env.REPORTS_BUCKET, json: keys.json, markdown: keys.markdown };
+    metrics.addMetric(outcome.status === 'SUCCEEDED' ? 'WorkflowSucceeded' : 'WorkflowFailed', 'Count', 1);
+    if (!outcome.publish) {
+      logger.info('Outcome reported without notification', { status: outcome.status, reports: keys });
+      return { reports, messageId: null };
+    }
+
     const { subject, message, attributes } = notification(outcome, `s3://${env.REPORTS_BUCKET}/${keys.markdown}`);
     const published = await snsClient().send(
       new PublishCommand({
@@ -68,11 +75,7 @@ export const handler = automationHandler({
       }),
     );
 
-    metrics.addMetric(outcome.status === 'SUCCEEDED' ? 'WorkflowSucceeded' : 'WorkflowFailed', 'Count', 1);
     logger.info('Outcome reported', { status: outcome.status, severity: outcome.severity, reports: keys });
-    return {
-      reports: { bucket: env.REPORTS_BUCKET, json: keys.json, markdown: keys.markdown },
-      messageId: published.MessageId ?? null,
-    };
+    return { reports, messageId: published.MessageId ?? null };
   },
 });

@@ -195,6 +195,7 @@ export class BackupVerificationWorkflow extends Construct {
       status: sfn.JsonPath.stringAt('$.evaluation.report.status'),
       severity: sfn.JsonPath.stringAt('$.evaluation.report.severity'),
       summary: sfn.JsonPath.stringAt('$.evaluation.report.summary'),
+      'publish.$': '$.evaluation.report.publish',
       details,
     };
     const reportProblems = failure.catch(

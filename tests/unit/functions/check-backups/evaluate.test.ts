@@ -164,14 +164,22 @@ describe('reportPlan', () => {
     expect(reportPlan(evaluateBackups(facts({ cacheSnapshots: [] }), policy, NOW), 'high')).toEqual({
       status: 'FAILED',
       severity: 'high',
+      publish: true,
     });
   });
-  it('sends warnings and all-ok to low as SUCCEEDED', () => {
+  it('sends warnings to low as SUCCEEDED', () => {
     expect(reportPlan(evaluateBackups(facts({ manualSnapshotCount: 85 }), policy, NOW), 'high')).toEqual({
       status: 'SUCCEEDED',
       severity: 'low',
+      publish: true,
     });
-    expect(reportPlan(evaluateBackups(facts(), policy, NOW), 'high')).toEqual({ status: 'SUCCEEDED', severity: 'low' });
+  });
+  it('files the report of an all-ok night without notifying anyone', () => {
+    expect(reportPlan(evaluateBackups(facts(), policy, NOW), 'high')).toEqual({
+      status: 'SUCCEEDED',
+      severity: 'low',
+      publish: false,
+    });
   });
 });
 

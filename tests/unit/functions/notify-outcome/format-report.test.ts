@@ -18,6 +18,7 @@ const succeeded: Outcome = {
   summary: 'PITR restore verified; RTO 1260 s, RPO 240 s',
   startedAt: '2025-02-28T23:59:00.000Z',
   details: { rtoSeconds: 1260, rpoSeconds: 240, checks: ['row counts', 'latest order'] },
+  publish: true,
 };
 const lambdaCause = JSON.stringify({
   errorType: 'VerificationFailedError',

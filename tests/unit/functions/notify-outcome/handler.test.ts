@@ -92,6 +92,20 @@ describe('notify-outcome handler', () => {
     expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(topic);
   });
 
+  it('files the reports without notifying when publish is false (a quiet all-ok run)', async () => {
+    const result = await handler(
+      { ...outcome, status: 'SUCCEEDED', execution: 'quiet-night', publish: false },
+      context,
+    );
+    const jsonKey = 'reports/backup-verification/2025/01/quiet-night.json';
+    expect(result).toEqual({
+      reports: { bucket, json: jsonKey, markdown: jsonKey.replace(/json$/, 'md') },
+      messageId: null,
+    });
+    expect(JSON.parse((await readObject(jsonKey)).body)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
   it('rejects a malformed outcome before writing or publishing anything', async () => {
     const failure = handler({ ...outcome, execution: 'bad-input', severity: 'urgent', summary: '' }, context);
     await expect(failure).rejects.toMatchObject({ name: 'ValidationError' });
