@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type Environment, names } from '../../shared/naming.js';
+import { acknowledgeWildcard } from './nag.js';
 
 /** Props of AutomationFunction. */
 export interface AutomationFunctionProps {
@@ -94,36 +95,15 @@ export class AutomationFunction extends Construct {
       },
     });
 
-    Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${flattenCfn(Stack.of(this).resolve(logStreams))}]`,
-      reason:
-        'Lambda names its log streams at run time; the grant is limited to the streams of the shared tasks log group',
-    });
+    acknowledgeWildcard(
+      this.role,
+      logStreams,
+      'Lambda names its log streams at run time; the grant is limited to the streams of the shared tasks log group',
+    );
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no resource-level permissions',
     });
   }
-}
-
-/**
- * A resolved CloudFormation value as cdk-nag prints it in finding ids: `{Ref: X}` -> `<X>`,
- * `Fn::GetAtt` -> `<X.Attr>`, joins concatenated.
- */
-export function flattenCfn(node: unknown): string {
-  if (typeof node === 'string') return node;
-  if (node !== null && typeof node === 'object') {
-    const value = node as Record<string, unknown>;
-    if (Array.isArray(value['Fn::Join'])) {
-      const [delimiter, items] = value['Fn::Join'] as [string, unknown[]];
-      return items.map(flattenCfn).join(delimiter);
-    }
-    if (Array.isArray(value['Fn::GetAtt'])) {
-      const [resource, attribute] = value['Fn::GetAtt'] as [unknown, unknown];
-      return `<${flattenCfn(resource)}.${flattenCfn(attribute)}>`;
-    }
-    if ('Ref' in value) return `<${flattenCfn(value.Ref)}>`;
-  }
-  return JSON.stringify(node);
 }

@@ -20,7 +20,8 @@ import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig, Severity } from '../config/index.js';
-import { AutomationFunction, flattenCfn } from '../constructs/automation-function.js';
+import { AutomationFunction } from '../constructs/automation-function.js';
+import { acknowledgeWildcard } from '../constructs/nag.js';
 import { WorkflowMonitoring } from '../constructs/workflow-monitoring.js';
 
 /**
@@ -134,10 +135,11 @@ export class AutomationStack extends Stack {
     notify.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [reportObjects] }));
     // grantPublish also grants the topics' KMS key (GenerateDataKey*, Decrypt) when they are encrypted.
     for (const topic of Object.values(this.topics)) topic.grantPublish(this.notifyFunction);
-    Validations.of(notify.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${flattenCfn(this.resolve(reportObjects))}]`,
-      reason: 'Report keys are named per execution at run time; PutObject only, under the reports/ prefix',
-    });
+    acknowledgeWildcard(
+      notify.role,
+      reportObjects,
+      'Report keys are named per execution at run time; PutObject only, under the reports/ prefix',
+    );
     Validations.of(notify.role).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason:

@@ -15,19 +15,5 @@ process.env.POWERTOOLS_DEV = process.env.POWERTOOLS_DEV ?? 'false';
 process.env.POWERTOOLS_LOG_LEVEL = process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = process.env.POWERTOOLS_METRICS_DISABLED ?? 'true';
 
-// aws-local-stepfunctions 3 calls Promise.withResolvers, which Node 20 lacks.
-if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !== 'function') {
-  Object.defineProperty(Promise, 'withResolvers', {
-    configurable: true,
-    writable: true,
-    value<T>() {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
+// aws-local-stepfunctions 3 needs Promise.withResolvers, which Node 20 lacks.
+import './harness/polyfills.js';

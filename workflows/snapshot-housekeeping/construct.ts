@@ -17,12 +17,12 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { AutomationConfig } from '../../infra/config/types.js';
 import { AutomationFunction } from '../../infra/constructs/automation-function.js';
+import { acknowledgeInvokeVersions, acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { type Environment, names } from '../../shared/naming.js';
 import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
 import { nightlySchedule } from '../backup-verification/nightly-schedule.js';
 import { FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
-import { acknowledgeInvokeVersions, acknowledgeWildcard } from '../common/nag.js';
 import { retrySdkTransient, TRANSIENT_BACKOFF, transientSdkErrors } from '../common/retry.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
 

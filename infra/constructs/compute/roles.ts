@@ -4,11 +4,12 @@
  * (`interactions-ecs-execution` -> `interactions-<env>-ecs-execution`): dev, staging and prod can
  * then share one account without colliding.
  */
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { names } from '../../../shared/naming.js';
 import type { EnvironmentName } from '../../config/index.js';
+import { acknowledgeWildcard } from '../nag.js';
 
 /** GitHub Actions' OIDC issuer; its IAM provider exists once per account (see `ComputeRoles`). */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -368,27 +369,5 @@ function acknowledgeWildcards(
   role: iam.Role,
   wildcards: ReadonlyArray<readonly [resource: string, reason: string]>,
 ): void {
-  const stack = Stack.of(role);
-  for (const [resource, reason] of wildcards) {
-    const flat = flattenCfn(stack.resolve(resource));
-    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flat}]`, reason });
-  }
-}
-
-/** A resolved CloudFormation value as cdk-nag prints it: `{Ref: X}` -> `<X>`, joins concatenated. */
-function flattenCfn(node: unknown): string {
-  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  if (node !== null && typeof node === 'object') {
-    const value = node as Record<string, unknown>;
-    if (Array.isArray(value['Fn::Join'])) {
-      const [delimiter, items] = value['Fn::Join'] as [string, unknown[]];
-      return items.map(flattenCfn).join(delimiter);
-    }
-    if (Array.isArray(value['Fn::GetAtt'])) {
-      const [resource, attribute] = value['Fn::GetAtt'] as [unknown, unknown];
-      return `<${flattenCfn(resource)}.${flattenCfn(attribute)}>`;
-    }
-    if ('Ref' in value) return `<${flattenCfn(value.Ref)}>`;
-  }
-  return JSON.stringify(node);
+  for (const [resource, reason] of wildcards) acknowledgeWildcard(role, resource, reason);
 }
