@@ -49,6 +49,15 @@ async function captureLogs(act: () => Promise<unknown>): Promise<Record<string, 
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
+// Logging is verbose in this file so captureLogs can read it; outside a capture it stays off the console.
+let quiet: jest.SpyInstance[] = [];
+beforeEach(() => {
+  quiet = [process.stdout, process.stderr].map((stream) => jest.spyOn(stream, 'write').mockImplementation(() => true));
+});
+afterEach(() => {
+  for (const spy of quiet) spy.mockRestore();
+});
+
 describe('automationHandler', () => {
   it('passes the parsed input to the handler and returns its output', async () => {
     // Prepare
