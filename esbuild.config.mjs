@@ -30,17 +30,16 @@ const ESM_BANNER = [
  * @param {object} [options]
  * @param {string[]} [options.names] functions to bundle; @default every folder with a handler.ts
  * @param {string} [options.outdir] output root; @default dist/functions
- * @param {'esm'|'cjs'} [options.format] @default 'esm' (the deployed form; 'cjs' is for the bench)
- * @param {boolean} [options.externalSdk] leave `@aws-sdk/*` to the runtime; @default false (bundled)
+ * @param {'deploy'|'nodejs-function-default'} [options.style] @default 'deploy': ESM, minified, SDK
+ *   bundled, Lambda-only shims. 'nodejs-function-default' reproduces what CDK's NodejsFunction does
+ *   with no bundling options (CommonJS, not minified, no source map, `@aws-sdk/*` left to the
+ *   runtime), for the bench's comparison only.
  * @returns {Promise<{ name: string, file: string, bytes: number }[]>}
  */
 export async function bundleFunctions(options = {}) {
-  const {
-    names = functionNames(),
-    outdir = join(root, 'dist', 'functions'),
-    format = 'esm',
-    externalSdk = false,
-  } = options;
+  const { names = functionNames(), outdir = join(root, 'dist', 'functions'), style = 'deploy' } = options;
+  const deploy = style === 'deploy';
+  const format = deploy ? 'esm' : 'cjs';
   const unknown = names.filter((name) => !existsSync(join(root, 'functions', name, 'handler.ts')));
   if (unknown.length > 0) throw new Error(`No functions/<name>/handler.ts for: ${unknown.join(', ')}`);
   if (names.length === 0) return [];
@@ -57,31 +56,28 @@ export async function bundleFunctions(options = {}) {
     // Lambda runs Node 24. The sources use nothing newer than Node 20 syntax, so bundles also load on Node 20 (tests, bench).
     target: ['node24'],
     format,
-    minify: true,
-    sourcemap: 'external',
+    minify: deploy,
+    sourcemap: deploy ? 'external' : false,
     sourcesContent: false,
     // The ESM builds of the SDK and Powertools tree-shake far better than their CommonJS mains.
-    mainFields: ['module', 'main'],
-    // The NodejsFunction default: the runtime's SDK. Only for comparison in the bench.
-    external: externalSdk ? ['@aws-sdk/*'] : [],
+    ...(deploy ? { mainFields: ['module', 'main'] } : {}),
+    // NodejsFunction's default leaves the SDK to the runtime; we bundle it (faster init, pinned version).
+    external: deploy ? [] : ['@aws-sdk/*'],
     // Lambda passes credentials in environment variables: the default chain is dead weight there.
     // semver only serves X-Ray's SDK v2 patcher, which is never used (shared/bundle-shims/semver.ts).
-    alias: externalSdk
-      ? {}
-      : {
+    alias: deploy
+      ? {
           '@aws-sdk/credential-provider-node': join(root, 'shared', 'bundle-shims', 'credential-provider-node.ts'),
           semver: join(root, 'shared', 'bundle-shims', 'semver.ts'),
-        },
-    banner: format === 'esm' ? { js: ESM_BANNER } : {},
+        }
+      : {},
+    banner: deploy ? { js: ESM_BANNER } : {},
     metafile: true,
     logLevel: 'warning',
     legalComments: 'none',
   });
   warnAboutZodNamedImport(result.metafile);
-  writeFileSync(
-    join(outdir, `meta-${format}${externalSdk ? '-external-sdk' : ''}.json`),
-    JSON.stringify(result.metafile),
-  );
+  writeFileSync(join(outdir, `meta-${style}.json`), JSON.stringify(result.metafile));
   return names.map((name) => {
     const file = join(outdir, name, `index${extension}`);
     return { name, file, bytes: statSync(file).size };

@@ -19,8 +19,7 @@ interface Bundle {
 }
 type BundleFunctions = (options: {
   outdir?: string;
-  format?: 'esm' | 'cjs';
-  externalSdk?: boolean;
+  style?: 'deploy' | 'nodejs-function-default';
 }) => Promise<Bundle[]>;
 
 /** One variant of one function. */
@@ -105,9 +104,8 @@ export async function runBundleBench(runs = 15): Promise<FunctionResult[]> {
   const benchDir = join(root, 'dist', 'bench');
   const ours = await config.bundleFunctions({ outdir: join(benchDir, 'esm') });
   const defaults = await config.bundleFunctions({
-    outdir: join(benchDir, 'cjs-external-sdk'),
-    format: 'cjs',
-    externalSdk: true,
+    outdir: join(benchDir, 'nodejs-function-default'),
+    style: 'nodejs-function-default',
   });
 
   const results: FunctionResult[] = ours.map((bundle) => {
