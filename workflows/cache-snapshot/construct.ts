@@ -7,47 +7,30 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeInvokeVersions, acknowledgeWildcard } from '../../infra/constructs/nag.js';
-import { type Environment, names } from '../../shared/naming.js';
+import { names } from '../../shared/naming.js';
 import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
 import { catchCleanup, ERROR_PATH, FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
 import { pollLoop } from '../common/poll-loop.js';
 import { retrySdkTransient } from '../common/retry.js';
-import { snapshotFunction } from '../common/snapshot-functions.js';
+import {
+  type SnapshotWorkflowProps,
+  snapshotWorkflowFunctions,
+  snapshotWorkflowSettings,
+} from '../common/snapshot-workflow.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
 
 const WORKFLOW = 'cache-snapshot';
 
 /** Props of CacheSnapshotWorkflow. */
-export interface CacheSnapshotWorkflowProps {
-  /** The environment: names the state machine, the functions and the replication group. */
-  readonly envName: Environment;
-  /** notify-outcome: writes the report and notifies the severity topic. */
-  readonly notifyFunction: lambda.IFunction;
+export interface CacheSnapshotWorkflowProps extends SnapshotWorkflowProps {
   /** Replication group to snapshot. @default `names.cacheReplicationGroup(envName)` (`interactions-<env>`) */
   readonly replicationGroupId?: string;
-  /** Log group of the state machine. @default a new group with `logRetention` */
-  readonly logGroup?: logs.ILogGroup;
-  /** Retention of the log group created when `logGroup` is absent. @default one month */
-  readonly logRetention?: logs.RetentionDays;
-  /** The automation's shared functions log group (`/aws/lambda/interactions-<env>-tasks`). */
-  readonly functionLogGroup: logs.ILogGroup;
-  /** Overall execution timeout; the wait loop gets this minus 15 minutes. @default 1 hour */
-  readonly timeout?: Duration;
-  /** Pause between two Describe calls. @default 30 seconds */
-  readonly pollInterval?: Duration;
-  /** Days before the snapshot's `interactions:expires-at`. @default 35 */
-  readonly retentionDays?: number;
-  /** Severity topic of a failure. @default 'high' in prod, 'medium' elsewhere */
-  readonly failureSeverity?: 'high' | 'medium' | 'low';
 }
-
-const FAILURE_PATH_RESERVE = Duration.minutes(15);
 
 /** The cache snapshot workflow (see the module comment). */
 export class CacheSnapshotWorkflow extends Construct {
@@ -62,17 +45,11 @@ export class CacheSnapshotWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: CacheSnapshotWorkflowProps) {
     super(scope, id);
-    const timeout = props.timeout ?? Duration.hours(1);
-    const pollInterval = props.pollInterval ?? Duration.seconds(30);
-    const retentionDays = props.retentionDays ?? 35;
-    if (timeout.toSeconds() <= FAILURE_PATH_RESERVE.toSeconds() + pollInterval.toSeconds()) {
-      throw new Error(
-        `CacheSnapshotWorkflow: timeout must exceed 15 minutes plus pollInterval (got ${timeout.toHumanString()})`,
-      );
-    }
-    if (!Number.isInteger(retentionDays) || retentionDays < 1) {
-      throw new Error(`CacheSnapshotWorkflow: retentionDays must be a positive integer (got ${retentionDays})`);
-    }
+    const { timeout, pollInterval, waitBudget, retentionDays, failureSeverity } = snapshotWorkflowSettings(
+      'CacheSnapshotWorkflow',
+      props,
+      Duration.hours(1),
+    );
     const replicationGroupId = props.replicationGroupId ?? names.cacheReplicationGroup(props.envName);
     const stack = Stack.of(this);
     const arn = (resource: string, resourceName: string) =>
@@ -80,23 +57,11 @@ export class CacheSnapshotWorkflow extends Construct {
     // Explicit names must carry the environment prefix (validate-snapshot-request enforces it), which scopes IAM.
     const ownSnapshots = arn('snapshot', `${names.prefix(props.envName)}-*`);
 
-    const fnProps = { envName: props.envName, logGroup: props.functionLogGroup } as const;
-    const validateFn = snapshotFunction(this, {
-      ...fnProps,
-      name: 'validate-snapshot-request',
-      description: 'Validates a snapshot request and plans its name, expiry and tags (no AWS calls)',
-    });
-    const verifyFn = snapshotFunction(this, {
-      ...fnProps,
+    this.functions = snapshotWorkflowFunctions(this, props, {
       name: 'verify-cache-snapshot',
       description: 'Verifies a finished cache snapshot (no AWS calls)',
     });
-    const deleteFn = snapshotFunction(this, {
-      ...fnProps,
-      name: 'guarded-delete-snapshot',
-      description: 'Deletes a snapshot only if its tags name the calling execution',
-    });
-    this.functions = { validate: validateFn, verify: verifyFn, delete: deleteFn };
+    const { validate: validateFn, verify: verifyFn, delete: deleteFn } = this.functions;
 
     deleteFn.addToRolePolicy(
       new iam.PolicyStatement({
@@ -119,7 +84,7 @@ export class CacheSnapshotWorkflow extends Construct {
       workflow: WORKFLOW,
       envName: props.envName,
       notifyFunction: props.notifyFunction,
-      severity: props.failureSeverity ?? (props.envName === 'prod' ? 'high' : 'medium'),
+      severity: failureSeverity,
       summary: `Cache snapshot of ${replicationGroupId} failed`,
       cleanup: (next) => {
         const deleteSnapshot = lambdaTask(this, 'Delete snapshot', {
@@ -250,7 +215,7 @@ export class CacheSnapshotWorkflow extends Construct {
         choice: 'Snapshot available?',
       },
       interval: pollInterval,
-      budget: timeout.minus(FAILURE_PATH_RESERVE),
+      budget: waitBudget,
       describe: describeSnapshot,
       ready: sfn.Condition.stringEquals('$.describe.snapshot.SnapshotStatus', 'available'),
       failed: sfn.Condition.or(

@@ -8,52 +8,30 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeInvokeVersions, acknowledgeWildcard } from '../../infra/constructs/nag.js';
-import type { Environment } from '../../shared/naming.js';
 import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
 import { catchCleanup, ERROR_PATH, FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
 import { pollLoop } from '../common/poll-loop.js';
 import { retrySdkTransient } from '../common/retry.js';
-import { snapshotFunction } from '../common/snapshot-functions.js';
+import {
+  type SnapshotWorkflowProps,
+  snapshotWorkflowFunctions,
+  snapshotWorkflowSettings,
+} from '../common/snapshot-workflow.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
 
 const WORKFLOW = 'on-demand-snapshot';
 
 /** Props of OnDemandSnapshotWorkflow. */
-export interface OnDemandSnapshotWorkflowProps {
-  /** The environment: names the state machine and the functions. */
-  readonly envName: Environment;
+export interface OnDemandSnapshotWorkflowProps extends SnapshotWorkflowProps {
   /** The instance to snapshot. */
   readonly database: rds.IDatabaseInstance;
-  /** notify-outcome: writes the report and notifies the severity topic. */
-  readonly notifyFunction: lambda.IFunction;
-  /** Log group of the state machine. @default a new group with `logRetention` */
-  readonly logGroup?: logs.ILogGroup;
-  /** Retention of the log group created when `logGroup` is absent. @default one month */
-  readonly logRetention?: logs.RetentionDays;
-  /** The automation's shared functions log group (`/aws/lambda/interactions-<env>-tasks`). */
-  readonly functionLogGroup: logs.ILogGroup;
-  /**
-   * Overall execution timeout. The wait loop gets this minus 15 minutes, so a snapshot that never
-   * becomes available still leaves time for cleanup and notification. @default 2 hours
-   */
-  readonly timeout?: Duration;
-  /** Pause between two Describe calls while the snapshot is created. @default 30 seconds */
-  readonly pollInterval?: Duration;
-  /** Days before the snapshot's `interactions:expires-at` (config `automation.manualSnapshotRetentionDays`). @default 35 */
-  readonly retentionDays?: number;
-  /** Severity topic of a failure (config `automation.failureSeverity`). @default 'high' in prod, 'medium' elsewhere */
-  readonly failureSeverity?: 'high' | 'medium' | 'low';
 }
-
-/** Time the failure path needs after the wait loop gives up: cleanup, notification, their retries. */
-const FAILURE_PATH_RESERVE = Duration.minutes(15);
 
 /** The on-demand DB snapshot workflow (see the module comment). */
 export class OnDemandSnapshotWorkflow extends Construct {
@@ -68,17 +46,11 @@ export class OnDemandSnapshotWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: OnDemandSnapshotWorkflowProps) {
     super(scope, id);
-    const timeout = props.timeout ?? Duration.hours(2);
-    const pollInterval = props.pollInterval ?? Duration.seconds(30);
-    const retentionDays = props.retentionDays ?? 35;
-    if (timeout.toSeconds() <= FAILURE_PATH_RESERVE.toSeconds() + pollInterval.toSeconds()) {
-      throw new Error(
-        `OnDemandSnapshotWorkflow: timeout must exceed 15 minutes plus pollInterval (got ${timeout.toHumanString()})`,
-      );
-    }
-    if (!Number.isInteger(retentionDays) || retentionDays < 1) {
-      throw new Error(`OnDemandSnapshotWorkflow: retentionDays must be a positive integer (got ${retentionDays})`);
-    }
+    const { timeout, pollInterval, waitBudget, retentionDays, failureSeverity } = snapshotWorkflowSettings(
+      'OnDemandSnapshotWorkflow',
+      props,
+      Duration.hours(2),
+    );
     const instanceId = props.database.instanceIdentifier;
     const stack = Stack.of(this);
     const snapshotArn = (name: string) =>
@@ -89,23 +61,11 @@ export class OnDemandSnapshotWorkflow extends Construct {
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
 
-    const fnProps = { envName: props.envName, logGroup: props.functionLogGroup } as const;
-    const validateFn = snapshotFunction(this, {
-      ...fnProps,
-      name: 'validate-snapshot-request',
-      description: 'Validates a snapshot request and plans its name, expiry and tags (no AWS calls)',
-    });
-    const verifyFn = snapshotFunction(this, {
-      ...fnProps,
+    this.functions = snapshotWorkflowFunctions(this, props, {
       name: 'verify-db-snapshot',
       description: 'Verifies a finished DB snapshot (no AWS calls)',
     });
-    const deleteFn = snapshotFunction(this, {
-      ...fnProps,
-      name: 'guarded-delete-snapshot',
-      description: 'Deletes a snapshot only if its tags name the calling execution',
-    });
-    this.functions = { validate: validateFn, verify: verifyFn, delete: deleteFn };
+    const { validate: validateFn, verify: verifyFn, delete: deleteFn } = this.functions;
 
     // The guard in code checks this execution's tag; IAM repeats what it can: only snapshots the automation made.
     deleteFn.addToRolePolicy(
@@ -127,7 +87,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
       workflow: WORKFLOW,
       envName: props.envName,
       notifyFunction: props.notifyFunction,
-      severity: props.failureSeverity ?? (props.envName === 'prod' ? 'high' : 'medium'),
+      severity: failureSeverity,
       summary: `On-demand snapshot of ${props.database.instanceIdentifier} failed`,
       cleanup: (next) => {
         const deleteSnapshot = lambdaTask(this, 'Delete snapshot', {
@@ -315,7 +275,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
         choice: 'Snapshot available?',
       },
       interval: pollInterval,
-      budget: timeout.minus(FAILURE_PATH_RESERVE),
+      budget: waitBudget,
       describe: describeSnapshot,
       ready: sfn.Condition.stringEquals('$.describe.snapshot.Status', 'available'),
       // RDS ends a snapshot it cannot complete in `failed`; `incompatible-*` and `deleting` never become available either.
