@@ -1,17 +1,25 @@
 /**
  * The snapshot calls the housekeeping makes through a Lambda: every call in the DR region (Step
- * Functions' SDK integrations reach only the state machine's own region) and, in both regions, the
- * pre-delete describe whose facts the guard Choice reads (flattened to plain strings: JSONPath
- * filters over a tag list fail the state when the tag is absent). AWS access goes through a small
- * port, so the rules are tested without SDK mocks.
+ * Functions' SDK integrations reach only the state machine's own region) and, in both regions and
+ * for cache snapshots, the pre-delete describe whose facts the guard Choice reads (flattened to
+ * plain strings: JSONPath filters over a tag list fail the state when the tag is absent; a cache
+ * snapshot's tags need a second call). AWS access goes through a small port, so the rules are
+ * tested without SDK mocks.
  */
 import { TagGuardError } from '../../shared/errors.js';
 import { isManagedByAutomation, TAG_KEYS, type Tag } from '../../shared/tags.js';
 
-/** What the operations need from RDS in one region. */
-export interface RegionalSnapshotStore {
-  /** The snapshot, or undefined when none has that identifier. */
+/** Reads one snapshot for the guard: RDS (DB snapshots) or ElastiCache (cache snapshots). */
+export interface SnapshotDescriber {
+  /**
+   * The snapshot, or undefined when none has that identifier. `type` is the DB snapshot's
+   * SnapshotType or the cache snapshot's SnapshotSource: `manual` for both kinds the automation makes.
+   */
   describe(identifier: string): Promise<{ status: string; type: string; tags: readonly Tag[] } | undefined>;
+}
+
+/** What the operations need from RDS in one region. */
+export interface RegionalSnapshotStore extends SnapshotDescriber {
   /** Starts a copy; resolves `exists` when a snapshot with the target name is already there. */
   copy(request: CopyRequest): Promise<{ outcome: 'started' | 'exists'; status: string }>;
   delete(identifier: string): Promise<void>;
@@ -41,8 +49,8 @@ function value(tags: readonly Tag[], key: string): string {
   return tags.find((t) => t.Key === key)?.Value ?? '';
 }
 
-/** Describes a snapshot for the guard Choice. */
-export async function describeForGuard(store: RegionalSnapshotStore, identifier: string): Promise<GuardFacts> {
+/** Describes a snapshot (DB or cache) for the guard Choice. */
+export async function describeForGuard(store: SnapshotDescriber, identifier: string): Promise<GuardFacts> {
   const snapshot = await store.describe(identifier);
   if (snapshot === undefined) return { status: 'absent', type: '', managedBy: '', expiresAt: '' };
   return {

@@ -1,11 +1,16 @@
-/** RegionalSnapshotStore over the RDS SDK, for a client of the DR region. */
+/** RegionalSnapshotStore over the RDS SDK (either region); the cache snapshot describer over ElastiCache. */
+import {
+  DescribeSnapshotsCommand,
+  type ElastiCacheClient,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-elasticache';
 import {
   CopyDBSnapshotCommand,
   DeleteDBSnapshotCommand,
   DescribeDBSnapshotsCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import type { RegionalSnapshotStore } from './operations.js';
+import type { RegionalSnapshotStore, SnapshotDescriber } from './operations.js';
 
 function errorName(error: unknown): string {
   return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
@@ -55,6 +60,32 @@ export function rdsRegionalStore(rds: RDSClient): RegionalSnapshotStore {
         await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: identifier }));
       } catch (error) {
         if (errorName(error) !== 'DBSnapshotNotFoundFault') throw error;
+      }
+    },
+  };
+}
+
+/**
+ * Cache snapshots of the state machine's region, by name: DescribeSnapshots for status and source,
+ * then ListTagsForResource on the snapshot's ARN (DescribeSnapshots returns no tags). A snapshot
+ * gone between the two calls is reported absent.
+ */
+export function cacheSnapshotDescriber(elastiCache: ElastiCacheClient): SnapshotDescriber {
+  return {
+    async describe(snapshotName) {
+      try {
+        const { Snapshots = [] } = await elastiCache.send(new DescribeSnapshotsCommand({ SnapshotName: snapshotName }));
+        const s = Snapshots[0];
+        if (s === undefined) return undefined;
+        // Without an ARN the tags cannot be read: an empty list makes the guard Choice refuse.
+        const tags =
+          s.ARN === undefined
+            ? []
+            : ((await elastiCache.send(new ListTagsForResourceCommand({ ResourceName: s.ARN }))).TagList ?? []);
+        return { status: s.SnapshotStatus ?? 'unknown', type: s.SnapshotSource ?? 'unknown', tags };
+      } catch (error) {
+        if (errorName(error) === 'SnapshotNotFoundFault') return undefined;
+        throw error;
       }
     },
   };

@@ -3,14 +3,19 @@
  * region: validates the schedule event (a malformed start is rejected before any AWS call), lists
  * the region's manual snapshots and selects the expired automation snapshots (select.ts). For the
  * source region with DR on, it also plans the DR copy: source, deterministic target name and tags.
+ * Given a replication group (source region only), it also selects the expired automation cache
+ * snapshots of that group.
  */
+import { elastiCacheClient } from '../../shared/clients/elasticache.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { logger, metrics } from '../../shared/powertools.js';
 import { environmentSchema, executionContextSchema, isoTimeSchema, rdsIdentifierSchema } from '../../shared/schemas.js';
 import { automationTags } from '../../shared/tags.js';
 import * as z from '../../shared/zod.js';
+import { cacheSnapshotPrefix } from '../validate-snapshot-request/request.js';
+import { listCacheSnapshots } from './cache-listing.js';
 import { listSnapshots, regionalRdsClient } from './listing.js';
-import { copySource, drCopyName, selectExpiredSnapshots } from './select.js';
+import { copySource, drCopyName, selectExpiredCacheSnapshots, selectExpiredSnapshots } from './select.js';
 
 /** Tag on a DR copy naming the snapshot it was copied from. */
 export const SOURCE_SNAPSHOT_TAG = 'interactions:source-snapshot';
@@ -32,6 +37,13 @@ export const inputSchema = z.object({
   retentionDays: z.number().check(z.int(), z.positive()),
   /** Plan the DR copy from this region's newest snapshot of the instance. */
   planCopy: z.boolean(),
+  /**
+   * Replication group whose expired automation cache snapshots are selected too (the source region
+   * only: the cache has no DR copies). Absent: no cache listing.
+   */
+  cacheReplicationGroupId: z.optional(
+    z.string().check(z.regex(/^[a-z](?!.*--)[a-z0-9-]{0,39}(?<!-)$/, 'must be an ElastiCache replication group id')),
+  ),
 });
 
 const DAY_MS = 86_400_000;
@@ -41,13 +53,28 @@ export const handler = automationHandler({
   handler: async (input) => {
     const rds = regionalRdsClient(input.region);
     const now = new Date(input.startedAt);
-    const [manual, automated] = await Promise.all([
+    const namePrefix = cacheSnapshotPrefix(input.environment);
+    const [manual, automated, cacheListing] = await Promise.all([
       listSnapshots(rds, { SnapshotType: 'manual' }),
       input.planCopy
         ? listSnapshots(rds, { SnapshotType: 'automated', DBInstanceIdentifier: input.instanceIdentifier })
         : Promise.resolve([]),
+      input.cacheReplicationGroupId === undefined
+        ? Promise.resolve(undefined)
+        : listCacheSnapshots(elastiCacheClient(), input.cacheReplicationGroupId, namePrefix),
     ]);
     const selected = selectExpiredSnapshots(manual, now, { retentionDays: input.retentionDays });
+    const cache =
+      cacheListing === undefined || input.cacheReplicationGroupId === undefined
+        ? null
+        : {
+            replicationGroupId: input.cacheReplicationGroupId,
+            scanned: cacheListing.scanned,
+            selected: selectExpiredCacheSnapshots(cacheListing.candidates, now, {
+              retentionDays: input.retentionDays,
+              namePrefix,
+            }),
+          };
 
     let copy = null;
     if (input.planCopy) {
@@ -67,12 +94,15 @@ export const handler = automationHandler({
     }
 
     metrics.addMetric('ExpiredSnapshotsSelected', 'Count', selected.length);
+    if (cache !== null) metrics.addMetric('ExpiredCacheSnapshotsSelected', 'Count', cache.selected.length);
     logger.info('Expired snapshots selected', {
       region: input.region,
       scanned: manual.length,
       selected: selected.map((s) => s.identifier),
       copySource: copy?.sourceIdentifier ?? null,
+      cacheScanned: cache?.scanned ?? null,
+      cacheSelected: cache?.selected.map((s) => s.identifier) ?? null,
     });
-    return { region: input.region, scanned: manual.length, selected, copy };
+    return { region: input.region, scanned: manual.length, selected, copy, cache };
   },
 });

@@ -1,8 +1,9 @@
 /**
- * Which manual DB snapshots the nightly housekeeping may delete, and which snapshot it copies to the
- * DR region. Pure: the snapshot list and the clock are parameters. The selection rule is the safety
- * property the tests check for every generated list: only manual, available snapshots tagged
- * `interactions:managed-by` = MANAGED_BY, and only once they are expired.
+ * Which manual DB and cache snapshots the nightly housekeeping may delete, and which snapshot it
+ * copies to the DR region. Pure: the snapshot list and the clock are parameters. The selection rule
+ * is the safety property the tests check for every generated list: only manual, available snapshots
+ * tagged `interactions:managed-by` = MANAGED_BY, and only once they are expired (cache snapshots
+ * must also carry the automation's name prefix).
  */
 import { type Environment, names } from '../../shared/naming.js';
 import { isManagedByAutomation, TAG_KEYS, type Tag } from '../../shared/tags.js';
@@ -52,7 +53,7 @@ function tagValue(tags: readonly Tag[], key: string): string | undefined {
  * snapshot is never selected.
  */
 export function expiryOf(
-  snapshot: SnapshotRecord,
+  snapshot: Pick<SnapshotRecord, 'tags' | 'createdAt'>,
   retentionDays: number,
 ): { at: Date; reason: 'expires-at' | 'age' } | undefined {
   const tag = tagValue(snapshot.tags, TAG_KEYS.expiresAt);
@@ -88,6 +89,72 @@ export function selectExpiredSnapshots(
     if (expiry === undefined) continue;
     selected.push({
       identifier: snapshot.identifier,
+      arn: snapshot.arn,
+      reason: expiry.reason,
+      expiredAt: expiry.at.toISOString(),
+      expiresAtTag: tagValue(snapshot.tags, TAG_KEYS.expiresAt) ?? '',
+    });
+  }
+  selected.sort((a, b) => a.expiredAt.localeCompare(b.expiredAt) || a.identifier.localeCompare(b.identifier));
+  return selected.slice(0, policy.maxPerRun ?? DEFAULT_MAX_PER_RUN);
+}
+
+/** An ElastiCache snapshot reduced to what the selection reads (tags from ListTagsForResource). */
+export interface CacheSnapshotRecord {
+  /** SnapshotName. */
+  readonly name: string;
+  readonly arn: string;
+  /** SnapshotSource as DescribeSnapshots reports it: `manual` or `automated`. */
+  readonly source: string;
+  /** SnapshotStatus: `creating`, `available`, `restoring`, `copying`, `deleting`. */
+  readonly status: string;
+  /** When the snapshot was taken (its node snapshots' SnapshotCreateTime). */
+  readonly createdAt: Date | undefined;
+  readonly tags: readonly Tag[];
+}
+
+/** The cache selection's policy: the retention and the automation's snapshot name prefix. */
+export interface CacheSelectionPolicy extends SelectionPolicy {
+  /** `interactions-<env>-`: every cache snapshot the automation creates carries it (IAM scopes delete to it). */
+  readonly namePrefix: string;
+}
+
+/**
+ * Whether the housekeeping may delete cache snapshot `snapshot` at `now`: manual, available, named
+ * with the automation's prefix, tagged `interactions:managed-by` = MANAGED_BY and expired.
+ */
+export function isExpiredAutomationCacheSnapshot(
+  snapshot: CacheSnapshotRecord,
+  now: Date,
+  policy: CacheSelectionPolicy,
+): boolean {
+  if (snapshot.source !== 'manual' || snapshot.status !== 'available') return false;
+  if (policy.namePrefix === '' || !snapshot.name.startsWith(policy.namePrefix)) return false;
+  if (!isManagedByAutomation(snapshot.tags)) return false;
+  const expiry = expiryOf(snapshot, policy.retentionDays);
+  return expiry !== undefined && expiry.at.getTime() < now.getTime();
+}
+
+/**
+ * The cache snapshots to delete, oldest expiry first, at most `maxPerRun`; in the shape of the DB
+ * selection (`identifier` is the snapshot name) so that both deletion Maps read the same fields.
+ */
+export function selectExpiredCacheSnapshots(
+  snapshots: readonly CacheSnapshotRecord[],
+  now: Date,
+  policy: CacheSelectionPolicy,
+): SelectedSnapshot[] {
+  if (!Number.isInteger(policy.retentionDays) || policy.retentionDays < 1) {
+    throw new RangeError(`retentionDays must be a positive integer, got ${policy.retentionDays}`);
+  }
+  if (policy.namePrefix === '') throw new RangeError('namePrefix must not be empty');
+  const selected: SelectedSnapshot[] = [];
+  for (const snapshot of snapshots) {
+    if (!isExpiredAutomationCacheSnapshot(snapshot, now, policy)) continue;
+    const expiry = expiryOf(snapshot, policy.retentionDays);
+    if (expiry === undefined) continue;
+    selected.push({
+      identifier: snapshot.name,
       arn: snapshot.arn,
       reason: expiry.reason,
       expiredAt: expiry.at.toISOString(),

@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { loadConfig } from '../../infra/config/index.js';
 import { ENVIRONMENT_NAMES } from '../../infra/config/types.js';
+import { MANAGED_BY } from '../../shared/tags.js';
 import { BackupVerificationWorkflow } from '../../workflows/backup-verification/construct.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
 import { unacknowledgedFindings } from './support-nag.js';
@@ -51,7 +52,13 @@ const stacks = ENVIRONMENT_NAMES.map((envName) => {
   return { envName, stack, template: Template.fromStack(stack) };
 });
 
-describe.each(stacks)('nightly workflows in $envName', ({ stack, template }) => {
+function statements(template: Template): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+  );
+}
+
+describe.each(stacks)('nightly workflows in $envName', ({ envName, stack, template }) => {
   it('have no unacknowledged cdk-nag findings', () => {
     // The stand-in cache snapshot machine is not ours: only findings of the nightly workflows count.
     const ours = unacknowledgedFindings(stack).filter((f) => /\/(BackupVerification|SnapshotHousekeeping)\//.test(f));
@@ -59,10 +66,7 @@ describe.each(stacks)('nightly workflows in $envName', ({ stack, template }) => 
   });
 
   it('grant no mutating action on "*" and delete snapshots only with the managed-by tag condition', () => {
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-      (p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
-    );
-    for (const s of statements) {
+    for (const s of statements(template)) {
       const actions = [s.Action].flat();
       const mutating = actions.some(
         (a) => /:(Delete|Copy|Create|Add|Start|Stop|Put)/.test(a) && !a.startsWith('logs:') && !a.startsWith('xray:'),
@@ -71,6 +75,15 @@ describe.each(stacks)('nightly workflows in $envName', ({ stack, template }) => 
       if (actions.includes('rds:DeleteDBSnapshot')) {
         expect(JSON.stringify(s.Condition)).toContain('rds:snapshot-tag/interactions:managed-by');
       }
+      if (actions.includes('elasticache:DeleteSnapshot')) {
+        expect(s.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/interactions:managed-by': MANAGED_BY } });
+        expect(JSON.stringify(s.Resource)).toContain(`:snapshot:interactions-${envName}-*`);
+      }
     }
+  });
+
+  it('prune expired cache snapshots in every environment', () => {
+    const deletes = statements(template).filter((s) => [s.Action].flat().includes('elasticache:DeleteSnapshot'));
+    expect(deletes).toHaveLength(1);
   });
 });

@@ -1,12 +1,19 @@
 /**
  * The synthesized snapshot housekeeping state machine, run locally: the real select-expired-snapshots,
- * operate-regional-snapshots and notify-outcome handlers (RDS mocked with aws-sdk-client-mock, reports in
- * s3rver, SNS mocked); the SDK integrations (pre-delete Describe, Delete) and the nested cache
- * snapshot execution mocked per state. SDK-integration responses use Step Functions' member names.
+ * operate-regional-snapshots and notify-outcome handlers (RDS and ElastiCache mocked with
+ * aws-sdk-client-mock, reports in s3rver, SNS mocked); the SDK integrations (the DB and cache
+ * snapshot deletes) and the nested cache snapshot execution mocked per state. SDK-integration
+ * responses use Step Functions' member names.
  */
 import { fixturePath } from '../support/fixtures.js';
 import '../support/lambda-env.js';
 import { readFileSync } from 'node:fs';
+import {
+  DescribeSnapshotsCommand,
+  ElastiCacheClient,
+  ListTagsForResourceCommand,
+  type Snapshot,
+} from '@aws-sdk/client-elasticache';
 import {
   CopyDBSnapshotCommand,
   type DBSnapshot,
@@ -23,7 +30,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadConfig } from '../../infra/config/index.js';
 import type { AutomationConfig } from '../../infra/config/types.js';
-import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
+import { MANAGED_BY, TAG_KEYS, type Tag } from '../../shared/tags.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
 import { type LocalS3, startLocalS3, useLocalS3ForHandlers } from '../support/s3-server.js';
 import {
@@ -96,6 +103,41 @@ const AUTOMATED = [
 ];
 const DR = [snapshot('interactions-prod-dr-2024-12-01-05-10', { TagList: ours(ago(1)) }, 'us-west-2')];
 
+/** An ElastiCache snapshot of the prod replication group as DescribeSnapshots returns it (no tags). */
+function cacheSnapshot(name: string, over: Partial<Snapshot> = {}): Snapshot {
+  return {
+    SnapshotName: name,
+    ARN: `arn:aws:elasticache:us-east-1:123456789012:snapshot:${name}`,
+    ReplicationGroupId: 'interactions-prod',
+    SnapshotSource: 'manual',
+    SnapshotStatus: 'available',
+    Engine: 'redis',
+    NodeSnapshots: [{ CacheClusterId: 'interactions-prod-001', NodeGroupId: '0001', SnapshotCreateTime: ago(1) }],
+    ...over,
+  };
+}
+type CacheEntry = { snapshot: Snapshot; tags: Tag[] };
+/** Manual cache snapshots with their tags: two expired automation snapshots among others that must survive. */
+const CACHE: CacheEntry[] = [
+  { snapshot: cacheSnapshot('interactions-prod-nightly-expired'), tags: ours(ago(2)) },
+  {
+    snapshot: cacheSnapshot('interactions-prod-untagged-expiry', {
+      NodeSnapshots: [{ SnapshotCreateTime: ago(prod.automation.manualSnapshotRetentionDays + 1) }],
+    }),
+    tags: ours(),
+  },
+  { snapshot: cacheSnapshot('interactions-prod-nightly-fresh'), tags: ours(new Date(now + DAY)) },
+  {
+    snapshot: cacheSnapshot('interactions-prod-operator-made'),
+    tags: [{ Key: TAG_KEYS.expiresAt, Value: ago(9).toISOString() }],
+  },
+  // Another prefix: its tags are never even read, although they claim to be ours.
+  { snapshot: cacheSnapshot('before-upgrade'), tags: ours(ago(5)) },
+  { snapshot: cacheSnapshot('interactions-prod-automatic', { SnapshotSource: 'automated' }), tags: ours(ago(5)) },
+  { snapshot: cacheSnapshot('interactions-prod-creating', { SnapshotStatus: 'creating' }), tags: ours(ago(3)) },
+];
+const cacheArn = (name: string) => `arn:aws:elasticache:us-east-1:123456789012:snapshot:${name}`;
+
 function build(id: string, automation: AutomationConfig) {
   const app = new App();
   const stack = new Stack(app, id);
@@ -124,6 +166,7 @@ const withoutDr = build('interactions-prod-automation-nodr', {
 });
 
 const rds = mockClient(RDSClient);
+const elastiCache = mockClient(ElastiCacheClient);
 const sns = mockClient(SNSClient);
 let s3: LocalS3;
 let restoreEnv: () => void;
@@ -148,9 +191,53 @@ afterAll(async () => {
   await s3.stop();
 });
 
+/**
+ * The ElastiCache SDK as the Lambdas see it: `cache` listed in two pages; a snapshot's tags as listed
+ * on the first read, then `retagged` ones on later reads (the pre-delete describe); a name in `gone`
+ * has vanished by the pre-delete describe.
+ */
+function mockCache(
+  cache: CacheEntry[],
+  {
+    retagged = {},
+    gone = [],
+    throttleFirstTagRead = false,
+  }: { retagged?: Record<string, Tag[]>; gone?: string[]; throttleFirstTagRead?: boolean } = {},
+): void {
+  elastiCache.reset();
+  const read = new Set<string>();
+  let throttle = throttleFirstTagRead;
+  elastiCache.on(DescribeSnapshotsCommand).callsFake(async (input) => {
+    if (input.SnapshotName !== undefined) {
+      const entry = cache.find((e) => e.snapshot.SnapshotName === input.SnapshotName);
+      if (entry === undefined || gone.includes(input.SnapshotName)) {
+        throw Object.assign(new Error(`${input.SnapshotName} not found`), { name: 'SnapshotNotFoundFault' });
+      }
+      return { Snapshots: [entry.snapshot] };
+    }
+    const snapshots = cache.map((e) => e.snapshot);
+    return input.Marker === undefined
+      ? { Snapshots: snapshots.slice(0, 3), Marker: 'next' }
+      : { Snapshots: snapshots.slice(3) };
+  });
+  elastiCache.on(ListTagsForResourceCommand).callsFake(async (input) => {
+    if (throttle) {
+      throttle = false;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    }
+    const entry = cache.find((e) => e.snapshot.ARN === input.ResourceName);
+    if (entry === undefined) throw Object.assign(new Error('not found'), { name: 'SnapshotNotFoundFault' });
+    const name = entry.snapshot.SnapshotName ?? '';
+    const again = read.has(name);
+    read.add(name);
+    return { TagList: again && name in retagged ? retagged[name] : entry.tags };
+  });
+}
+
 /** The RDS SDK as the Lambdas see it: source and DR region share the mock, told apart by the client's region. */
 /** What a describe-by-identifier sees now: the listed snapshots unless a test changed one since selection. */
-function mockRds(changed: Record<string, DBSnapshot | undefined> = {}): void {
+function mockRds(changed: Record<string, DBSnapshot | undefined> = {}, cache: CacheEntry[] = []): void {
+  mockCache(cache);
   rds.reset();
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });
@@ -183,6 +270,22 @@ function deletedIds(run: { sdkCalls: { state: string; parameters: unknown }[] },
     .map((c) => (c.parameters as { DbSnapshotIdentifier: string }).DbSnapshotIdentifier);
 }
 
+function deletedCacheNames(run: { sdkCalls: { state: string; parameters: unknown }[] }): string[] {
+  return run.sdkCalls
+    .filter((c) => c.state === 'Delete cache snapshot')
+    .map((c) => (c.parameters as { SnapshotName: string }).SnapshotName);
+}
+
+/** The ARNs whose tags were read, each time they were. */
+function tagReads(): string[] {
+  return elastiCache.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input.ResourceName ?? '');
+}
+
+const rdsDeleted = { Return: { DbSnapshot: { Status: 'deleted' } } };
+const cacheDeleted = { Return: { Snapshot: { SnapshotName: 'x', SnapshotStatus: 'deleting' } } };
+type Outcomes = { identifier: string; outcome: string }[];
+const byName = (a: { identifier: string }, b: { identifier: string }) => a.identifier.localeCompare(b.identifier);
+
 describe('snapshot housekeeping workflow', () => {
   it('is a valid JSONPath definition with a timeout', () => {
     validateDefinition(withDr.sm.definition);
@@ -191,7 +294,7 @@ describe('snapshot housekeeping workflow', () => {
   });
 
   it('deletes exactly the expired automation snapshots, copies to the DR region, prunes DR copies and snapshots the cache', async () => {
-    mockRds();
+    mockRds({}, CACHE);
     const run = await runStateMachine(withDr.sm, {
       input: scheduledEvent,
       executionName: scheduledEvent.id,
@@ -199,6 +302,7 @@ describe('snapshot housekeeping workflow', () => {
       mocks: {
         // Map iterations run with MaxConcurrency 2, in selection order (oldest expiry first).
         'Delete snapshot': { Return: { DbSnapshot: { Status: 'deleted' } } },
+        'Delete cache snapshot': cacheDeleted,
         'Snapshot cache': {
           Return: {
             ExecutionArn: 'arn:aws:states:us-east-1:123456789012:execution:interactions-prod-cache-snapshot:x',
@@ -210,6 +314,30 @@ describe('snapshot housekeeping workflow', () => {
     if (run.status !== 'SUCCEEDED') console.log(run.error, run.cause, run.path);
     expect(run.status).toBe('SUCCEEDED');
     expect(deletedIds(run).sort()).toEqual(['expired-by-age', 'expired-by-tag']);
+
+    // Cache: exactly the two expired automation snapshots, pruned before tonight's cache snapshot starts.
+    expect(deletedCacheNames(run).sort()).toEqual([
+      'interactions-prod-nightly-expired',
+      'interactions-prod-untagged-expiry',
+    ]);
+    expect(run.path.indexOf('Delete expired cache snapshots')).toBeLessThan(run.path.indexOf('Snapshot cache'));
+    const list = elastiCache.commandCalls(DescribeSnapshotsCommand).map((c) => c.args[0].input);
+    expect(list.filter((i) => i.SnapshotName === undefined)).toEqual([
+      expect.objectContaining({ ReplicationGroupId: 'interactions-prod', SnapshotSource: 'user' }),
+      expect.objectContaining({ ReplicationGroupId: 'interactions-prod', SnapshotSource: 'user', Marker: 'next' }),
+    ]);
+    expect(tagReads()).not.toContain(cacheArn('before-upgrade'));
+    // Tags read once at selection for each prefixed snapshot, and again right before each delete.
+    expect(tagReads().filter((a) => a === cacheArn('interactions-prod-nightly-expired'))).toHaveLength(2);
+    expect(tagReads().filter((a) => a === cacheArn('interactions-prod-nightly-fresh'))).toHaveLength(1);
+    const out = run.output as { cacheDeletions: Outcomes; cacheScanned: number; deletions: Outcomes };
+    expect(out.cacheScanned).toBe(CACHE.length);
+    expect([...out.cacheDeletions].sort(byName)).toEqual([
+      { identifier: 'interactions-prod-nightly-expired', outcome: 'deleted' },
+      { identifier: 'interactions-prod-untagged-expiry', outcome: 'deleted' },
+    ]);
+    const report = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+    expect(report).toMatch(/2 expired automation cache snapshots of 7 manual cache snapshots/);
 
     const copies = rds.commandCalls(CopyDBSnapshotCommand).map((c) => c.args[0].input);
     expect(copies).toHaveLength(1);
@@ -302,12 +430,13 @@ describe('snapshot housekeeping workflow', () => {
     ['a non-scheduled event', { ...scheduledEvent, 'detail-type': 'Manual' }],
     ['an empty input', {}],
   ])('rejects %s before any delete or copy, notifying and failing', async (_name, input) => {
-    mockRds();
+    mockRds({}, CACHE);
     const run = await runStateMachine(withDr.sm, { input, lambdas, mocks: {} });
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('ValidationError');
     expect(run.sdkCalls).toEqual([]);
     expect(rds.calls()).toHaveLength(0);
+    expect(elastiCache.calls()).toHaveLength(0);
     expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.TopicArn)).toEqual([TOPIC_HIGH]);
   });
 
@@ -326,7 +455,125 @@ describe('snapshot housekeeping workflow', () => {
   });
 });
 
+describe('snapshot housekeeping: expired cache snapshots', () => {
+  // withoutDr has the nightly cache snapshot off: pruning runs regardless (on-demand snapshots expire too).
+  const run = (mocks: Parameters<typeof runStateMachine>[1]['mocks']) =>
+    runStateMachine(withoutDr.sm, { input: scheduledEvent, lambdas, mocks });
+
+  it('prunes them where the nightly cache snapshot is off, too', async () => {
+    mockRds({}, CACHE);
+    const result = await run({
+      'Delete snapshot': rdsDeleted,
+      'Delete cache snapshot': cacheDeleted,
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(deletedCacheNames(result).sort()).toEqual([
+      'interactions-prod-nightly-expired',
+      'interactions-prod-untagged-expiry',
+    ]);
+  });
+
+  it('refuses a cache snapshot whose tags changed between selection and delete', async () => {
+    mockRds();
+    mockCache(CACHE, {
+      retagged: {
+        // Someone extended the expiry; someone else took the snapshot over.
+        'interactions-prod-nightly-expired': ours(new Date(now + 30 * DAY)),
+        'interactions-prod-untagged-expiry': [{ Key: 'owner', Value: 'someone' }],
+      },
+    });
+    const result = await run({ 'Delete snapshot': rdsDeleted });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(deletedCacheNames(result)).toEqual([]);
+    expect(result.path.filter((s) => s === 'Refuse cache snapshot')).toHaveLength(2);
+    const out = result.output as { cacheDeletions: Outcomes };
+    expect(out.cacheDeletions.map((d) => d.outcome)).toEqual(['refused', 'refused']);
+  });
+
+  it('records a cache snapshot gone before the describe or the delete as absent, a busy one as busy', async () => {
+    mockRds();
+    mockCache(CACHE, { gone: ['interactions-prod-untagged-expiry'] });
+    const gone = await run({
+      'Delete snapshot': rdsDeleted,
+      'Delete cache snapshot': { Throw: { Error: 'ElastiCache.SnapshotNotFoundException', Cause: 'gone' } },
+    });
+    expect(gone.status).toBe('SUCCEEDED');
+    expect((gone.output as { cacheDeletions: Outcomes }).cacheDeletions.map((d) => d.outcome)).toEqual([
+      'absent',
+      'absent',
+    ]);
+    expect(deletedCacheNames(gone)).toEqual(['interactions-prod-nightly-expired']);
+
+    mockRds({}, CACHE);
+    const busy = await run({
+      'Delete snapshot': rdsDeleted,
+      'Delete cache snapshot': { Throw: { Error: 'ElastiCache.InvalidSnapshotStateException', Cause: 'exporting' } },
+    });
+    expect(busy.status).toBe('SUCCEEDED');
+    expect((busy.output as { cacheDeletions: Outcomes }).cacheDeletions.map((d) => d.outcome)).toEqual([
+      'busy',
+      'busy',
+    ]);
+  });
+
+  it('retries a throttled cache delete', async () => {
+    mockRds({}, CACHE.slice(0, 1));
+    const result = await run({
+      'Delete snapshot': rdsDeleted,
+      'Delete cache snapshot': [
+        { Throw: { Error: 'ElastiCache.ElastiCacheException', Cause: 'Rate exceeded' } },
+        cacheDeleted,
+      ],
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.retries['Delete cache snapshot']).toBe(1);
+    expect(deletedCacheNames(result)).toEqual([
+      'interactions-prod-nightly-expired',
+      'interactions-prod-nightly-expired',
+    ]);
+  });
+
+  it('retries the selection when a tag read is throttled', async () => {
+    mockRds();
+    mockCache(CACHE, { throttleFirstTagRead: true });
+    const result = await run({ 'Delete snapshot': rdsDeleted, 'Delete cache snapshot': cacheDeleted });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.retries['Select expired snapshots']).toBe(1);
+    expect(deletedCacheNames(result).sort()).toEqual([
+      'interactions-prod-nightly-expired',
+      'interactions-prod-untagged-expiry',
+    ]);
+  });
+
+  it('fails through the catch-all when a cache delete keeps failing', async () => {
+    mockRds({}, CACHE.slice(0, 1));
+    const result = await run({
+      'Delete snapshot': rdsDeleted,
+      'Delete cache snapshot': { Throw: { Error: 'ElastiCache.AccessDeniedException', Cause: 'not authorized' } },
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.path).toContain('Notify failure');
+  });
+});
+
 describe('snapshot housekeeping IAM', () => {
+  it('allows the state machine to delete only prefixed cache snapshots tagged as the automation', () => {
+    const statements = Object.values(withDr.template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) =>
+        (
+          p as {
+            Properties: {
+              PolicyDocument: { Statement: { Action: unknown; Resource: unknown; Condition?: unknown }[] };
+            };
+          }
+        ).Properties.PolicyDocument.Statement,
+    );
+    const deletes = statements.filter((s) => [s.Action].flat().includes('elasticache:DeleteSnapshot'));
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0]?.Condition).toEqual({ StringEquals: { [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } });
+    expect(JSON.stringify(deletes[0]?.Resource)).toMatch(/:snapshot:interactions-prod-\*"/);
+  });
+
   it('allows the state machine to delete only snapshots tagged as the automation', () => {
     withDr.template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {

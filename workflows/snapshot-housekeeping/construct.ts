@@ -1,10 +1,11 @@
 /**
- * SnapshotHousekeepingWorkflow: the nightly retention of the automation's OWN manual DB snapshots,
- * the cross-region copy for region DR and, where configured, the nightly cache snapshot (a nested
- * execution of the cache-snapshot workflow). Deletion is three times guarded: the selection Lambda
- * picks only expired, available, manual snapshots tagged `interactions:managed-by`; right before each
- * delete the snapshot is described again and a Choice refuses it if anything changed; IAM allows the
- * delete only on snapshots carrying the tag. See README.md.
+ * SnapshotHousekeepingWorkflow: the nightly retention of the automation's OWN manual DB and cache
+ * (ElastiCache) snapshots, the cross-region copy for region DR and, where configured, the nightly
+ * cache snapshot (a nested execution of the cache-snapshot workflow). Deletion is three times
+ * guarded, for both kinds: the selection Lambda picks only expired, available, manual snapshots
+ * tagged `interactions:managed-by`; right before each delete the snapshot is described again and a
+ * Choice refuses it if anything changed; IAM allows the delete only on snapshots carrying the tag.
+ * See README.md.
  */
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
@@ -47,6 +48,12 @@ export interface SnapshotHousekeepingWorkflowProps {
   /** DB instance whose snapshots are copied to the DR region. @default `names.databaseInstance(envName)` */
   readonly databaseInstanceId?: string;
   /**
+   * Replication group whose expired automation cache snapshots (named `interactions-<env>-...`) are
+   * pruned every night, whether or not the nightly cache snapshot is on.
+   * @default `names.cacheReplicationGroup(envName)` (`interactions-<env>`)
+   */
+  readonly cacheReplicationGroupId?: string;
+  /**
    * The cache-snapshot state machine, started as a nested execution every night. Required when
    * `automation.cacheSnapshotNightly` is on. @default no nightly cache snapshot
    */
@@ -75,8 +82,9 @@ export interface SnapshotHousekeepingWorkflowProps {
 const GUARD = '$.guard';
 
 /**
- * The guard: the snapshot is still manual, available, tagged as the automation's, and its
- * `interactions:expires-at` tag is the value seen at selection (`''` then and now when absent).
+ * The guard: the snapshot is still manual (DB SnapshotType or cache SnapshotSource), available,
+ * tagged as the automation's, and its `interactions:expires-at` tag is the value seen at selection
+ * (`''` then and now when absent).
  */
 function stillOursAndExpired(): sfn.Condition {
   return sfn.Condition.and(
@@ -92,6 +100,18 @@ function record(scope: Construct, stateName: string, outcome: string, extra: Rec
   return new sfn.Pass(scope, stateName, {
     parameters: { 'identifier.$': '$.snapshot.identifier', outcome, ...extra },
   });
+}
+
+/** How one guarded deletion Map iteration is named and which errors of its delete it records. */
+interface GuardedDeletionOptions {
+  /** Inserted in the record states' names: `''` (DB snapshot), `'DR copy '`, `'cache '`. */
+  readonly prefix: string;
+  /** Name of the guard Choice. */
+  readonly choiceName: string;
+  /** Errors of the delete recorded `absent` (the snapshot went away after the describe). */
+  readonly gone: string[];
+  /** Errors of the delete recorded `busy` (the snapshot's state does not allow deleting now). */
+  readonly busy: string[];
 }
 
 /** The nightly snapshot housekeeping (see the module comment). */
@@ -131,15 +151,28 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       );
     }
     const instanceId = props.databaseInstanceId ?? names.databaseInstance(envName);
+    const replicationGroupId = props.cacheReplicationGroupId ?? names.cacheReplicationGroup(envName);
     const rdsArn = (resource: string, resourceName: string, region?: string) =>
       stack.formatArn({ service: 'rds', resource, resourceName, region, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const cacheSnapshotArn = (resourceName: string) =>
+      stack.formatArn({
+        service: 'elasticache',
+        resource: 'snapshot',
+        resourceName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    // The cache-snapshot workflow names every snapshot `interactions-<env>-...` (validate-snapshot-request
+    // enforces it for explicit names): the prefix scopes the tag reads and the delete.
+    const ownCacheSnapshots = cacheSnapshotArn(`${names.prefix(envName)}-*`);
+    const cacheManagedByCondition = { StringEquals: { [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } };
     const drCopies = drRegion === '' ? '' : rdsArn('snapshot', `${names.prefix(envName)}-dr-*`, drRegion);
     const managedByCondition = { StringEquals: { [`rds:snapshot-tag/${TAG_KEYS.managedBy}`]: MANAGED_BY } };
 
     const select = new AutomationFunction(this, 'SelectFunction', {
       envName,
       name: 'select-expired-snapshots',
-      description: 'Lists manual DB snapshots and selects the automation snapshots whose retention has passed',
+      description:
+        'Lists manual DB and cache snapshots and selects the automation snapshots whose retention has passed',
       environment: { WORKFLOW },
       logGroup: props.functionLogGroup,
       timeout: Duration.seconds(60),
@@ -153,6 +186,14 @@ export class SnapshotHousekeepingWorkflow extends Construct {
           ...(drRegion === '' ? [] : [rdsArn('snapshot', '*', drRegion)]),
         ],
       }),
+    );
+    // Listing by replication group is authorized on the snapshot resource type; the listing includes
+    // snapshots of any name, so it needs them all. Tags are read only for the automation's prefix.
+    select.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['elasticache:DescribeSnapshots'], resources: [cacheSnapshotArn('*')] }),
+    );
+    select.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['elasticache:ListTagsForResource'], resources: [ownCacheSnapshots] }),
     );
 
     const failure = new FailurePath(this, 'Failure', {
@@ -174,6 +215,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
           instanceIdentifier: instanceId,
           retentionDays,
           planCopy: drRegion !== '',
+          cacheReplicationGroupId: replicationGroupId,
         },
         resultPath: '$.source',
         timeout: Duration.seconds(90),
@@ -187,7 +229,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
     const ops = new AutomationFunction(this, 'OperateFunction', {
       envName,
       name: 'operate-regional-snapshots',
-      description: 'Describes snapshots for the delete guard; copies to and deletes in the DR region',
+      description: 'Describes DB and cache snapshots for the delete guard; copies to and deletes in the DR region',
       environment: { WORKFLOW },
       logGroup: props.functionLogGroup,
       timeout: Duration.seconds(60),
@@ -196,6 +238,12 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       new iam.PolicyStatement({
         actions: ['rds:DescribeDBSnapshots'],
         resources: [rdsArn('snapshot', '*'), ...(drRegion === '' ? [] : [drCopies])],
+      }),
+    );
+    ops.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['elasticache:DescribeSnapshots', 'elasticache:ListTagsForResource'],
+        resources: [ownCacheSnapshots],
       }),
     );
     const describeFor = (stateName: string, region: string) =>
@@ -217,9 +265,11 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       },
     });
     deleteSource.addRetry({ ...TRANSIENT_BACKOFF, errors: transientSdkErrors('Rds') });
-    const sourceIteration = this.guardedDeletion('', describeSource, deleteSource, {
+    const sourceIteration = this.guardedDeletion(describeSource, deleteSource, {
+      prefix: '',
+      choiceName: 'Snapshot still ours and expired?',
       // The describe Lambda reports a vanished snapshot as status `absent`; the delete may still race it.
-      notFound: [],
+      gone: [],
       busy: ['Rds.InvalidDbSnapshotStateException', 'Rds.DbSnapshotNotFoundException'],
     });
     const deleteExpired = failure.catch(
@@ -230,13 +280,57 @@ export class SnapshotHousekeepingWorkflow extends Construct {
         resultPath: '$.deletions',
       }).itemProcessor(sourceIteration),
     );
+
+    // Expired cache snapshots, the same three guards: the selection above, the Lambda re-reading the
+    // tags (ElastiCache returns them only through ListTagsForResource) for the guard Choice, and the
+    // delete as an SDK integration whose IAM statement requires the managed-by resource tag. This runs
+    // in every environment, before tonight's cache snapshot is started: the selection was made before
+    // that snapshot exists, and it would not be expired anyway (its expires-at lies weeks ahead).
+    const describeCache = lambdaTask(this, 'Describe cache snapshot before delete', {
+      workflow: WORKFLOW,
+      lambdaFunction: ops.function,
+      payload: { action: 'describe-cache', identifier: sfn.JsonPath.stringAt('$.snapshot.identifier') },
+      resultPath: GUARD,
+    });
+    const deleteCache = new sfn.CustomState(this, 'Delete cache snapshot', {
+      stateJson: {
+        Type: 'Task',
+        Resource: `arn:${stack.partition}:states:::aws-sdk:elasticache:deleteSnapshot`,
+        Parameters: { 'SnapshotName.$': '$.snapshot.identifier' },
+        ResultSelector: { 'status.$': '$.Snapshot.SnapshotStatus' },
+        ResultPath: '$.deleted',
+        TimeoutSeconds: 60,
+      },
+    });
+    deleteCache.addRetry({ ...TRANSIENT_BACKOFF, errors: transientSdkErrors('ElastiCache') });
+    const cacheIteration = this.guardedDeletion(describeCache, deleteCache, {
+      prefix: 'cache ',
+      choiceName: 'Cache snapshot still ours and expired?',
+      // Deleted by someone else since the describe: what the delete wanted is done.
+      gone: ['ElastiCache.SnapshotNotFoundException'],
+      busy: ['ElastiCache.InvalidSnapshotStateException'],
+    });
+    const deleteExpiredCache = failure.catch(
+      new sfn.Map(this, 'Delete expired cache snapshots', {
+        itemsPath: '$.source.cache.selected',
+        itemSelector: { 'snapshot.$': '$$.Map.Item.Value' },
+        maxConcurrency: concurrency,
+        resultPath: '$.cacheDeletions',
+      }).itemProcessor(cacheIteration),
+    );
+
     selectSource.next(deleteExpired);
-    let tail: sfn.INextable = deleteExpired;
+    deleteExpired.next(deleteExpiredCache);
+    let tail: sfn.INextable = deleteExpiredCache;
     const reportDetails: Record<string, unknown> = {
       'sourceRegion.$': '$.source.region',
       'scanned.$': '$.source.scanned',
       'selected.$': '$.source.selected',
       'deletions.$': '$.deletions',
+      cacheReplicationGroup: replicationGroupId,
+      'cacheScanned.$': '$.source.cache.scanned',
+      'cacheSelected.$': '$.source.cache.selected',
+      'cacheDeletions.$': '$.cacheDeletions',
     };
 
     if (drRegion !== '') {
@@ -336,7 +430,12 @@ export class SnapshotHousekeepingWorkflow extends Construct {
         payload: drPayload('delete'),
         resultPath: '$.deleted',
       });
-      const drIteration = this.guardedDeletion('DR copy ', describeDr, deleteDr, { notFound: [], busy: [] });
+      const drIteration = this.guardedDeletion(describeDr, deleteDr, {
+        prefix: 'DR copy ',
+        choiceName: 'DR copy still ours and expired?',
+        gone: [],
+        busy: [],
+      });
       const deleteDrExpired = failure.catch(
         new sfn.Map(this, 'Delete expired DR copies', {
           itemsPath: '$.dr.selected',
@@ -345,7 +444,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
           resultPath: '$.drDeletions',
         }).itemProcessor(drIteration),
       );
-      deleteExpired.next(
+      deleteExpiredCache.next(
         new sfn.Choice(this, 'Copy source found?')
           .when(sfn.Condition.isNull('$.source.copy'), noSource)
           .otherwise(copy),
@@ -401,9 +500,11 @@ export class SnapshotHousekeepingWorkflow extends Construct {
           status: 'SUCCEEDED',
           severity: 'low',
           summary: sfn.JsonPath.format(
-            'Snapshot housekeeping ran: {} expired automation snapshots selected of {} manual snapshots',
+            'Snapshot housekeeping ran: {} expired automation DB snapshots selected of {} manual DB snapshots, {} expired automation cache snapshots of {} manual cache snapshots',
             sfn.JsonPath.arrayLength(sfn.JsonPath.listAt('$.source.selected')),
             sfn.JsonPath.stringAt('$.source.scanned'),
+            sfn.JsonPath.arrayLength(sfn.JsonPath.listAt('$.source.cache.selected')),
+            sfn.JsonPath.stringAt('$.source.cache.scanned'),
           ),
           details: reportDetails,
         },
@@ -428,7 +529,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       timeout: props.timeout ?? Duration.hours(2),
       logGroup: props.logGroup,
       logRetention: props.logRetention,
-      comment: 'Nightly: delete expired automation snapshots, copy to the DR region, snapshot the cache',
+      comment: 'Nightly: delete expired automation DB and cache snapshots, copy to the DR region, snapshot the cache',
     });
     this.stateMachine = machine.stateMachine;
     machine.stateMachine.addToRolePolicy(
@@ -436,6 +537,13 @@ export class SnapshotHousekeepingWorkflow extends Construct {
         actions: ['rds:DeleteDBSnapshot'],
         resources: [rdsArn('snapshot', '*')],
         conditions: managedByCondition,
+      }),
+    );
+    machine.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['elasticache:DeleteSnapshot'],
+        resources: [ownCacheSnapshots],
+        conditions: cacheManagedByCondition,
       }),
     );
 
@@ -450,6 +558,16 @@ export class SnapshotHousekeepingWorkflow extends Construct {
     acknowledgeWildcard(this.stateMachine, rdsArn('snapshot', '*'), snapshotsReason);
     acknowledgeWildcard(select.role, rdsArn('snapshot', '*'), snapshotsReason);
     acknowledgeWildcard(ops.role, rdsArn('snapshot', '*'), snapshotsReason);
+    const cacheSnapshotsReason =
+      'Cache snapshots of the automation are named interactions-<env>-<...> per execution: the prefix scopes them. Describe and ListTags are read-only; Delete requires the aws:ResourceTag/interactions:managed-by condition.';
+    acknowledgeWildcard(this.stateMachine, ownCacheSnapshots, cacheSnapshotsReason);
+    acknowledgeWildcard(select.role, ownCacheSnapshots, cacheSnapshotsReason);
+    acknowledgeWildcard(ops.role, ownCacheSnapshots, cacheSnapshotsReason);
+    acknowledgeWildcard(
+      select.role,
+      cacheSnapshotArn('*'),
+      'Read-only DescribeSnapshots listing of the replication group (filtered by ReplicationGroupId), authorized on the snapshot resource type.',
+    );
     acknowledgeWildcard(
       this.stateMachine,
       '*',
@@ -518,11 +636,11 @@ export class SnapshotHousekeepingWorkflow extends Construct {
    * and return `{ identifier, outcome }` (deleted, refused, absent, busy).
    */
   private guardedDeletion(
-    prefix: string,
     describe: sfn.TaskStateBase,
     remove: sfn.CustomState | sfn.TaskStateBase,
-    errors: { readonly notFound: string[]; readonly busy: string[] },
+    options: GuardedDeletionOptions,
   ): sfn.IChainable {
+    const { prefix } = options;
     const gone = record(this, `Record ${prefix}snapshot already gone`, 'absent');
     const refused = record(this, `Refuse ${prefix}snapshot`, 'refused', {
       'status.$': `${GUARD}.status`,
@@ -530,15 +648,15 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       'expiresAt.$': `${GUARD}.expiresAt`,
     });
     const deleted = record(this, `Record ${prefix}snapshot deleted`, 'deleted');
-    if (errors.notFound.length > 0) describe.addCatch(gone, { errors: errors.notFound, resultPath: '$.notFound' });
-    if (errors.busy.length > 0)
+    if (options.busy.length > 0)
       remove.addCatch(record(this, `Record ${prefix}snapshot busy`, 'busy'), {
-        errors: errors.busy,
+        errors: options.busy,
         resultPath: '$.busy',
       });
+    if (options.gone.length > 0) remove.addCatch(gone, { errors: options.gone, resultPath: '$.notFound' });
     remove.next(deleted);
     describe.next(
-      new sfn.Choice(this, `${prefix === '' ? 'Snapshot' : 'DR copy'} still ours and expired?`)
+      new sfn.Choice(this, options.choiceName)
         .when(sfn.Condition.stringEquals(`${GUARD}.status`, 'absent'), gone)
         .when(stillOursAndExpired(), remove)
         .otherwise(refused),

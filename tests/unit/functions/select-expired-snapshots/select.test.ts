@@ -3,10 +3,13 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { toRecord } from '../../../../functions/select-expired-snapshots/listing.js';
 import {
+  type CacheSnapshotRecord,
   copySource,
   drCopyName,
+  isExpiredAutomationCacheSnapshot,
   isExpiredAutomationSnapshot,
   type SnapshotRecord,
+  selectExpiredCacheSnapshots,
   selectExpiredSnapshots,
 } from '../../../../functions/select-expired-snapshots/select.js';
 import { MANAGED_BY, TAG_KEYS, type Tag } from '../../../../shared/tags.js';
@@ -122,6 +125,116 @@ describe('selectExpiredSnapshots', () => {
           }
           // Completeness: every deletable snapshot is selected.
           const deletable = snapshots.filter((x) => isExpiredAutomationSnapshot(x, now, retentionDays));
+          expect(selected).toHaveLength(deletable.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('selectExpiredCacheSnapshots', () => {
+  const PREFIX = 'interactions-prod-';
+  const policy = { retentionDays: 7, namePrefix: PREFIX };
+  function cache(over: Partial<CacheSnapshotRecord>): CacheSnapshotRecord {
+    return {
+      name: `${PREFIX}nightly-1`,
+      arn: 'arn:aws:elasticache:us-east-1:123456789012:snapshot:interactions-prod-nightly-1',
+      source: 'manual',
+      status: 'available',
+      createdAt: new Date(NOW.getTime() - DAY),
+      tags: ours([expires(new Date(NOW.getTime() - 1000))]),
+      ...over,
+    };
+  }
+
+  it('selects an expired automation cache snapshot, in the DB selection shape', () => {
+    const c = cache({});
+    expect(selectExpiredCacheSnapshots([c], NOW, policy)).toEqual([
+      {
+        identifier: c.name,
+        arn: c.arn,
+        reason: 'expires-at',
+        expiredAt: new Date(NOW.getTime() - 1000).toISOString(),
+        expiresAtTag: new Date(NOW.getTime() - 1000).toISOString(),
+      },
+    ]);
+  });
+
+  it('falls back to the retention when there is no expires-at, and keeps what is not expired', () => {
+    const old = cache({ name: `${PREFIX}old`, tags: ours(), createdAt: new Date(NOW.getTime() - 8 * DAY) });
+    const young = cache({ name: `${PREFIX}young`, tags: ours(), createdAt: new Date(NOW.getTime() - 6 * DAY) });
+    const undated = cache({ name: `${PREFIX}undated`, tags: ours(), createdAt: undefined });
+    const future = cache({ name: `${PREFIX}future`, tags: ours([expires(NOW)]) });
+    expect(selectExpiredCacheSnapshots([old, young, undated, future], NOW, policy).map((s) => s.identifier)).toEqual([
+      `${PREFIX}old`,
+    ]);
+  });
+
+  it.each([
+    ['of another name prefix', { name: 'interactions-staging-nightly-1' }],
+    ['named like an automatic one', { name: 'automatic.interactions-prod-2025-01-14-05-10' }],
+    ['automatic', { source: 'automated' }],
+    ['still being created', { status: 'creating' }],
+    ['not tagged as ours', { tags: [expires(new Date(0))] }],
+    ['tagged with an unparseable expiry', { tags: ours([{ Key: TAG_KEYS.expiresAt, Value: 'soon' }]) }],
+  ])('never selects one %s', (_why, over) => {
+    expect(selectExpiredCacheSnapshots([cache(over)], NOW, policy)).toEqual([]);
+  });
+
+  it('rejects a non-positive retention and an empty prefix', () => {
+    expect(() => selectExpiredCacheSnapshots([], NOW, { ...policy, retentionDays: 0 })).toThrow(RangeError);
+    expect(() => selectExpiredCacheSnapshots([cache({})], NOW, { ...policy, namePrefix: '' })).toThrow(RangeError);
+  });
+
+  const tagArb: fc.Arbitrary<Tag> = fc.oneof(
+    fc.constant({ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }),
+    fc.record({ Key: fc.constant(TAG_KEYS.managedBy), Value: fc.string() }),
+    fc.record({
+      Key: fc.constant(TAG_KEYS.expiresAt),
+      Value: fc.oneof(
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        fc.string(),
+      ),
+    }),
+    fc.record({ Key: fc.string(), Value: fc.string() }),
+  );
+  const cacheArb: fc.Arbitrary<CacheSnapshotRecord> = fc.record({
+    name: fc.oneof(
+      fc.string({ minLength: 1 }).map((s) => `${PREFIX}${s}`),
+      fc.string({ minLength: 1 }),
+      fc.string({ minLength: 1 }).map((s) => `automatic.${PREFIX}${s}`),
+    ),
+    arn: fc.string(),
+    source: fc.constantFrom('manual', 'automated', 'unknown'),
+    status: fc.constantFrom('available', 'creating', 'copying', 'exporting', 'restoring', 'deleting'),
+    createdAt: fc.option(fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01') }), { nil: undefined }),
+    tags: fc.array(tagArb, { maxLength: 4 }),
+  });
+
+  it('never selects an unowned, automatic, unprefixed or unavailable cache snapshot; everything selected is expired (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(cacheArb, { maxLength: 30 }),
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
+        fc.integer({ min: 1, max: 400 }),
+        (snapshots, now, retentionDays) => {
+          const p = { retentionDays, namePrefix: PREFIX, maxPerRun: 1000 };
+          const selected = selectExpiredCacheSnapshots(snapshots, now, p);
+          for (const s of selected) {
+            const source = snapshots.find((x) => x.name === s.identifier && x.arn === s.arn);
+            expect(source).toBeDefined();
+            if (source === undefined) continue;
+            expect(source.tags.find((t) => t.Key === TAG_KEYS.managedBy)?.Value).toBe(MANAGED_BY);
+            expect(source.source).toBe('manual');
+            expect(source.status).toBe('available');
+            expect(source.name.startsWith(PREFIX)).toBe(true);
+            expect(new Date(s.expiredAt).getTime()).toBeLessThan(now.getTime());
+            const tag = source.tags.find((t) => t.Key === TAG_KEYS.expiresAt)?.Value;
+            if (tag !== undefined) expect(new Date(tag).getTime()).toBeLessThan(now.getTime());
+            else expect((source.createdAt?.getTime() ?? Number.NaN) + retentionDays * DAY).toBeLessThan(now.getTime());
+          }
+          const deletable = snapshots.filter((x) => isExpiredAutomationCacheSnapshot(x, now, p));
           expect(selected).toHaveLength(deletable.length);
         },
       ),
