@@ -126,6 +126,7 @@ describe('cache snapshot workflow', () => {
         replicationGroup: 'interactions-prod',
         engine: 'redis',
         nodeSnapshots: 1,
+        nodeSizes: { '0001': '6 MB' },
         createdAt: '2025-01-01T02:31:00.000Z',
       },
       report: {
