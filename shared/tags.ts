@@ -4,11 +4,14 @@
  */
 
 import { TagGuardError } from './errors.js';
+import type { Environment } from './naming.js';
 
 export const TAG_KEYS = {
   managedBy: 'interactions:managed-by',
   execution: 'interactions:execution',
   expiresAt: 'interactions:expires-at',
+  /** The environment whose automation created the resource: dev, staging and prod share an account and region. */
+  environment: 'interactions:environment',
 } as const;
 
 /** Value of `interactions:managed-by` on everything the automation creates. */
@@ -19,18 +22,21 @@ export interface Tag {
   readonly Value?: string | undefined;
 }
 
-/** Inputs of automationTags: the owning execution and when a sweeper may delete the resource. */
+/** Inputs of automationTags: the owning environment and execution, and when a sweeper may delete the resource. */
 export interface AutomationTagsInput {
+  /** Environment whose automation owns the resource; its housekeeping touches only its own. */
+  readonly environment: Environment;
   /** Step Functions execution name that owns the resource. */
   readonly execution: string;
   /** After this time the sweeper removes the resource if the execution did not. */
   readonly expiresAt: Date;
-  /** Further tags; they cannot override the three automation keys. */
+  /** Further tags; they cannot override the automation keys. */
   readonly extra?: Readonly<Record<string, string>>;
 }
 
 /** The AWS tag list every resource the automation creates carries. */
 export function automationTags({
+  environment,
   execution,
   expiresAt,
   extra = {},
@@ -42,6 +48,7 @@ export function automationTags({
     { Key: TAG_KEYS.managedBy, Value: MANAGED_BY },
     { Key: TAG_KEYS.execution, Value: execution },
     { Key: TAG_KEYS.expiresAt, Value: expiresAt.toISOString() },
+    { Key: TAG_KEYS.environment, Value: environment },
     ...Object.entries(extra)
       .filter(([key]) => !reserved.has(key))
       .map(([Key, Value]) => ({ Key, Value })),
@@ -55,6 +62,14 @@ function tagValue(tags: readonly Tag[] | undefined, key: string): string | undef
 /** Whether the tags mark a resource the automation created (any execution). */
 export function isManagedByAutomation(tags: readonly Tag[] | undefined): boolean {
   return tagValue(tags, TAG_KEYS.managedBy) === MANAGED_BY;
+}
+
+/**
+ * Whether the tags mark a resource the automation of `environment` created. A missing environment
+ * tag is not ours: dev, staging and prod share the account and region, so only the tag tells them apart.
+ */
+export function isManagedByEnvironment(tags: readonly Tag[] | undefined, environment: Environment): boolean {
+  return isManagedByAutomation(tags) && tagValue(tags, TAG_KEYS.environment) === environment;
 }
 
 /** Whether the tags mark a resource created by this execution. */

@@ -85,6 +85,7 @@ export const handler = automationHandler({
           sourceArn: source.arn,
           targetName: drCopyName(input.environment, source.identifier, input.instanceIdentifier),
           tags: automationTags({
+            environment: input.environment,
             execution: input.execution,
             expiresAt: new Date(now.getTime() + input.retentionDays * DAY_MS),
             extra: { [SOURCE_SNAPSHOT_TAG]: source.identifier },

@@ -29,12 +29,11 @@ export const handler = automationHandler({
   schema: inputSchema,
   handler: async (input): Promise<SnapshotPlan> => {
     const context = {
+      environment: input.environment,
       execution: input.execution,
       startedAt: new Date(input.startedAt),
       retentionDays: input.retentionDays,
     };
-    return input.kind === 'db'
-      ? planDbSnapshot(input.request, context)
-      : planCacheSnapshot(input.environment, input.request, context);
+    return input.kind === 'db' ? planDbSnapshot(input.request, context) : planCacheSnapshot(input.request, context);
   },
 });

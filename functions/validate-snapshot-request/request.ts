@@ -68,6 +68,8 @@ export interface SnapshotPlan {
 
 /** Who owns the snapshot and how long it is kept. */
 export interface PlanContext {
+  /** Environment the snapshot belongs to, recorded in `interactions:environment`. */
+  readonly environment: Environment;
   /** Step Functions execution name: the owner recorded in `interactions:execution`. */
   readonly execution: string;
   /** When the execution started (the retention counts from here, so a retry plans the same expiry). */
@@ -91,6 +93,7 @@ function plan(
     reason: request.reason ?? null,
     expiresAt: expiresAt.toISOString(),
     tags: automationTags({
+      environment: context.environment,
       execution: context.execution,
       expiresAt,
       extra: { [REQUESTED_BY_TAG]: request.requestedBy },
@@ -125,7 +128,8 @@ export function defaultCacheSnapshotName(env: Environment, execution: string): s
 }
 
 /** Plan of a cache snapshot: the given name (which must carry the environment's prefix) or one from the execution. */
-export function planCacheSnapshot(env: Environment, request: CacheSnapshotRequest, context: PlanContext): SnapshotPlan {
+export function planCacheSnapshot(request: CacheSnapshotRequest, context: PlanContext): SnapshotPlan {
+  const env = context.environment;
   const prefix = cacheSnapshotPrefix(env);
   if (request.snapshotName !== undefined && !request.snapshotName.startsWith(prefix)) {
     const issue = `snapshotName: must start with '${prefix}' (got '${request.snapshotName}')`;

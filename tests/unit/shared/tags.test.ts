@@ -6,6 +6,7 @@ import {
   executionNameFromArn,
   expiresAtFromTags,
   isManagedByAutomation,
+  isManagedByEnvironment,
   isOwnedByExecution,
   MANAGED_BY,
   TAG_KEYS,
@@ -15,27 +16,55 @@ import {
 const expiresAt = new Date('2025-02-01T00:00:00.000Z');
 
 describe('automationTags', () => {
-  it('sets the three automation tags, then the extra ones', () => {
-    expect(automationTags({ execution: 'run-1', expiresAt, extra: { purpose: 'pitr' } })).toEqual([
+  it('sets the automation tags (with the environment), then the extra ones', () => {
+    expect(automationTags({ environment: 'prod', execution: 'run-1', expiresAt, extra: { purpose: 'pitr' } })).toEqual([
       { Key: 'interactions:managed-by', Value: 'interactions-automation' },
       { Key: 'interactions:execution', Value: 'run-1' },
       { Key: 'interactions:expires-at', Value: '2025-02-01T00:00:00.000Z' },
+      { Key: 'interactions:environment', Value: 'prod' },
       { Key: 'purpose', Value: 'pitr' },
     ]);
   });
 
   it('does not let extra tags override the automation keys', () => {
-    const tags = automationTags({ execution: 'run-1', expiresAt, extra: { [TAG_KEYS.execution]: 'other' } });
+    const tags = automationTags({
+      environment: 'prod',
+      execution: 'run-1',
+      expiresAt,
+      extra: { [TAG_KEYS.execution]: 'other' },
+    });
     expect(tags.filter((t) => t.Key === TAG_KEYS.execution)).toEqual([{ Key: TAG_KEYS.execution, Value: 'run-1' }]);
   });
 
+  it('does not let extra tags override the environment', () => {
+    const tags = automationTags({
+      environment: 'dev',
+      execution: 'run-1',
+      expiresAt,
+      extra: { [TAG_KEYS.environment]: 'prod' },
+    });
+    expect(tags.filter((t) => t.Key === TAG_KEYS.environment)).toEqual([{ Key: TAG_KEYS.environment, Value: 'dev' }]);
+  });
+
+  it('marks the resource as managed by its environment only', () => {
+    const tags = automationTags({ environment: 'dev', execution: 'run-1', expiresAt });
+    expect(isManagedByEnvironment(tags, 'dev')).toBe(true);
+    expect(isManagedByEnvironment(tags, 'prod')).toBe(false);
+    // Created before the environment tag existed: not ours.
+    expect(isManagedByEnvironment([{ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }], 'dev')).toBe(false);
+  });
+
   it('fails when execution is empty or the date invalid', () => {
-    expect(() => automationTags({ execution: '', expiresAt })).toThrow('execution must not be empty');
-    expect(() => automationTags({ execution: 'x', expiresAt: new Date('nope') })).toThrow('invalid date');
+    expect(() => automationTags({ environment: 'prod', execution: '', expiresAt })).toThrow(
+      'execution must not be empty',
+    );
+    expect(() => automationTags({ environment: 'prod', execution: 'x', expiresAt: new Date('nope') })).toThrow(
+      'invalid date',
+    );
   });
 
   it('round-trips the expiry', () => {
-    expect(expiresAtFromTags(automationTags({ execution: 'x', expiresAt }))).toEqual(expiresAt);
+    expect(expiresAtFromTags(automationTags({ environment: 'prod', execution: 'x', expiresAt }))).toEqual(expiresAt);
     expect(expiresAtFromTags([{ Key: TAG_KEYS.expiresAt, Value: 'soon' }])).toBeUndefined();
     expect(expiresAtFromTags(undefined)).toBeUndefined();
   });
@@ -44,12 +73,13 @@ describe('automationTags', () => {
 describe('assertOwnedByExecution', () => {
   it('passes for tags made by automationTags for the same execution', () => {
     expect(() =>
-      assertOwnedByExecution('snap-1', automationTags({ execution: 'run-1', expiresAt }), 'run-1'),
+      assertOwnedByExecution('snap-1', automationTags({ environment: 'prod', execution: 'run-1', expiresAt }), 'run-1'),
     ).not.toThrow();
   });
 
   it('fails when the resource belongs to another execution, naming both', () => {
-    const act = () => assertOwnedByExecution('snap-1', automationTags({ execution: 'run-1', expiresAt }), 'run-2');
+    const act = () =>
+      assertOwnedByExecution('snap-1', automationTags({ environment: 'prod', execution: 'run-1', expiresAt }), 'run-2');
     expect(act).toThrow(TagGuardError);
     expect(act).toThrow(/snap-1.*run-1.*run-2/);
   });
@@ -92,7 +122,11 @@ describe('assertOwnedByExecution', () => {
         fc.dictionary(fc.string({ minLength: 1 }), fc.string()),
         (exec, extra) => {
           expect(() =>
-            assertOwnedByExecution('res', automationTags({ execution: exec, expiresAt, extra }), exec),
+            assertOwnedByExecution(
+              'res',
+              automationTags({ environment: 'prod', execution: exec, expiresAt, extra }),
+              exec,
+            ),
           ).not.toThrow();
         },
       ),

@@ -45,4 +45,12 @@ describe('validate-snapshot-request handler', () => {
     );
     expect(plan).toMatchObject({ snapshotName: 'interactions-prod-exec-1' });
   });
+
+  it('tags the plan with the environment of the input', async () => {
+    const plan = (await handler(
+      { ...base, environment: 'staging', kind: 'db', request: { snapshotName: 'interactions-x', requestedBy: 'ci' } },
+      context,
+    )) as { tags: { Key: string; Value: string }[] };
+    expect(plan.tags).toContainEqual({ Key: 'interactions:environment', Value: 'staging' });
+  });
 });

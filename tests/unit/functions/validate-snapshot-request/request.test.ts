@@ -9,7 +9,12 @@ import {
 import { ValidationError } from '../../../../shared/errors.js';
 import { validateSnapshotName } from '../../../../shared/snapshot-naming.js';
 
-const context = { execution: 'cli-20250101-abc', startedAt: new Date('2025-01-01T10:00:00Z'), retentionDays: 35 };
+const context = {
+  environment: 'prod' as const,
+  execution: 'cli-20250101-abc',
+  startedAt: new Date('2025-01-01T10:00:00Z'),
+  retentionDays: 35,
+};
 
 describe('dbSnapshotRequestSchema', () => {
   it('accepts the CLI request of the seed', () => {
@@ -56,6 +61,7 @@ describe('planDbSnapshot', () => {
         { Key: 'interactions:managed-by', Value: 'interactions-automation' },
         { Key: 'interactions:execution', Value: 'cli-20250101-abc' },
         { Key: 'interactions:expires-at', Value: '2025-02-05T10:00:00.000Z' },
+        { Key: 'interactions:environment', Value: 'prod' },
         { Key: REQUESTED_BY_TAG, Value: 'alice' },
       ],
     });
@@ -70,7 +76,7 @@ describe('planDbSnapshot', () => {
 
 describe('cache snapshot plan', () => {
   it('names the snapshot from the environment and the execution when no name is given', () => {
-    expect(planCacheSnapshot('prod', { requestedBy: 'nightly' }, context).snapshotName).toBe(
+    expect(planCacheSnapshot({ requestedBy: 'nightly' }, context).snapshotName).toBe(
       'interactions-prod-cli-20250101-abc',
     );
   });
@@ -83,15 +89,17 @@ describe('cache snapshot plan', () => {
 
   it('keeps an explicit name with the environment prefix', () => {
     expect(
-      planCacheSnapshot('dev', { snapshotName: 'interactions-dev-before-upgrade', requestedBy: 'bob' }, context)
-        .snapshotName,
+      planCacheSnapshot(
+        { snapshotName: 'interactions-dev-before-upgrade', requestedBy: 'bob' },
+        { ...context, environment: 'dev' },
+      ).snapshotName,
     ).toBe('interactions-dev-before-upgrade');
   });
 
   it('fails when an explicit name lacks the environment prefix', () => {
-    expect(() =>
-      planCacheSnapshot('prod', { snapshotName: 'interactions-dev-x', requestedBy: 'bob' }, context),
-    ).toThrow(ValidationError);
+    expect(() => planCacheSnapshot({ snapshotName: 'interactions-dev-x', requestedBy: 'bob' }, context)).toThrow(
+      ValidationError,
+    );
   });
 
   it('requires requestedBy', () => {
