@@ -762,3 +762,106 @@ describe('image-tags.sh agrees with the config validation', () => {
     expect(promote('dev', 'qa', TAGS.dev.frontend).status).toBe(2);
   });
 });
+
+describe('scripts/install-services.sh', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'install-services-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  const fakes: Record<string, string> = {
+    'apt-get': '#!/usr/bin/env bash\necho "apt-get $*" >> "$FAKE_LOG"\n',
+    // Answers like `apt-cache policy <pkg>`: a candidate version when FAKE_AVAILABLE lists the package.
+    'apt-cache': `#!/usr/bin/env bash
+echo "$2:"
+case " $FAKE_AVAILABLE " in *" $2 "*) echo "  Candidate: 1.0-1" ;; *) echo "  Candidate: (none)" ;; esac
+`,
+    sudo: '#!/usr/bin/env bash\n"$@"\n',
+  };
+  for (const [name, body] of Object.entries(fakes)) {
+    writeFileSync(join(bin, name), body);
+    chmodSync(join(bin, name), 0o755);
+  }
+  let n = 0;
+  const install = (available: string) => {
+    const log = join(dir, `log-${++n}`);
+    writeFileSync(log, '');
+    const result = spawnSync('bash', [join(ROOT, 'scripts', 'install-services.sh')], {
+      encoding: 'utf8',
+      env: {
+        PATH: `${bin}:${process.env.PATH}`,
+        FAKE_LOG: log,
+        FAKE_AVAILABLE: available,
+        // A bare machine: neither server installed.
+        POSTGRES_BIN: join(dir, 'no-postgres'),
+        REDIS_SERVER: 'no-such-redis-server',
+      },
+    });
+    return { ...result, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+  };
+
+  it('waits for the apt lock (unattended-upgrades) on update and install', () => {
+    const run = install('postgresql-15 redis-server');
+    expect(run.status).toBe(0);
+    expect(run.calls).toEqual([
+      'apt-get -o DPkg::Lock::Timeout=600 update -qq',
+      'apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends postgresql-15 redis-server',
+    ]);
+  });
+
+  it('names the package the configured repositories lack, and installs nothing', () => {
+    const run = install('redis-server');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("package 'postgresql-15' is not available from the configured apt repositories");
+    expect(run.calls).toEqual(['apt-get -o DPkg::Lock::Timeout=600 update -qq']);
+  });
+});
+
+describe('.ci/run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ci-run-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  for (const sub of ['.ci', 'scripts', 'bin']) mkdirSync(join(dir, sub));
+  writeFileSync(join(dir, '.ci', 'run'), readFileSync(join(ROOT, '.ci', 'run'), 'utf8'));
+  writeFileSync(join(dir, 'scripts', 'install-services.sh'), 'exit "${FAKE_INSTALL_STATUS:-0}"\n');
+  // npm logs its arguments and fails the command named by FAKE_NPM_FAIL.
+  writeFileSync(
+    join(dir, 'bin', 'npm'),
+    '#!/usr/bin/env bash\necho "npm $*" >> "$FAKE_LOG"\n[ "$*" != "$FAKE_NPM_FAIL" ]\n',
+  );
+  chmodSync(join(dir, 'bin', 'npm'), 0o755);
+  let n = 0;
+  const ciRun = (env: Record<string, string>) => {
+    const log = join(dir, `log-${++n}`);
+    writeFileSync(log, '');
+    const result = spawnSync('bash', [join(dir, '.ci', 'run')], {
+      encoding: 'utf8',
+      env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, FAKE_LOG: log, ...env },
+    });
+    return { ...result, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+  };
+  const ALL = ['npm ci --no-audit --no-fund', 'npm run typecheck', 'npm run lint', 'npm test -- --ci', 'npm run synth'];
+
+  it('runs install, type-check, lint, tests and synth in order', () => {
+    const run = ciRun({});
+    expect(run.status).toBe(0);
+    expect(run.calls).toEqual(ALL);
+  });
+
+  it('a failed service install is a warning while no test needs the services (REQUIRE_SERVICES=0)', () => {
+    const run = ciRun({ FAKE_INSTALL_STATUS: '1' });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('WARNING: PostgreSQL 15 / Redis install failed');
+    expect(run.calls).toEqual(ALL);
+  });
+
+  it('with REQUIRE_SERVICES=1 a failed service install fails CI before anything else runs', () => {
+    const run = ciRun({ FAKE_INSTALL_STATUS: '1', REQUIRE_SERVICES: '1' });
+    expect(run.status).toBe(1);
+    expect(run.calls).toEqual([]);
+  });
+
+  it('stops with a non-zero exit at the first failing step', () => {
+    const run = ciRun({ FAKE_NPM_FAIL: 'test -- --ci' });
+    expect(run.status).not.toBe(0);
+    expect(run.calls).toEqual(ALL.slice(0, 4));
+  });
+});
