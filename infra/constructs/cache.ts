@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { names } from '../../shared/naming.js';
 import type { CacheConfig, EnvironmentName } from '../config/index.js';
 import { REDIS_PORT, SUBNET_GROUPS } from './network.js';
+import { fixedNameRemovalPolicy } from './removal.js';
 
 /** Parameter group family of Redis 7.x. */
 export const REDIS_PARAMETER_GROUP_FAMILY = 'redis7';
@@ -91,7 +92,8 @@ export class Cache extends Construct {
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: names.cacheLogGroup(envName),
       retention: config.logRetentionDays as logs.RetentionDays,
-      removalPolicy: disposable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      // Fixed name: a rolled-back first create must not leave it behind (see removal.ts).
+      removalPolicy: fixedNameRemovalPolicy(envName),
     });
     const logDelivery = (logType: 'slow-log' | 'engine-log') => ({
       logType,

@@ -4,7 +4,7 @@
  * `interactions-<env>` with a frontend and a backend service behind the ALB `interactions-<env>`,
  * their ECR repositories and the four IAM roles.
  */
-import { Duration, RemovalPolicy, Tokenization } from 'aws-cdk-lib';
+import { Duration, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -18,6 +18,7 @@ import type { ComputeConfig, EnvironmentName } from '../config/index.js';
 import { AppService, type Component } from './compute/app-service.js';
 import { PublicLoadBalancer } from './compute/load-balancer.js';
 import { ComputeRoles } from './compute/roles.js';
+import { fixedNameRemovalPolicy } from './removal.js';
 
 /** Images kept per repository by the ECR lifecycle policy (older ones expire). */
 export const IMAGES_KEPT_PER_REPOSITORY = 30;
@@ -134,8 +135,11 @@ export class Compute extends Construct {
             maxImageCount: IMAGES_KEPT_PER_REPOSITORY,
           },
         ],
-        // Images are the rollback path of the seed's DR table ("Deploy from last stable image").
-        removalPolicy: RemovalPolicy.RETAIN,
+        // Images are the rollback path of the seed's DR table ("Deploy from last stable image"):
+        // kept outside dev, except when the create that made the repository rolls back (the name
+        // would block the retry). Dev's repositories go with their stack, images included.
+        removalPolicy: fixedNameRemovalPolicy(envName),
+        emptyOnDelete: envName === 'dev',
       });
     this.repositories = { frontend: repository('frontend'), backend: repository('backend') };
 

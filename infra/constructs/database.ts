@@ -78,7 +78,8 @@ export class Database extends Construct {
         new logs.LogGroup(this, `LogGroup-${type}`, {
           logGroupName: `/aws/rds/instance/${this.instanceIdentifier}/${type}`,
           retention: config.logRetentionDays as logs.RetentionDays,
-          removalPolicy: disposable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+          // Fixed name: kept with the final snapshot, but not after a rolled-back first create.
+          removalPolicy: disposable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         }),
     );
 

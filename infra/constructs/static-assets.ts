@@ -2,13 +2,14 @@
  * The seed's "Static Asset Management": the `interactions-<env>-assets` bucket and the CloudFront
  * distribution in front of it, with the seed's cache behaviours and the edge web ACL attached.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { CdnConfig, EnvironmentName } from '../config/index.js';
+import { fixedNameRemovalPolicy } from './removal.js';
 
 /** Default/min/max TTLs of the managed CachingOptimized policy (seconds). */
 const CACHING_OPTIMIZED_TTLS = { min: 1, default: 86400, max: 31536000 } as const;
@@ -41,10 +42,11 @@ export class StaticAssets extends Construct {
     validateTtls(config);
 
     // Dev is torn down and rebuilt freely; a retained bucket with a fixed name would block the
-    // next deploy there. Everywhere else the assets and their history outlive the stack.
+    // next deploy there. Everywhere else the assets and their history outlive the stack, except
+    // when the create that made them rolls back (the fixed name would block the retry).
     const disposable = envName === 'dev';
     const removal = {
-      removalPolicy: disposable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: fixedNameRemovalPolicy(envName),
       autoDeleteObjects: disposable,
     };
 

@@ -34,7 +34,8 @@ export interface WebAclProps {
   readonly rateLimitPer5Minutes: number;
   /**
    * What happens to the WAF log group when the stack is deleted.
-   * @default the log group is retained, so the security audit trail outlives the stack
+   * @default the log group is retained on stack deletion, so the security audit trail outlives the
+   * stack, but removed when the create that made it rolls back (its fixed name would block the retry)
    */
   readonly logRemovalPolicy?: RemovalPolicy;
   /**
@@ -42,6 +43,22 @@ export interface WebAclProps {
    * @default 90 days
    */
   readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Rules of a managed group whose block is turned into count for this scope.
+ *
+ * The common rule set's SizeRestrictions_BODY blocks any request body over 8 KB. On the ALB that
+ * breaks legitimate `/api/*` POST/PUT requests (interaction notes, attachments metadata), so the
+ * regional ACL only counts it (still visible in metrics and logs); the SQLi and known-bad-input
+ * groups keep inspecting those bodies. CloudFront serves static GETs only, so it keeps the block.
+ */
+function ruleActionOverrides(
+  scope: WebAclProps['scope'],
+  groupName: string,
+): wafv2.CfnWebACL.RuleActionOverrideProperty[] | undefined {
+  if (scope !== 'REGIONAL' || groupName !== 'AWSManagedRulesCommonRuleSet') return undefined;
+  return [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }];
 }
 
 /** A WAFv2 web ACL (default allow) with managed rule groups, a per-IP rate limit and redacted logging. */
@@ -79,7 +96,13 @@ export class WebAcl extends Construct {
         priority: index + 1,
         // `none` keeps each managed rule's own action (block); `count` would only observe.
         overrideAction: { none: {} },
-        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: groupName } },
+        statement: {
+          managedRuleGroupStatement: {
+            vendorName: 'AWS',
+            name: groupName,
+            ruleActionOverrides: ruleActionOverrides(props.scope, groupName),
+          },
+        },
         visibilityConfig: visibility(`${name}-${groupName}`),
       }),
     );
@@ -101,7 +124,7 @@ export class WebAcl extends Construct {
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName,
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     // WAF wants the log group ARN without the `:*` suffix that `logGroupArn` carries.

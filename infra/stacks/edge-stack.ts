@@ -2,9 +2,10 @@
  * `interactions-<env>-edge`: static assets behind CloudFront. It lives in us-east-1 because a
  * CloudFront web ACL (and a CloudFront certificate) can only exist there.
  */
-import { RemovalPolicy, Stack, type StackProps, Token } from 'aws-cdk-lib';
+import { Stack, type StackProps, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/index.js';
+import { fixedNameRemovalPolicy } from '../constructs/removal.js';
 import { ShieldProtection } from '../constructs/shield-protection.js';
 import { StaticAssets } from '../constructs/static-assets.js';
 import { WebAcl } from '../constructs/web-acl.js';
@@ -38,7 +39,7 @@ export class EdgeStack extends Stack {
       scope: 'CLOUDFRONT',
       rateLimitPer5Minutes: config.security.wafRateLimitPer5Minutes,
       // A retained, fixed-name log group would block the next deploy of a torn-down dev.
-      logRemovalPolicy: config.name === 'dev' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      logRemovalPolicy: fixedNameRemovalPolicy(config.name),
     });
     this.assets = new StaticAssets(this, 'StaticAssets', {
       envName: config.name,

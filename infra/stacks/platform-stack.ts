@@ -12,6 +12,7 @@ import { Compute } from '../constructs/compute.js';
 import { Database } from '../constructs/database.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import { Network } from '../constructs/network.js';
+import { fixedNameRemovalPolicy } from '../constructs/removal.js';
 import { ShieldProtection } from '../constructs/shield-protection.js';
 import { WebAcl } from '../constructs/web-acl.js';
 
@@ -71,6 +72,8 @@ export class PlatformStack extends Stack {
       name: `interactions-${envName}-alb`,
       scope: 'REGIONAL',
       rateLimitPer5Minutes: config.security.wafRateLimitPer5Minutes,
+      // A retained, fixed-name log group would block the next deploy of a torn-down dev.
+      logRemovalPolicy: fixedNameRemovalPolicy(envName),
     });
     new wafv2.CfnWebACLAssociation(this, 'AlbWebAclAssociation', {
       resourceArn: this.compute.loadBalancer.loadBalancerArn,

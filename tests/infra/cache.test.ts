@@ -152,6 +152,15 @@ describe.each(ENVIRONMENT_NAMES)('Cache in %s', (envName) => {
     );
   });
 
+  test('the fixed-name log group goes with dev, elsewhere is kept except after a rolled-back create', () => {
+    d.template.hasResource('AWS::Logs::LogGroup', {
+      Properties: Match.objectLike({ LogGroupName: `/aws/elasticache/interactions-${envName}` }),
+      ...(envName === 'dev'
+        ? { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }
+        : { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' }),
+    });
+  });
+
   test('cdk-nag: nothing unacknowledged under the cache, acknowledgements only where the seed decides', () => {
     expect(unacknowledgedFindings(d.stack).filter((f) => f.includes('/Cache/'))).toEqual([]);
     const expected =

@@ -289,6 +289,36 @@ describe.each(['dev', 'staging', 'prod'] as const)('Compute in %s', (env) => {
     }
   });
 
+  test('fixed-name resources go with dev (ECR emptied first), elsewhere are kept except after a rolled-back create', () => {
+    const policy =
+      env === 'dev'
+        ? { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }
+        : { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' };
+    for (const component of ['frontend', 'backend']) {
+      template.hasResource('AWS::ECR::Repository', {
+        Properties: Match.objectLike({
+          RepositoryName: `interactions-${env}-${component}`,
+          EmptyOnDelete: env === 'dev',
+        }),
+        ...policy,
+      });
+    }
+    // ECS log groups: only prod keeps them; dev and staging logs go with their stack.
+    for (const component of ['frontend', 'backend']) {
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: Match.objectLike({ LogGroupName: `/aws/ecs/interactions-${env}-${component}` }),
+        ...(env === 'prod'
+          ? { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' }
+          : { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }),
+      });
+    }
+    // The ALB access-log bucket: emptied and deleted with dev.
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
+    expect(buckets).toHaveLength(1);
+    expect(buckets[0]).toMatchObject(policy);
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', env === 'dev' ? 1 : 0);
+  });
+
   test('backend gets the database, Redis and Service Connect settings; frontend the backend URL', () => {
     const backend = containerOf(template, `interactions-${env}-backend`);
     const environment = Object.fromEntries(
@@ -346,7 +376,7 @@ describe.each(['dev', 'staging', 'prod'] as const)('Compute in %s', (env) => {
     });
   });
 
-  test('CI/CD role trusts only GitHub OIDC tokens of the configured repository', () => {
+  test('CI/CD role trusts only GitHub OIDC tokens of jobs in the <env> GitHub environment of the repository', () => {
     const role = Object.values(
       template.findResources('AWS::IAM::Role', { Properties: { RoleName: `interactions-${env}-ci-cd` } }),
     )[0];
@@ -355,10 +385,15 @@ describe.each(['dev', 'staging', 'prod'] as const)('Compute in %s', (env) => {
     expect(statement).toMatchObject({
       Action: 'sts:AssumeRoleWithWebIdentity',
       Condition: {
-        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-        StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:interactions/interactions-platform:*' },
+        StringEquals: {
+          'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+          'token.actions.githubusercontent.com:sub': `repo:interactions/interactions-platform:environment:${env}`,
+        },
       },
     });
+    // No pattern match anywhere: a branch or pull-request subject must not match.
+    expect(statement.Condition.StringLike).toBeUndefined();
+    expect(JSON.stringify(statement.Condition)).not.toContain('*');
     expect(JSON.stringify(statement.Principal.Federated)).toContain(
       ':oidc-provider/token.actions.githubusercontent.com',
     );

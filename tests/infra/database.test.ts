@@ -160,6 +160,17 @@ describe.each(ENVIRONMENT_NAMES)('Database in %s', (envName) => {
     }
   });
 
+  test('the fixed-name log groups go with dev, elsewhere are kept except after a rolled-back create', () => {
+    for (const type of ['postgresql', 'upgrade']) {
+      d.template.hasResource('AWS::Logs::LogGroup', {
+        Properties: Match.objectLike({ LogGroupName: `/aws/rds/instance/interactions-${envName}-postgres/${type}` }),
+        ...(envName === 'dev'
+          ? { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }
+          : { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' }),
+      });
+    }
+  });
+
   test('credentials: the named secret, KMS-encrypted, user dbadmin, rotated every 30 days', () => {
     const key = id(d, d.database.encryptionKey);
     d.template.hasResourceProperties('AWS::SecretsManager::Secret', {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CURRENT_VERSION_EXPIRED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { ENVIRONMENT_NAMES, type EnvironmentConfig, loadConfig } from '../../infra/config/index.js';
 import { EdgeStack } from '../../infra/stacks/edge-stack.js';
@@ -48,10 +48,19 @@ describe.each(ENVIRONMENT_NAMES)('EdgeStack for %s', (envName) => {
     template.hasResourceProperties('AWS::S3::Bucket', { BucketName: `interactions-${envName}-assets` });
   });
 
-  test(`${envName === 'dev' ? 'deletes' : 'retains'} the WAF log group with the stack`, () => {
+  test(`${envName === 'dev' ? 'deletes' : 'retains (except on a rolled-back create)'} the fixed-name WAF log group and assets bucket`, () => {
+    // RetainExceptOnCreate: a failed first create's rollback removes them, so the retry can reuse the names.
+    const expected =
+      envName === 'dev'
+        ? { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }
+        : { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' };
     template.hasResource('AWS::Logs::LogGroup', {
       Properties: { LogGroupName: `aws-waf-logs-interactions-${envName}-cdn` },
-      DeletionPolicy: envName === 'dev' ? 'Delete' : 'Retain',
+      ...expected,
+    });
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: Match.objectLike({ BucketName: `interactions-${envName}-assets` }),
+      ...expected,
     });
   });
 

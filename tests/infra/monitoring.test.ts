@@ -253,6 +253,13 @@ describe.each(ENVIRONMENT_NAMES.map((name) => [name]))('Monitoring in %s', (envN
       f.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     });
 
+    test('the alerts key goes with a torn-down dev and is retained elsewhere', () => {
+      f.template.hasResource('AWS::KMS::Key', {
+        DeletionPolicy: envName === 'dev' ? 'Delete' : 'Retain',
+        UpdateReplacePolicy: envName === 'dev' ? 'Delete' : 'Retain',
+      });
+    });
+
     test('the key policy lets CloudWatch alarms and EventBridge encrypt alerts', () => {
       f.template.hasResourceProperties('AWS::KMS::Key', {
         KeyPolicy: {

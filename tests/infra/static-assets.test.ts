@@ -105,8 +105,8 @@ describe.each(ENVIRONMENT_NAMES)('StaticAssets for %s', (envName) => {
       });
     });
 
-    test(`is ${envName === 'dev' ? 'deleted with' : 'retained after'} the stack`, () => {
-      expect(bucket.DeletionPolicy).toBe(envName === 'dev' ? 'Delete' : 'Retain');
+    test(`is ${envName === 'dev' ? 'deleted with' : 'retained after (except on a rolled-back create)'} the stack`, () => {
+      expect(bucket.DeletionPolicy).toBe(envName === 'dev' ? 'Delete' : 'RetainExceptOnCreate');
       template.resourceCountIs('Custom::S3AutoDeleteObjects', envName === 'dev' ? 2 : 0);
     });
 

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENVIRONMENT_NAMES, loadConfig } from '../../infra/config/index.js';
 import { WebAcl } from '../../infra/constructs/web-acl.js';
@@ -17,7 +17,7 @@ interface RuleJson {
   Action?: Record<string, unknown>;
   OverrideAction?: Record<string, unknown>;
   Statement: {
-    ManagedRuleGroupStatement?: { VendorName: string; Name: string };
+    ManagedRuleGroupStatement?: { VendorName: string; Name: string; RuleActionOverrides?: unknown };
     RateBasedStatement?: { Limit: number; AggregateKeyType: string };
   };
   VisibilityConfig: { CloudWatchMetricsEnabled: boolean; SampledRequestsEnabled: boolean; MetricName: string };
@@ -84,7 +84,11 @@ describe.each(ENVIRONMENT_NAMES)('WebAcl for %s', (envName) => {
       LogGroupName: `aws-waf-logs-${name}`,
       RetentionInDays: 90,
     });
-    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
+    // Kept on stack deletion, but not after a rolled-back first create (its name would block the retry).
+    template.hasResource('AWS::Logs::LogGroup', {
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
+    });
     template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
       ResourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AclWebAcl'), 'Arn'] },
       // WAF rejects the `:*` suffix that LogGroup.logGroupArn carries.
@@ -116,6 +120,48 @@ describe('WebAcl for an ALB', () => {
     });
     expect(Stack.of(acl).resolve(acl.webAclArn)).toEqual({
       'Fn::GetAtt': [expect.stringMatching(/^AclWebAcl/), 'Arn'],
+    });
+  });
+});
+
+describe('WebAcl SizeRestrictions_BODY (8 KB body limit)', () => {
+  const managedRule = (scope: 'REGIONAL' | 'CLOUDFRONT', group: string) => {
+    const { template } = build(scope, `size-${scope.toLowerCase()}`, 500);
+    const acl = Object.values(template.findResources('AWS::WAFv2::WebACL'))[0]?.Properties as { Rules: RuleJson[] };
+    return acl.Rules.find((rule) => rule.Statement.ManagedRuleGroupStatement?.Name === group);
+  };
+
+  test('only counts on the ALB (REGIONAL), so /api/* POST/PUT bodies over 8 KB pass', () => {
+    const common = managedRule('REGIONAL', 'AWSManagedRulesCommonRuleSet');
+    expect(common?.Statement.ManagedRuleGroupStatement?.RuleActionOverrides).toEqual([
+      { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+    ]);
+    // The rest of the group, and every other group, keep their block actions.
+    expect(common?.OverrideAction).toEqual({ None: {} });
+    for (const group of EXPECTED_MANAGED_GROUPS.filter((g) => g !== 'AWSManagedRulesCommonRuleSet')) {
+      expect(managedRule('REGIONAL', group)?.Statement.ManagedRuleGroupStatement?.RuleActionOverrides).toBeUndefined();
+    }
+  });
+
+  test('keeps blocking on CloudFront, which serves static GETs', () => {
+    const common = managedRule('CLOUDFRONT', 'AWSManagedRulesCommonRuleSet');
+    expect(common?.Statement.ManagedRuleGroupStatement?.RuleActionOverrides).toBeUndefined();
+    expect(common?.OverrideAction).toEqual({ None: {} });
+  });
+});
+
+describe('WebAcl log removal policy', () => {
+  test('an explicit policy (DESTROY for dev) replaces the default', () => {
+    const stack = new Stack(new App(), 'WebAcl-destroy', { env: { region: 'us-east-1', account: '123456789012' } });
+    new WebAcl(stack, 'Acl', {
+      name: 'interactions-dev-alb',
+      scope: 'REGIONAL',
+      rateLimitPer5Minutes: 100,
+      logRemovalPolicy: RemovalPolicy.DESTROY,
+    });
+    Template.fromStack(stack).hasResource('AWS::Logs::LogGroup', {
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
     });
   });
 });

@@ -98,7 +98,8 @@ export class AppService extends Construct {
       logGroupName: names.ecsLogGroup(envName, component),
       // Config validation guarantees a value CloudWatch Logs accepts; the enum's values are days.
       retention: props.logRetentionDays as logs.RetentionDays,
-      removalPolicy: envName === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // Fixed name: prod keeps it, but not after a rolled-back first create (see removal.ts).
+      removalPolicy: envName === 'prod' ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY,
     });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {

@@ -65,7 +65,10 @@ export class PublicLoadBalancer extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Dev is torn down freely: its logs go with it (emptied first, a full bucket cannot be
+      // deleted). Elsewhere they outlive the stack, but not a rolled-back first create.
+      removalPolicy: envName === 'dev' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      autoDeleteObjects: envName === 'dev',
     });
     Validations.of(this.accessLogsBucket).acknowledge({
       id: 'AwsSolutions-S1',

@@ -22,7 +22,7 @@ export interface ComputeRolesProps {
   readonly clusterName: string;
   /** S3 bucket of the static assets: read by the tasks, written by CI/CD. */
   readonly assetsBucketName: string;
-  /** GitHub repository `owner/name` whose workflows may assume the CI/CD role. */
+  /** GitHub repository `owner/name` whose deploy jobs for this environment may assume the CI/CD role. */
   readonly githubRepository: string;
 }
 
@@ -31,8 +31,12 @@ export interface ComputeRolesProps {
  *
  * The execution role starts empty: the task definitions grant it exactly what they use (ECR pull
  * of their repository, writes to their log group, reads of the secrets they inject).
- * The CI/CD role trusts GitHub's OIDC provider, which is account-global and therefore not created
- * here: it must exist once per account (`aws iam create-open-id-connect-provider --url
+ * The CI/CD role trusts GitHub's OIDC tokens of one subject only, `repo:<repo>:environment:<env>`:
+ * the subject GitHub issues to jobs that declare `environment: <env>` (.github/workflows/deploy.yml),
+ * so only jobs that passed that GitHub environment's protection rules can assume it; a branch or
+ * pull-request workflow (subject `repo:<repo>:ref:...` / `:pull_request`) cannot, and therefore
+ * cannot reach the CDK bootstrap roles either. GitHub's OIDC provider is account-global and
+ * therefore not created here: it must exist once per account (`aws iam create-open-id-connect-provider --url
  * https://token.actions.githubusercontent.com --client-id-list sts.amazonaws.com`).
  */
 export class ComputeRoles extends Construct {
@@ -40,7 +44,7 @@ export class ComputeRoles extends Construct {
   readonly execution: iam.Role;
   /** Assumed by the application containers at run time. */
   readonly task: iam.Role;
-  /** Assumed by GitHub Actions of the configured repository to deploy this environment. */
+  /** Assumed by GitHub Actions jobs of the configured repository running in this environment's GitHub environment. */
   readonly ciCd: iam.Role;
   /** Assumed by monitoring tooling of this account to read and manage this environment's CloudWatch. */
   readonly monitoring: iam.Role;
@@ -112,8 +116,11 @@ export class ComputeRoles extends Construct {
       roleName: `${prefix}-ci-cd`,
       description: `Deployment automation (${envName}): ECS deploy, ECR push, S3 write, CloudWatch read`,
       assumedBy: new iam.OpenIdConnectPrincipal(provider, {
-        StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com' },
-        StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: `repo:${githubRepository}:*` },
+        StringEquals: {
+          [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com',
+          // Exact subject, no wildcard: only this repository's jobs running in the `<env>` environment.
+          [`${GITHUB_OIDC_HOST}:sub`]: `repo:${githubRepository}:environment:${envName}`,
+        },
       }),
       maxSessionDuration: Duration.hours(1),
     });

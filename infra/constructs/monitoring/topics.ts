@@ -2,7 +2,7 @@
  * The three alert topics `interactions-<env>-alerts-high|medium|low`, encrypted with one customer
  * key, TLS-only, with the subscriptions of the environment's config.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -42,6 +42,8 @@ export class AlertTopics extends Construct {
       alias: `alias/${names.prefix(props.envName)}-alerts`,
       description: `Encrypts the ${props.envName} alert topics and their undelivered-alert queue`,
       enableKeyRotation: true,
+      // Dev is torn down freely; elsewhere the key outlives the stack (CDK's default for keys).
+      removalPolicy: props.envName === 'dev' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
     // SNS encrypts each message with a data key requested on behalf of the publisher, so the
     // publishing services need the key: without this, alarm notifications are silently dropped.
