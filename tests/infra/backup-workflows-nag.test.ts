@@ -54,25 +54,31 @@ describe('snapshot workflows: cdk-nag', () => {
 });
 
 describe('snapshot workflows: IAM', () => {
-  it('deletes RDS snapshots only when they carry the automation tags', () => {
+  it('deletes RDS snapshots only when they carry the automation tags of this environment', () => {
     const deletes = statements().filter((s) => actions(s).includes('rds:deletedbsnapshot'));
     expect(deletes).toHaveLength(1);
     expect(deletes[0]?.Condition).toEqual({
-      StringEquals: { 'rds:snapshot-tag/interactions:managed-by': 'interactions-automation' },
+      StringEquals: {
+        'rds:snapshot-tag/interactions:managed-by': 'interactions-automation',
+        'rds:snapshot-tag/interactions:environment': 'prod',
+      },
       Null: { 'rds:snapshot-tag/interactions:execution': 'false' },
     });
   });
 
-  it('deletes cache snapshots only when they carry the automation tags', () => {
+  it('deletes cache snapshots only when they carry the automation tags of this environment', () => {
     const deletes = statements().filter((s) => actions(s).includes('elasticache:deletesnapshot'));
     expect(deletes).toHaveLength(1);
     expect(deletes[0]?.Condition).toEqual({
-      StringEquals: { 'aws:ResourceTag/interactions:managed-by': 'interactions-automation' },
+      StringEquals: {
+        'aws:ResourceTag/interactions:managed-by': 'interactions-automation',
+        'aws:ResourceTag/interactions:environment': 'prod',
+      },
       Null: { 'aws:ResourceTag/interactions:execution': 'false' },
     });
   });
 
-  it('creates snapshots only with the managed-by request tag', () => {
+  it('creates snapshots only with the managed-by and environment request tags', () => {
     const onSnapshots = statements().filter(
       (s) =>
         (actions(s).includes('rds:createdbsnapshot') || actions(s).includes('elasticache:createsnapshot')) &&
@@ -81,7 +87,10 @@ describe('snapshot workflows: IAM', () => {
     expect(onSnapshots).toHaveLength(2);
     for (const s of onSnapshots) {
       expect(s.Condition).toEqual({
-        StringEquals: { 'aws:RequestTag/interactions:managed-by': 'interactions-automation' },
+        StringEquals: {
+          'aws:RequestTag/interactions:managed-by': 'interactions-automation',
+          'aws:RequestTag/interactions:environment': 'prod',
+        },
       });
     }
   });

@@ -164,6 +164,7 @@ describe('on-demand snapshot workflow', () => {
       Tags: [
         ...ownTags,
         { Key: 'interactions:expires-at', Value: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
+        { Key: 'interactions:environment', Value: 'prod' },
         { Key: 'interactions:requested-by', Value: 'alice@example.com' },
       ],
     });
@@ -220,6 +221,16 @@ describe('on-demand snapshot workflow', () => {
             'Cannot create the snapshot because a snapshot with the identifier interactions-pre-migration already exists.',
         },
       },
+      'Describe existing snapshot': ok({
+        DbSnapshots: [
+          snapshot('available', {
+            TagList: [
+              { Key: 'interactions:managed-by', Value: 'interactions-automation' },
+              { Key: 'interactions:execution', Value: 'someone-elses-run' },
+            ],
+          }),
+        ],
+      }),
       'Notify failure': ok({}),
     });
 
@@ -227,13 +238,129 @@ describe('on-demand snapshot workflow', () => {
     expect(result.error).toBe('ResourceConflictError');
     expect(result.cause).toContain('already exists');
     expect(result.cause).toContain('left untouched');
-    expect(result.path.slice(-6)).toEqual([
+    expect(result.path.slice(-11)).toEqual([
       'Create snapshot',
+      'Describe existing snapshot',
+      'Existing snapshot has tags?',
+      'Note this execution',
+      'Check owner tags',
+      'Created by this execution?',
       'Reject duplicate name',
       'Snapshot created?',
       ...FAILURE_TAIL,
     ]);
     expect(result.lambdaInvocations.map((i) => i.state)).not.toContain('Delete snapshot');
+  });
+
+  it.each([
+    ['an untagged snapshot', []],
+    ['a snapshot whose tag list is missing', undefined],
+    ['a snapshot tagged with this execution but not managed by the automation', [ownTags[1]]],
+  ])('rejects a duplicate name held by %s', async (_label, tags) => {
+    const result = await run({
+      ...baseMocks,
+      'Create snapshot': { Throw: { Error: 'Rds.DbSnapshotAlreadyExistsException', Cause: 'exists' } },
+      'Describe existing snapshot': ok({ DbSnapshots: [snapshot('available', { TagList: tags })] }),
+      'Notify failure': ok({}),
+    });
+    expect(result.error).toBe('ResourceConflictError');
+    expect(result.path).toContain('Reject duplicate name');
+    expect(result.path).not.toContain('Adopt own snapshot');
+    expect(result.lambdaInvocations.map((i) => i.state)).not.toContain('Delete snapshot');
+  });
+
+  it('adopts its own snapshot when a retried create finds the first attempt went through', async () => {
+    const result = await run({
+      ...baseMocks,
+      'Create snapshot': [
+        { Throw: { Error: 'Rds.SdkClientException', Cause: 'Read timed out' } },
+        { Throw: { Error: 'Rds.DbSnapshotAlreadyExistsException', Cause: 'exists' } },
+      ],
+      'Describe existing snapshot': ok({ DbSnapshots: [snapshot('creating')] }),
+      'Describe snapshot': ok({ DbSnapshots: [snapshot('available')] }),
+    });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.retries['Create snapshot']).toBe(1);
+    expect(result.path).toEqual(
+      expect.arrayContaining(['Describe existing snapshot', 'Created by this execution?', 'Adopt own snapshot']),
+    );
+    expect(result.path.slice(result.path.indexOf('Adopt own snapshot'))).toEqual([
+      'Adopt own snapshot',
+      'Start waiting',
+      'Wait for snapshot',
+      'Describe snapshot',
+      'Count snapshot poll',
+      'Snapshot available?',
+      'Verify snapshot',
+      'Notify success',
+      'Build output',
+      'Snapshot ready',
+    ]);
+    expect(result.path).not.toContain('Reject duplicate name');
+    expect((result.output as { snapshot: { id: string } }).snapshot.id).toBe('interactions-pre-migration');
+  });
+
+  it('keeps the verified snapshot when the success notification fails, and reports the failure', async () => {
+    const { RDSClient, DeleteDBSnapshotCommand } = await import('@aws-sdk/client-rds');
+    const rdsMock = mockClient(RDSClient);
+    rdsMock.on(DeleteDBSnapshotCommand).resolves({});
+    try {
+      const result = await run({
+        ...baseMocks,
+        'Describe snapshot': ok({ DbSnapshots: [snapshot('available')] }),
+        'Notify success': { Throw: { Error: 'SNS.InternalErrorException', Cause: 'SNS unavailable' } },
+        'Notify failure': ok({}),
+      });
+
+      expect(result.status).toBe('FAILED');
+      expect(result.error).toBe('SNS.InternalErrorException');
+      expect(result.path.slice(-6)).toEqual([
+        'Verify snapshot',
+        'Notify success',
+        'Snapshot created?',
+        ...FAILURE_TAIL,
+      ]);
+      expect(result.lambdaInvocations.map((i) => i.state)).not.toContain('Delete snapshot');
+      expect(rdsMock.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
+      expect(result.lambdaInvocations.find((i) => i.state === 'Notify failure')?.payload).toMatchObject({
+        status: 'FAILED',
+        error: 'SNS.InternalErrorException',
+      });
+    } finally {
+      rdsMock.restore();
+    }
+  });
+
+  it('treats an empty Describe result as not yet available, then cleans up and notifies', async () => {
+    const { RDSClient, DescribeDBSnapshotsCommand } = await import('@aws-sdk/client-rds');
+    const rdsMock = mockClient(RDSClient);
+    rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'creating', TagList: ownTags }] });
+    try {
+      const result = await run({
+        ...baseMocks,
+        'Describe snapshot': ok({ DbSnapshots: [] }),
+        'Notify failure': ok({}),
+      });
+
+      expect(result.status).toBe('FAILED');
+      expect(result.error).toBe('SnapshotTimeoutError');
+      expect(result.cause).toContain('not available after 2 polls');
+      expect(result.path.filter((s) => s === 'Describe snapshot')).toHaveLength(2);
+      expect(result.path.slice(-5)).toEqual(['Snapshot created?', 'Delete snapshot', ...FAILURE_TAIL]);
+    } finally {
+      rdsMock.restore();
+    }
+  });
+
+  it('creates when the quota answer lacks Max (nothing to compare) instead of stopping the execution', async () => {
+    const result = await run({
+      ...baseMocks,
+      'Check snapshot quota': ok({ AccountQuotas: [{ AccountQuotaName: 'ManualSnapshots', Used: 100 }] }),
+      'Describe snapshot': ok({ DbSnapshots: [snapshot('available')] }),
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.path).toContain('Create snapshot');
   });
 
   it('fails before creating when the manual snapshot quota is used up', async () => {

@@ -74,7 +74,10 @@ export class CacheSnapshotWorkflow extends Construct {
         actions: ['elasticache:DeleteSnapshot'],
         resources: [ownSnapshots],
         conditions: {
-          StringEquals: { [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY },
+          StringEquals: {
+            [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
+            [`aws:ResourceTag/${TAG_KEYS.environment}`]: props.envName,
+          },
           Null: { [`aws:ResourceTag/${TAG_KEYS.execution}`]: 'false' },
         },
       }),
@@ -125,7 +128,12 @@ export class CacheSnapshotWorkflow extends Construct {
         new iam.PolicyStatement({
           actions: ['elasticache:CreateSnapshot', 'elasticache:AddTagsToResource'],
           resources: [ownSnapshots],
-          conditions: { StringEquals: { [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } },
+          conditions: {
+            StringEquals: {
+              [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
+              [`aws:RequestTag/${TAG_KEYS.environment}`]: props.envName,
+            },
+          },
         }),
       ],
       resultSelector: { 'id.$': '$.Snapshot.SnapshotName' },

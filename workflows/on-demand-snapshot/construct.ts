@@ -26,6 +26,8 @@ import {
 import { AutomationStateMachine } from '../common/state-machine.js';
 
 const WORKFLOW = 'on-demand-snapshot';
+/** Status of the described snapshot; absent when Describe returned an empty list. */
+const STATUS = '$.describe.snapshots[0].Status';
 
 /** Props of OnDemandSnapshotWorkflow. */
 export interface OnDemandSnapshotWorkflowProps extends SnapshotWorkflowProps {
@@ -76,7 +78,10 @@ export class OnDemandSnapshotWorkflow extends Construct {
         actions: ['rds:DeleteDBSnapshot'],
         resources: [snapshotArn('*')],
         conditions: {
-          StringEquals: { [`rds:snapshot-tag/${TAG_KEYS.managedBy}`]: MANAGED_BY },
+          StringEquals: {
+            [`rds:snapshot-tag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
+            [`rds:snapshot-tag/${TAG_KEYS.environment}`]: props.envName,
+          },
           Null: { [`rds:snapshot-tag/${TAG_KEYS.execution}`]: 'false' },
         },
       }),
@@ -99,8 +104,16 @@ export class OnDemandSnapshotWorkflow extends Construct {
         });
         catchCleanup(deleteSnapshot, next).next(next);
         // `$.created` exists only once Create snapshot succeeded: before that there is nothing of ours to delete.
+        // `$.verification` exists once the snapshot passed verification: a later failure (the success
+        // notification) is reported, but a good snapshot is never deleted for it.
         return new sfn.Choice(this, 'Snapshot created?')
-          .when(sfn.Condition.isPresent('$.created'), deleteSnapshot)
+          .when(
+            sfn.Condition.and(
+              sfn.Condition.isPresent('$.created'),
+              sfn.Condition.not(sfn.Condition.isPresent('$.verification')),
+            ),
+            deleteSnapshot,
+          )
           .otherwise(next);
       },
     });
@@ -172,21 +185,80 @@ export class OnDemandSnapshotWorkflow extends Construct {
         new iam.PolicyStatement({
           actions: ['rds:CreateDBSnapshot', 'rds:AddTagsToResource'],
           resources: [snapshotArn('*')],
-          conditions: { StringEquals: { [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } },
+          conditions: {
+            StringEquals: {
+              [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
+              [`aws:RequestTag/${TAG_KEYS.environment}`]: props.envName,
+            },
+          },
         }),
       ],
       resultSelector: { 'id.$': '$.DbSnapshot.DbSnapshotIdentifier', 'arn.$': '$.DbSnapshot.DbSnapshotArn' },
       resultPath: '$.created',
     });
     retrySdkTransient(create, 'Rds');
-    // The name is taken by a snapshot this execution did not create: explain, and delete nothing (`$.created` stays absent).
-    create.addCatch(
-      failure.raise('Reject duplicate name', 'ResourceConflictError', {
-        format:
-          "States.Format('A DB snapshot named {} already exists. It was not created by this execution and was left untouched; choose another name.', $.plan.snapshotName)",
-      }),
-      { errors: ['Rds.DbSnapshotAlreadyExistsException'], resultPath: ERROR_PATH },
+    // The name is taken. A retried create whose first attempt succeeded (response lost) also lands
+    // here: read the existing snapshot's tags and adopt it if THIS execution created it.
+    const describeExisting = failure.catch(
+      retrySdkTransient(
+        new tasks.CallAwsService(this, 'Describe existing snapshot', {
+          service: 'rds',
+          action: 'describeDBSnapshots',
+          parameters: { DbSnapshotIdentifier: sfn.JsonPath.stringAt('$.plan.snapshotName') },
+          iamResources: [props.database.instanceArn, snapshotArn('*')],
+          iamAction: 'rds:DescribeDBSnapshots',
+          // The whole list: `[0]` of an empty list, or a filter that matches nothing, would be an
+          // uncatchable States.Runtime error. The Choices below test presence instead.
+          resultSelector: { 'snapshots.$': '$.DbSnapshots' },
+          resultPath: '$.existing',
+        }),
+        'Rds',
+      ),
     );
+    create.addCatch(describeExisting, { errors: ['Rds.DbSnapshotAlreadyExistsException'], resultPath: ERROR_PATH });
+    const adopt = new sfn.Pass(this, 'Adopt own snapshot', {
+      parameters: { 'id.$': '$.plan.snapshotName', 'arn.$': '$.existing.snapshots[0].DbSnapshotArn' },
+      resultPath: '$.created',
+    });
+    // Not ours: explain, and delete nothing (`$.created` stays absent).
+    const rejectDuplicate = failure.raise('Reject duplicate name', 'ResourceConflictError', {
+      format:
+        "States.Format('A DB snapshot named {} already exists. It was not created by this execution and was left untouched; choose another name.', $.plan.snapshotName)",
+    });
+    // Ours = the tag list holds managed-by = MANAGED_BY and execution = this execution's name
+    // (Pass parameters can read the name from the context object; ArrayContains compares whole tags).
+    const expectTags = new sfn.Pass(this, 'Note this execution', {
+      parameters: {
+        managedBy: { Key: TAG_KEYS.managedBy, Value: MANAGED_BY },
+        execution: { Key: TAG_KEYS.execution, 'Value.$': '$$.Execution.Name' },
+      },
+      resultPath: '$.existing.expected',
+    });
+    const checkTags = new sfn.Pass(this, 'Check owner tags', {
+      parameters: {
+        'managedBy.$': 'States.ArrayContains($.existing.snapshots[0].TagList, $.existing.expected.managedBy)',
+        'execution.$': 'States.ArrayContains($.existing.snapshots[0].TagList, $.existing.expected.execution)',
+      },
+      resultPath: '$.existing.owned',
+    });
+    describeExisting.next(
+      new sfn.Choice(this, 'Existing snapshot has tags?')
+        .when(sfn.Condition.isPresent('$.existing.snapshots[0].TagList'), expectTags)
+        .otherwise(rejectDuplicate),
+    );
+    expectTags
+      .next(checkTags)
+      .next(
+        new sfn.Choice(this, 'Created by this execution?')
+          .when(
+            sfn.Condition.and(
+              sfn.Condition.booleanEquals('$.existing.owned.managedBy', true),
+              sfn.Condition.booleanEquals('$.existing.owned.execution', true),
+            ),
+            adopt,
+          )
+          .otherwise(rejectDuplicate),
+      );
     create.addCatch(
       failure.raise('Reject quota exceeded', 'QuotaExceededError', {
         format:
@@ -205,7 +277,8 @@ export class OnDemandSnapshotWorkflow extends Construct {
           parameters: { DbSnapshotIdentifier: sfn.JsonPath.stringAt('$.plan.snapshotName') },
           iamResources: [props.database.instanceArn, snapshotArn('*')],
           iamAction: 'rds:DescribeDBSnapshots',
-          resultSelector: { 'snapshot.$': '$.DbSnapshots[0]' },
+          // The whole list: `[0]` of an empty list would be an uncatchable States.Runtime error.
+          resultSelector: { 'snapshots.$': '$.DbSnapshots' },
           resultPath: '$.describe',
         }),
         'Rds',
@@ -220,7 +293,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
         payload: {
           snapshotName: sfn.JsonPath.stringAt('$.plan.snapshotName'),
           instanceIdentifier: instanceId,
-          snapshot: sfn.JsonPath.objectAt('$.describe.snapshot'),
+          snapshot: sfn.JsonPath.objectAt('$.describe.snapshots[0]'),
           instance: sfn.JsonPath.objectAt('$.database.instance'),
         },
         resultPath: '$.verification',
@@ -243,7 +316,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
             'request.$': '$.plan',
             'snapshot.$': '$.verification.snapshot',
             'checks.$': '$.verification.checks',
-            'quota.$': '$.quota.manualSnapshots[0]',
+            'quota.$': '$.quota.manualSnapshots',
           },
         },
         resultPath: '$.notification',
@@ -261,11 +334,10 @@ export class OnDemandSnapshotWorkflow extends Construct {
     const succeed = new sfn.Succeed(this, 'Snapshot ready');
 
     const snapshotFailed = failure.raise('Snapshot creation failed', 'SnapshotFailedError', {
-      format: "States.Format('RDS reports snapshot {} as {}', $.plan.snapshotName, $.describe.snapshot.Status)",
+      format: "States.Format('RDS reports snapshot {} as {}', $.plan.snapshotName, $.describe.snapshots[0].Status)",
     });
     const timedOut = failure.raise('Snapshot wait timed out', 'SnapshotTimeoutError', {
-      format:
-        "States.Format('Snapshot {} was still {} after {} polls', $.plan.snapshotName, $.describe.snapshot.Status, $.poll.count)",
+      format: "States.Format('Snapshot {} was not available after {} polls', $.plan.snapshotName, $.poll.count)",
     });
     const wait = pollLoop(this, {
       names: {
@@ -277,12 +349,16 @@ export class OnDemandSnapshotWorkflow extends Construct {
       interval: pollInterval,
       budget: waitBudget,
       describe: describeSnapshot,
-      ready: sfn.Condition.stringEquals('$.describe.snapshot.Status', 'available'),
+      // An empty list (or no Status) is "not yet available": the loop polls again until its budget.
+      ready: sfn.Condition.and(sfn.Condition.isPresent(STATUS), sfn.Condition.stringEquals(STATUS, 'available')),
       // RDS ends a snapshot it cannot complete in `failed`; `incompatible-*` and `deleting` never become available either.
-      failed: sfn.Condition.or(
-        sfn.Condition.stringEquals('$.describe.snapshot.Status', 'failed'),
-        sfn.Condition.stringEquals('$.describe.snapshot.Status', 'deleting'),
-        sfn.Condition.stringMatches('$.describe.snapshot.Status', 'incompatible*'),
+      failed: sfn.Condition.and(
+        sfn.Condition.isPresent(STATUS),
+        sfn.Condition.or(
+          sfn.Condition.stringEquals(STATUS, 'failed'),
+          sfn.Condition.stringEquals(STATUS, 'deleting'),
+          sfn.Condition.stringMatches(STATUS, 'incompatible*'),
+        ),
       ),
       onReady: verify,
       onFailed: snapshotFailed,
@@ -293,6 +369,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
       .when(
         sfn.Condition.and(
           sfn.Condition.isPresent('$.quota.manualSnapshots[0].Used'),
+          sfn.Condition.isPresent('$.quota.manualSnapshots[0].Max'),
           sfn.Condition.numberGreaterThanEqualsJsonPath(
             '$.quota.manualSnapshots[0].Used',
             '$.quota.manualSnapshots[0].Max',
@@ -302,6 +379,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
       )
       .otherwise(create);
     create.next(wait);
+    adopt.next(wait);
     verify.next(notifySuccess).next(output).next(succeed);
 
     const definition = validate.next(describeDatabase).next(checkQuota).next(quotaChoice);
