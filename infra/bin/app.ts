@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
  * CDK entry point. With no context it synthesizes every environment; `-c env=<name>` restricts
- * it to one. Image tags and the ALB certificate may come from context too (see README).
+ * it to one. Image tags and the ALB certificate may come from context too, together with
+ * `-c env` (see README).
  */
 import { App } from 'aws-cdk-lib';
 import { addEnvironment, addNagChecks } from '../app.js';
-import { type ConfigOverrides, ENVIRONMENT_NAMES, loadConfig } from '../config/index.js';
+import { loadConfig, resolveSelection } from '../config/index.js';
 
 const app = new App();
 const context = (key: string): string | undefined => {
@@ -13,15 +14,9 @@ const context = (key: string): string | undefined => {
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
-const overrides: ConfigOverrides = {
-  account: context('account'),
-  frontendTag: context('frontendTag'),
-  backendTag: context('backendTag'),
-  albCertificateArn: context('albCertificateArn'),
-};
-const only = context('env');
-const selected = only === undefined ? ENVIRONMENT_NAMES : [only];
+// Tags and the certificate need `-c env=<name>`: they belong to one environment.
+const { environments, overrides } = resolveSelection(context);
 
-for (const name of selected) addEnvironment(app, loadConfig(name, overrides));
+for (const name of environments) addEnvironment(app, loadConfig(name, overrides));
 addNagChecks(app);
 app.synth();

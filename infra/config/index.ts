@@ -65,14 +65,19 @@ const MAINTENANCE_WINDOW =
 const DAILY_WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
 const ACM_ARN = /^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
 const SEMVER = '\\d+\\.\\d+\\.\\d+';
-/** Fargate's valid CPU units and their memory range (MiB). */
-const FARGATE_MEMORY: Readonly<Record<number, readonly [number, number]>> = {
-  256: [512, 2048],
-  512: [1024, 4096],
-  1024: [2048, 8192],
-  2048: [4096, 16384],
-  4096: [8192, 30720],
+/** `from`..`to` MiB in 1 GiB steps. */
+const gibSteps = (from: number, to: number): number[] =>
+  Array.from({ length: (to - from) / 1024 + 1 }, (_, i) => from + i * 1024);
+/** Fargate's valid CPU units and the exact memory sizes (MiB) ECS accepts with each. */
+const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: gibSteps(1024, 4096),
+  1024: gibSteps(2048, 8192),
+  2048: gibSteps(4096, 16384),
+  4096: gibSteps(8192, 30720),
 };
+/** The account of the placeholder ALB certificate ARNs in the env files (AWS's documentation account). */
+export const PLACEHOLDER_ACCOUNT = '123456789012';
 /** CloudWatch Logs only accepts these retention values. */
 export const VALID_LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -190,15 +195,16 @@ export function validateConfig(config: EnvironmentConfig): string[] {
     ['frontend', compute.frontend],
     ['backend', compute.backend],
   ] as const) {
-    const range = FARGATE_MEMORY[size.cpu];
+    const sizes = FARGATE_MEMORY[size.cpu];
     check(
-      range !== undefined,
+      sizes !== undefined,
       `compute.${component}.cpu: ${size.cpu} is not a Fargate CPU value (${Object.keys(FARGATE_MEMORY).join(', ')})`,
     );
-    if (range) {
+    if (sizes) {
+      // ECS rejects any size between the steps (e.g. 3000 MiB with 1024 CPU units).
       check(
-        size.memoryMiB >= range[0] && size.memoryMiB <= range[1],
-        `compute.${component}.memoryMiB: ${size.memoryMiB} is outside ${range[0]}-${range[1]} for ${size.cpu} CPU units`,
+        sizes.includes(size.memoryMiB),
+        `compute.${component}.memoryMiB: ${size.memoryMiB} is not a Fargate memory size for ${size.cpu} CPU units (${describeSizes(sizes)})`,
       );
     }
   }
@@ -224,6 +230,19 @@ export function validateConfig(config: EnvironmentConfig): string[] {
     compute.albCertificateArn.split(':')[3] === config.region,
     `compute.albCertificateArn: the ALB certificate must be in ${config.region}`,
   );
+  // The env files carry placeholder ARNs so that synth works without an account; a real deploy
+  // (account set) would otherwise fail late in CloudFormation on a certificate that does not exist.
+  const certificateAccount = compute.albCertificateArn.split(':')[4];
+  if (config.account !== '') {
+    check(
+      certificateAccount !== PLACEHOLDER_ACCOUNT,
+      `compute.albCertificateArn: '${compute.albCertificateArn}' is the placeholder certificate; a deploy to account ${config.account} needs the real ACM certificate ARN: set compute.albCertificateArn in infra/config/${env}.ts or pass -c albCertificateArn=<arn>`,
+    );
+    check(
+      certificateAccount === PLACEHOLDER_ACCOUNT || certificateAccount === config.account,
+      `compute.albCertificateArn: the ALB certificate must be in account ${config.account}, got ${certificateAccount}`,
+    );
+  }
   check(
     /^[\w.-]+\/[\w.-]+$/.test(compute.githubRepository),
     `compute.githubRepository: '${compute.githubRepository}' is not 'owner/name'`,
@@ -327,6 +346,11 @@ function toMinutes(time: string): number {
   return Number(parts[0]) * 60 + Number(parts[1]);
 }
 
+/** `512, 1024, 2048` or a range in 1 GiB steps, for error messages. */
+function describeSizes(sizes: readonly number[]): string {
+  return sizes.length <= 3 ? sizes.join(', ') : `${sizes[0]}-${sizes[sizes.length - 1]} in 1024 steps`;
+}
+
 /** Whether a daily backup window overlaps a weekly maintenance window (RDS rejects that). */
 export function windowsOverlap(daily: string, weekly: string): boolean {
   if (!DAILY_WINDOW.test(daily) || !MAINTENANCE_WINDOW.test(weekly)) return false;
@@ -338,16 +362,53 @@ export function windowsOverlap(daily: string, weekly: string): boolean {
   const de = toMinutes(dEnd);
   const week = 7 * 1440;
   const weeklyEnd = we > ws ? we : we + week;
-  // The daily window on each day of the week, against the weekly window and its copy one week on
-  // (a window crossing Sunday midnight wraps into next Monday).
+  // The daily window on each day of the week, against the weekly window and its copies one week
+  // earlier and later: a weekly window crossing Sunday midnight wraps into Monday (+week seen from
+  // Monday's daily window is covered by -week: 'sun:23:30-mon:00:30' vs Monday's '00:00-00:20').
   for (let day = 0; day < 7; day++) {
     const start = day * 1440 + ds;
     const end = day * 1440 + (de > ds ? de : de + 1440);
-    for (const shift of [0, week]) {
+    for (const shift of [-week, 0, week]) {
       if (start < weeklyEnd + shift && ws + shift < end) return true;
     }
   }
   return false;
+}
+
+/** What `infra/bin/app.ts` synthesizes: the environments and the overrides applied to them. */
+export interface Selection {
+  readonly environments: readonly EnvironmentName[];
+  readonly overrides: ConfigOverrides;
+}
+
+/**
+ * Reads the CDK context (`env`, `account`, `frontendTag`, `backendTag`, `albCertificateArn`).
+ * Without `env` every environment is synthesized; tags and the certificate belong to one
+ * environment, so giving them without `env` is an error (it would apply a staging tag to dev and prod).
+ */
+export function resolveSelection(context: (key: string) => string | undefined): Selection {
+  const overrides: ConfigOverrides = {
+    account: context('account'),
+    frontendTag: context('frontendTag'),
+    backendTag: context('backendTag'),
+    albCertificateArn: context('albCertificateArn'),
+  };
+  const only = context('env');
+  if (only === undefined) {
+    const perEnvironment = (['frontendTag', 'backendTag', 'albCertificateArn'] as const).filter(
+      (key) => overrides[key] !== undefined,
+    );
+    if (perEnvironment.length > 0) {
+      throw new ConfigError('(all)', [
+        `${perEnvironment.map((key) => `-c ${key}`).join(', ')} belongs to one environment: add -c env=<${ENVIRONMENT_NAMES.join('|')}>`,
+      ]);
+    }
+    return { environments: ENVIRONMENT_NAMES, overrides };
+  }
+  if (!isEnvironmentName(only)) {
+    throw new ConfigError(only, [`unknown environment '${only}': expected one of ${ENVIRONMENT_NAMES.join(', ')}`]);
+  }
+  return { environments: [only], overrides };
 }
 
 /** Every environment's validated config, in promotion order. */

@@ -4,6 +4,7 @@ import {
   type EnvironmentConfig,
   loadAllConfigs,
   loadConfig,
+  resolveSelection,
   validateConfig,
   windowsOverlap,
 } from '../../../infra/config/index.js';
@@ -81,14 +82,6 @@ describe('environment configs', () => {
       });
       expect(config.compute.scaling.memoryPercent.scaleOutAbove).toBe(80);
       expect(config.compute.scaling.requestsPerTargetPerMinute.scaleOutAbove).toBe(1000);
-      expect(config.monitoring.alarms.apiErrorRatePercent).toEqual({ threshold: 5, forMinutes: 5, severity: 'high' });
-      expect(config.monitoring.alarms.databaseCpuPercent).toEqual({
-        threshold: 80,
-        forMinutes: 15,
-        severity: 'medium',
-      });
-      expect(config.monitoring.alarms.cacheMemoryWarningPercent.threshold).toBe(75);
-      expect(config.monitoring.alarms.cacheMemoryCriticalPercent.threshold).toBe(90);
       expect(config.cache.ttlSeconds).toEqual({ authTokens: 86400, searchResults: 300, referenceData: 3600 });
       expect(config.cache.logRetentionDays).toBe(14);
       expect(config.database.logRetentionDays).toBe(14);
@@ -96,6 +89,29 @@ describe('environment configs', () => {
       expect(config.monitoring.lambdaLogRetentionDays).toBe(30);
       expect(config.cdn.bucketName).toBe(`interactions-${config.name}-assets`);
       expect(config.security.shieldAdvanced).toBe(false);
+    }
+  });
+});
+
+describe("the seed's Alert Configuration table, row by row", () => {
+  it.each([
+    // row, config key, threshold, minutes (0: the seed gives none), severity
+    ['API Error Rate > 5% for 5 min, High', 'apiErrorRatePercent', 5, 5, 'high'],
+    ['Database CPU > 80% for 15 min, Medium', 'databaseCpuPercent', 80, 15, 'medium'],
+    ['ECS Service Health < 50% tasks healthy, High', 'ecsHealthyTasksPercent', 50, 0, 'high'],
+    ['ElastiCache Memory > 85% for 10 min, Medium', 'cacheMemoryPercent', 85, 10, 'medium'],
+    ['RDS Storage > 85%, Low', 'rdsStoragePercent', 85, 0, 'low'],
+    ['ALB 5xx Errors > 1% for 5 min, High', 'alb5xxPercent', 1, 5, 'high'],
+  ] as const)('%s in every environment', (_row, key, threshold, forMinutes, severity) => {
+    for (const config of loadAllConfigs()) {
+      expect(config.monitoring.alarms[key]).toEqual({ threshold, forMinutes, severity });
+    }
+  });
+
+  it('cache memory alarms at 75% and 90% in every environment', () => {
+    for (const config of loadAllConfigs()) {
+      expect(config.monitoring.alarms.cacheMemoryWarningPercent.threshold).toBe(75);
+      expect(config.monitoring.alarms.cacheMemoryCriticalPercent.threshold).toBe(90);
     }
   });
 });
@@ -155,7 +171,34 @@ describe('errors a broken config gets', () => {
       ...c,
       compute: { ...c.compute, backend: { cpu: 1024, memoryMiB: 1024 } },
     }));
-    expect(problems).toContain('compute.backend.memoryMiB: 1024 is outside 2048-8192 for 1024 CPU units');
+    expect(problems).toContain(
+      'compute.backend.memoryMiB: 1024 is not a Fargate memory size for 1024 CPU units (2048-8192 in 1024 steps)',
+    );
+  });
+
+  it.each([
+    [1024, 3000],
+    [256, 1536],
+    [512, 1500],
+    [2048, 5000],
+    [4096, 30000],
+  ])('fails when %i CPU units get %i MiB, between Fargate memory steps', (cpu, memoryMiB) => {
+    const problems = broken('dev', (c) => ({ ...c, compute: { ...c.compute, backend: { cpu, memoryMiB } } }));
+    expect(problems.join('\n')).toMatch(
+      new RegExp(`^compute\\.backend\\.memoryMiB: ${memoryMiB} is not a Fargate memory size for ${cpu} CPU units`, 'm'),
+    );
+  });
+
+  it.each([
+    [256, 512],
+    [256, 2048],
+    [512, 3072],
+    [1024, 7168],
+    [2048, 16384],
+    [4096, 30720],
+  ])('accepts %i CPU units with %i MiB', (cpu, memoryMiB) => {
+    const problems = broken('dev', (c) => ({ ...c, compute: { ...c.compute, backend: { cpu, memoryMiB } } }));
+    expect(problems.filter((p) => p.startsWith('compute.backend'))).toEqual([]);
   });
 
   it('fails when the cache has automatic failover with one node', () => {
@@ -208,6 +251,25 @@ describe('errors a broken config gets', () => {
     expect(() => loadConfig('prod', { backendTag: 'backend-1.2.3-dev-a7b3c9d' })).toThrow(/backendTag/);
   });
 
+  it.each(['dev', 'staging', 'prod'])('%s: a deploy (account set) rejects the placeholder ALB certificate', (env) => {
+    const load = () => loadConfig(env, { account: '111122223333' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/compute\.albCertificateArn: .*placeholder.*-c albCertificateArn=/);
+  });
+
+  it('a deploy with the real certificate from context loads; synth without account keeps the placeholder', () => {
+    const arn = 'arn:aws:acm:us-east-1:111122223333:certificate/12345678-1234-1234-1234-123456789abc';
+    expect(loadConfig('prod', { account: '111122223333', albCertificateArn: arn }).compute.albCertificateArn).toBe(arn);
+    expect(loadConfig('prod').compute.albCertificateArn).toMatch(/:123456789012:/);
+  });
+
+  it("rejects a certificate of another account than the deploy's", () => {
+    const arn = 'arn:aws:acm:us-east-1:444455556666:certificate/12345678-1234-1234-1234-123456789abc';
+    expect(() => loadConfig('prod', { account: '111122223333', albCertificateArn: arn })).toThrow(
+      /the ALB certificate must be in account 111122223333, got 444455556666/,
+    );
+  });
+
   it('keeps the base config untouched when overrides are applied', () => {
     const base = loadConfig('dev');
     const changed = applyOverrides(base, { account: '123456789012' });
@@ -222,7 +284,47 @@ describe('windowsOverlap', () => {
     ['01:00-02:00', 'sun:05:00-sun:06:00', false],
     ['23:30-00:30', 'mon:00:00-mon:01:00', true],
     ['04:00-05:00', 'sun:05:00-sun:06:00', false],
+    // A weekly window crossing Sunday midnight reaches Monday's daily window (shift back a week).
+    ['00:00-00:20', 'sun:23:30-mon:00:30', true],
+    ['00:40-01:00', 'sun:23:30-mon:00:30', false],
+    ['23:00-23:40', 'sun:23:30-mon:00:30', true],
   ])('daily %s vs weekly %s -> %s', (daily, weekly, expected) => {
     expect(windowsOverlap(daily, weekly)).toBe(expected);
+  });
+});
+
+describe('resolveSelection (infra/bin/app.ts context)', () => {
+  const contextOf =
+    (values: Record<string, string>) =>
+    (key: string): string | undefined =>
+      values[key];
+
+  it('synthesizes every environment without -c env', () => {
+    expect(resolveSelection(contextOf({})).environments).toEqual(['dev', 'staging', 'prod']);
+  });
+
+  it('restricts to one environment with its overrides', () => {
+    const selection = resolveSelection(
+      contextOf({ env: 'staging', frontendTag: 'frontend-1.2.3-staging-a7b3c9d', account: '111122223333' }),
+    );
+    expect(selection.environments).toEqual(['staging']);
+    expect(selection.overrides).toMatchObject({
+      frontendTag: 'frontend-1.2.3-staging-a7b3c9d',
+      account: '111122223333',
+    });
+  });
+
+  it.each(['frontendTag', 'backendTag', 'albCertificateArn'])('fails when -c %s is given without -c env', (key) => {
+    expect(() => resolveSelection(contextOf({ [key]: 'x' }))).toThrow(
+      new RegExp(`-c ${key} belongs to one environment: add -c env=<dev\\|staging\\|prod>`),
+    );
+  });
+
+  it('allows -c account without -c env (one account for all)', () => {
+    expect(resolveSelection(contextOf({ account: '111122223333' })).environments).toHaveLength(3);
+  });
+
+  it('fails on an unknown -c env', () => {
+    expect(() => resolveSelection(contextOf({ env: 'qa' }))).toThrow(/unknown environment 'qa'/);
   });
 });
