@@ -69,6 +69,15 @@ const cacheSnapshot = (status: string) => ({
   Engine: 'redis',
   NodeSnapshots: [{ NodeGroupId: '0001', CacheSize: '6 MB', SnapshotCreateTime: '2025-01-01T02:31:00Z' }],
 });
+const ownTags = [
+  { Key: 'interactions:managed-by', Value: 'interactions-automation' },
+  { Key: 'interactions:execution', Value: EXECUTION },
+  { Key: 'interactions:environment', Value: 'prod' },
+];
+const alreadyExists = {
+  Throw: { Error: 'ElastiCache.SnapshotAlreadyExistsException', Cause: 'Snapshot already exists' },
+};
+const FAILURE_TAIL = ['Notify failure', 'Build failure message', 'Fail'];
 const notifyOk = ok({
   reports: { bucket: 'interactions-prod-automation-reports', json: 'r.json', markdown: 'r.md' },
   messageId: 'm',
@@ -152,15 +161,22 @@ describe('cache snapshot workflow', () => {
 
   it('fails on a duplicate name and deletes nothing', async () => {
     const result = await run({
-      'Create snapshot': {
-        Throw: { Error: 'ElastiCache.SnapshotAlreadyExistsException', Cause: 'Snapshot already exists' },
-      },
+      'Create snapshot': alreadyExists,
+      'Describe existing snapshot': ok({ Snapshots: [cacheSnapshot('available')] }),
+      'List existing snapshot tags': ok({ TagList: [ownTags[0], { Key: 'interactions:execution', Value: 'other' }] }),
       'Notify failure': ok({}),
     });
     expect(result.error).toBe('ResourceConflictError');
     expect(result.path).toEqual([
       'Validate request',
       'Create snapshot',
+      'Describe existing snapshot',
+      'Existing snapshot found?',
+      'List existing snapshot tags',
+      'Existing snapshot has tags?',
+      'Note this execution',
+      'Check owner tags',
+      'Created by this execution?',
       'Reject duplicate name',
       'Snapshot created?',
       'Notify failure',
@@ -170,16 +186,116 @@ describe('cache snapshot workflow', () => {
     expect(elastiCache.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
   });
 
+  it('rejects a duplicate name when the existing snapshot vanished before Describe', async () => {
+    const result = await run({
+      'Create snapshot': alreadyExists,
+      'Describe existing snapshot': ok({ Snapshots: [] }),
+      'Notify failure': ok({}),
+    });
+    expect(result.error).toBe('ResourceConflictError');
+    expect(result.path.slice(-6)).toEqual([
+      'Existing snapshot found?',
+      'Reject duplicate name',
+      'Snapshot created?',
+      ...FAILURE_TAIL,
+    ]);
+    expect(result.sdkCalls.map((c) => c.state)).not.toContain('List existing snapshot tags');
+  });
+
+  it('adopts its own snapshot when a retried create finds the first attempt went through', async () => {
+    const result = await run({
+      'Create snapshot': [
+        { Throw: { Error: 'ElastiCache.SdkClientException', Cause: 'Read timed out' } },
+        alreadyExists,
+      ],
+      'Describe existing snapshot': ok({ Snapshots: [cacheSnapshot('creating')] }),
+      'List existing snapshot tags': ok({ TagList: ownTags }),
+      'Describe snapshot': ok({ Snapshots: [cacheSnapshot('available')] }),
+      'Notify success': notifyOk,
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.retries['Create snapshot']).toBe(1);
+    expect(result.sdkCalls.find((c) => c.state === 'List existing snapshot tags')?.parameters).toEqual({
+      ResourceName: `arn:aws:elasticache:us-east-1:123456789012:snapshot:${NAME}`,
+    });
+    expect(result.path.slice(result.path.indexOf('Created by this execution?')).slice(0, 5)).toEqual([
+      'Created by this execution?',
+      'Adopt own snapshot',
+      'Start waiting',
+      'Wait for snapshot',
+      'Describe snapshot',
+    ]);
+    expect(result.path).not.toContain('Reject duplicate name');
+  });
+
+  it('keeps the verified snapshot when the success notification fails, and reports the failure', async () => {
+    elastiCache.on(DeleteSnapshotCommand).resolves({});
+    const result = await run({
+      'Create snapshot': ok({ Snapshot: { SnapshotName: NAME } }),
+      'Describe snapshot': ok({ Snapshots: [cacheSnapshot('available')] }),
+      'Notify success': { Throw: { Error: 'S3.AccessDenied', Cause: 'report bucket refused the write' } },
+      'Notify failure': ok({}),
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('S3.AccessDenied');
+    expect(result.path.slice(-6)).toEqual(['Verify snapshot', 'Notify success', 'Snapshot created?', ...FAILURE_TAIL]);
+    expect(result.lambdaInvocations.map((i) => i.state)).not.toContain('Delete snapshot');
+    expect(elastiCache.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
+    expect(result.lambdaInvocations.find((i) => i.state === 'Notify failure')?.payload).toMatchObject({
+      status: 'FAILED',
+      error: 'S3.AccessDenied',
+    });
+  });
+
+  it('fails with QuotaExceededError when ElastiCache refuses the create for quota, deleting nothing', async () => {
+    const result = await run({
+      'Create snapshot': { Throw: { Error: 'ElastiCache.SnapshotQuotaExceededException', Cause: 'quota' } },
+      'Notify failure': ok({}),
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('QuotaExceededError');
+    expect(result.cause).toContain('quota is exhausted');
+    expect(result.path).toEqual([
+      'Validate request',
+      'Create snapshot',
+      'Reject quota exceeded',
+      'Snapshot created?',
+      ...FAILURE_TAIL,
+    ]);
+    expect(result.lambdaInvocations.map((i) => i.state)).not.toContain('Delete snapshot');
+  });
+
+  it.each([
+    ['still creating', [cacheSnapshot('creating')]],
+    ['an empty Describe result (not yet visible)', []],
+  ])('gives up waiting on %s within the budget, cleans up and notifies', async (_label, snapshots) => {
+    elastiCache.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [{ SnapshotStatus: 'creating', ARN: `arn:aws:elasticache:us-east-1:123456789012:snapshot:${NAME}` }],
+    });
+    elastiCache.on(ListTagsForResourceCommand).resolves({ TagList: ownTags });
+    const result = await run({
+      'Create snapshot': ok({ Snapshot: { SnapshotName: NAME } }),
+      'Describe snapshot': ok({ Snapshots: snapshots }),
+      'Notify failure': ok({}),
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('SnapshotTimeoutError');
+    expect(result.cause).toContain('was not available after');
+    expect(result.path.slice(-7)).toEqual([
+      'Snapshot available?',
+      'Snapshot wait timed out',
+      'Snapshot created?',
+      'Delete snapshot',
+      ...FAILURE_TAIL,
+    ]);
+    expect(result.virtualSeconds).toBeLessThan(60 * 60);
+  });
+
   it('deletes its own failed snapshot, notifies and fails', async () => {
     elastiCache.on(DescribeSnapshotsCommand).resolves({
       Snapshots: [{ SnapshotStatus: 'failed', ARN: `arn:aws:elasticache:us-east-1:123456789012:snapshot:${NAME}` }],
     });
-    elastiCache.on(ListTagsForResourceCommand).resolves({
-      TagList: [
-        { Key: 'interactions:managed-by', Value: 'interactions-automation' },
-        { Key: 'interactions:execution', Value: EXECUTION },
-      ],
-    });
+    elastiCache.on(ListTagsForResourceCommand).resolves({ TagList: ownTags });
     elastiCache.on(DeleteSnapshotCommand).resolves({});
     const result = await run({
       'Create snapshot': ok({ Snapshot: { SnapshotName: NAME } }),

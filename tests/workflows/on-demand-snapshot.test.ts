@@ -93,6 +93,7 @@ beforeEach(() => {
 const ownTags = [
   { Key: 'interactions:managed-by', Value: 'interactions-automation' },
   { Key: 'interactions:execution', Value: EXECUTION },
+  { Key: 'interactions:environment', Value: 'prod' },
 ];
 const snapshot = (status: string, extra: Record<string, unknown> = {}) => ({
   DbSnapshotIdentifier: 'interactions-pre-migration',
@@ -162,9 +163,9 @@ describe('on-demand snapshot workflow', () => {
       DbInstanceIdentifier: INSTANCE,
       DbSnapshotIdentifier: 'interactions-pre-migration',
       Tags: [
-        ...ownTags,
+        ...ownTags.slice(0, 2),
         { Key: 'interactions:expires-at', Value: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
-        { Key: 'interactions:environment', Value: 'prod' },
+        ownTags[2],
         { Key: 'interactions:requested-by', Value: 'alice@example.com' },
       ],
     });
@@ -255,7 +256,8 @@ describe('on-demand snapshot workflow', () => {
   it.each([
     ['an untagged snapshot', []],
     ['a snapshot whose tag list is missing', undefined],
-    ['a snapshot tagged with this execution but not managed by the automation', [ownTags[1]]],
+    ['a snapshot tagged with this execution but not managed by the automation', [ownTags[1], ownTags[2]]],
+    ['a snapshot of another environment with the same execution name', [ownTags[0], ownTags[1]]],
   ])('rejects a duplicate name held by %s', async (_label, tags) => {
     const result = await run({
       ...baseMocks,

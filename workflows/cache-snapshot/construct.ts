@@ -25,6 +25,8 @@ import {
 import { AutomationStateMachine } from '../common/state-machine.js';
 
 const WORKFLOW = 'cache-snapshot';
+/** Status of the described snapshot; absent when Describe returned an empty list. */
+const STATUS = '$.describe.snapshots[0].SnapshotStatus';
 
 /** Props of CacheSnapshotWorkflow. */
 export interface CacheSnapshotWorkflowProps extends SnapshotWorkflowProps {
@@ -98,9 +100,19 @@ export class CacheSnapshotWorkflow extends Construct {
           comment: 'Deletes the snapshot only if its tags name this execution',
         });
         catchCleanup(deleteSnapshot, next).next(next);
-        return new sfn.Choice(this, 'Snapshot created?')
-          .when(sfn.Condition.isPresent('$.created'), deleteSnapshot)
-          .otherwise(next);
+        return (
+          new sfn.Choice(this, 'Snapshot created?')
+            // Created but not yet verified: ours to delete. Once verified, a later failure (the success
+            // notification) is reported without deleting a good snapshot.
+            .when(
+              sfn.Condition.and(
+                sfn.Condition.isPresent('$.created'),
+                sfn.Condition.not(sfn.Condition.isPresent('$.verification')),
+              ),
+              deleteSnapshot,
+            )
+            .otherwise(next)
+        );
       },
     });
 
@@ -140,13 +152,92 @@ export class CacheSnapshotWorkflow extends Construct {
       resultPath: '$.created',
     });
     retrySdkTransient(create, 'ElastiCache');
-    create.addCatch(
-      failure.raise('Reject duplicate name', 'ResourceConflictError', {
-        format:
-          "States.Format('A cache snapshot named {} already exists. It was not created by this execution and was left untouched; choose another name.', $.plan.snapshotName)",
-      }),
-      { errors: ['ElastiCache.SnapshotAlreadyExistsException'], resultPath: ERROR_PATH },
+    // The name is taken. A retried create whose first attempt succeeded (response lost) also lands
+    // here: read the existing snapshot's tags and adopt it if THIS execution created it.
+    const rejectDuplicate = failure.raise('Reject duplicate name', 'ResourceConflictError', {
+      format:
+        "States.Format('A cache snapshot named {} already exists. It was not created by this execution and was left untouched; choose another name.', $.plan.snapshotName)",
+    });
+    const describeExisting = failure.catch(
+      retrySdkTransient(
+        new tasks.CallAwsService(this, 'Describe existing snapshot', {
+          service: 'elasticache',
+          action: 'describeSnapshots',
+          parameters: { SnapshotName: sfn.JsonPath.stringAt('$.plan.snapshotName') },
+          iamResources: [ownSnapshots],
+          iamAction: 'elasticache:DescribeSnapshots',
+          // The whole list: `[0]` of an empty list would be an uncatchable States.Runtime error.
+          resultSelector: { 'snapshots.$': '$.Snapshots' },
+          resultPath: '$.existing',
+        }),
+        'ElastiCache',
+      ),
     );
+    create.addCatch(describeExisting, {
+      errors: ['ElastiCache.SnapshotAlreadyExistsException'],
+      resultPath: ERROR_PATH,
+    });
+    // DescribeSnapshots returns no tags: read them with the ARN it returned.
+    const listTags = failure.catch(
+      retrySdkTransient(
+        new tasks.CallAwsService(this, 'List existing snapshot tags', {
+          service: 'elasticache',
+          action: 'listTagsForResource',
+          parameters: { ResourceName: sfn.JsonPath.stringAt('$.existing.snapshots[0].ARN') },
+          iamResources: [ownSnapshots],
+          iamAction: 'elasticache:ListTagsForResource',
+          resultSelector: { 'tagList.$': '$.TagList' },
+          resultPath: '$.existing.tags',
+        }),
+        'ElastiCache',
+      ),
+    );
+    // Ours = the tag list holds managed-by = MANAGED_BY, execution = this execution's name and this environment
+    // (Pass parameters can read the name from the context object; ArrayContains compares whole tags).
+    const expectTags = new sfn.Pass(this, 'Note this execution', {
+      parameters: {
+        managedBy: { Key: TAG_KEYS.managedBy, Value: MANAGED_BY },
+        execution: { Key: TAG_KEYS.execution, 'Value.$': '$$.Execution.Name' },
+        environment: { Key: TAG_KEYS.environment, Value: props.envName },
+      },
+      resultPath: '$.existing.expected',
+    });
+    const checkTags = new sfn.Pass(this, 'Check owner tags', {
+      parameters: {
+        'managedBy.$': 'States.ArrayContains($.existing.tags.tagList, $.existing.expected.managedBy)',
+        'execution.$': 'States.ArrayContains($.existing.tags.tagList, $.existing.expected.execution)',
+        'environment.$': 'States.ArrayContains($.existing.tags.tagList, $.existing.expected.environment)',
+      },
+      resultPath: '$.existing.owned',
+    });
+    const adopt = new sfn.Pass(this, 'Adopt own snapshot', {
+      parameters: { 'id.$': '$.plan.snapshotName' },
+      resultPath: '$.created',
+    });
+    describeExisting.next(
+      new sfn.Choice(this, 'Existing snapshot found?')
+        .when(sfn.Condition.isPresent('$.existing.snapshots[0].ARN'), listTags)
+        .otherwise(rejectDuplicate),
+    );
+    listTags.next(
+      new sfn.Choice(this, 'Existing snapshot has tags?')
+        .when(sfn.Condition.isPresent('$.existing.tags.tagList'), expectTags)
+        .otherwise(rejectDuplicate),
+    );
+    expectTags
+      .next(checkTags)
+      .next(
+        new sfn.Choice(this, 'Created by this execution?')
+          .when(
+            sfn.Condition.and(
+              sfn.Condition.booleanEquals('$.existing.owned.managedBy', true),
+              sfn.Condition.booleanEquals('$.existing.owned.execution', true),
+              sfn.Condition.booleanEquals('$.existing.owned.environment', true),
+            ),
+            adopt,
+          )
+          .otherwise(rejectDuplicate),
+      );
     create.addCatch(
       failure.raise('Reject quota exceeded', 'QuotaExceededError', {
         format:
@@ -164,7 +255,8 @@ export class CacheSnapshotWorkflow extends Construct {
           parameters: { SnapshotName: sfn.JsonPath.stringAt('$.plan.snapshotName') },
           iamResources: [ownSnapshots],
           iamAction: 'elasticache:DescribeSnapshots',
-          resultSelector: { 'snapshot.$': '$.Snapshots[0]' },
+          // The whole list: `[0]` of an empty list would be an uncatchable States.Runtime error.
+          resultSelector: { 'snapshots.$': '$.Snapshots' },
           resultPath: '$.describe',
         }),
         'ElastiCache',
@@ -178,7 +270,7 @@ export class CacheSnapshotWorkflow extends Construct {
         payload: {
           snapshotName: sfn.JsonPath.stringAt('$.plan.snapshotName'),
           replicationGroupId,
-          snapshot: sfn.JsonPath.objectAt('$.describe.snapshot'),
+          snapshot: sfn.JsonPath.objectAt('$.describe.snapshots[0]'),
         },
         resultPath: '$.verification',
       }),
@@ -225,24 +317,26 @@ export class CacheSnapshotWorkflow extends Construct {
       interval: pollInterval,
       budget: waitBudget,
       describe: describeSnapshot,
-      ready: sfn.Condition.stringEquals('$.describe.snapshot.SnapshotStatus', 'available'),
-      failed: sfn.Condition.or(
-        sfn.Condition.stringEquals('$.describe.snapshot.SnapshotStatus', 'failed'),
-        sfn.Condition.stringEquals('$.describe.snapshot.SnapshotStatus', 'deleting'),
+      // An empty list (or no status) is "not yet available": the loop polls again until its budget.
+      ready: sfn.Condition.and(sfn.Condition.isPresent(STATUS), sfn.Condition.stringEquals(STATUS, 'available')),
+      failed: sfn.Condition.and(
+        sfn.Condition.isPresent(STATUS),
+        sfn.Condition.or(sfn.Condition.stringEquals(STATUS, 'failed'), sfn.Condition.stringEquals(STATUS, 'deleting')),
       ),
       onReady: verify,
       onFailed: failure.raise('Snapshot creation failed', 'SnapshotFailedError', {
         format:
-          "States.Format('ElastiCache reports snapshot {} as {}', $.plan.snapshotName, $.describe.snapshot.SnapshotStatus)",
+          "States.Format('ElastiCache reports snapshot {} as {}', $.plan.snapshotName, $.describe.snapshots[0].SnapshotStatus)",
       }),
       onTimeout: failure.raise('Snapshot wait timed out', 'SnapshotTimeoutError', {
         format:
-          "States.Format('Cache snapshot {} was still {} after {} polls', $.plan.snapshotName, $.describe.snapshot.SnapshotStatus, $.poll.count)",
+          "States.Format('Cache snapshot {} was not available after {} polls', $.plan.snapshotName, $.poll.count)",
       }),
     });
 
     validate.next(create);
     create.next(wait);
+    adopt.next(wait);
     verify.next(notifySuccess).next(output).next(new sfn.Succeed(this, 'Snapshot ready'));
 
     const machine = new AutomationStateMachine(this, 'Workflow', {

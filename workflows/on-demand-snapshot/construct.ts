@@ -225,12 +225,13 @@ export class OnDemandSnapshotWorkflow extends Construct {
       format:
         "States.Format('A DB snapshot named {} already exists. It was not created by this execution and was left untouched; choose another name.', $.plan.snapshotName)",
     });
-    // Ours = the tag list holds managed-by = MANAGED_BY and execution = this execution's name
+    // Ours = the tag list holds managed-by = MANAGED_BY, execution = this execution's name and this environment
     // (Pass parameters can read the name from the context object; ArrayContains compares whole tags).
     const expectTags = new sfn.Pass(this, 'Note this execution', {
       parameters: {
         managedBy: { Key: TAG_KEYS.managedBy, Value: MANAGED_BY },
         execution: { Key: TAG_KEYS.execution, 'Value.$': '$$.Execution.Name' },
+        environment: { Key: TAG_KEYS.environment, Value: props.envName },
       },
       resultPath: '$.existing.expected',
     });
@@ -238,6 +239,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
       parameters: {
         'managedBy.$': 'States.ArrayContains($.existing.snapshots[0].TagList, $.existing.expected.managedBy)',
         'execution.$': 'States.ArrayContains($.existing.snapshots[0].TagList, $.existing.expected.execution)',
+        'environment.$': 'States.ArrayContains($.existing.snapshots[0].TagList, $.existing.expected.environment)',
       },
       resultPath: '$.existing.owned',
     });
@@ -254,6 +256,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
             sfn.Condition.and(
               sfn.Condition.booleanEquals('$.existing.owned.managedBy', true),
               sfn.Condition.booleanEquals('$.existing.owned.execution', true),
+              sfn.Condition.booleanEquals('$.existing.owned.environment', true),
             ),
             adopt,
           )
