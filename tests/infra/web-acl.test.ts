@@ -2,6 +2,7 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENVIRONMENT_NAMES, loadConfig } from '../../infra/config/index.js';
 import { WebAcl } from '../../infra/constructs/web-acl.js';
+import { PlatformStack } from '../../infra/stacks/platform-stack.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
 const EXPECTED_MANAGED_GROUPS = [
@@ -162,6 +163,31 @@ describe('WebAcl log removal policy', () => {
     Template.fromStack(stack).hasResource('AWS::Logs::LogGroup', {
       DeletionPolicy: 'Delete',
       UpdateReplacePolicy: 'Delete',
+    });
+  });
+});
+
+describe('PlatformStack regional (ALB) web ACL log group', () => {
+  // Built once per environment: the platform stack is the only place the regional ACL is wired.
+  const platform = Object.fromEntries(
+    (['dev', 'prod'] as const).map((env) => [
+      env,
+      Template.fromStack(
+        new PlatformStack(new App(), `platform-${env}`, {
+          config: loadConfig(env),
+          env: { region: loadConfig(env).region },
+        }),
+      ),
+    ]),
+  );
+
+  test.each([
+    ['dev', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }],
+    ['prod', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' }],
+  ] as const)('%s: same per-environment policy as the edge ACL', (env, policy) => {
+    platform[env]?.hasResource('AWS::Logs::LogGroup', {
+      Properties: Match.objectLike({ LogGroupName: `aws-waf-logs-interactions-${env}-alb` }),
+      ...policy,
     });
   });
 });
