@@ -259,6 +259,25 @@ describe('backup create-snapshot: failure', () => {
     expect(result.stderr).toContain('cause: snapshot not available after 2 hours');
   });
 
+  it('succeeds and prints - when the workflow reports no ARN or creation time (null)', async () => {
+    const output = { ...WORKFLOW_OUTPUT, snapshot: { ...WORKFLOW_OUTPUT.snapshot, arn: null, createdAt: null } };
+    sfn.on(DescribeExecutionCommand).resolves({
+      executionArn: EXECUTION_ARN,
+      stateMachineArn: MACHINE_ARN,
+      status: 'SUCCEEDED',
+      startDate: START,
+      stopDate: STOP,
+      output: JSON.stringify(output),
+    });
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+
+    const result = await run(['backup', 'create-snapshot', 'prod', 'interactions-pre-migration']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^created at +-$/m);
+    expect(result.stdout).toMatch(/^arn +-$/m);
+  });
+
   it('exits 1 when the workflow succeeds with output that breaks the contract', async () => {
     sfn.on(DescribeExecutionCommand).resolves({
       executionArn: EXECUTION_ARN,
