@@ -4,7 +4,9 @@
  * execution check can only live here: IAM cannot compare a tag with the calling execution.
  * AWS access comes through a small port, so the rule is tested without SDK mocks.
  */
-import { assertOwnedByExecution, type Tag } from '../../shared/tags.js';
+import { TagGuardError } from '../../shared/errors.js';
+import type { Environment } from '../../shared/naming.js';
+import { assertOwnedByExecution, TAG_KEYS, type Tag } from '../../shared/tags.js';
 
 /** What the guard needs from RDS or ElastiCache. */
 export interface SnapshotStore {
@@ -29,18 +31,26 @@ export interface GuardedDeleteResult {
 const BUSY_STATUSES = new Set(['creating', 'copying', 'restoring', 'exporting']);
 
 /**
- * Deletes `snapshotName` if it carries this execution's tags. Throws TagGuardError (and deletes
- * nothing) when it does not: a snapshot with that name that this execution did not create is
- * never touched.
+ * Deletes `snapshotName` if it carries this execution's tags and `interactions:environment` =
+ * `environment` (the function's own). Throws TagGuardError (and deletes nothing) when it does not: a
+ * snapshot with that name that this execution of this environment did not create is never touched
+ * (execution names can repeat across the environments sharing the account).
  */
 export async function deleteOwnedSnapshot(
   store: SnapshotStore,
   snapshotName: string,
   execution: string,
+  environment: Environment,
 ): Promise<GuardedDeleteResult> {
   const snapshot = await store.describe(snapshotName);
   if (snapshot === undefined) return { snapshotName, outcome: 'absent', status: null };
   assertOwnedByExecution(snapshotName, snapshot.tags, execution);
+  const tagged = snapshot.tags.find((t) => t.Key === TAG_KEYS.environment)?.Value;
+  if (tagged !== environment) {
+    throw new TagGuardError(
+      `Refusing to touch ${snapshotName}: ${TAG_KEYS.environment}=${tagged ?? '(none)'}, expected ${environment}`,
+    );
+  }
   if (snapshot.status === 'deleting') return { snapshotName, outcome: 'deleted', status: snapshot.status };
   if (BUSY_STATUSES.has(snapshot.status)) return { snapshotName, outcome: 'left-for-sweeper', status: snapshot.status };
   const result = await store.delete(snapshotName);

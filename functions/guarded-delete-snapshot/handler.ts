@@ -6,6 +6,7 @@ import { elastiCacheClient } from '../../shared/clients/elasticache.js';
 import { rdsClient } from '../../shared/clients/rds.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { executionContextSchema } from '../../shared/schemas.js';
+import { settings } from '../../shared/settings.js';
 import * as z from '../../shared/zod.js';
 import { deleteOwnedSnapshot, type GuardedDeleteResult } from './guard.js';
 import { cacheSnapshotStore, rdsSnapshotStore } from './stores.js';
@@ -20,6 +21,6 @@ export const handler = automationHandler({
   schema: inputSchema,
   handler: async (input): Promise<GuardedDeleteResult> => {
     const store = input.service === 'rds' ? rdsSnapshotStore(rdsClient()) : cacheSnapshotStore(elastiCacheClient());
-    return deleteOwnedSnapshot(store, input.snapshotName, input.execution);
+    return deleteOwnedSnapshot(store, input.snapshotName, input.execution, settings.ENVIRONMENT);
   },
 });

@@ -6,6 +6,7 @@
 import { elastiCacheClient } from '../../shared/clients/elasticache.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { executionContextSchema, rdsIdentifierSchema } from '../../shared/schemas.js';
+import { settings } from '../../shared/settings.js';
 import * as z from '../../shared/zod.js';
 import { regionalRdsClient } from '../select-expired-snapshots/listing.js';
 import { deleteGuarded, describeForGuard } from './operations.js';
@@ -45,7 +46,8 @@ export const handler = automationHandler({
       case 'describe':
         return describeForGuard(store, input.identifier);
       case 'delete':
-        return deleteGuarded(store, input.identifier);
+        // The function's own environment, not the input's: a DR copy is deleted only if it is this environment's.
+        return deleteGuarded(store, input.identifier, settings.ENVIRONMENT);
     }
   },
 });

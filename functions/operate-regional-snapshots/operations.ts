@@ -6,8 +6,8 @@
  * snapshot's tags need a second call). AWS access goes through a small port, so the rules are
  * tested without SDK mocks.
  */
-import { TagGuardError } from '../../shared/errors.js';
-import { isManagedByAutomation, TAG_KEYS, type Tag } from '../../shared/tags.js';
+import type { Environment } from '../../shared/naming.js';
+import { isManagedByEnvironment, TAG_KEYS, type Tag } from '../../shared/tags.js';
 
 /** Reads one snapshot for the guard: RDS (DB snapshots) or ElastiCache (cache snapshots). */
 export interface SnapshotDescriber {
@@ -22,7 +22,8 @@ export interface SnapshotDescriber {
 export interface RegionalSnapshotStore extends SnapshotDescriber {
   /** Starts a copy; resolves `exists` when a snapshot with the target name is already there. */
   copy(request: CopyRequest): Promise<{ outcome: 'started' | 'exists'; status: string }>;
-  delete(identifier: string): Promise<void>;
+  /** Deletes; `absent` when already gone, `busy` when the snapshot's state does not allow it now. */
+  delete(identifier: string): Promise<'deleted' | 'absent' | 'busy'>;
 }
 
 /** A cross-region copy: CopyDBSnapshot called in the DR region with the source's ARN and a DR-region KMS key. */
@@ -42,6 +43,8 @@ export interface GuardFacts {
   readonly status: string;
   readonly type: string;
   readonly managedBy: string;
+  /** `interactions:environment`: the guard Choice requires this workflow's environment. */
+  readonly environment: string;
   readonly expiresAt: string;
 }
 
@@ -52,31 +55,45 @@ function value(tags: readonly Tag[], key: string): string {
 /** Describes a snapshot (DB or cache) for the guard Choice. */
 export async function describeForGuard(store: SnapshotDescriber, identifier: string): Promise<GuardFacts> {
   const snapshot = await store.describe(identifier);
-  if (snapshot === undefined) return { status: 'absent', type: '', managedBy: '', expiresAt: '' };
+  if (snapshot === undefined) return { status: 'absent', type: '', managedBy: '', environment: '', expiresAt: '' };
   return {
     status: snapshot.status,
     type: snapshot.type,
     managedBy: value(snapshot.tags, TAG_KEYS.managedBy),
+    environment: value(snapshot.tags, TAG_KEYS.environment),
     expiresAt: value(snapshot.tags, TAG_KEYS.expiresAt),
   };
 }
 
+/** How a guarded DR-copy delete ended; `reason` says why it was refused or left. */
+export interface DeleteOutcome {
+  readonly identifier: string;
+  readonly outcome: 'deleted' | 'absent' | 'refused' | 'busy';
+  readonly reason: string;
+}
+
 /**
  * Deletes a snapshot after the state machine's guard allowed it, re-checking the rule in code (the
- * IAM tag condition is the third line of defence): a manual, available snapshot the automation
- * created. Throws TagGuardError and deletes nothing otherwise.
+ * IAM tag condition is the third line of defence): a manual, available snapshot the automation of
+ * `environment` created. Anything else is `refused` (not ours, not manual) or `busy` (its status
+ * drifted since the describe, or the delete found it in a state that forbids deleting) and nothing
+ * is deleted: one drifted copy is reported, it does not fail the night's run.
  */
 export async function deleteGuarded(
   store: RegionalSnapshotStore,
   identifier: string,
-): Promise<{ identifier: string; outcome: 'deleted' | 'absent' }> {
+  environment: Environment,
+): Promise<DeleteOutcome> {
   const snapshot = await store.describe(identifier);
-  if (snapshot === undefined) return { identifier, outcome: 'absent' };
-  if (!isManagedByAutomation(snapshot.tags) || snapshot.type !== 'manual' || snapshot.status !== 'available') {
-    throw new TagGuardError(
-      `Refusing to delete ${identifier}: type ${snapshot.type}, status ${snapshot.status}, managed by the automation: ${isManagedByAutomation(snapshot.tags)}`,
-    );
+  if (snapshot === undefined) return { identifier, outcome: 'absent', reason: 'not found' };
+  if (!isManagedByEnvironment(snapshot.tags, environment) || snapshot.type !== 'manual') {
+    return {
+      identifier,
+      outcome: 'refused',
+      reason: `type ${snapshot.type}, ${TAG_KEYS.managedBy}=${value(snapshot.tags, TAG_KEYS.managedBy) || '(none)'}, ${TAG_KEYS.environment}=${value(snapshot.tags, TAG_KEYS.environment) || '(none)'}; expected manual and ${environment}`,
+    };
   }
-  await store.delete(identifier);
-  return { identifier, outcome: 'deleted' };
+  if (snapshot.status !== 'available') return { identifier, outcome: 'busy', reason: `status ${snapshot.status}` };
+  const result = await store.delete(identifier);
+  return { identifier, outcome: result, reason: result === 'busy' ? 'state does not allow deleting' : '' };
 }

@@ -58,8 +58,11 @@ export function rdsRegionalStore(rds: RDSClient): RegionalSnapshotStore {
     async delete(identifier) {
       try {
         await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: identifier }));
+        return 'deleted';
       } catch (error) {
-        if (errorName(error) !== 'DBSnapshotNotFoundFault') throw error;
+        if (errorName(error) === 'DBSnapshotNotFoundFault') return 'absent';
+        if (errorName(error) === 'InvalidDBSnapshotStateFault') return 'busy';
+        throw error;
       }
     },
   };

@@ -35,6 +35,11 @@ export const inputSchema = z.object({
   region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region')),
   instanceIdentifier: rdsIdentifierSchema,
   retentionDays: z.number().check(z.int(), z.positive()),
+  /**
+   * `source`: the instance's region (snapshots of `instanceIdentifier` are selected); `dr`: the DR
+   * region (only the environment's copies, `interactions-<env>-dr-...`).
+   */
+  regionRole: z.enum(['source', 'dr']),
   /** Plan the DR copy from this region's newest snapshot of the instance. */
   planCopy: z.boolean(),
   /**
@@ -63,7 +68,12 @@ export const handler = automationHandler({
         ? Promise.resolve(undefined)
         : listCacheSnapshots(elastiCacheClient(), input.cacheReplicationGroupId, namePrefix),
     ]);
-    const selected = selectExpiredSnapshots(manual, now, { retentionDays: input.retentionDays });
+    const selected = selectExpiredSnapshots(manual, now, {
+      environment: input.environment,
+      region: input.regionRole,
+      instanceId: input.instanceIdentifier,
+      retentionDays: input.retentionDays,
+    });
     const cache =
       cacheListing === undefined || input.cacheReplicationGroupId === undefined
         ? null
@@ -71,6 +81,7 @@ export const handler = automationHandler({
             replicationGroupId: input.cacheReplicationGroupId,
             scanned: cacheListing.scanned,
             selected: selectExpiredCacheSnapshots(cacheListing.candidates, now, {
+              environment: input.environment,
               retentionDays: input.retentionDays,
               namePrefix,
             }),

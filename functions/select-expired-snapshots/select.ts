@@ -2,11 +2,14 @@
  * Which manual DB and cache snapshots the nightly housekeeping may delete, and which snapshot it
  * copies to the DR region. Pure: the snapshot list and the clock are parameters. The selection rule
  * is the safety property the tests check for every generated list: only manual, available snapshots
- * tagged `interactions:managed-by` = MANAGED_BY, and only once they are expired (cache snapshots
- * must also carry the automation's name prefix).
+ * tagged `interactions:managed-by` = MANAGED_BY and `interactions:environment` = this environment,
+ * of this environment's instance (source region) or named `interactions-<env>-dr-` (DR region), and
+ * only once they are expired (cache snapshots must also carry the automation's name prefix).
+ * dev, staging and prod share one account and region: without the environment scoping, one
+ * environment's housekeeping would delete another's snapshots with its own retention.
  */
 import { type Environment, names } from '../../shared/naming.js';
-import { isManagedByAutomation, TAG_KEYS, type Tag } from '../../shared/tags.js';
+import { isManagedByEnvironment, TAG_KEYS, type Tag } from '../../shared/tags.js';
 
 /** A DB snapshot reduced to what the selection reads. */
 export interface SnapshotRecord {
@@ -20,12 +23,25 @@ export interface SnapshotRecord {
   readonly tags: readonly Tag[];
 }
 
-/** Retention of the automation's snapshots without an `interactions:expires-at` tag. */
+/** Whose snapshots are selected, and the retention of those without an `interactions:expires-at` tag. */
 export interface SelectionPolicy {
+  /** The environment: only snapshots tagged `interactions:environment` = it are selected. */
+  readonly environment: Environment;
   /** config.automation.manualSnapshotRetentionDays. */
   readonly retentionDays: number;
   /** Most deletions one run performs (the rest wait for the next night). @default 50 */
   readonly maxPerRun?: number;
+}
+
+/**
+ * Which DB snapshots of the region belong to the environment: in the source region those of its
+ * instance; in the DR region its copies, named `interactions-<env>-dr-...` (drCopyPrefix).
+ */
+export interface DbSelectionPolicy extends SelectionPolicy {
+  /** `source`: the instance's region; `dr`: the DR region holding the copies. */
+  readonly region: 'source' | 'dr';
+  /** The environment's DB instance (`names.databaseInstance(env)`): required of source-region snapshots. */
+  readonly instanceId: string;
 }
 
 /** One snapshot to delete, with what the guard re-checks right before the delete. */
@@ -65,11 +81,20 @@ export function expiryOf(
   return { at: new Date(snapshot.createdAt.getTime() + retentionDays * DAY_MS), reason: 'age' };
 }
 
+/** Whether the snapshot belongs to the policy's environment: its instance or DR copy name, and its environment tag. */
+export function isEnvironmentSnapshot(snapshot: SnapshotRecord, policy: DbSelectionPolicy): boolean {
+  const scoped =
+    policy.region === 'source'
+      ? policy.instanceId !== '' && snapshot.instanceId === policy.instanceId
+      : snapshot.identifier.startsWith(drCopyPrefix(policy.environment));
+  return scoped && isManagedByEnvironment(snapshot.tags, policy.environment);
+}
+
 /** Whether the housekeeping may delete `snapshot` at `now` (see the module comment). */
-export function isExpiredAutomationSnapshot(snapshot: SnapshotRecord, now: Date, retentionDays: number): boolean {
+export function isExpiredAutomationSnapshot(snapshot: SnapshotRecord, now: Date, policy: DbSelectionPolicy): boolean {
   if (snapshot.type !== 'manual' || snapshot.status !== 'available') return false;
-  if (!isManagedByAutomation(snapshot.tags)) return false;
-  const expiry = expiryOf(snapshot, retentionDays);
+  if (!isEnvironmentSnapshot(snapshot, policy)) return false;
+  const expiry = expiryOf(snapshot, policy.retentionDays);
   return expiry !== undefined && expiry.at.getTime() < now.getTime();
 }
 
@@ -77,14 +102,14 @@ export function isExpiredAutomationSnapshot(snapshot: SnapshotRecord, now: Date,
 export function selectExpiredSnapshots(
   snapshots: readonly SnapshotRecord[],
   now: Date,
-  policy: SelectionPolicy,
+  policy: DbSelectionPolicy,
 ): SelectedSnapshot[] {
   if (!Number.isInteger(policy.retentionDays) || policy.retentionDays < 1) {
     throw new RangeError(`retentionDays must be a positive integer, got ${policy.retentionDays}`);
   }
   const selected: SelectedSnapshot[] = [];
   for (const snapshot of snapshots) {
-    if (!isExpiredAutomationSnapshot(snapshot, now, policy.retentionDays)) continue;
+    if (!isExpiredAutomationSnapshot(snapshot, now, policy)) continue;
     const expiry = expiryOf(snapshot, policy.retentionDays);
     if (expiry === undefined) continue;
     selected.push({
@@ -121,7 +146,8 @@ export interface CacheSelectionPolicy extends SelectionPolicy {
 
 /**
  * Whether the housekeeping may delete cache snapshot `snapshot` at `now`: manual, available, named
- * with the automation's prefix, tagged `interactions:managed-by` = MANAGED_BY and expired.
+ * with the automation's prefix, tagged `interactions:managed-by` = MANAGED_BY and
+ * `interactions:environment` = the policy's environment, and expired.
  */
 export function isExpiredAutomationCacheSnapshot(
   snapshot: CacheSnapshotRecord,
@@ -130,7 +156,7 @@ export function isExpiredAutomationCacheSnapshot(
 ): boolean {
   if (snapshot.source !== 'manual' || snapshot.status !== 'available') return false;
   if (policy.namePrefix === '' || !snapshot.name.startsWith(policy.namePrefix)) return false;
-  if (!isManagedByAutomation(snapshot.tags)) return false;
+  if (!isManagedByEnvironment(snapshot.tags, policy.environment)) return false;
   const expiry = expiryOf(snapshot, policy.retentionDays);
   return expiry !== undefined && expiry.at.getTime() < now.getTime();
 }

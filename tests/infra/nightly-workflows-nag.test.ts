@@ -65,7 +65,7 @@ describe.each(stacks)('nightly workflows in $envName', ({ envName, stack, templa
     expect(ours).toEqual([]);
   });
 
-  it('grant no mutating action on "*" and delete snapshots only with the managed-by tag condition', () => {
+  it('grant no mutating action on "*", delete snapshots only with the managed-by and environment tag conditions, CreateGrant only for AWS resources, AddTags only on DR copies', () => {
     for (const s of statements(template)) {
       const actions = [s.Action].flat();
       const mutating = actions.some(
@@ -73,11 +73,29 @@ describe.each(stacks)('nightly workflows in $envName', ({ envName, stack, templa
       );
       if (mutating) expect(s.Resource).not.toBe('*');
       if (actions.includes('rds:DeleteDBSnapshot')) {
-        expect(JSON.stringify(s.Condition)).toContain('rds:snapshot-tag/interactions:managed-by');
+        expect(s.Condition).toMatchObject({
+          StringEquals: {
+            'rds:snapshot-tag/interactions:managed-by': MANAGED_BY,
+            'rds:snapshot-tag/interactions:environment': envName,
+          },
+        });
       }
       if (actions.includes('elasticache:DeleteSnapshot')) {
-        expect(s.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/interactions:managed-by': MANAGED_BY } });
+        expect(s.Condition).toEqual({
+          StringEquals: {
+            'aws:ResourceTag/interactions:managed-by': MANAGED_BY,
+            'aws:ResourceTag/interactions:environment': envName,
+          },
+        });
         expect(JSON.stringify(s.Resource)).toContain(`:snapshot:interactions-${envName}-*`);
+      }
+      if (actions.includes('kms:CreateGrant')) {
+        expect(s.Condition).toMatchObject({ Bool: { 'kms:GrantIsForAWSResource': 'true' } });
+      }
+      if (actions.includes('rds:AddTagsToResource')) {
+        expect(actions).toEqual(['rds:AddTagsToResource']);
+        expect([s.Resource].flat()).toHaveLength(1);
+        expect(JSON.stringify(s.Resource)).toContain(`:snapshot:interactions-${envName}-dr-*`);
       }
     }
   });

@@ -74,6 +74,7 @@ function snapshot(id: string, over: Partial<DBSnapshot> = {}, region = 'us-east-
 const ours = (expiresAt?: Date) => [
   { Key: TAG_KEYS.managedBy, Value: MANAGED_BY },
   { Key: TAG_KEYS.execution, Value: 'earlier-run' },
+  { Key: TAG_KEYS.environment, Value: 'prod' },
   ...(expiresAt === undefined ? [] : [{ Key: TAG_KEYS.expiresAt, Value: expiresAt.toISOString() }]),
 ];
 
@@ -570,7 +571,12 @@ describe('snapshot housekeeping IAM', () => {
     );
     const deletes = statements.filter((s) => [s.Action].flat().includes('elasticache:DeleteSnapshot'));
     expect(deletes).toHaveLength(1);
-    expect(deletes[0]?.Condition).toEqual({ StringEquals: { [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } });
+    expect(deletes[0]?.Condition).toEqual({
+      StringEquals: {
+        [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
+        [`aws:ResourceTag/${TAG_KEYS.environment}`]: 'prod',
+      },
+    });
     expect(JSON.stringify(deletes[0]?.Resource)).toMatch(/:snapshot:interactions-prod-\*"/);
   });
 
@@ -580,7 +586,12 @@ describe('snapshot housekeeping IAM', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: 'rds:DeleteDBSnapshot',
-            Condition: { StringEquals: { [`rds:snapshot-tag/${TAG_KEYS.managedBy}`]: MANAGED_BY } },
+            Condition: {
+              StringEquals: {
+                [`rds:snapshot-tag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
+                [`rds:snapshot-tag/${TAG_KEYS.environment}`]: 'prod',
+              },
+            },
           }),
         ]),
       },
@@ -591,7 +602,11 @@ describe('snapshot housekeeping IAM', () => {
         policy as { Properties: { PolicyDocument: { Statement: { Action: unknown; Condition?: unknown }[] } } }
       ).Properties.PolicyDocument.Statement) {
         const actions = [statement.Action].flat();
-        if (actions.includes('rds:DeleteDBSnapshot')) expect(statement.Condition).toBeDefined();
+        if (actions.includes('rds:DeleteDBSnapshot')) {
+          expect(statement.Condition).toMatchObject({
+            StringEquals: { [`rds:snapshot-tag/${TAG_KEYS.environment}`]: 'prod' },
+          });
+        }
       }
     }
   });

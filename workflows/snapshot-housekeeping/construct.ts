@@ -3,8 +3,11 @@
  * (ElastiCache) snapshots, the cross-region copy for region DR and, where configured, the nightly
  * cache snapshot (a nested execution of the cache-snapshot workflow). Deletion is three times
  * guarded, for both kinds: the selection Lambda picks only expired, available, manual snapshots
- * tagged `interactions:managed-by`; right before each delete the snapshot is described again and a
- * Choice refuses it if anything changed; IAM allows the delete only on snapshots carrying the tag.
+ * tagged `interactions:managed-by` and `interactions:environment` = this environment (of its instance
+ * in the source region, named `interactions-<env>-dr-` in the DR region); right before each delete
+ * the snapshot is described again and a Choice refuses it if anything changed; IAM allows the delete
+ * only on snapshots carrying both tags. dev, staging and prod share the account and region: the
+ * environment tag keeps each environment's housekeeping off the others' snapshots.
  * See README.md.
  */
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
@@ -24,7 +27,7 @@ import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
 import { nightlySchedule } from '../backup-verification/nightly-schedule.js';
 import { FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
-import { retrySdkTransient, TRANSIENT_BACKOFF, transientSdkErrors } from '../common/retry.js';
+import { TRANSIENT_BACKOFF, transientSdkErrors } from '../common/retry.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
 
 const WORKFLOW = 'snapshot-housekeeping';
@@ -83,12 +86,13 @@ const GUARD = '$.guard';
 
 /**
  * The guard: the snapshot is still manual (DB SnapshotType or cache SnapshotSource), available,
- * tagged as the automation's, and its `interactions:expires-at` tag is the value seen at selection
+ * tagged as this environment's automation's, and its `interactions:expires-at` tag is the value seen at selection
  * (`''` then and now when absent).
  */
-function stillOursAndExpired(): sfn.Condition {
+function stillOursAndExpired(envName: Environment): sfn.Condition {
   return sfn.Condition.and(
     sfn.Condition.stringEquals(`${GUARD}.managedBy`, MANAGED_BY),
+    sfn.Condition.stringEquals(`${GUARD}.environment`, envName),
     sfn.Condition.stringEquals(`${GUARD}.type`, 'manual'),
     sfn.Condition.stringEquals(`${GUARD}.status`, 'available'),
     sfn.Condition.stringEqualsJsonPath(`${GUARD}.expiresAt`, '$.snapshot.expiresAtTag'),
@@ -112,7 +116,26 @@ interface GuardedDeletionOptions {
   readonly gone: string[];
   /** Errors of the delete recorded `busy` (the snapshot's state does not allow deleting now). */
   readonly busy: string[];
+  /**
+   * The delete returns `{ outcome }` (deleted, absent, busy, refused) instead of raising errors: a
+   * Choice records it. @default false
+   */
+  readonly outcomeFromResult?: boolean;
 }
+
+/**
+ * The errors the optimized `states:startExecution.sync` integration raises that a retry can fix:
+ * Step Functions names them `StepFunctions.<exception>` (the prefix its Catch of
+ * ExecutionAlreadyExistsException uses), not `Sfn.`: throttling and other unmodeled service errors
+ * arrive as the generic AWSStepFunctionsException, network failures as SdkClientException;
+ * ExecutionLimitExceeded clears as running executions finish.
+ */
+export const START_EXECUTION_TRANSIENT_ERRORS = [
+  'StepFunctions.AWSStepFunctionsException',
+  'StepFunctions.SdkClientException',
+  'StepFunctions.ThrottlingException',
+  'StepFunctions.ExecutionLimitExceededException',
+];
 
 /** The nightly snapshot housekeeping (see the module comment). */
 export class SnapshotHousekeepingWorkflow extends Construct {
@@ -123,9 +146,12 @@ export class SnapshotHousekeepingWorkflow extends Construct {
   /** The nightly EventBridge rule that starts the state machine with the scheduled event. */
   readonly schedule: events.Rule;
 
+  private readonly envName: Environment;
+
   constructor(scope: Construct, id: string, props: SnapshotHousekeepingWorkflowProps) {
     super(scope, id);
     const { automation, envName } = props;
+    this.envName = envName;
     const retentionDays = automation.manualSnapshotRetentionDays;
     if (!Number.isInteger(retentionDays) || retentionDays < 1) {
       throw new Error(
@@ -164,9 +190,26 @@ export class SnapshotHousekeepingWorkflow extends Construct {
     // The cache-snapshot workflow names every snapshot `interactions-<env>-...` (validate-snapshot-request
     // enforces it for explicit names): the prefix scopes the tag reads and the delete.
     const ownCacheSnapshots = cacheSnapshotArn(`${names.prefix(envName)}-*`);
-    const cacheManagedByCondition = { StringEquals: { [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } };
+    const cacheManagedByCondition = {
+      StringEquals: {
+        [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
+        [`aws:ResourceTag/${TAG_KEYS.environment}`]: envName,
+      },
+    };
     const drCopies = drRegion === '' ? '' : rdsArn('snapshot', `${names.prefix(envName)}-dr-*`, drRegion);
-    const managedByCondition = { StringEquals: { [`rds:snapshot-tag/${TAG_KEYS.managedBy}`]: MANAGED_BY } };
+    // Both tags: managed-by (the automation made it) and the environment (this environment's automation).
+    const managedByCondition = {
+      StringEquals: {
+        [`rds:snapshot-tag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
+        [`rds:snapshot-tag/${TAG_KEYS.environment}`]: envName,
+      },
+    };
+    const requestTagCondition = {
+      StringEquals: {
+        [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
+        [`aws:RequestTag/${TAG_KEYS.environment}`]: envName,
+      },
+    };
 
     const select = new AutomationFunction(this, 'SelectFunction', {
       envName,
@@ -212,6 +255,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
           environment: envName,
           trigger: sfn.JsonPath.objectAt('$'),
           region: stack.region,
+          regionRole: 'source',
           instanceIdentifier: instanceId,
           retentionDays,
           planCopy: drRegion !== '',
@@ -269,8 +313,8 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       prefix: '',
       choiceName: 'Snapshot still ours and expired?',
       // The describe Lambda reports a vanished snapshot as status `absent`; the delete may still race it.
-      gone: [],
-      busy: ['Rds.InvalidDbSnapshotStateException', 'Rds.DbSnapshotNotFoundException'],
+      gone: ['Rds.DbSnapshotNotFoundException'],
+      busy: ['Rds.InvalidDbSnapshotStateException'],
     });
     const deleteExpired = failure.catch(
       new sfn.Map(this, 'Delete expired snapshots', {
@@ -346,10 +390,19 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       const dr = ops;
       dr.role.addToPolicy(
         new iam.PolicyStatement({
-          // CopyDBSnapshot is authorized on the source snapshot (automated ones are `snapshot:rds:...`) and the target.
-          actions: ['rds:CopyDBSnapshot', 'rds:AddTagsToResource'],
+          // CopyDBSnapshot is authorized on the source snapshot (automated ones are `snapshot:rds:...`,
+          // in the source region) and on the target, which must be one of this environment's DR copies.
+          actions: ['rds:CopyDBSnapshot'],
           resources: [rdsArn('snapshot', '*'), drCopies],
-          conditions: { StringEquals: { [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } },
+          conditions: requestTagCondition,
+        }),
+      );
+      dr.role.addToPolicy(
+        new iam.PolicyStatement({
+          // Tagging the new copy only: never another snapshot (tags are what the delete guards read).
+          actions: ['rds:AddTagsToResource'],
+          resources: [drCopies],
+          conditions: requestTagCondition,
         }),
       );
       dr.role.addToPolicy(
@@ -359,10 +412,12 @@ export class SnapshotHousekeepingWorkflow extends Construct {
           conditions: managedByCondition,
         }),
       );
-      dr.role.addToPolicy(
+      // The copy makes RDS create grants on the source and the DR key: CreateGrant only for an AWS
+      // resource (RDS), never a grant the function could use itself or hand to anyone.
+      const grantForAwsResource = { Bool: { 'kms:GrantIsForAWSResource': 'true' } };
+      const drKeys =
         props.drKmsKeyArn === undefined
-          ? new iam.PolicyStatement({
-              actions: ['kms:DescribeKey', 'kms:CreateGrant'],
+          ? {
               resources: [
                 stack.formatArn({
                   service: 'kms',
@@ -375,13 +430,35 @@ export class SnapshotHousekeepingWorkflow extends Construct {
               conditions: {
                 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': `alias/${names.prefix(envName)}-dr` },
               },
-            })
-          : new iam.PolicyStatement({
-              actions: ['kms:DescribeKey', 'kms:CreateGrant'],
-              resources: [props.drKmsKeyArn],
-            }),
+            }
+          : { resources: [props.drKmsKeyArn], conditions: {} };
+      dr.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:DescribeKey'],
+          resources: drKeys.resources,
+          conditions: drKeys.conditions,
+        }),
       );
-      props.sourceKmsKey?.grant(dr.role, 'kms:DescribeKey', 'kms:CreateGrant');
+      dr.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:CreateGrant'],
+          resources: drKeys.resources,
+          conditions: { ...drKeys.conditions, ...grantForAwsResource },
+        }),
+      );
+      if (props.sourceKmsKey !== undefined) {
+        // Written out instead of key.grant(): the CreateGrant needs the GrantIsForAWSResource condition.
+        dr.role.addToPolicy(
+          new iam.PolicyStatement({ actions: ['kms:DescribeKey'], resources: [props.sourceKmsKey.keyArn] }),
+        );
+        dr.role.addToPolicy(
+          new iam.PolicyStatement({
+            actions: ['kms:CreateGrant'],
+            resources: [props.sourceKmsKey.keyArn],
+            conditions: grantForAwsResource,
+          }),
+        );
+      }
 
       const copy = failure.catch(
         lambdaTask(this, 'Copy snapshot to DR region', {
@@ -410,6 +487,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
             environment: envName,
             trigger: sfn.JsonPath.objectAt('$$.Execution.Input'),
             region: drRegion,
+            regionRole: 'dr',
             instanceIdentifier: instanceId,
             retentionDays,
             planCopy: false,
@@ -435,6 +513,8 @@ export class SnapshotHousekeepingWorkflow extends Construct {
         choiceName: 'DR copy still ours and expired?',
         gone: [],
         busy: [],
+        // The Lambda re-checks and returns refused/busy/absent: one drifted copy must not fail the run.
+        outcomeFromResult: true,
       });
       const deleteDrExpired = failure.catch(
         new sfn.Map(this, 'Delete expired DR copies', {
@@ -473,7 +553,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
         resultPath: '$.cacheSnapshot',
         taskTimeout: sfn.Timeout.duration(Duration.minutes(75)),
       });
-      retrySdkTransient(startCache, 'Sfn');
+      startCache.addRetry({ ...TRANSIENT_BACKOFF, errors: START_EXECUTION_TRANSIENT_ERRORS });
       const alreadyTaken = new sfn.Pass(this, 'Record cache snapshot already started', {
         result: sfn.Result.fromObject({ status: 'ALREADY_STARTED' }),
         resultPath: '$.cacheSnapshot',
@@ -554,12 +634,12 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       enabled: props.scheduleEnabled,
     });
     const snapshotsReason =
-      'Manual snapshots of the automation carry operator-chosen names, so no name prefix scopes them: Describe is read-only, Delete requires the rds:snapshot-tag/interactions:managed-by condition and Copy the managed-by request tag.';
+      'Manual snapshots of the automation carry operator-chosen names, so no name prefix scopes them: Describe is read-only, Delete requires the rds:snapshot-tag managed-by and environment conditions, and Copy (source side only; its target is scoped to interactions-<env>-dr-*) the managed-by and environment request tags.';
     acknowledgeWildcard(this.stateMachine, rdsArn('snapshot', '*'), snapshotsReason);
     acknowledgeWildcard(select.role, rdsArn('snapshot', '*'), snapshotsReason);
     acknowledgeWildcard(ops.role, rdsArn('snapshot', '*'), snapshotsReason);
     const cacheSnapshotsReason =
-      'Cache snapshots of the automation are named interactions-<env>-<...> per execution: the prefix scopes them. Describe and ListTags are read-only; Delete requires the aws:ResourceTag/interactions:managed-by condition.';
+      'Cache snapshots of the automation are named interactions-<env>-<...> per execution: the prefix scopes them. Describe and ListTags are read-only; Delete requires the aws:ResourceTag managed-by and environment conditions.';
     acknowledgeWildcard(this.stateMachine, ownCacheSnapshots, cacheSnapshotsReason);
     acknowledgeWildcard(select.role, ownCacheSnapshots, cacheSnapshotsReason);
     acknowledgeWildcard(ops.role, ownCacheSnapshots, cacheSnapshotsReason);
@@ -596,7 +676,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       acknowledgeWildcard(
         ops.role,
         drCopies,
-        'DR copies are named per source snapshot under the environment prefix; Copy requires the managed-by request tag, Delete the managed-by resource tag.',
+        'DR copies are named per source snapshot under interactions-<env>-dr-; Copy and AddTags require the managed-by and environment request tags, Delete the same resource tags.',
       );
       if (props.drKmsKeyArn === undefined) {
         acknowledgeWildcard(
@@ -608,7 +688,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
             resourceName: '*',
             arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
           }),
-          'The DR key lives in another region and is referenced by alias; the statement is limited to keys carrying that alias (kms:ResourceAliases).',
+          'The DR key lives in another region and is referenced by alias; the statements are limited to keys carrying that alias (kms:ResourceAliases), CreateGrant also to grants for an AWS resource.',
         );
       }
     }
@@ -645,6 +725,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
     const refused = record(this, `Refuse ${prefix}snapshot`, 'refused', {
       'status.$': `${GUARD}.status`,
       'managedBy.$': `${GUARD}.managedBy`,
+      'environment.$': `${GUARD}.environment`,
       'expiresAt.$': `${GUARD}.expiresAt`,
     });
     const deleted = record(this, `Record ${prefix}snapshot deleted`, 'deleted');
@@ -654,11 +735,30 @@ export class SnapshotHousekeepingWorkflow extends Construct {
         resultPath: '$.busy',
       });
     if (options.gone.length > 0) remove.addCatch(gone, { errors: options.gone, resultPath: '$.notFound' });
-    remove.next(deleted);
+    if (options.outcomeFromResult === true) {
+      const refusedAtDelete = new sfn.Pass(this, `Refuse ${prefix}snapshot at delete`, {
+        parameters: { 'identifier.$': '$.snapshot.identifier', outcome: 'refused', 'reason.$': '$.deleted.reason' },
+      });
+      const busyAtDelete = new sfn.Pass(this, `Record ${prefix}snapshot busy`, {
+        parameters: { 'identifier.$': '$.snapshot.identifier', outcome: 'busy', 'reason.$': '$.deleted.reason' },
+      });
+      remove.next(
+        new sfn.Choice(
+          this,
+          `${prefix}delete outcome?`.replace(/^./, (c) => c.toUpperCase()),
+        )
+          .when(sfn.Condition.stringEquals('$.deleted.outcome', 'deleted'), deleted)
+          .when(sfn.Condition.stringEquals('$.deleted.outcome', 'absent'), gone)
+          .when(sfn.Condition.stringEquals('$.deleted.outcome', 'busy'), busyAtDelete)
+          .otherwise(refusedAtDelete),
+      );
+    } else {
+      remove.next(deleted);
+    }
     describe.next(
       new sfn.Choice(this, options.choiceName)
         .when(sfn.Condition.stringEquals(`${GUARD}.status`, 'absent'), gone)
-        .when(stillOursAndExpired(), remove)
+        .when(stillOursAndExpired(this.envName), remove)
         .otherwise(refused),
     );
     return describe;

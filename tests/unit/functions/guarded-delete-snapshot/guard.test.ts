@@ -22,12 +22,13 @@ function store(
 const own = [
   { Key: TAG_KEYS.managedBy, Value: MANAGED_BY },
   { Key: TAG_KEYS.execution, Value: 'exec-1' },
+  { Key: TAG_KEYS.environment, Value: 'prod' },
 ];
 
 describe('deleteOwnedSnapshot', () => {
   it('deletes an available snapshot carrying this execution tags', async () => {
     const { s, deleted } = store({ status: 'available', tags: own });
-    await expect(deleteOwnedSnapshot(s, 'snap', 'exec-1')).resolves.toEqual({
+    await expect(deleteOwnedSnapshot(s, 'snap', 'exec-1', 'prod')).resolves.toEqual({
       snapshotName: 'snap',
       outcome: 'deleted',
       status: 'available',
@@ -37,25 +38,29 @@ describe('deleteOwnedSnapshot', () => {
 
   it('deletes a failed snapshot of this execution', async () => {
     const { s, deleted } = store({ status: 'failed', tags: own });
-    await deleteOwnedSnapshot(s, 'snap', 'exec-1');
+    await deleteOwnedSnapshot(s, 'snap', 'exec-1', 'prod');
     expect(deleted).toEqual(['snap']);
   });
 
   it('reports absent when there is nothing to delete', async () => {
     const { s, deleted } = store(undefined);
-    await expect(deleteOwnedSnapshot(s, 'snap', 'exec-1')).resolves.toMatchObject({ outcome: 'absent' });
+    await expect(deleteOwnedSnapshot(s, 'snap', 'exec-1', 'prod')).resolves.toMatchObject({ outcome: 'absent' });
     expect(deleted).toEqual([]);
   });
 
   it('leaves a snapshot still being created to the sweeper', async () => {
     const { s, deleted } = store({ status: 'creating', tags: own });
-    await expect(deleteOwnedSnapshot(s, 'snap', 'exec-1')).resolves.toMatchObject({ outcome: 'left-for-sweeper' });
+    await expect(deleteOwnedSnapshot(s, 'snap', 'exec-1', 'prod')).resolves.toMatchObject({
+      outcome: 'left-for-sweeper',
+    });
     expect(deleted).toEqual([]);
   });
 
   it('leaves the snapshot to the sweeper when the service refuses the delete for its state', async () => {
     const { s } = store({ status: 'available', tags: own }, 'busy');
-    await expect(deleteOwnedSnapshot(s, 'snap', 'exec-1')).resolves.toMatchObject({ outcome: 'left-for-sweeper' });
+    await expect(deleteOwnedSnapshot(s, 'snap', 'exec-1', 'prod')).resolves.toMatchObject({
+      outcome: 'left-for-sweeper',
+    });
   });
 
   it('fails with TagGuardError for a snapshot of another execution, deleting nothing', async () => {
@@ -63,16 +68,29 @@ describe('deleteOwnedSnapshot', () => {
       status: 'available',
       tags: [own[0]!, { Key: TAG_KEYS.execution, Value: 'exec-2' }],
     });
-    await expect(deleteOwnedSnapshot(s, 'snap', 'exec-1')).rejects.toBeInstanceOf(TagGuardError);
+    await expect(deleteOwnedSnapshot(s, 'snap', 'exec-1', 'prod')).rejects.toBeInstanceOf(TagGuardError);
+    expect(deleted).toEqual([]);
+  });
+
+  it.each([
+    ['of another environment with the same execution name', 'staging'],
+    ['without the environment tag', undefined],
+  ])('fails with TagGuardError for a snapshot %s, deleting nothing', async (_why, env) => {
+    const tags = [own[0]!, own[1]!, ...(env === undefined ? [] : [{ Key: TAG_KEYS.environment, Value: env }])];
+    const { s, deleted } = store({ status: 'available', tags });
+    await expect(deleteOwnedSnapshot(s, 'snap', 'exec-1', 'prod')).rejects.toThrow(/interactions:environment/);
     expect(deleted).toEqual([]);
   });
 
   it('never deletes a snapshot whose tags do not name this execution (property)', async () => {
     const key = fc.oneof(
-      fc.constantFrom<string>(TAG_KEYS.managedBy, TAG_KEYS.execution, TAG_KEYS.expiresAt),
+      fc.constantFrom<string>(TAG_KEYS.managedBy, TAG_KEYS.execution, TAG_KEYS.expiresAt, TAG_KEYS.environment),
       fc.string(),
     );
-    const value = fc.oneof(fc.constantFrom(MANAGED_BY, 'exec-1', 'exec-10', 'EXEC-1', ''), fc.string());
+    const value = fc.oneof(
+      fc.constantFrom(MANAGED_BY, 'exec-1', 'exec-10', 'EXEC-1', '', 'prod', 'staging'),
+      fc.string(),
+    );
     const tags = fc.array(
       fc.record({ Key: fc.option(key, { nil: undefined }), Value: fc.option(value, { nil: undefined }) }),
       {
@@ -84,9 +102,10 @@ describe('deleteOwnedSnapshot', () => {
       fc.asyncProperty(tags, status, async (tagList, st) => {
         const ownedByExec1 =
           tagList.find((t) => t.Key === TAG_KEYS.managedBy)?.Value === MANAGED_BY &&
-          tagList.find((t) => t.Key === TAG_KEYS.execution)?.Value === 'exec-1';
+          tagList.find((t) => t.Key === TAG_KEYS.execution)?.Value === 'exec-1' &&
+          tagList.find((t) => t.Key === TAG_KEYS.environment)?.Value === 'prod';
         const { s, deleted } = store({ status: st, tags: tagList });
-        const outcome = await deleteOwnedSnapshot(s, 'snap', 'exec-1').then(
+        const outcome = await deleteOwnedSnapshot(s, 'snap', 'exec-1', 'prod').then(
           () => 'ran',
           (error: unknown) => (error instanceof TagGuardError ? 'refused' : 'other'),
         );

@@ -28,6 +28,7 @@ const base = { workflow: 'on-demand-snapshot', execution: 'exec-1', startedAt: '
 const own = [
   { Key: 'interactions:managed-by', Value: 'interactions-automation' },
   { Key: 'interactions:execution', Value: 'exec-1' },
+  { Key: 'interactions:environment', Value: 'prod' },
 ];
 
 function sdkError(name: string): Error {
@@ -46,6 +47,15 @@ describe('guarded-delete-snapshot handler', () => {
 
   it('refuses an RDS snapshot someone else created', async () => {
     rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'available', TagList: [] }] });
+    await expect(handler({ ...base, service: 'rds', snapshotName: 'snap' }, context)).rejects.toMatchObject({
+      name: 'TagGuardError',
+    });
+    expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
+  });
+
+  it("refuses this execution name's snapshot of another environment (the function's ENVIRONMENT decides)", async () => {
+    const staging = own.map((t) => (t.Key === 'interactions:environment' ? { ...t, Value: 'staging' } : t));
+    rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'available', TagList: staging }] });
     await expect(handler({ ...base, service: 'rds', snapshotName: 'snap' }, context)).rejects.toMatchObject({
       name: 'TagGuardError',
     });

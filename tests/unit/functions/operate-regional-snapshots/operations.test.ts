@@ -7,22 +7,26 @@ import {
   type RegionalSnapshotStore,
 } from '../../../../functions/operate-regional-snapshots/operations.js';
 import { cacheSnapshotDescriber } from '../../../../functions/operate-regional-snapshots/store.js';
-import { TagGuardError } from '../../../../shared/errors.js';
 import { MANAGED_BY, TAG_KEYS, type Tag } from '../../../../shared/tags.js';
 
-function store(snapshot: { status: string; type: string; tags: Tag[] } | undefined) {
+function store(
+  snapshot: { status: string; type: string; tags: Tag[] } | undefined,
+  deleteResult: 'deleted' | 'absent' | 'busy' = 'deleted',
+) {
   const deleted: string[] = [];
   const s: RegionalSnapshotStore = {
     describe: async () => snapshot,
     copy: async () => ({ outcome: 'started', status: 'pending' }),
     delete: async (id) => {
       deleted.push(id);
+      return deleteResult;
     },
   };
   return { s, deleted };
 }
 const ours = [
   { Key: TAG_KEYS.managedBy, Value: MANAGED_BY },
+  { Key: TAG_KEYS.environment, Value: 'prod' },
   { Key: TAG_KEYS.expiresAt, Value: '2025-01-01T00:00:00.000Z' },
 ];
 
@@ -32,6 +36,7 @@ describe('describeForGuard', () => {
       status: 'available',
       type: 'manual',
       managedBy: MANAGED_BY,
+      environment: 'prod',
       expiresAt: '2025-01-01T00:00:00.000Z',
     });
   });
@@ -43,28 +48,57 @@ describe('describeForGuard', () => {
       status: 'absent',
       type: '',
       managedBy: '',
+      environment: '',
       expiresAt: '',
     });
   });
 });
 
 describe('deleteGuarded', () => {
-  it('deletes a manual, available automation snapshot', async () => {
+  it('deletes a manual, available automation snapshot of this environment', async () => {
     const { s, deleted } = store({ status: 'available', type: 'manual', tags: ours });
-    await expect(deleteGuarded(s, 'x')).resolves.toEqual({ identifier: 'x', outcome: 'deleted' });
+    await expect(deleteGuarded(s, 'x', 'prod')).resolves.toMatchObject({ identifier: 'x', outcome: 'deleted' });
     expect(deleted).toEqual(['x']);
   });
   it.each([
-    ['not tagged as ours', { status: 'available', type: 'manual', tags: [] }],
-    ['automated', { status: 'available', type: 'automated', tags: ours }],
-    ['not available', { status: 'copying', type: 'manual', tags: ours }],
-  ])('fails when the snapshot is %s, deleting nothing', async (_why, snapshot) => {
-    const { s, deleted } = store(snapshot);
-    await expect(deleteGuarded(s, 'x')).rejects.toBeInstanceOf(TagGuardError);
-    expect(deleted).toEqual([]);
-  });
-  it('reports absent when already gone', async () => {
-    await expect(deleteGuarded(store(undefined).s, 'x')).resolves.toEqual({ identifier: 'x', outcome: 'absent' });
+    ['not tagged as ours', { status: 'available', type: 'manual', tags: [] }, 'refused'],
+    ['automated', { status: 'available', type: 'automated', tags: ours }, 'refused'],
+    [
+      "another environment's",
+      {
+        status: 'available',
+        type: 'manual',
+        tags: ours.map((t) => (t.Key === TAG_KEYS.environment ? { ...t, Value: 'staging' } : t)),
+      },
+      'refused',
+    ],
+    [
+      'without the environment tag',
+      { status: 'available', type: 'manual', tags: ours.filter((t) => t.Key !== TAG_KEYS.environment) },
+      'refused',
+    ],
+    ['no longer available (drifted since the describe)', { status: 'copying', type: 'manual', tags: ours }, 'busy'],
+  ])(
+    'returns an outcome instead of failing the run when the snapshot is %s, deleting nothing',
+    async (_why, snapshot, outcome) => {
+      const { s, deleted } = store(snapshot);
+      const result = await deleteGuarded(s, 'x', 'prod');
+      expect(result).toMatchObject({ identifier: 'x', outcome });
+      expect(result.reason).not.toBe('');
+      expect(deleted).toEqual([]);
+    },
+  );
+  it('reports busy when the delete finds a state that forbids it, absent when it is already gone', async () => {
+    await expect(
+      deleteGuarded(store({ status: 'available', type: 'manual', tags: ours }, 'busy').s, 'x', 'prod'),
+    ).resolves.toMatchObject({ outcome: 'busy' });
+    await expect(
+      deleteGuarded(store({ status: 'available', type: 'manual', tags: ours }, 'absent').s, 'x', 'prod'),
+    ).resolves.toMatchObject({ outcome: 'absent' });
+    await expect(deleteGuarded(store(undefined).s, 'x', 'prod')).resolves.toMatchObject({
+      identifier: 'x',
+      outcome: 'absent',
+    });
   });
 });
 
@@ -83,6 +117,7 @@ describe('describeForGuard over cache snapshots', () => {
       status: 'available',
       type: 'manual',
       managedBy: MANAGED_BY,
+      environment: 'prod',
       expiresAt: '2025-01-01T00:00:00.000Z',
     });
     expect(elastiCache.commandCalls(DescribeSnapshotsCommand)[0]?.args[0].input).toEqual({

@@ -20,23 +20,33 @@ const fixture = JSON.parse(
 ).DBSnapshots[0];
 const NOW = new Date('2025-01-15T02:30:00Z');
 const DAY = 86_400_000;
-const ours = (extra: Tag[] = []): Tag[] => [{ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }, ...extra];
+const envTag = (env: string): Tag => ({ Key: TAG_KEYS.environment, Value: env });
+const ours = (extra: Tag[] = []): Tag[] => [{ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }, envTag('prod'), ...extra];
+const INSTANCE = 'interactions-prod-postgres';
+/** The prod source region's policy. */
+const P = { environment: 'prod', region: 'source', instanceId: INSTANCE, retentionDays: 7 } as const;
+/** The prod DR region's policy. */
+const PDR = { ...P, region: 'dr' } as const;
 const expires = (d: Date): Tag => ({ Key: TAG_KEYS.expiresAt, Value: d.toISOString() });
 
 function record(over: Partial<SnapshotRecord>): SnapshotRecord {
-  return { ...toRecord({ ...fixture, SnapshotCreateTime: new Date(fixture.SnapshotCreateTime) }), ...over };
+  return {
+    ...toRecord({ ...fixture, SnapshotCreateTime: new Date(fixture.SnapshotCreateTime) }),
+    instanceId: INSTANCE,
+    ...over,
+  };
 }
 
 describe('selectExpiredSnapshots', () => {
   it('reads the fixture as a manual, available snapshot without tags, and never selects it', () => {
     const r = record({});
     expect(r).toMatchObject({ identifier: 'mydbsnapshot', type: 'manual', status: 'available', tags: [] });
-    expect(selectExpiredSnapshots([r], NOW, { retentionDays: 7 })).toEqual([]);
+    expect(selectExpiredSnapshots([r], NOW, P)).toEqual([]);
   });
 
   it('selects an automation snapshot whose expires-at is past', () => {
     const r = record({ tags: ours([expires(new Date(NOW.getTime() - 1000))]) });
-    expect(selectExpiredSnapshots([r], NOW, { retentionDays: 7 })).toEqual([
+    expect(selectExpiredSnapshots([r], NOW, P)).toEqual([
       {
         identifier: 'mydbsnapshot',
         arn: r.arn,
@@ -48,42 +58,68 @@ describe('selectExpiredSnapshots', () => {
   });
 
   it('keeps one whose expires-at is now or later', () => {
-    expect(selectExpiredSnapshots([record({ tags: ours([expires(NOW)]) })], NOW, { retentionDays: 7 })).toEqual([]);
+    expect(selectExpiredSnapshots([record({ tags: ours([expires(NOW)]) })], NOW, P)).toEqual([]);
   });
 
   it('uses the retention for automation snapshots without expires-at', () => {
     const old = record({ tags: ours(), createdAt: new Date(NOW.getTime() - 8 * DAY) });
     const young = record({ identifier: 'young', tags: ours(), createdAt: new Date(NOW.getTime() - 6 * DAY) });
-    expect(
-      selectExpiredSnapshots([old, young], NOW, { retentionDays: 7 }).map((s) => [
-        s.identifier,
-        s.reason,
-        s.expiresAtTag,
-      ]),
-    ).toEqual([['mydbsnapshot', 'age', '']]);
+    expect(selectExpiredSnapshots([old, young], NOW, P).map((s) => [s.identifier, s.reason, s.expiresAtTag])).toEqual([
+      ['mydbsnapshot', 'age', ''],
+    ]);
   });
 
   it('never selects a snapshot with an unparseable expires-at', () => {
     const r = record({ tags: ours([{ Key: TAG_KEYS.expiresAt, Value: 'soon' }]), createdAt: new Date(0) });
-    expect(selectExpiredSnapshots([r], NOW, { retentionDays: 7 })).toEqual([]);
+    expect(selectExpiredSnapshots([r], NOW, P)).toEqual([]);
   });
 
   it('caps one run at maxPerRun, oldest expiry first', () => {
     const list = [3, 1, 2].map((d) =>
       record({ identifier: `s${d}`, tags: ours([expires(new Date(NOW.getTime() - d * DAY))]) }),
     );
-    expect(selectExpiredSnapshots(list, NOW, { retentionDays: 7, maxPerRun: 2 }).map((s) => s.identifier)).toEqual([
-      's3',
-      's2',
-    ]);
+    expect(selectExpiredSnapshots(list, NOW, { ...P, maxPerRun: 2 }).map((s) => s.identifier)).toEqual(['s3', 's2']);
+  });
+
+  it.each([
+    [
+      'of another environment',
+      { tags: [{ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }, envTag('dev'), expires(new Date(0))] },
+    ],
+    [
+      'without the environment tag (made before it existed, or by hand)',
+      { tags: [{ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }, expires(new Date(0))] },
+    ],
+    [
+      'of another instance, though tagged prod',
+      { instanceId: 'interactions-dev-postgres', tags: ours([expires(new Date(0))]) },
+    ],
+    ['without an instance', { instanceId: undefined, tags: ours([expires(new Date(0))]) }],
+  ])('never selects a source-region snapshot %s', (_why, over: Partial<SnapshotRecord>) => {
+    expect(selectExpiredSnapshots([record(over)], NOW, P)).toEqual([]);
+  });
+
+  it("selects in the DR region only the environment's own copies", () => {
+    const tags = ours([expires(new Date(0))]);
+    const own = record({ identifier: 'interactions-prod-dr-2025-01-01-05-10', tags });
+    const staging = record({
+      identifier: 'interactions-staging-dr-2025-01-01-05-10',
+      tags: [{ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }, envTag('staging'), expires(new Date(0))],
+    });
+    const stagingNamedLikeProd = record({ identifier: 'interactions-prod-dr-x', tags: staging.tags });
+    const prodNotACopy = record({ identifier: 'interactions-prod-pre-upgrade', tags });
+    expect(
+      selectExpiredSnapshots([own, staging, stagingNamedLikeProd, prodNotACopy], NOW, PDR).map((s) => s.identifier),
+    ).toEqual(['interactions-prod-dr-2025-01-01-05-10']);
   });
 
   it('rejects a non-positive retention', () => {
-    expect(() => selectExpiredSnapshots([], NOW, { retentionDays: 0 })).toThrow(RangeError);
+    expect(() => selectExpiredSnapshots([], NOW, { ...P, retentionDays: 0 })).toThrow(RangeError);
   });
 
   const tagArb: fc.Arbitrary<Tag> = fc.oneof(
     fc.constant({ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }),
+    fc.constantFrom('prod', 'staging', 'dev', '').map(envTag),
     fc.record({ Key: fc.constant(TAG_KEYS.managedBy), Value: fc.string() }),
     fc.record({
       Key: fc.constant(TAG_KEYS.expiresAt),
@@ -95,47 +131,83 @@ describe('selectExpiredSnapshots', () => {
     fc.record({ Key: fc.string(), Value: fc.string() }),
   );
   const snapshotArb: fc.Arbitrary<SnapshotRecord> = fc.record({
-    identifier: fc.string({ minLength: 1 }),
+    identifier: fc.oneof(
+      fc.string({ minLength: 1 }),
+      fc.constantFrom('prod', 'staging', 'dev').chain((env) => fc.string().map((s) => `interactions-${env}-dr-${s}`)),
+    ),
     arn: fc.string(),
-    instanceId: fc.option(fc.string(), { nil: undefined }),
+    instanceId: fc.oneof(
+      fc.constantFrom(INSTANCE, 'interactions-staging-postgres', 'interactions-dev-postgres', undefined),
+      fc.string(),
+    ),
     type: fc.constantFrom('manual', 'automated', 'shared', 'public', 'awsbackup'),
     status: fc.constantFrom('available', 'creating', 'copying', 'deleting', 'failed'),
     createdAt: fc.option(fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01') }), { nil: undefined }),
     tags: fc.array(tagArb, { maxLength: 4 }),
   });
 
-  it('never selects what the automation may not delete, and every selection is expired (property)', () => {
+  it("never selects what the automation may not delete, nor another environment's or instance's snapshot; every selection is expired (property)", () => {
     fc.assert(
       fc.property(
         fc.array(snapshotArb, { maxLength: 30 }),
         fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
         fc.integer({ min: 1, max: 400 }),
-        (snapshots, now, retentionDays) => {
-          const selected = selectExpiredSnapshots(snapshots, now, { retentionDays, maxPerRun: 1000 });
+        fc.constantFrom('source', 'dr') as fc.Arbitrary<'source' | 'dr'>,
+        (snapshots, now, retentionDays, region) => {
+          const policy = { ...P, region, retentionDays, maxPerRun: 1000 };
+          const selected = selectExpiredSnapshots(snapshots, now, policy);
           for (const s of selected) {
             const source = snapshots.find((x) => x.identifier === s.identifier && x.arn === s.arn);
             expect(source).toBeDefined();
             if (source === undefined) continue;
             const managedBy = source.tags.find((t) => t.Key === TAG_KEYS.managedBy)?.Value;
             expect(managedBy).toBe(MANAGED_BY);
+            // The first environment tag decides, as it does for managed-by.
+            expect(source.tags.find((t) => t.Key === TAG_KEYS.environment)?.Value).toBe('prod');
+            if (region === 'source') expect(source.instanceId).toBe(INSTANCE);
+            else expect(source.identifier.startsWith('interactions-prod-dr-')).toBe(true);
             expect(source.type).toBe('manual');
             expect(source.status).toBe('available');
             expect(new Date(s.expiredAt).getTime()).toBeLessThan(now.getTime());
-            expect(isExpiredAutomationSnapshot(source, now, retentionDays)).toBe(true);
+            expect(isExpiredAutomationSnapshot(source, now, policy)).toBe(true);
           }
           // Completeness: every deletable snapshot is selected.
-          const deletable = snapshots.filter((x) => isExpiredAutomationSnapshot(x, now, retentionDays));
+          const deletable = snapshots.filter((x) => isExpiredAutomationSnapshot(x, now, policy));
           expect(selected).toHaveLength(deletable.length);
         },
       ),
       { numRuns: 300 },
     );
   });
+
+  it("never selects a selectable snapshot once it is another environment's or instance's (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('staging', 'dev', '', 'PROD', 'prod '),
+        fc.constantFrom('interactions-staging-postgres', 'interactions-dev-postgres', 'x', undefined),
+        (otherEnv, otherInstance) => {
+          const tags = ours([expires(new Date(0))]);
+          const mine = record({ identifier: 'interactions-prod-dr-1', tags });
+          expect(selectExpiredSnapshots([mine], NOW, P)).toHaveLength(1);
+          expect(selectExpiredSnapshots([mine], NOW, PDR)).toHaveLength(1);
+          const retagged = record({
+            identifier: 'interactions-prod-dr-1',
+            tags: tags.map((t) => (t.Key === TAG_KEYS.environment ? envTag(otherEnv) : t)),
+          });
+          expect(selectExpiredSnapshots([retagged], NOW, P)).toEqual([]);
+          expect(selectExpiredSnapshots([retagged], NOW, PDR)).toEqual([]);
+          expect(selectExpiredSnapshots([{ ...mine, instanceId: otherInstance }], NOW, P)).toEqual([]);
+          const otherCopy = { ...mine, identifier: `interactions-${otherEnv || 'dev'}-dr-1` };
+          expect(selectExpiredSnapshots([otherCopy], NOW, PDR)).toEqual([]);
+        },
+      ),
+    );
+  });
 });
 
 describe('selectExpiredCacheSnapshots', () => {
   const PREFIX = 'interactions-prod-';
-  const policy = { retentionDays: 7, namePrefix: PREFIX };
+  const policy = { environment: 'prod', retentionDays: 7, namePrefix: PREFIX } as const;
   function cache(over: Partial<CacheSnapshotRecord>): CacheSnapshotRecord {
     return {
       name: `${PREFIX}nightly-1`,
@@ -177,6 +249,11 @@ describe('selectExpiredCacheSnapshots', () => {
     ['automatic', { source: 'automated' }],
     ['still being created', { status: 'creating' }],
     ['not tagged as ours', { tags: [expires(new Date(0))] }],
+    [
+      'tagged as another environment',
+      { tags: [{ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }, envTag('staging'), expires(new Date(0))] },
+    ],
+    ['without the environment tag', { tags: [{ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }, expires(new Date(0))] }],
     ['tagged with an unparseable expiry', { tags: ours([{ Key: TAG_KEYS.expiresAt, Value: 'soon' }]) }],
   ])('never selects one %s', (_why, over) => {
     expect(selectExpiredCacheSnapshots([cache(over)], NOW, policy)).toEqual([]);
@@ -189,6 +266,7 @@ describe('selectExpiredCacheSnapshots', () => {
 
   const tagArb: fc.Arbitrary<Tag> = fc.oneof(
     fc.constant({ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }),
+    fc.constantFrom('prod', 'staging', 'dev', '').map(envTag),
     fc.record({ Key: fc.constant(TAG_KEYS.managedBy), Value: fc.string() }),
     fc.record({
       Key: fc.constant(TAG_KEYS.expiresAt),
@@ -212,20 +290,21 @@ describe('selectExpiredCacheSnapshots', () => {
     tags: fc.array(tagArb, { maxLength: 4 }),
   });
 
-  it('never selects an unowned, automatic, unprefixed or unavailable cache snapshot; everything selected is expired (property)', () => {
+  it("never selects an unowned, other environment's, automatic, unprefixed or unavailable cache snapshot; everything selected is expired (property)", () => {
     fc.assert(
       fc.property(
         fc.array(cacheArb, { maxLength: 30 }),
         fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
         fc.integer({ min: 1, max: 400 }),
         (snapshots, now, retentionDays) => {
-          const p = { retentionDays, namePrefix: PREFIX, maxPerRun: 1000 };
+          const p = { environment: 'prod', retentionDays, namePrefix: PREFIX, maxPerRun: 1000 } as const;
           const selected = selectExpiredCacheSnapshots(snapshots, now, p);
           for (const s of selected) {
             const source = snapshots.find((x) => x.name === s.identifier && x.arn === s.arn);
             expect(source).toBeDefined();
             if (source === undefined) continue;
             expect(source.tags.find((t) => t.Key === TAG_KEYS.managedBy)?.Value).toBe(MANAGED_BY);
+            expect(source.tags.find((t) => t.Key === TAG_KEYS.environment)?.Value).toBe('prod');
             expect(source.source).toBe('manual');
             expect(source.status).toBe('available');
             expect(source.name.startsWith(PREFIX)).toBe(true);
