@@ -71,10 +71,10 @@ function snapshot(id: string, over: Partial<DBSnapshot> = {}, region = 'us-east-
     ...over,
   };
 }
-const ours = (expiresAt?: Date) => [
+const ours = (expiresAt?: Date, environment = 'prod') => [
   { Key: TAG_KEYS.managedBy, Value: MANAGED_BY },
   { Key: TAG_KEYS.execution, Value: 'earlier-run' },
-  { Key: TAG_KEYS.environment, Value: 'prod' },
+  { Key: TAG_KEYS.environment, Value: environment },
   ...(expiresAt === undefined ? [] : [{ Key: TAG_KEYS.expiresAt, Value: expiresAt.toISOString() }]),
 ];
 
@@ -91,6 +91,14 @@ const SOURCE = [
     SnapshotCreateTime: ago(400),
   }),
   snapshot('ours-but-creating', { TagList: ours(ago(3)), Status: 'creating' }),
+  // dev, staging and prod share the account and region: other environments' expired automation
+  // snapshots, and one of prod's instance tagged by another environment, must survive prod's run.
+  snapshot('staging-automation-expired', {
+    DBInstanceIdentifier: 'interactions-staging-postgres',
+    TagList: ours(ago(2), 'staging'),
+  }),
+  snapshot('prod-instance-dev-tag', { TagList: ours(ago(2), 'dev') }),
+  snapshot('prod-instance-no-env-tag', { TagList: ours(ago(2)).filter((t) => t.Key !== TAG_KEYS.environment) }),
 ];
 const AUTOMATED = [
   snapshot('rds:interactions-prod-postgres-2025-01-14-05-10', {
@@ -102,7 +110,12 @@ const AUTOMATED = [
     SnapshotCreateTime: ago(1.5),
   }),
 ];
-const DR = [snapshot('interactions-prod-dr-2024-12-01-05-10', { TagList: ours(ago(1)) }, 'us-west-2')];
+const DR_COPY = 'interactions-prod-dr-2024-12-01-05-10';
+const DR = [
+  snapshot(DR_COPY, { TagList: ours(ago(1)) }, 'us-west-2'),
+  // Staging's copy in the same DR region: prod's IAM could not delete it, so prod must not select it.
+  snapshot('interactions-staging-dr-2024-12-01-05-10', { TagList: ours(ago(1), 'staging') }, 'us-west-2'),
+];
 
 /** An ElastiCache snapshot of the prod replication group as DescribeSnapshots returns it (no tags). */
 function cacheSnapshot(name: string, over: Partial<Snapshot> = {}): Snapshot {
@@ -237,7 +250,11 @@ function mockCache(
 
 /** The RDS SDK as the Lambdas see it: source and DR region share the mock, told apart by the client's region. */
 /** What a describe-by-identifier sees now: the listed snapshots unless a test changed one since selection. */
-function mockRds(changed: Record<string, DBSnapshot | undefined> = {}, cache: CacheEntry[] = []): void {
+function mockRds(
+  changed: Record<string, DBSnapshot | undefined> = {},
+  cache: CacheEntry[] = [],
+  { source = SOURCE, automated = AUTOMATED }: { source?: DBSnapshot[]; automated?: DBSnapshot[] } = {},
+): void {
   mockCache(cache);
   rds.reset();
   sns.reset();
@@ -246,7 +263,7 @@ function mockRds(changed: Record<string, DBSnapshot | undefined> = {}, cache: Ca
     const region = await (getClient() as RDSClient).config.region();
     const id = input.DBSnapshotIdentifier;
     if (id !== undefined) {
-      const current = id in changed ? changed[id] : [...SOURCE, ...DR].find((s) => s.DBSnapshotIdentifier === id);
+      const current = id in changed ? changed[id] : [...source, ...DR].find((s) => s.DBSnapshotIdentifier === id);
       if (current === undefined) throw Object.assign(new Error(`${id} not found`), { name: 'DBSnapshotNotFoundFault' });
       return { DBSnapshots: [current] };
     }
@@ -254,10 +271,10 @@ function mockRds(changed: Record<string, DBSnapshot | undefined> = {}, cache: Ca
     // Two pages for the source region's manual snapshots.
     if (input.SnapshotType === 'manual') {
       return input.Marker === undefined
-        ? { DBSnapshots: SOURCE.slice(0, 3), Marker: 'next' }
-        : { DBSnapshots: SOURCE.slice(3) };
+        ? { DBSnapshots: source.slice(0, 3), Marker: 'next' }
+        : { DBSnapshots: source.slice(3) };
     }
-    return { DBSnapshots: AUTOMATED };
+    return { DBSnapshots: automated };
   });
   rds.on(CopyDBSnapshotCommand).resolves({ DBSnapshot: { Status: 'pending' } });
   rds.on(DeleteDBSnapshotCommand).resolves({});
@@ -349,9 +366,14 @@ describe('snapshot housekeeping workflow', () => {
       KmsKeyId: 'arn:aws:kms:us-west-2:123456789012:alias/interactions-prod-dr',
     });
     expect(copies[0]?.Tags).toEqual(expect.arrayContaining([{ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }]));
+    // Only prod's own DR copy: staging's, in the same region, is not even selected.
     expect(rds.commandCalls(DeleteDBSnapshotCommand).map((c) => c.args[0].input.DBSnapshotIdentifier)).toEqual([
-      'interactions-prod-dr-2024-12-01-05-10',
+      DR_COPY,
     ]);
+    expect((run.output as { drSelected: { identifier: string }[] }).drSelected.map((s) => s.identifier)).toEqual([
+      DR_COPY,
+    ]);
+    expect(copies[0]?.Tags).toEqual(expect.arrayContaining([{ Key: TAG_KEYS.environment, Value: 'prod' }]));
 
     const start = run.sdkCalls.find((c) => c.state === 'Snapshot cache');
     expect(start?.parameters).toMatchObject({
@@ -554,6 +576,169 @@ describe('snapshot housekeeping: expired cache snapshots', () => {
     });
     expect(result.status).toBe('FAILED');
     expect(result.path).toContain('Notify failure');
+  });
+});
+
+describe('snapshot housekeeping: environment scoping and recorded outcomes', () => {
+  const startedCache = {
+    Return: {
+      ExecutionArn: 'arn:aws:states:us-east-1:123456789012:execution:interactions-prod-cache-snapshot:x',
+      Status: 'SUCCEEDED',
+    },
+  };
+  const runDr = (mocks: Parameters<typeof runStateMachine>[1]['mocks']) =>
+    runStateMachine(withDr.sm, {
+      input: scheduledEvent,
+      lambdas,
+      mocks: { 'Delete snapshot': rdsDeleted, 'Snapshot cache': startedCache, ...mocks },
+    });
+  const drOutcomes = (run: { output?: unknown }) => (run.output as { drDeletions: Outcomes }).drDeletions;
+
+  it("leaves another environment's expired automation snapshot alone, though it is managed-by and expired", async () => {
+    mockRds();
+    const run = await runStateMachine(withoutDr.sm, {
+      input: scheduledEvent,
+      lambdas,
+      mocks: { 'Delete snapshot': rdsDeleted },
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    const selected = (run.output as { selected: { identifier: string }[] }).selected.map((s) => s.identifier);
+    expect(selected.sort()).toEqual(['expired-by-age', 'expired-by-tag']);
+    expect(deletedIds(run)).not.toContain('staging-automation-expired');
+    expect(deletedIds(run)).not.toContain('prod-instance-dev-tag');
+    expect(deletedIds(run)).not.toContain('prod-instance-no-env-tag');
+  });
+
+  it('refuses at the guard a snapshot whose environment tag changed since selection', async () => {
+    mockRds({ 'expired-by-tag': { ...byId('expired-by-tag'), TagList: ours(ago(2), 'staging') } });
+    const run = await runStateMachine(withoutDr.sm, {
+      input: scheduledEvent,
+      lambdas,
+      mocks: { 'Delete snapshot': rdsDeleted },
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(deletedIds(run)).toEqual(['expired-by-age']);
+    const refused = (run.output as { deletions: (Outcomes[number] & { environment?: string })[] }).deletions.find(
+      (d) => d.outcome === 'refused',
+    );
+    expect(refused).toMatchObject({ identifier: 'expired-by-tag', environment: 'staging' });
+  });
+
+  it('records a source snapshot the delete finds busy as busy, one it finds gone as absent', async () => {
+    mockRds();
+    const busy = await runStateMachine(withoutDr.sm, {
+      input: scheduledEvent,
+      lambdas,
+      mocks: { 'Delete snapshot': { Throw: { Error: 'Rds.InvalidDbSnapshotStateException', Cause: 'exporting' } } },
+    });
+    expect(busy.status).toBe('SUCCEEDED');
+    expect(busy.path).toContain('Record snapshot busy');
+    expect((busy.output as { deletions: Outcomes }).deletions.map((d) => d.outcome)).toEqual(['busy', 'busy']);
+
+    mockRds();
+    const gone = await runStateMachine(withoutDr.sm, {
+      input: scheduledEvent,
+      lambdas,
+      mocks: { 'Delete snapshot': { Throw: { Error: 'Rds.DbSnapshotNotFoundException', Cause: 'gone' } } },
+    });
+    expect(gone.status).toBe('SUCCEEDED');
+    expect(gone.path).toContain('Record snapshot already gone');
+    expect(gone.path).not.toContain('Record snapshot busy');
+    expect((gone.output as { deletions: Outcomes }).deletions.map((d) => d.outcome)).toEqual(['absent', 'absent']);
+  });
+
+  it('records no copy source when the instance has no available snapshot', async () => {
+    mockRds({}, [], {
+      source: SOURCE.filter((s) => s.DBInstanceIdentifier !== 'interactions-prod-postgres'),
+      automated: [],
+    });
+    const run = await runDr({});
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.path).toContain('Record no copy source');
+    expect(run.path).not.toContain('Copy snapshot to DR region');
+    expect((run.output as { drCopy: unknown }).drCopy).toEqual({ outcome: 'no-source' });
+    expect(rds.commandCalls(CopyDBSnapshotCommand)).toHaveLength(0);
+  });
+
+  it('records a DR copy gone before the describe as absent', async () => {
+    mockRds({ [DR_COPY]: undefined });
+    const run = await runDr({});
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.path).toContain('Record DR copy snapshot already gone');
+    expect(drOutcomes(run)).toEqual([{ identifier: DR_COPY, outcome: 'absent' }]);
+    expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
+  });
+
+  it('refuses a DR copy whose tags changed between selection and the describe', async () => {
+    const dr = DR[0] as DBSnapshot;
+    mockRds({ [DR_COPY]: { ...dr, TagList: ours(ago(1), 'staging') } });
+    const run = await runDr({});
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.path).toContain('Refuse DR copy snapshot');
+    expect(drOutcomes(run)).toEqual([expect.objectContaining({ identifier: DR_COPY, outcome: 'refused' })]);
+    expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
+  });
+
+  it('records a DR copy that drifted between the describe and the delete as busy, without failing the run', async () => {
+    mockRds();
+    const dr = DR[0] as DBSnapshot;
+    // First describe (the guard) sees it available; the delete's re-check sees a copy in progress.
+    rds
+      .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: DR_COPY })
+      .resolvesOnce({ DBSnapshots: [dr] })
+      .resolves({ DBSnapshots: [{ ...dr, Status: 'copying' }] });
+    const run = await runDr({});
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.path).toContain('Record DR copy snapshot busy');
+    expect(drOutcomes(run)).toEqual([{ identifier: DR_COPY, outcome: 'busy', reason: 'status copying' }]);
+    expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
+  });
+
+  it('records a DR copy the delete finds busy as busy', async () => {
+    mockRds();
+    rds.on(DeleteDBSnapshotCommand).rejects(Object.assign(new Error('busy'), { name: 'InvalidDBSnapshotStateFault' }));
+    const run = await runDr({});
+    expect(run.status).toBe('SUCCEEDED');
+    expect(drOutcomes(run)).toEqual([expect.objectContaining({ identifier: DR_COPY, outcome: 'busy' })]);
+  });
+
+  it('refuses at the delete a DR copy retagged after the describe', async () => {
+    mockRds();
+    const dr = DR[0] as DBSnapshot;
+    rds
+      .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: DR_COPY })
+      .resolvesOnce({ DBSnapshots: [dr] })
+      .resolves({ DBSnapshots: [{ ...dr, TagList: ours(ago(1), 'staging') }] });
+    const run = await runDr({});
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.path).toContain('Refuse DR copy snapshot at delete');
+    expect(drOutcomes(run)).toEqual([expect.objectContaining({ identifier: DR_COPY, outcome: 'refused' })]);
+    expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
+  });
+
+  it('retries a throttled start of the nested cache snapshot', async () => {
+    mockRds();
+    const run = await runDr({
+      'Snapshot cache': [
+        { Throw: { Error: 'StepFunctions.AWSStepFunctionsException', Cause: 'Rate exceeded' } },
+        startedCache,
+      ],
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.retries['Snapshot cache']).toBe(1);
+    const retry = (withDr.sm.definition.States['Snapshot cache'] as unknown as { Retry: { ErrorEquals: string[] }[] })
+      .Retry;
+    expect(retry.flatMap((r) => r.ErrorEquals).filter((e) => e.startsWith('Sfn.'))).toEqual([]);
+  });
+
+  it('records a nested cache snapshot already started (a duplicate delivery) without failing', async () => {
+    mockRds();
+    const run = await runDr({
+      'Snapshot cache': { Throw: { Error: 'StepFunctions.ExecutionAlreadyExistsException', Cause: 'exists' } },
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.path).toContain('Record cache snapshot already started');
+    expect((run.output as { cacheSnapshot: unknown }).cacheSnapshot).toEqual({ status: 'ALREADY_STARTED' });
   });
 });
 
