@@ -278,6 +278,25 @@ describe('backup create-snapshot: failure', () => {
     expect(result.stdout).toMatch(/^arn +-$/m);
   });
 
+  it('prints the nulls as JSON with --json when the workflow reports no ARN or creation time', async () => {
+    const output = { ...WORKFLOW_OUTPUT, snapshot: { ...WORKFLOW_OUTPUT.snapshot, arn: null, createdAt: null } };
+    sfn.on(DescribeExecutionCommand).resolves({
+      executionArn: EXECUTION_ARN,
+      stateMachineArn: MACHINE_ARN,
+      status: 'SUCCEEDED',
+      startDate: START,
+      stopDate: STOP,
+      output: JSON.stringify(output),
+    });
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+
+    const result = await run(['backup', 'create-snapshot', 'prod', 'interactions-pre-migration', '--json']);
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ snapshot: { arn: null, createdAt: null } });
+  });
+
   it('exits 1 when the workflow succeeds with output that breaks the contract', async () => {
     sfn.on(DescribeExecutionCommand).resolves({
       executionArn: EXECUTION_ARN,
