@@ -15,6 +15,7 @@ import { names } from '../../shared/naming.js';
 import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
 import { catchCleanup, ERROR_PATH, FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
+import { ownedByThisExecution } from '../common/ownership.js';
 import { pollLoop } from '../common/poll-loop.js';
 import { retrySdkTransient } from '../common/retry.js';
 import {
@@ -192,24 +193,6 @@ export class CacheSnapshotWorkflow extends Construct {
         'ElastiCache',
       ),
     );
-    // Ours = the tag list holds managed-by = MANAGED_BY, execution = this execution's name and this environment
-    // (Pass parameters can read the name from the context object; ArrayContains compares whole tags).
-    const expectTags = new sfn.Pass(this, 'Note this execution', {
-      parameters: {
-        managedBy: { Key: TAG_KEYS.managedBy, Value: MANAGED_BY },
-        execution: { Key: TAG_KEYS.execution, 'Value.$': '$$.Execution.Name' },
-        environment: { Key: TAG_KEYS.environment, Value: props.envName },
-      },
-      resultPath: '$.existing.expected',
-    });
-    const checkTags = new sfn.Pass(this, 'Check owner tags', {
-      parameters: {
-        'managedBy.$': 'States.ArrayContains($.existing.tags.tagList, $.existing.expected.managedBy)',
-        'execution.$': 'States.ArrayContains($.existing.tags.tagList, $.existing.expected.execution)',
-        'environment.$': 'States.ArrayContains($.existing.tags.tagList, $.existing.expected.environment)',
-      },
-      resultPath: '$.existing.owned',
-    });
     const adopt = new sfn.Pass(this, 'Adopt own snapshot', {
       parameters: { 'id.$': '$.plan.snapshotName' },
       resultPath: '$.created',
@@ -219,25 +202,19 @@ export class CacheSnapshotWorkflow extends Construct {
         .when(sfn.Condition.isPresent('$.existing.snapshots[0].ARN'), listTags)
         .otherwise(rejectDuplicate),
     );
+    // Ours only if this execution created it (a retried create whose first attempt succeeded).
+    const ownershipCheck = ownedByThisExecution(this, {
+      envName: props.envName,
+      tagListPath: '$.existing.tags.tagList',
+      scratchPath: '$.existing',
+      onOwned: adopt,
+      onOther: rejectDuplicate,
+    });
     listTags.next(
       new sfn.Choice(this, 'Existing snapshot has tags?')
-        .when(sfn.Condition.isPresent('$.existing.tags.tagList'), expectTags)
+        .when(sfn.Condition.isPresent('$.existing.tags.tagList'), ownershipCheck)
         .otherwise(rejectDuplicate),
     );
-    expectTags
-      .next(checkTags)
-      .next(
-        new sfn.Choice(this, 'Created by this execution?')
-          .when(
-            sfn.Condition.and(
-              sfn.Condition.booleanEquals('$.existing.owned.managedBy', true),
-              sfn.Condition.booleanEquals('$.existing.owned.execution', true),
-              sfn.Condition.booleanEquals('$.existing.owned.environment', true),
-            ),
-            adopt,
-          )
-          .otherwise(rejectDuplicate),
-      );
     create.addCatch(
       failure.raise('Reject quota exceeded', 'QuotaExceededError', {
         format:

@@ -16,6 +16,7 @@ import { acknowledgeInvokeVersions, acknowledgeWildcard } from '../../infra/cons
 import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
 import { catchCleanup, ERROR_PATH, FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
+import { ownedByThisExecution } from '../common/ownership.js';
 import { pollLoop } from '../common/poll-loop.js';
 import { retrySdkTransient } from '../common/retry.js';
 import {
@@ -225,43 +226,19 @@ export class OnDemandSnapshotWorkflow extends Construct {
       format:
         "States.Format('A DB snapshot named {} already exists. It was not created by this execution and was left untouched; choose another name.', $.plan.snapshotName)",
     });
-    // Ours = the tag list holds managed-by = MANAGED_BY, execution = this execution's name and this environment
-    // (Pass parameters can read the name from the context object; ArrayContains compares whole tags).
-    const expectTags = new sfn.Pass(this, 'Note this execution', {
-      parameters: {
-        managedBy: { Key: TAG_KEYS.managedBy, Value: MANAGED_BY },
-        execution: { Key: TAG_KEYS.execution, 'Value.$': '$$.Execution.Name' },
-        environment: { Key: TAG_KEYS.environment, Value: props.envName },
-      },
-      resultPath: '$.existing.expected',
-    });
-    const checkTags = new sfn.Pass(this, 'Check owner tags', {
-      parameters: {
-        'managedBy.$': 'States.ArrayContains($.existing.snapshots[0].TagList, $.existing.expected.managedBy)',
-        'execution.$': 'States.ArrayContains($.existing.snapshots[0].TagList, $.existing.expected.execution)',
-        'environment.$': 'States.ArrayContains($.existing.snapshots[0].TagList, $.existing.expected.environment)',
-      },
-      resultPath: '$.existing.owned',
+    // Ours only if this execution created it (a retried create whose first attempt succeeded).
+    const ownershipCheck = ownedByThisExecution(this, {
+      envName: props.envName,
+      tagListPath: '$.existing.snapshots[0].TagList',
+      scratchPath: '$.existing',
+      onOwned: adopt,
+      onOther: rejectDuplicate,
     });
     describeExisting.next(
       new sfn.Choice(this, 'Existing snapshot has tags?')
-        .when(sfn.Condition.isPresent('$.existing.snapshots[0].TagList'), expectTags)
+        .when(sfn.Condition.isPresent('$.existing.snapshots[0].TagList'), ownershipCheck)
         .otherwise(rejectDuplicate),
     );
-    expectTags
-      .next(checkTags)
-      .next(
-        new sfn.Choice(this, 'Created by this execution?')
-          .when(
-            sfn.Condition.and(
-              sfn.Condition.booleanEquals('$.existing.owned.managedBy', true),
-              sfn.Condition.booleanEquals('$.existing.owned.execution', true),
-              sfn.Condition.booleanEquals('$.existing.owned.environment', true),
-            ),
-            adopt,
-          )
-          .otherwise(rejectDuplicate),
-      );
     create.addCatch(
       failure.raise('Reject quota exceeded', 'QuotaExceededError', {
         format:
