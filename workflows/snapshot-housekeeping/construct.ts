@@ -298,17 +298,12 @@ export class SnapshotHousekeepingWorkflow extends Construct {
         resultPath: GUARD,
       });
     const describeSource = describeFor('Describe snapshot before delete', stack.region);
-    const deleteSource = new sfn.CustomState(this, 'Delete snapshot', {
-      stateJson: {
-        Type: 'Task',
-        Resource: `arn:${stack.partition}:states:::aws-sdk:rds:deleteDBSnapshot`,
-        Parameters: { 'DbSnapshotIdentifier.$': '$.snapshot.identifier' },
-        ResultSelector: { 'status.$': '$.DbSnapshot.Status' },
-        ResultPath: '$.deleted',
-        TimeoutSeconds: 60,
-      },
+    const deleteSource = sdkDelete(this, 'Delete snapshot', {
+      resource: `arn:${stack.partition}:states:::aws-sdk:rds:deleteDBSnapshot`,
+      parameters: { 'DbSnapshotIdentifier.$': '$.snapshot.identifier' },
+      statusPath: '$.DbSnapshot.Status',
+      service: 'Rds',
     });
-    deleteSource.addRetry({ ...TRANSIENT_BACKOFF, errors: transientSdkErrors('Rds') });
     const sourceIteration = this.guardedDeletion(describeSource, deleteSource, {
       prefix: '',
       choiceName: 'Snapshot still ours and expired?',
@@ -317,11 +312,10 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       busy: ['Rds.InvalidDbSnapshotStateException'],
     });
     const deleteExpired = failure.catch(
-      new sfn.Map(this, 'Delete expired snapshots', {
+      deletionMap(this, 'Delete expired snapshots', {
         itemsPath: '$.source.selected',
-        itemSelector: { 'snapshot.$': '$$.Map.Item.Value' },
-        maxConcurrency: concurrency,
         resultPath: '$.deletions',
+        concurrency,
       }).itemProcessor(sourceIteration),
     );
 
@@ -336,17 +330,12 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       payload: { action: 'describe-cache', identifier: sfn.JsonPath.stringAt('$.snapshot.identifier') },
       resultPath: GUARD,
     });
-    const deleteCache = new sfn.CustomState(this, 'Delete cache snapshot', {
-      stateJson: {
-        Type: 'Task',
-        Resource: `arn:${stack.partition}:states:::aws-sdk:elasticache:deleteSnapshot`,
-        Parameters: { 'SnapshotName.$': '$.snapshot.identifier' },
-        ResultSelector: { 'status.$': '$.Snapshot.SnapshotStatus' },
-        ResultPath: '$.deleted',
-        TimeoutSeconds: 60,
-      },
+    const deleteCache = sdkDelete(this, 'Delete cache snapshot', {
+      resource: `arn:${stack.partition}:states:::aws-sdk:elasticache:deleteSnapshot`,
+      parameters: { 'SnapshotName.$': '$.snapshot.identifier' },
+      statusPath: '$.Snapshot.SnapshotStatus',
+      service: 'ElastiCache',
     });
-    deleteCache.addRetry({ ...TRANSIENT_BACKOFF, errors: transientSdkErrors('ElastiCache') });
     const cacheIteration = this.guardedDeletion(describeCache, deleteCache, {
       prefix: 'cache ',
       choiceName: 'Cache snapshot still ours and expired?',
@@ -355,11 +344,10 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       busy: ['ElastiCache.InvalidSnapshotStateException'],
     });
     const deleteExpiredCache = failure.catch(
-      new sfn.Map(this, 'Delete expired cache snapshots', {
+      deletionMap(this, 'Delete expired cache snapshots', {
         itemsPath: '$.source.cache.selected',
-        itemSelector: { 'snapshot.$': '$$.Map.Item.Value' },
-        maxConcurrency: concurrency,
         resultPath: '$.cacheDeletions',
+        concurrency,
       }).itemProcessor(cacheIteration),
     );
 
@@ -517,11 +505,10 @@ export class SnapshotHousekeepingWorkflow extends Construct {
         outcomeFromResult: true,
       });
       const deleteDrExpired = failure.catch(
-        new sfn.Map(this, 'Delete expired DR copies', {
+        deletionMap(this, 'Delete expired DR copies', {
           itemsPath: '$.dr.selected',
-          itemSelector: { 'snapshot.$': '$$.Map.Item.Value' },
-          maxConcurrency: concurrency,
           resultPath: '$.drDeletions',
+          concurrency,
         }).itemProcessor(drIteration),
       );
       deleteExpiredCache.next(
@@ -763,4 +750,41 @@ export class SnapshotHousekeepingWorkflow extends Construct {
     );
     return describe;
   }
+}
+
+/**
+ * A delete as a direct SDK integration, written as a CustomState so its IAM statement (added by the
+ * construct) can carry the tag conditions; transient errors retried with backoff and jitter.
+ */
+function sdkDelete(
+  scope: Construct,
+  stateName: string,
+  options: { resource: string; parameters: Record<string, string>; statusPath: string; service: 'Rds' | 'ElastiCache' },
+): sfn.CustomState {
+  const state = new sfn.CustomState(scope, stateName, {
+    stateJson: {
+      Type: 'Task',
+      Resource: options.resource,
+      Parameters: options.parameters,
+      ResultSelector: { 'status.$': options.statusPath },
+      ResultPath: '$.deleted',
+      TimeoutSeconds: 60,
+    },
+  });
+  state.addRetry({ ...TRANSIENT_BACKOFF, errors: transientSdkErrors(options.service) });
+  return state;
+}
+
+/** A Map over selected snapshots, one item as `$.snapshot`, a few deletes at a time. */
+function deletionMap(
+  scope: Construct,
+  stateName: string,
+  options: { itemsPath: string; resultPath: string; concurrency: number },
+): sfn.Map {
+  return new sfn.Map(scope, stateName, {
+    itemsPath: options.itemsPath,
+    itemSelector: { 'snapshot.$': '$$.Map.Item.Value' },
+    maxConcurrency: options.concurrency,
+    resultPath: options.resultPath,
+  });
 }
