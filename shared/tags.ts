@@ -55,7 +55,8 @@ export function automationTags({
   ];
 }
 
-function tagValue(tags: readonly Tag[] | undefined, key: string): string | undefined {
+/** The value of tag `key`, or undefined when the resource lacks it. */
+export function tagValue(tags: readonly Tag[] | undefined, key: string): string | undefined {
   return tags?.find((tag) => tag.Key === key)?.Value;
 }
 
@@ -96,19 +97,4 @@ export function expiresAtFromTags(tags: readonly Tag[] | undefined): Date | unde
   if (value === undefined) return undefined;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-/**
- * Execution name from an execution ARN: `arn:aws:states:<region>:<account>:execution:<machine>:<name>`
- * (standard) or `...:express:<machine>:<name>:<id>` (express).
- */
-export function executionNameFromArn(arn: string): string {
-  const parts = arn.split(':');
-  const kind = parts[5];
-  if (parts[0] !== 'arn' || parts[2] !== 'states' || (kind !== 'execution' && kind !== 'express')) {
-    throw new TypeError(`Not a Step Functions execution ARN: ${arn}`);
-  }
-  const name = parts[7];
-  if (name === undefined || name === '') throw new TypeError(`Execution ARN has no name: ${arn}`);
-  return name;
 }

@@ -6,7 +6,7 @@
  */
 import { TagGuardError } from '../../shared/errors.js';
 import type { Environment } from '../../shared/naming.js';
-import { assertOwnedByExecution, TAG_KEYS, type Tag } from '../../shared/tags.js';
+import { assertOwnedByExecution, TAG_KEYS, type Tag, tagValue } from '../../shared/tags.js';
 
 /** What the guard needs from RDS or ElastiCache. */
 export interface SnapshotStore {
@@ -45,7 +45,7 @@ export async function deleteOwnedSnapshot(
   const snapshot = await store.describe(snapshotName);
   if (snapshot === undefined) return { snapshotName, outcome: 'absent', status: null };
   assertOwnedByExecution(snapshotName, snapshot.tags, execution);
-  const tagged = snapshot.tags.find((t) => t.Key === TAG_KEYS.environment)?.Value;
+  const tagged = tagValue(snapshot.tags, TAG_KEYS.environment);
   if (tagged !== environment) {
     throw new TagGuardError(
       `Refusing to touch ${snapshotName}: ${TAG_KEYS.environment}=${tagged ?? '(none)'}, expected ${environment}`,

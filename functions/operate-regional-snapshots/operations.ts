@@ -7,7 +7,7 @@
  * tested without SDK mocks.
  */
 import type { Environment } from '../../shared/naming.js';
-import { isManagedByEnvironment, TAG_KEYS, type Tag } from '../../shared/tags.js';
+import { isManagedByEnvironment, TAG_KEYS, type Tag, tagValue } from '../../shared/tags.js';
 
 /** Reads one snapshot for the guard: RDS (DB snapshots) or ElastiCache (cache snapshots). */
 export interface SnapshotDescriber {
@@ -48,9 +48,7 @@ export interface GuardFacts {
   readonly expiresAt: string;
 }
 
-function value(tags: readonly Tag[], key: string): string {
-  return tags.find((t) => t.Key === key)?.Value ?? '';
-}
+const value = (tags: readonly Tag[], key: string): string => tagValue(tags, key) ?? '';
 
 /** Describes a snapshot (DB or cache) for the guard Choice. */
 export async function describeForGuard(store: SnapshotDescriber, identifier: string): Promise<GuardFacts> {

@@ -9,7 +9,7 @@
  * environment's housekeeping would delete another's snapshots with its own retention.
  */
 import { type Environment, names } from '../../shared/naming.js';
-import { isManagedByEnvironment, TAG_KEYS, type Tag } from '../../shared/tags.js';
+import { isManagedByEnvironment, TAG_KEYS, type Tag, tagValue } from '../../shared/tags.js';
 
 /** A DB snapshot reduced to what the selection reads. */
 export interface SnapshotRecord {
@@ -58,10 +58,6 @@ export interface SelectedSnapshot {
 
 const DAY_MS = 86_400_000;
 const DEFAULT_MAX_PER_RUN = 50;
-
-function tagValue(tags: readonly Tag[], key: string): string | undefined {
-  return tags.find((t) => t.Key === key)?.Value;
-}
 
 /**
  * The expiry of an automation snapshot: its `interactions:expires-at` tag, or creation + retention

@@ -3,7 +3,6 @@ import { TagGuardError } from '../../../shared/errors.js';
 import {
   assertOwnedByExecution,
   automationTags,
-  executionNameFromArn,
   expiresAtFromTags,
   isManagedByAutomation,
   isManagedByEnvironment,
@@ -131,27 +130,5 @@ describe('assertOwnedByExecution', () => {
         },
       ),
     );
-  });
-});
-
-describe('executionNameFromArn', () => {
-  it('reads standard and express execution ARNs', () => {
-    expect(
-      executionNameFromArn(
-        'arn:aws:states:us-east-1:123456789012:execution:interactions-dev-recovery-test:monthly-2025-01',
-      ),
-    ).toBe('monthly-2025-01');
-    expect(
-      executionNameFromArn('arn:aws:states:us-east-1:123456789012:express:interactions-dev-x:run-9:5b2e8f4c-0000'),
-    ).toBe('run-9');
-  });
-
-  it.each([
-    'arn:aws:states:us-east-1:123456789012:stateMachine:interactions-dev-x',
-    'arn:aws:lambda:us-east-1:123456789012:function:f',
-    'arn:aws:states:us-east-1:123456789012:execution:machine',
-    'not-an-arn',
-  ])('fails on %s', (arn) => {
-    expect(() => executionNameFromArn(arn)).toThrow(TypeError);
   });
 });
