@@ -62,6 +62,18 @@ export class ConfigurationError extends AutomationError {
   readonly retryable = false;
 }
 
+/** A resource the workflow created or waits for ended in a failed state (snapshot `failed`, restore `incompatible-...`). */
+export class ResourceFailedError extends AutomationError {
+  override readonly name = 'ResourceFailedError';
+  readonly retryable = false;
+}
+
+/** A Wait -> Describe -> Choice loop ran out of time before the resource reached the awaited state. */
+export class WaitTimedOutError extends AutomationError {
+  override readonly name = 'WaitTimedOutError';
+  readonly retryable = false;
+}
+
 /** Transient failure (throttling, 5xx, resource briefly busy): the state machine retries it. */
 export class RetryableError extends AutomationError {
   override readonly name = 'RetryableError';
@@ -79,9 +91,29 @@ export const NON_RETRYABLE_ERROR_NAMES = [
   'TagGuardError',
   'VerificationFailedError',
   'ConfigurationError',
+  'ResourceFailedError',
+  'WaitTimedOutError',
 ] as const;
 
+/** Every name an automation error class carries (the union a Retry/Catch matcher may name). */
 export type AutomationErrorName = (typeof RETRYABLE_ERROR_NAMES)[number] | (typeof NON_RETRYABLE_ERROR_NAMES)[number];
+
+/**
+ * Names a state machine raises itself (a Pass state after a Choice detects the failure, see
+ * `FailurePath.raise`): the same names a function would throw, so notifications and Catch matchers
+ * read one vocabulary.
+ */
+export const WORKFLOW_ERROR_NAMES = [
+  'ResourceFailedError',
+  'WaitTimedOutError',
+  'VerificationFailedError',
+  'QuotaExceededError',
+  'ResourceConflictError',
+  'TagGuardError',
+] as const satisfies readonly AutomationErrorName[];
+
+/** An error name a workflow's own states may raise. */
+export type WorkflowErrorName = (typeof WORKFLOW_ERROR_NAMES)[number];
 
 /** Transient errors of the Lambda service itself, retried by every Lambda task (AWS's recommended list). */
 export const LAMBDA_TRANSIENT_ERROR_NAMES = [
@@ -131,4 +163,9 @@ export function classifyError(error: unknown): unknown {
     return new RetryableError(message, { cause: error });
   }
   return error;
+}
+
+/** The `name` of an error (an SDK fault such as `DBSnapshotNotFoundFault`), or `''` when it has none. */
+export function errorName(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
 }

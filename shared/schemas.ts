@@ -31,8 +31,13 @@ export const executionContextSchema = z.object({
 });
 export type ExecutionContext = z.infer<typeof executionContextSchema>;
 
+/** An AWS region name such as `us-east-1` or `ap-southeast-2`. */
+export const awsRegionSchema = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region'));
+
 /** Severity of a notification: which SNS topic it goes to. */
 export const severitySchema = z.enum(['high', 'medium', 'low']);
+/** `high` pages on-call; `medium` and `low` go to chat and mail. */
+export type Severity = z.infer<typeof severitySchema>;
 
 /**
  * RDS identifier rules (DB instances and snapshots): 1-255 characters, letters, digits and

@@ -1,13 +1,15 @@
 /**
- * Environment variables of the functions, read once at module load and validated with zod, so a
- * missing or invalid variable fails the cold start with a message naming it instead of failing
- * later inside an AWS call.
+ * Environment variables of the functions, validated with zod when a handler is built (the Lambda
+ * entry builds it on its first invocation, tests build it from the variables they pass), so a
+ * missing or invalid variable fails with a message naming it instead of failing later inside an
+ * AWS call. Nothing here reads `process.env` at module load.
  */
 import { ConfigurationError } from './errors.js';
-import { environmentSchema, workflowSchema } from './schemas.js';
+import { awsRegionSchema, environmentSchema, workflowSchema } from './schemas.js';
 import * as z from './zod.js';
 
-type EnvSource = Readonly<Record<string, string | undefined>>;
+/** Where variables come from: `process.env` in Lambda, a plain object in tests. */
+export type EnvSource = Readonly<Record<string, string | undefined>>;
 
 /**
  * Validates `env` against `schema` and returns the typed result.
@@ -33,16 +35,19 @@ export function defineSettings<Shape extends z.core.$ZodShape>(
   return result.data;
 }
 
-/** Variables every automation function has (set by the AutomationFunction construct). */
+/**
+ * Variables every automation function has: ENVIRONMENT and WORKFLOW are set by the AutomationFunction
+ * construct, AWS_REGION by the Lambda runtime. They are the function's identity for every safety
+ * decision (which environment's resources it may touch, which region it runs in): a payload never overrides them.
+ */
 export const baseSettingsShape = {
   /** dev | staging | prod. */
   ENVIRONMENT: environmentSchema,
   /** Workflow the function belongs to; absent for functions shared by every workflow (notify-outcome). */
   WORKFLOW: z.optional(workflowSchema),
-  /** Powertools service name, also the logger's `service` key. */
-  POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), 'interactions-automation'),
+  /** The region the function runs in (set by the Lambda runtime). */
+  AWS_REGION: awsRegionSchema,
 };
 
-/** The base settings of this function, validated once at module load. */
-export const settings = defineSettings(baseSettingsShape);
-export type BaseSettings = typeof settings;
+/** The validated base settings. */
+export type BaseSettings = z.infer<z.ZodMiniObject<typeof baseSettingsShape>>;

@@ -7,21 +7,24 @@
  * with a hyphen. Our convention adds: lowercase only, because RDS stores identifiers lowercased and
  * a mixed-case name would not match the snapshot that was actually created.
  *
- * Dependency-free on purpose: it is bundled into a Lambda.
+ * Dependency-free on purpose (only the naming rules): it is bundled into a Lambda and the CLI.
  */
+import { ValidationError } from './errors.js';
+import { type Environment, names } from './naming.js';
 
 export const SNAPSHOT_NAME_MAX_LENGTH = 255;
 
-/** Thrown for an invalid snapshot name; `name` is `ValidationError` so Step Functions routes it like the runtime's. */
-export class SnapshotNameError extends Error {
+/** Thrown for an invalid snapshot name: a ValidationError, so Step Functions routes it like any bad input. */
+export class SnapshotNameError extends ValidationError {
   constructor(
     /** The rejected name. */
     readonly snapshotName: string,
     /** Every rule the name breaks. */
     readonly problems: readonly string[],
   ) {
-    super(`Invalid snapshot name '${snapshotName}': ${problems.join('; ')}`);
-    this.name = 'ValidationError';
+    super(`Invalid snapshot name '${snapshotName}': ${problems.join('; ')}`, {
+      issues: problems.map((problem) => `snapshotName: ${problem}`),
+    });
   }
 }
 
@@ -49,4 +52,25 @@ export function validateSnapshotName(name: string): string[] {
 export function assertValidSnapshotName(name: string): void {
   const problems = validateSnapshotName(name);
   if (problems.length > 0) throw new SnapshotNameError(name, problems);
+}
+
+/**
+ * Prefix every cache snapshot name the automation gives carries, `interactions-<env>-`: it keeps the
+ * automation's cache snapshots apart from ElastiCache's automatic ones and lets IAM scope create and
+ * delete to that prefix.
+ */
+export function cacheSnapshotPrefix(env: Environment): string {
+  return `${names.cacheReplicationGroup(env)}-`;
+}
+
+/**
+ * Every rule a name of a snapshot the automation of `env` may delete breaks: the snapshot name
+ * rules above (which include the RDS and ElastiCache identifier rules) and, for cache snapshots,
+ * the environment's prefix. Empty when the name is acceptable.
+ */
+export function validateOwnSnapshotName(service: 'rds' | 'elasticache', name: string, env: Environment): string[] {
+  const problems = validateSnapshotName(name);
+  const prefix = cacheSnapshotPrefix(env);
+  if (service === 'elasticache' && !name.startsWith(prefix)) problems.push(`must start with '${prefix}'`);
+  return problems;
 }

@@ -53,10 +53,11 @@ export const inputSchema = z.object({
   }),
 });
 
-export const handler = automationHandler({
+export const { handler, createHandler } = automationHandler({
   schema: inputSchema,
-  handler: async (input) => {
-    const lister = sdkSnapshotLister(rdsClient(), elastiCacheClient());
+  clients: () => ({ rds: rdsClient, elastiCache: elastiCacheClient }),
+  handler: async (input, { clients }) => {
+    const lister = sdkSnapshotLister(clients.rds(), clients.elastiCache());
     const instanceId = input.instance.DbInstanceIdentifier;
     const groupId = input.cacheSnapshotRequired ? input.cacheReplicationGroupId : undefined;
     const [automatedSnapshots, manualSnapshotCount, cacheSnapshots] = await Promise.all([

@@ -19,18 +19,19 @@ const inputSchema = z.object({
   stateMachineArn: z.string().check(z.regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/)),
 });
 
-export const handler = automationHandler({
+export const { handler, createHandler } = automationHandler({
   schema: inputSchema,
-  handler: async ({ stateMachineArn }) => {
-    const { executions } = await sfnClient().send(
+  clients: () => ({ sfn: sfnClient }),
+  handler: async ({ stateMachineArn }, { clients, clock }) => {
+    const { executions } = await clients.sfn().send(
       new ListExecutionsCommand({ stateMachineArn, statusFilter: 'SUCCEEDED', maxResults: 1 }),
     );
     const last = executions?.[0];
     let since = last?.stopDate ?? last?.startDate;
     if (since === undefined) {
-      since = (await sfnClient().send(new DescribeStateMachineCommand({ stateMachineArn }))).creationDate;
+      since = (await clients.sfn().send(new DescribeStateMachineCommand({ stateMachineArn }))).creationDate;
     }
-    const seconds = since === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, (Date.now() - since.getTime()) / 1000);
+    const seconds = since === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, (clock().getTime() - since.getTime()) / 1000);
     metrics.addMetric(METRIC_NAME, 'Seconds', Math.round(seconds));
     return {
       lastSuccessAt: last === undefined ? null : (since?.toISOString() ?? null),

@@ -6,14 +6,15 @@
  */
 import { TagGuardError } from '../../shared/errors.js';
 import type { Environment } from '../../shared/naming.js';
-import { assertOwnedByExecution, TAG_KEYS, type Tag, tagValue } from '../../shared/tags.js';
+import type { DescribedSnapshot, SnapshotDeletion } from '../../shared/snapshots/types.js';
+import { assertOwnedByExecution, TAG_KEYS, tagValue } from '../../shared/tags.js';
 
 /** What the guard needs from RDS or ElastiCache. */
 export interface SnapshotStore {
   /** The snapshot's status and tags, or undefined when no snapshot has that name. */
-  describe(snapshotName: string): Promise<{ readonly status: string; readonly tags: readonly Tag[] } | undefined>;
-  /** Deletes the snapshot; resolves `'busy'` when its state does not allow deletion yet. */
-  delete(snapshotName: string): Promise<'deleted' | 'busy'>;
+  describe(snapshotName: string): Promise<Pick<DescribedSnapshot, 'status' | 'tags'> | undefined>;
+  /** Deletes the snapshot; `absent` when it vanished meanwhile, `busy` when its state does not allow deletion yet. */
+  delete(snapshotName: string): Promise<SnapshotDeletion>;
 }
 
 /** How the cleanup ended. */
@@ -54,5 +55,6 @@ export async function deleteOwnedSnapshot(
   if (snapshot.status === 'deleting') return { snapshotName, outcome: 'deleted', status: snapshot.status };
   if (BUSY_STATUSES.has(snapshot.status)) return { snapshotName, outcome: 'left-for-sweeper', status: snapshot.status };
   const result = await store.delete(snapshotName);
-  return { snapshotName, outcome: result === 'deleted' ? 'deleted' : 'left-for-sweeper', status: snapshot.status };
+  // Gone by the time of the delete (another cleanup won the race) is as good as deleted.
+  return { snapshotName, outcome: result === 'busy' ? 'left-for-sweeper' : 'deleted', status: snapshot.status };
 }

@@ -1,6 +1,7 @@
 /**
  * Pure formatting of a workflow's outcome: the S3 keys, the JSON and Markdown reports and the short
- * SNS message. No AWS access and no clock: the handler passes `now`.
+ * SNS message. No AWS access and no clock: the handler passes `now`, the severity decision and the
+ * console links (ReportFacts).
  */
 import {
   environmentSchema,
@@ -10,6 +11,7 @@ import {
   workflowSchema,
 } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
+import type { SeverityDecision } from './severity.js';
 
 /** What every workflow's last task sends (the architecture's "Evidence" rule). */
 export const outcomeSchema = z.object({
@@ -29,8 +31,34 @@ export const outcomeSchema = z.object({
   cause: z.optional(z.string()),
   /** Whether to notify the severity topic; @default true. False files the reports only (a quiet all-ok run). */
   publish: z._default(z.boolean(), true),
+  /** `$$.Execution.Id`, when the state machine passes it; @default built from the execution name and the function's region and account. */
+  executionArn: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9_-]{1,80}:[A-Za-z0-9_-]{1,80}$/,
+          'must be a Step Functions execution ARN',
+        ),
+      ),
+  ),
 });
 export type Outcome = z.infer<typeof outcomeSchema>;
+
+/** Console links of a report; `execution` is null when the function cannot know the account. */
+export interface ReportLinks {
+  readonly execution: string | null;
+  readonly report: string;
+}
+
+/** What the handler decided or knows besides the outcome. */
+export interface ReportFacts {
+  /** When the report is written. */
+  readonly now: Date;
+  /** Requested and effective severity (severity.ts). */
+  readonly severity: SeverityDecision;
+  readonly links: ReportLinks;
+}
 
 /** Object keys of one report: `reports/<workflow>/<yyyy>/<mm>/<execution>.json|.md`, dated by the start. */
 export function reportKeys(outcome: Outcome, now: Date): { json: string; markdown: string } {
@@ -61,13 +89,20 @@ export function causeMessage(cause: string | undefined): string | undefined {
   return cause;
 }
 
-/** The JSON report: the outcome as received, plus the report's own time and the readable cause. */
-export function jsonReport(outcome: Outcome, now: Date): string {
+/**
+ * The JSON report: the outcome as received (`severity` is the requested one), plus the report's own
+ * time, the readable cause, both severities and the console links.
+ */
+export function jsonReport(outcome: Outcome, facts: ReportFacts): string {
   const report = {
     ...outcome,
     startedAt: outcome.startedAt ?? null,
-    reportedAt: now.toISOString(),
+    reportedAt: facts.now.toISOString(),
     causeMessage: causeMessage(outcome.cause) ?? null,
+    requestedSeverity: facts.severity.requested,
+    effectiveSeverity: facts.severity.effective,
+    operatorError: facts.severity.operatorError,
+    links: facts.links,
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 }
@@ -78,8 +113,14 @@ function cell(value: unknown): string {
   return (text ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-/** The Markdown report: title, facts table, details table, error section when failed. */
-export function markdownReport(outcome: Outcome, now: Date): string {
+/** How the severity reads in a report: `low (requested high; operator error: input)` when lowered. */
+function severityText({ requested, effective, operatorError }: SeverityDecision): string {
+  return effective === requested ? effective : `${effective} (requested ${requested}; operator error: ${operatorError})`;
+}
+
+/** The Markdown report: title, facts table with console links, details table, error section when failed. */
+export function markdownReport(outcome: Outcome, facts: ReportFacts): string {
+  const { now, links } = facts;
   const icon = outcome.status === 'SUCCEEDED' ? 'PASSED' : 'FAILED';
   const lines = [
     `# ${outcome.workflow} ${icon}: ${outcome.environment}`,
@@ -92,9 +133,11 @@ export function markdownReport(outcome: Outcome, now: Date): string {
     `| Workflow | ${outcome.workflow} |`,
     `| Execution | ${cell(outcome.execution)} |`,
     `| Status | ${outcome.status} |`,
-    `| Severity | ${outcome.severity} |`,
+    `| Severity | ${severityText(facts.severity)} |`,
     `| Started | ${outcome.startedAt ?? 'unknown'} |`,
     `| Reported | ${now.toISOString()} |`,
+    `| Execution in the console | ${links.execution === null ? 'unknown account' : `[open](${links.execution})`} |`,
+    `| This report in the console | [open](${links.report}) |`,
   ];
   const details = Object.entries(outcome.details ?? {});
   if (details.length > 0) {
@@ -117,10 +160,11 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
 }
 
-/** The concise notification: a one-line subject and a few lines pointing to the report. */
+/** The concise notification: a one-line subject and a few lines pointing to the report and the execution. */
 export function notification(
   outcome: Outcome,
   reportUri: string,
+  facts: Pick<ReportFacts, 'severity' | 'links'>,
 ): { subject: string; message: string; attributes: Record<string, string> } {
   const verb = outcome.status === 'SUCCEEDED' ? 'succeeded' : 'FAILED';
   const subject = truncate(
@@ -137,7 +181,11 @@ export function notification(
       `Error: ${outcome.error ?? 'unknown'}${message === undefined ? '' : ` - ${truncate(message, MESSAGE_DETAIL_MAX)}`}`,
     );
   }
-  lines.push(`Report: ${reportUri}`);
+  if (facts.severity.effective !== facts.severity.requested) {
+    lines.push(`Severity: ${severityText(facts.severity)}`);
+  }
+  lines.push(`Report: ${reportUri}`, `Report in the console: ${facts.links.report}`);
+  if (facts.links.execution !== null) lines.push(`Execution in the console: ${facts.links.execution}`);
   return {
     subject,
     message: lines.join('\n'),
@@ -145,7 +193,8 @@ export function notification(
       environment: outcome.environment,
       workflow: outcome.workflow,
       status: outcome.status,
-      severity: outcome.severity,
+      severity: facts.severity.effective,
+      requestedSeverity: facts.severity.requested,
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Last task of every workflow: writes the JSON and Markdown reports to the reports bucket, then
- * notifies the severity topic with a short message that links the report. Reports first, so the
+ * notifies the topic of the effective severity (severity.ts: operator errors never page) with a
+ * short message that links the report and the execution in the console. Reports first, so the
  * evidence exists even if the notification fails (the state machine retries the whole task; both
  * writes are idempotent overwrites of the same keys).
  */
@@ -8,65 +9,75 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { s3Client } from '../../shared/clients/s3.js';
 import { snsClient } from '../../shared/clients/sns.js';
-import { ValidationError } from '../../shared/errors.js';
+import { assertSameIdentity } from '../../shared/identity.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { logger, metrics } from '../../shared/powertools.js';
-import { defineSettings, settings } from '../../shared/settings.js';
 import * as z from '../../shared/zod.js';
-import { jsonReport, markdownReport, notification, outcomeSchema, reportKeys } from './format-report.js';
+import { jsonReport, markdownReport, notification, outcomeSchema, type ReportFacts, reportKeys } from './format-report.js';
+import { reportLinks } from './links.js';
+import { effectiveSeverity } from './severity.js';
 
 const snsTopicArn = z
   .string()
   .check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, 'must be an SNS topic ARN'));
 
-const env = defineSettings({
-  REPORTS_BUCKET: z.string().check(z.minLength(3)),
-  TOPIC_ARN_HIGH: snsTopicArn,
-  TOPIC_ARN_MEDIUM: snsTopicArn,
-  TOPIC_ARN_LOW: snsTopicArn,
-});
-
-const topicArns = { high: env.TOPIC_ARN_HIGH, medium: env.TOPIC_ARN_MEDIUM, low: env.TOPIC_ARN_LOW } as const;
-
-export const handler = automationHandler({
+export const { handler, createHandler } = automationHandler({
   schema: outcomeSchema,
-  handler: async (outcome) => {
-    if (outcome.environment !== settings.ENVIRONMENT) {
-      // A report filed under the wrong environment would mislead the audit trail.
-      throw new ValidationError(`environment: ${outcome.environment} sent to the ${settings.ENVIRONMENT} notifier`);
-    }
-    const now = new Date();
+  settings: {
+    REPORTS_BUCKET: z.string().check(z.minLength(3)),
+    TOPIC_ARN_HIGH: snsTopicArn,
+    TOPIC_ARN_MEDIUM: snsTopicArn,
+    TOPIC_ARN_LOW: snsTopicArn,
+  },
+  clients: () => ({ s3: s3Client, sns: snsClient }),
+  handler: async (outcome, { settings, clients, clock, context }) => {
+    // A report filed under the wrong environment would mislead the audit trail.
+    assertSameIdentity('environment', outcome.environment, settings.ENVIRONMENT);
+    const now = clock();
     const keys = reportKeys(outcome, now);
+    const bucket = settings.REPORTS_BUCKET;
+    const facts: ReportFacts = {
+      now,
+      severity: effectiveSeverity(outcome),
+      links: reportLinks(outcome, {
+        bucket,
+        key: keys.markdown,
+        region: settings.AWS_REGION,
+        functionArn: context.invokedFunctionArn,
+      }),
+    };
     await Promise.all([
-      s3Client().send(
+      clients.s3().send(
         new PutObjectCommand({
-          Bucket: env.REPORTS_BUCKET,
+          Bucket: bucket,
           Key: keys.json,
-          Body: jsonReport(outcome, now),
+          Body: jsonReport(outcome, facts),
           ContentType: 'application/json',
         }),
       ),
-      s3Client().send(
+      clients.s3().send(
         new PutObjectCommand({
-          Bucket: env.REPORTS_BUCKET,
+          Bucket: bucket,
           Key: keys.markdown,
-          Body: markdownReport(outcome, now),
+          Body: markdownReport(outcome, facts),
           ContentType: 'text/markdown; charset=utf-8',
         }),
       ),
     ]);
 
-    const reports = { bucket: env.REPORTS_BUCKET, json: keys.json, markdown: keys.markdown };
+    const reports = { bucket, json: keys.json, markdown: keys.markdown };
+    const summary = { reports, severity: facts.severity, links: facts.links };
     metrics.addMetric(outcome.status === 'SUCCEEDED' ? 'WorkflowSucceeded' : 'WorkflowFailed', 'Count', 1);
     if (!outcome.publish) {
       logger.info('Outcome reported without notification', { status: outcome.status, reports: keys });
-      return { reports, messageId: null };
+      return { ...summary, messageId: null };
     }
 
-    const { subject, message, attributes } = notification(outcome, `s3://${env.REPORTS_BUCKET}/${keys.markdown}`);
-    const published = await snsClient().send(
+    const topics = { high: settings.TOPIC_ARN_HIGH, medium: settings.TOPIC_ARN_MEDIUM, low: settings.TOPIC_ARN_LOW };
+    const { subject, message, attributes } = notification(outcome, `s3://${bucket}/${keys.markdown}`, facts);
+    const published = await clients.sns().send(
       new PublishCommand({
-        TopicArn: topicArns[outcome.severity],
+        TopicArn: topics[facts.severity.effective],
         Subject: subject,
         Message: message,
         MessageAttributes: Object.fromEntries(
@@ -75,7 +86,7 @@ export const handler = automationHandler({
       }),
     );
 
-    logger.info('Outcome reported', { status: outcome.status, severity: outcome.severity, reports: keys });
-    return { reports, messageId: published.MessageId ?? null };
+    logger.info('Outcome reported', { status: outcome.status, severity: facts.severity, reports: keys });
+    return { ...summary, messageId: published.MessageId ?? null };
   },
 });

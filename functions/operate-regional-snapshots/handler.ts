@@ -2,17 +2,18 @@
  * The housekeeping's Lambda-made snapshot calls (see operations.ts): `copy` the planned snapshot
  * into the DR region, `describe` a snapshot (either region) for the guard Choice, `delete` a DR copy
  * the guard allowed, `describe-cache` a cache snapshot (the state machine's region) for its guard Choice.
+ * The region a call goes to must be the function's own or its DR region (shared/identity.ts).
  */
 import { elastiCacheClient } from '../../shared/clients/elasticache.js';
+import { regionalRdsClient } from '../../shared/clients/rds.js';
+import { assertAllowedRegion } from '../../shared/identity.js';
 import { automationHandler } from '../../shared/middleware.js';
-import { executionContextSchema, rdsIdentifierSchema } from '../../shared/schemas.js';
-import { settings } from '../../shared/settings.js';
+import { awsRegionSchema, executionContextSchema, rdsIdentifierSchema } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
-import { regionalRdsClient } from '../select-expired-snapshots/listing.js';
 import { deleteGuarded, describeForGuard } from './operations.js';
 import { cacheSnapshotDescriber, rdsRegionalStore } from './store.js';
 
-const region = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region'));
+const region = awsRegionSchema;
 
 export const inputSchema = z.discriminatedUnion('action', [
   z.object({
@@ -32,12 +33,17 @@ export const inputSchema = z.discriminatedUnion('action', [
   z.object({ ...executionContextSchema.shape, action: z.literal('describe-cache'), identifier: rdsIdentifierSchema }),
 ]);
 
-export const handler = automationHandler({
+export const { handler, createHandler } = automationHandler({
   schema: inputSchema,
-  handler: async (input) => {
+  settings: { DR_REGION: z.optional(awsRegionSchema) },
+  clients: () => ({ elastiCache: elastiCacheClient, rdsIn: regionalRdsClient }),
+  handler: async (input, { settings, clients }) => {
     if (input.action === 'describe-cache')
-      return describeForGuard(cacheSnapshotDescriber(elastiCacheClient()), input.identifier);
-    const store = rdsRegionalStore(regionalRdsClient(input.region));
+      return describeForGuard(cacheSnapshotDescriber(clients.elastiCache()), input.identifier);
+    // Copies and deletes happen only in the DR region; a describe serves the guard of either region.
+    const role = input.action === 'describe' && input.region === settings.AWS_REGION ? 'source' : 'dr';
+    assertAllowedRegion(input.region, role, settings);
+    const store = rdsRegionalStore(clients.rdsIn(input.region));
     switch (input.action) {
       case 'copy': {
         const result = await store.copy(input);

@@ -7,6 +7,7 @@
  * tested without SDK mocks.
  */
 import type { Environment } from '../../shared/naming.js';
+import type { DescribedSnapshot, SnapshotDeletion } from '../../shared/snapshots/types.js';
 import { isManagedByEnvironment, TAG_KEYS, type Tag, tagValue } from '../../shared/tags.js';
 
 /** Reads one snapshot for the guard: RDS (DB snapshots) or ElastiCache (cache snapshots). */
@@ -15,7 +16,7 @@ export interface SnapshotDescriber {
    * The snapshot, or undefined when none has that identifier. `type` is the DB snapshot's
    * SnapshotType or the cache snapshot's SnapshotSource: `manual` for both kinds the automation makes.
    */
-  describe(identifier: string): Promise<{ status: string; type: string; tags: readonly Tag[] } | undefined>;
+  describe(identifier: string): Promise<DescribedSnapshot | undefined>;
 }
 
 /** What the operations need from RDS in one region. */
@@ -23,7 +24,7 @@ export interface RegionalSnapshotStore extends SnapshotDescriber {
   /** Starts a copy; resolves `exists` when a snapshot with the target name is already there. */
   copy(request: CopyRequest): Promise<{ outcome: 'started' | 'exists'; status: string }>;
   /** Deletes; `absent` when already gone, `busy` when the snapshot's state does not allow it now. */
-  delete(identifier: string): Promise<'deleted' | 'absent' | 'busy'>;
+  delete(identifier: string): Promise<SnapshotDeletion>;
 }
 
 /** A cross-region copy: CopyDBSnapshot called in the DR region with the source's ARN and a DR-region KMS key. */

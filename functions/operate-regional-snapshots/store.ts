@@ -1,20 +1,14 @@
-/** RegionalSnapshotStore over the RDS SDK (either region); the cache snapshot describer over ElastiCache. */
-import {
-  DescribeSnapshotsCommand,
-  type ElastiCacheClient,
-  ListTagsForResourceCommand,
-} from '@aws-sdk/client-elasticache';
-import {
-  CopyDBSnapshotCommand,
-  DeleteDBSnapshotCommand,
-  DescribeDBSnapshotsCommand,
-  type RDSClient,
-} from '@aws-sdk/client-rds';
+/**
+ * RegionalSnapshotStore over the RDS SDK (either region); the cache snapshot describer over
+ * ElastiCache. Describe and delete are the shared snapshot calls (shared/snapshots); only the copy is
+ * this function's own.
+ */
+import type { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { CopyDBSnapshotCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { errorName } from '../../shared/errors.js';
+import { describeCacheSnapshot } from '../../shared/snapshots/cache-snapshots.js';
+import { deleteDbSnapshot, describeDbSnapshot } from '../../shared/snapshots/db-snapshots.js';
 import type { RegionalSnapshotStore, SnapshotDescriber } from './operations.js';
-
-function errorName(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
-}
 
 /**
  * The SDK adapter. For the copy, the source snapshot's ARN names its region: the SDK's RDS middleware
@@ -23,20 +17,7 @@ function errorName(error: unknown): string {
  */
 export function rdsRegionalStore(rds: RDSClient): RegionalSnapshotStore {
   return {
-    async describe(identifier) {
-      try {
-        const { DBSnapshots = [] } = await rds.send(
-          new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }),
-        );
-        const s = DBSnapshots[0];
-        return s === undefined
-          ? undefined
-          : { status: s.Status ?? 'unknown', type: s.SnapshotType ?? 'unknown', tags: s.TagList ?? [] };
-      } catch (error) {
-        if (errorName(error) === 'DBSnapshotNotFoundFault') return undefined;
-        throw error;
-      }
-    },
+    describe: (identifier) => describeDbSnapshot(rds, identifier),
     async copy(request) {
       try {
         const { DBSnapshot } = await rds.send(
@@ -55,41 +36,11 @@ export function rdsRegionalStore(rds: RDSClient): RegionalSnapshotStore {
         throw error;
       }
     },
-    async delete(identifier) {
-      try {
-        await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: identifier }));
-        return 'deleted';
-      } catch (error) {
-        if (errorName(error) === 'DBSnapshotNotFoundFault') return 'absent';
-        if (errorName(error) === 'InvalidDBSnapshotStateFault') return 'busy';
-        throw error;
-      }
-    },
+    delete: (identifier) => deleteDbSnapshot(rds, identifier),
   };
 }
 
-/**
- * Cache snapshots of the state machine's region, by name: DescribeSnapshots for status and source,
- * then ListTagsForResource on the snapshot's ARN (DescribeSnapshots returns no tags). A snapshot
- * gone between the two calls is reported absent.
- */
+/** Cache snapshots of the state machine's region, by name (a snapshot gone between its two calls is absent). */
 export function cacheSnapshotDescriber(elastiCache: ElastiCacheClient): SnapshotDescriber {
-  return {
-    async describe(snapshotName) {
-      try {
-        const { Snapshots = [] } = await elastiCache.send(new DescribeSnapshotsCommand({ SnapshotName: snapshotName }));
-        const s = Snapshots[0];
-        if (s === undefined) return undefined;
-        // Without an ARN the tags cannot be read: an empty list makes the guard Choice refuse.
-        const tags =
-          s.ARN === undefined
-            ? []
-            : ((await elastiCache.send(new ListTagsForResourceCommand({ ResourceName: s.ARN }))).TagList ?? []);
-        return { status: s.SnapshotStatus ?? 'unknown', type: s.SnapshotSource ?? 'unknown', tags };
-      } catch (error) {
-        if (errorName(error) === 'SnapshotNotFoundFault') return undefined;
-        throw error;
-      }
-    },
-  };
+  return { describe: (snapshotName) => describeCacheSnapshot(elastiCache, snapshotName) };
 }

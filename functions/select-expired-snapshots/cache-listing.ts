@@ -10,15 +10,12 @@ import {
   paginateDescribeSnapshots,
   type Snapshot,
 } from '@aws-sdk/client-elasticache';
+import { errorName } from '../../shared/errors.js';
 import type { Tag } from '../../shared/tags.js';
 import type { CacheSnapshotRecord } from './select.js';
 
 /** Tag reads in flight at once: ElastiCache throttles a burst of them. */
 const TAG_READ_CONCURRENCY = 4;
-
-function errorName(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
-}
 
 /** When the snapshot was taken: the latest node snapshot's time (the later, the later it expires by age). */
 function createdAt(snapshot: Snapshot): Date | undefined {

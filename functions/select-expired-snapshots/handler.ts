@@ -4,17 +4,26 @@
  * the region's manual snapshots and selects the expired automation snapshots (select.ts). For the
  * source region with DR on, it also plans the DR copy: source, deterministic target name and tags.
  * Given a replication group (source region only), it also selects the expired automation cache
- * snapshots of that group.
+ * snapshots of that group. Whose snapshots are selected (the environment) and where the listing
+ * runs (the region) are the function's own settings: a payload naming others is rejected.
  */
 import { elastiCacheClient } from '../../shared/clients/elasticache.js';
+import { regionalRdsClient } from '../../shared/clients/rds.js';
+import { assertAllowedRegion, assertSameIdentity } from '../../shared/identity.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { logger, metrics } from '../../shared/powertools.js';
-import { environmentSchema, executionContextSchema, isoTimeSchema, rdsIdentifierSchema } from '../../shared/schemas.js';
+import {
+  awsRegionSchema,
+  environmentSchema,
+  executionContextSchema,
+  isoTimeSchema,
+  rdsIdentifierSchema,
+} from '../../shared/schemas.js';
+import { cacheSnapshotPrefix } from '../../shared/snapshot-naming.js';
 import { automationTags } from '../../shared/tags.js';
 import * as z from '../../shared/zod.js';
-import { cacheSnapshotPrefix } from '../validate-snapshot-request/request.js';
 import { listCacheSnapshots } from './cache-listing.js';
-import { listSnapshots, regionalRdsClient } from './listing.js';
+import { listSnapshots } from './listing.js';
 import { copySource, drCopyName, selectExpiredCacheSnapshots, selectExpiredSnapshots } from './select.js';
 
 /** Tag on a DR copy naming the snapshot it was copied from. */
@@ -30,9 +39,11 @@ export const scheduledEventSchema = z.object({
 
 export const inputSchema = z.object({
   ...executionContextSchema.shape,
-  environment: environmentSchema,
+  /** Must match the function's ENVIRONMENT when given (the function's own decides). */
+  environment: z.optional(environmentSchema),
   trigger: scheduledEventSchema,
-  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region')),
+  /** The function's own region (`source`) or its DR region (`dr`). */
+  region: awsRegionSchema,
   instanceIdentifier: rdsIdentifierSchema,
   retentionDays: z.number().check(z.int(), z.positive()),
   /**
@@ -53,12 +64,17 @@ export const inputSchema = z.object({
 
 const DAY_MS = 86_400_000;
 
-export const handler = automationHandler({
+export const { handler, createHandler } = automationHandler({
   schema: inputSchema,
-  handler: async (input) => {
-    const rds = regionalRdsClient(input.region);
+  settings: { DR_REGION: z.optional(awsRegionSchema) },
+  clients: () => ({ elastiCache: elastiCacheClient, rdsIn: regionalRdsClient }),
+  handler: async (input, { settings, clients }) => {
+    assertSameIdentity('environment', input.environment, settings.ENVIRONMENT);
+    assertAllowedRegion(input.region, input.regionRole, settings);
+    const environment = settings.ENVIRONMENT;
+    const rds = clients.rdsIn(input.region);
     const now = new Date(input.startedAt);
-    const namePrefix = cacheSnapshotPrefix(input.environment);
+    const namePrefix = cacheSnapshotPrefix(environment);
     const [manual, automated, cacheListing] = await Promise.all([
       listSnapshots(rds, { SnapshotType: 'manual' }),
       input.planCopy
@@ -66,10 +82,10 @@ export const handler = automationHandler({
         : Promise.resolve([]),
       input.cacheReplicationGroupId === undefined
         ? Promise.resolve(undefined)
-        : listCacheSnapshots(elastiCacheClient(), input.cacheReplicationGroupId, namePrefix),
+        : listCacheSnapshots(clients.elastiCache(), input.cacheReplicationGroupId, namePrefix),
     ]);
     const selected = selectExpiredSnapshots(manual, now, {
-      environment: input.environment,
+      environment,
       region: input.regionRole,
       instanceId: input.instanceIdentifier,
       retentionDays: input.retentionDays,
@@ -81,7 +97,7 @@ export const handler = automationHandler({
             replicationGroupId: input.cacheReplicationGroupId,
             scanned: cacheListing.scanned,
             selected: selectExpiredCacheSnapshots(cacheListing.candidates, now, {
-              environment: input.environment,
+              environment,
               retentionDays: input.retentionDays,
               namePrefix,
             }),
@@ -94,9 +110,9 @@ export const handler = automationHandler({
         copy = {
           sourceIdentifier: source.identifier,
           sourceArn: source.arn,
-          targetName: drCopyName(input.environment, source.identifier, input.instanceIdentifier),
+          targetName: drCopyName(environment, source.identifier, input.instanceIdentifier),
           tags: automationTags({
-            environment: input.environment,
+            environment,
             execution: input.execution,
             expiresAt: new Date(now.getTime() + input.retentionDays * DAY_MS),
             extra: { [SOURCE_SNAPSHOT_TAG]: source.identifier },

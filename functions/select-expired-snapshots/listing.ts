@@ -2,22 +2,8 @@
  * Lists DB snapshots of one region, every page (DescribeDBSnapshots returns at most 100 per call,
  * tags included). Used for the source region and, through a client of that region, the DR region.
  */
-import { type DBSnapshot, paginateDescribeDBSnapshots, RDSClient } from '@aws-sdk/client-rds';
-import { CLIENT_CONFIG } from '../../shared/clients/config.js';
-import { tracer } from '../../shared/powertools.js';
+import { type DBSnapshot, paginateDescribeDBSnapshots, type RDSClient } from '@aws-sdk/client-rds';
 import type { SnapshotRecord } from './select.js';
-
-const clients = new Map<string, RDSClient>();
-
-/** An RDS client for `region`, created once per container (the DR region needs its own endpoint). */
-export function regionalRdsClient(region: string): RDSClient {
-  let client = clients.get(region);
-  if (client === undefined) {
-    client = tracer.captureAWSv3Client(new RDSClient({ ...CLIENT_CONFIG, region }));
-    clients.set(region, client);
-  }
-  return client;
-}
 
 /** An SDK snapshot as the selection reads it. */
 export function toRecord(s: DBSnapshot): SnapshotRecord {

@@ -1,7 +1,9 @@
 /**
  * First task of the snapshot workflows: validates the request (before any AWS call, so a malformed
- * request mutates nothing) and returns the plan: snapshot name, expiry and tags.
+ * request mutates nothing) and returns the plan: snapshot name, expiry and tags. The environment
+ * the snapshot is tagged with is the function's own; a payload naming another one is rejected.
  */
+import { assertSameIdentity } from '../../shared/identity.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { environmentSchema, executionContextSchema } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
@@ -15,7 +17,8 @@ import {
 
 const common = {
   ...executionContextSchema.shape,
-  environment: environmentSchema,
+  /** Must match the function's ENVIRONMENT when given (the function's own decides). */
+  environment: z.optional(environmentSchema),
   retentionDays: z.number().check(z.int(), z.positive()),
 };
 
@@ -25,11 +28,12 @@ export const inputSchema = z.discriminatedUnion('kind', [
   z.object({ ...common, kind: z.literal('cache'), request: cacheSnapshotRequestSchema }),
 ]);
 
-export const handler = automationHandler({
+export const { handler, createHandler } = automationHandler({
   schema: inputSchema,
-  handler: async (input): Promise<SnapshotPlan> => {
+  handler: async (input, { settings }): Promise<SnapshotPlan> => {
+    assertSameIdentity('environment', input.environment, settings.ENVIRONMENT);
     const context = {
-      environment: input.environment,
+      environment: settings.ENVIRONMENT,
       execution: input.execution,
       startedAt: new Date(input.startedAt),
       retentionDays: input.retentionDays,

@@ -5,8 +5,7 @@
  */
 import { ValidationError } from '../../shared/errors.js';
 import type { Environment } from '../../shared/naming.js';
-import { names } from '../../shared/naming.js';
-import { validateSnapshotName } from '../../shared/snapshot-naming.js';
+import { cacheSnapshotPrefix, validateSnapshotName } from '../../shared/snapshot-naming.js';
 import { automationTags } from '../../shared/tags.js';
 import * as z from '../../shared/zod.js';
 
@@ -104,14 +103,6 @@ function plan(
 /** Plan of an on-demand DB snapshot: the name is the operator's. */
 export function planDbSnapshot(request: DbSnapshotRequest, context: PlanContext): SnapshotPlan {
   return plan(request.snapshotName, request, context);
-}
-
-/**
- * Prefix every cache snapshot name carries, `interactions-<env>-`: it keeps the automation's cache
- * snapshots apart from ElastiCache's automatic ones and lets IAM scope create to that prefix.
- */
-export function cacheSnapshotPrefix(env: Environment): string {
-  return `${names.cacheReplicationGroup(env)}-`;
 }
 
 /**

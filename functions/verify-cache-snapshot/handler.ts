@@ -15,7 +15,7 @@ export const inputSchema = z.object({
   snapshot: z.looseObject({}),
 });
 
-export const handler = automationHandler({
+export const { handler, createHandler } = automationHandler({
   schema: inputSchema,
   handler: async (input): Promise<CacheVerification> => {
     const verification = verifyCacheSnapshot(input.snapshot as RawCacheSnapshot, {

@@ -25,7 +25,7 @@ export const inputSchema = z.object({
   instance: z.looseObject({}),
 });
 
-export const handler = automationHandler({
+export const { handler, createHandler } = automationHandler({
   schema: inputSchema,
   handler: async (input): Promise<Verification> => {
     const verification = verifyDbSnapshot(input.snapshot as RawDbSnapshot, input.instance as RawDbInstance, {
