@@ -1,11 +1,12 @@
 /**
- * notify-outcome against a real S3 API (s3rver on loopback) and a mocked SNS.
+ * notify-outcome against a real S3 API (s3rver on loopback, its client injected) and a mocked SNS.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type LocalS3, startLocalS3, useLocalS3ForHandlers } from '../../../support/s3-server.js';
+import { createHandler } from '../../../../functions/notify-outcome/handler.js';
+import { type LocalS3, startLocalS3 } from '../../../support/s3-server.js';
 
 const bucket = 'interactions-dev-automation-reports';
 const topics = {
@@ -13,26 +14,32 @@ const topics = {
   medium: 'arn:aws:sns:us-east-1:123456789012:interactions-dev-alerts-medium',
   low: 'arn:aws:sns:us-east-1:123456789012:interactions-dev-alerts-low',
 };
-process.env.ENVIRONMENT = 'dev';
-process.env.REPORTS_BUCKET = bucket;
-process.env.TOPIC_ARN_HIGH = topics.high;
-process.env.TOPIC_ARN_MEDIUM = topics.medium;
-process.env.TOPIC_ARN_LOW = topics.low;
+const env = {
+  ENVIRONMENT: 'dev',
+  AWS_REGION: 'us-east-1',
+  REPORTS_BUCKET: bucket,
+  TOPIC_ARN_HIGH: topics.high,
+  TOPIC_ARN_MEDIUM: topics.medium,
+  TOPIC_ARN_LOW: topics.low,
+};
+const now = new Date('2025-01-15T02:30:00.000Z');
 
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
+type Handler = ReturnType<typeof createHandler>;
 let handler: Handler;
 let s3: LocalS3;
-let restoreEnv: () => void;
 const sns = mockClient(SNSClient);
-const context = { functionName: 'interactions-dev-notify-outcome', awsRequestId: 'r1' } as Context;
+const snsClient = new SNSClient({ region: 'us-east-1' });
+const context = {
+  functionName: 'interactions-dev-notify-outcome',
+  awsRequestId: 'r1',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:interactions-dev-notify-outcome',
+} as Context;
 
 beforeAll(async () => {
   s3 = await startLocalS3([bucket]);
-  restoreEnv = useLocalS3ForHandlers(s3);
-  ({ handler } = await import('../../../../functions/notify-outcome/handler.js'));
+  handler = createHandler({ env, clients: { s3: () => s3.client, sns: () => snsClient }, clock: () => now });
 });
 afterAll(async () => {
-  restoreEnv();
   await s3.stop();
 });
 beforeEach(() => {
@@ -66,7 +73,7 @@ describe('notify-outcome handler', () => {
     // Assess
     const jsonKey = 'reports/backup-verification/2025/01/nightly-2025-01-15.json';
     const markdownKey = 'reports/backup-verification/2025/01/nightly-2025-01-15.md';
-    expect(result).toEqual({ reports: { bucket, json: jsonKey, markdown: markdownKey }, messageId: 'msg-1' });
+    expect(result).toMatchObject({ reports: { bucket, json: jsonKey, markdown: markdownKey }, messageId: 'msg-1' });
 
     const json = await readObject(jsonKey);
     expect(json.contentType).toBe('application/json');
@@ -98,7 +105,7 @@ describe('notify-outcome handler', () => {
       context,
     );
     const jsonKey = 'reports/backup-verification/2025/01/quiet-night.json';
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       reports: { bucket, json: jsonKey, markdown: jsonKey.replace(/json$/, 'md') },
       messageId: null,
     });
@@ -118,7 +125,7 @@ describe('notify-outcome handler', () => {
 
   it('refuses an outcome of another environment', async () => {
     await expect(handler({ ...outcome, environment: 'prod', execution: 'other-env' }, context)).rejects.toThrow(
-      'environment: prod sent to the dev notifier',
+      "environment: prod does not match the function's own environment dev",
     );
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
@@ -130,5 +137,64 @@ describe('notify-outcome handler', () => {
       retryable: true,
     });
     expect((await readObject('reports/backup-verification/2025/01/throttled.md')).body).toContain('throttled');
+  });
+
+  it('sends an operator error to the low topic, and records both severities in the report', async () => {
+    // Prepare: a bad manual request the workflow reports at its failure severity, high.
+    const rejected = {
+      ...outcome,
+      execution: 'bad-request',
+      severity: 'high',
+      error: 'ValidationError',
+      cause: '{"errorType":"ValidationError","errorMessage":"snapshotName: must be lowercase"}',
+    };
+    // Act
+    const result = await handler(rejected, context);
+    // Assess
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input?.TopicArn).toBe(topics.low);
+    expect(input?.MessageAttributes?.severity).toEqual({ DataType: 'String', StringValue: 'low' });
+    expect(input?.MessageAttributes?.requestedSeverity).toEqual({ DataType: 'String', StringValue: 'high' });
+    expect(result).toMatchObject({ severity: { requested: 'high', effective: 'low', operatorError: 'input' } });
+    const report = JSON.parse((await readObject('reports/backup-verification/2025/01/bad-request.json')).body);
+    expect(report).toMatchObject({ severity: 'high', requestedSeverity: 'high', effectiveSeverity: 'low' });
+  });
+
+  it('still pages for a real failure at high severity', async () => {
+    await handler({ ...outcome, execution: 'real-failure', severity: 'high', error: 'ResourceFailedError' }, context);
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(topics.high);
+  });
+
+  it('links the execution and the report in the console, from the function ARN when no executionArn is given', async () => {
+    await handler({ ...outcome, execution: 'linked' }, context);
+
+    const message = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+    const arn = 'arn:aws:states:us-east-1:123456789012:execution:interactions-dev-backup-verification:linked';
+    expect(message).toContain(
+      `Execution in the console: https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${arn}`,
+    );
+    expect(message).toContain(
+      `Report in the console: https://us-east-1.console.aws.amazon.com/s3/object/${bucket}?region=us-east-1&bucketType=general&prefix=reports%2Fbackup-verification%2F2025%2F01%2Flinked.md`,
+    );
+    const markdown = (await readObject('reports/backup-verification/2025/01/linked.md')).body;
+    expect(markdown).toContain(`[open](https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${arn})`);
+  });
+
+  it('links the executionArn the state machine passes, and rejects one of another execution', async () => {
+    const arn = 'arn:aws:states:eu-west-1:210987654321:execution:interactions-dev-backup-verification:given';
+    await handler({ ...outcome, execution: 'given', executionArn: arn }, context);
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(
+      `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${arn}`,
+    );
+
+    await expect(handler({ ...outcome, execution: 'other', executionArn: arn }, context)).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
+  });
+
+  it('omits the execution link when the function cannot know its account', async () => {
+    const result = await handler({ ...outcome, execution: 'no-account' }, { awsRequestId: 'r2' } as Context);
+    expect(result).toMatchObject({ links: { execution: null } });
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).not.toContain('Execution in the console');
   });
 });
