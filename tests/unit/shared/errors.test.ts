@@ -2,14 +2,18 @@ import {
   AutomationError,
   ConfigurationError,
   classifyError,
+  errorName,
   NON_RETRYABLE_ERROR_NAMES,
   QuotaExceededError,
   RETRYABLE_ERROR_NAMES,
   ResourceConflictError,
+  ResourceFailedError,
   RetryableError,
   TagGuardError,
   ValidationError,
   VerificationFailedError,
+  WaitTimedOutError,
+  WORKFLOW_ERROR_NAMES,
 } from '../../../shared/errors.js';
 
 const classes = [
@@ -19,6 +23,8 @@ const classes = [
   TagGuardError,
   VerificationFailedError,
   ConfigurationError,
+  ResourceFailedError,
+  WaitTimedOutError,
   RetryableError,
 ];
 
@@ -38,6 +44,17 @@ describe('automation errors', () => {
     const nonRetryable = classes.filter((C) => !new C('x').retryable).map((C) => new C('x').name);
     expect([...RETRYABLE_ERROR_NAMES].sort()).toEqual(retryable.sort());
     expect([...NON_RETRYABLE_ERROR_NAMES].sort()).toEqual(nonRetryable.sort());
+  });
+
+  it('lets workflows raise only names of automation errors that go straight to Catch', () => {
+    expect(WORKFLOW_ERROR_NAMES).toEqual(expect.arrayContaining(['ResourceFailedError', 'WaitTimedOutError']));
+    for (const name of WORKFLOW_ERROR_NAMES) expect(NON_RETRYABLE_ERROR_NAMES).toContain(name);
+  });
+
+  it('reads the name of an SDK fault, and none of anything else', () => {
+    expect(errorName(Object.assign(new Error('x'), { name: 'DBSnapshotNotFoundFault' }))).toBe('DBSnapshotNotFoundFault');
+    expect(errorName('DBSnapshotNotFoundFault')).toBe('');
+    expect(errorName(null)).toBe('');
   });
 
   it('keeps names that a minifier would rename (literal, not constructor.name)', () => {

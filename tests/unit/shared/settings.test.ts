@@ -1,6 +1,5 @@
-import '../../support/lambda-env.js';
 import { ConfigurationError } from '../../../shared/errors.js';
-import { baseSettingsShape, defineSettings, settings } from '../../../shared/settings.js';
+import { baseSettingsShape, defineSettings } from '../../../shared/settings.js';
 import * as z from '../../../shared/zod.js';
 
 describe('defineSettings', () => {
@@ -34,8 +33,11 @@ describe('defineSettings', () => {
     }
   });
 
-  it('reads the base settings at module load', () => {
-    expect(settings.ENVIRONMENT).toBe(process.env.ENVIRONMENT);
-    expect(settings.POWERTOOLS_SERVICE_NAME).toBe('interactions-automation');
+  it("requires the function's identity: environment and region", () => {
+    expect(defineSettings(baseSettingsShape, { ENVIRONMENT: 'prod', AWS_REGION: 'eu-west-1' })).toEqual({
+      ENVIRONMENT: 'prod',
+      AWS_REGION: 'eu-west-1',
+    });
+    expect(() => defineSettings(baseSettingsShape, { ENVIRONMENT: 'prod' })).toThrow('AWS_REGION: required');
   });
 });

@@ -1,14 +1,16 @@
 import { DescribeStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { createHandler } from '../../../../functions/check-last-success/handler.js';
 
-process.env.ENVIRONMENT = 'dev';
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
-let handler: Handler;
-beforeAll(async () => {
-  ({ handler } = await import('../../../../functions/check-last-success/handler.js'));
-});
 const sfnMock = mockClient(SFNClient);
+const now = new Date('2025-06-01T00:00:00.000Z');
+const sfn = new SFNClient({ region: 'us-east-1' });
+const handler = createHandler({
+  env: { ENVIRONMENT: 'dev', AWS_REGION: 'us-east-1' },
+  clients: { sfn: () => sfn },
+  clock: () => now,
+});
 beforeEach(() => sfnMock.reset());
 const context = { functionName: 'check', awsRequestId: 'r1' } as Context;
 const stateMachineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:interactions-dev-recovery-test';
@@ -16,11 +18,11 @@ const input = { workflow: 'recovery-test', stateMachineArn };
 
 describe('check-last-success', () => {
   it('measures the time since the last successful execution', async () => {
-    const stopDate = new Date(Date.now() - 3 * 86400 * 1000);
+    const stopDate = new Date(now.getTime() - 3 * 86400 * 1000);
     sfnMock.on(ListExecutionsCommand).resolves({ executions: [{ stopDate, startDate: stopDate } as never] });
     const result = (await handler(input, context)) as { secondsSinceLastSuccess: number; lastSuccessAt: string };
     expect(result.lastSuccessAt).toBe(stopDate.toISOString());
-    expect(Math.abs(result.secondsSinceLastSuccess - 3 * 86400)).toBeLessThan(5);
+    expect(result.secondsSinceLastSuccess).toBe(3 * 86400);
     expect(sfnMock.commandCalls(ListExecutionsCommand)[0]?.args[0].input).toEqual({
       stateMachineArn,
       statusFilter: 'SUCCEEDED',
@@ -30,10 +32,10 @@ describe('check-last-success', () => {
 
   it('counts from the creation of a machine that never succeeded', async () => {
     sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
-    sfnMock.on(DescribeStateMachineCommand).resolves({ creationDate: new Date(Date.now() - 3600 * 1000) } as never);
+    sfnMock.on(DescribeStateMachineCommand).resolves({ creationDate: new Date(now.getTime() - 3600 * 1000) } as never);
     const result = (await handler(input, context)) as { secondsSinceLastSuccess: number; lastSuccessAt: null };
     expect(result.lastSuccessAt).toBeNull();
-    expect(Math.abs(result.secondsSinceLastSuccess - 3600)).toBeLessThan(5);
+    expect(result.secondsSinceLastSuccess).toBe(3600);
   });
 
   it('rejects an input without a state machine ARN before calling AWS', async () => {

@@ -7,23 +7,24 @@ import {
 import { DeleteDBSnapshotCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-
-process.env.ENVIRONMENT = 'prod';
-
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
-let handler: Handler;
-beforeAll(async () => {
-  ({ handler } = await import('../../../../functions/guarded-delete-snapshot/handler.js'));
-});
+import { createHandler } from '../../../../functions/guarded-delete-snapshot/handler.js';
 
 const rds = mockClient(RDSClient);
 const cache = mockClient(ElastiCacheClient);
+const rdsClient = new RDSClient({ region: 'us-east-1' });
+const elastiCacheClient = new ElastiCacheClient({ region: 'us-east-1' });
+const handler = createHandler({
+  env: { ENVIRONMENT: 'prod', AWS_REGION: 'us-east-1' },
+  clients: { rds: () => rdsClient, elastiCache: () => elastiCacheClient },
+});
 beforeEach(() => {
   rds.reset();
   cache.reset();
 });
 
 const context = { functionName: 'guard', awsRequestId: 'r1' } as Context;
+const SNAP = 'interactions-pre-migration';
+const CACHE_SNAP = 'interactions-prod-exec-1';
 const base = { workflow: 'on-demand-snapshot', execution: 'exec-1', startedAt: '2025-01-01T00:00:00Z' };
 const own = [
   { Key: 'interactions:managed-by', Value: 'interactions-automation' },
@@ -39,15 +40,15 @@ describe('guarded-delete-snapshot handler', () => {
   it('deletes an RDS snapshot of this execution', async () => {
     rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'failed', TagList: own }] });
     rds.on(DeleteDBSnapshotCommand).resolves({});
-    await expect(handler({ ...base, service: 'rds', snapshotName: 'snap' }, context)).resolves.toMatchObject({
+    await expect(handler({ ...base, service: 'rds', snapshotName: SNAP }, context)).resolves.toMatchObject({
       outcome: 'deleted',
     });
-    expect(rds.commandCalls(DeleteDBSnapshotCommand)[0]?.args[0].input).toEqual({ DBSnapshotIdentifier: 'snap' });
+    expect(rds.commandCalls(DeleteDBSnapshotCommand)[0]?.args[0].input).toEqual({ DBSnapshotIdentifier: SNAP });
   });
 
   it('refuses an RDS snapshot someone else created', async () => {
     rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'available', TagList: [] }] });
-    await expect(handler({ ...base, service: 'rds', snapshotName: 'snap' }, context)).rejects.toMatchObject({
+    await expect(handler({ ...base, service: 'rds', snapshotName: SNAP }, context)).rejects.toMatchObject({
       name: 'TagGuardError',
     });
     expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
@@ -56,7 +57,7 @@ describe('guarded-delete-snapshot handler', () => {
   it("refuses this execution name's snapshot of another environment (the function's ENVIRONMENT decides)", async () => {
     const staging = own.map((t) => (t.Key === 'interactions:environment' ? { ...t, Value: 'staging' } : t));
     rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'available', TagList: staging }] });
-    await expect(handler({ ...base, service: 'rds', snapshotName: 'snap' }, context)).rejects.toMatchObject({
+    await expect(handler({ ...base, service: 'rds', snapshotName: SNAP }, context)).rejects.toMatchObject({
       name: 'TagGuardError',
     });
     expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
@@ -64,7 +65,7 @@ describe('guarded-delete-snapshot handler', () => {
 
   it('reports an RDS snapshot that does not exist as absent', async () => {
     rds.on(DescribeDBSnapshotsCommand).rejects(sdkError('DBSnapshotNotFoundFault'));
-    await expect(handler({ ...base, service: 'rds', snapshotName: 'snap' }, context)).resolves.toMatchObject({
+    await expect(handler({ ...base, service: 'rds', snapshotName: SNAP }, context)).resolves.toMatchObject({
       outcome: 'absent',
     });
   });
@@ -72,7 +73,7 @@ describe('guarded-delete-snapshot handler', () => {
   it('leaves an RDS snapshot whose state refuses the delete to the sweeper', async () => {
     rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'available', TagList: own }] });
     rds.on(DeleteDBSnapshotCommand).rejects(sdkError('InvalidDBSnapshotStateFault'));
-    await expect(handler({ ...base, service: 'rds', snapshotName: 'snap' }, context)).resolves.toMatchObject({
+    await expect(handler({ ...base, service: 'rds', snapshotName: SNAP }, context)).resolves.toMatchObject({
       outcome: 'left-for-sweeper',
     });
   });
@@ -81,7 +82,7 @@ describe('guarded-delete-snapshot handler', () => {
     cache.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotStatus: 'failed', ARN: 'arn:snap' }] });
     cache.on(ListTagsForResourceCommand).resolves({ TagList: own });
     cache.on(DeleteSnapshotCommand).resolves({});
-    await expect(handler({ ...base, service: 'elasticache', snapshotName: 'snap' }, context)).resolves.toMatchObject({
+    await expect(handler({ ...base, service: 'elasticache', snapshotName: CACHE_SNAP }, context)).resolves.toMatchObject({
       outcome: 'deleted',
     });
     expect(cache.commandCalls(ListTagsForResourceCommand)[0]?.args[0].input).toEqual({ ResourceName: 'arn:snap' });
@@ -90,16 +91,33 @@ describe('guarded-delete-snapshot handler', () => {
   it('refuses an ElastiCache snapshot without this execution tags', async () => {
     cache.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotStatus: 'available', ARN: 'arn:snap' }] });
     cache.on(ListTagsForResourceCommand).resolves({ TagList: [own[0]!] });
-    await expect(handler({ ...base, service: 'elasticache', snapshotName: 'snap' }, context)).rejects.toMatchObject({
+    await expect(handler({ ...base, service: 'elasticache', snapshotName: CACHE_SNAP }, context)).rejects.toMatchObject({
       name: 'TagGuardError',
     });
     expect(cache.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
   });
 
   it('rejects an unknown service before any AWS call', async () => {
-    await expect(handler({ ...base, service: 's3', snapshotName: 'snap' }, context)).rejects.toMatchObject({
+    await expect(handler({ ...base, service: 's3', snapshotName: SNAP }, context)).rejects.toMatchObject({
       name: 'ValidationError',
     });
     expect(rds.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['rds', 'Snap_1', /may contain only letters, digits and hyphens/],
+    ['rds', 'arn:aws:rds:us-east-1:123456789012:snapshot:x', /may contain only letters/],
+    ['rds', 'pre--migration', /two consecutive hyphens/],
+    ['rds', 'Pre-Migration', /must be lowercase/],
+    ['rds', `a${'b'.repeat(255)}`, /at most 255 characters/],
+    ['elasticache', 'nightly-snapshot', /must start with 'interactions-prod-'/],
+    ['elasticache', 'interactions-staging-exec-1', /must start with 'interactions-prod-'/],
+    ['elasticache', 'interactions-prod-', /must not end with a hyphen/],
+  ])('rejects %s snapshot name %j with ValidationError before any AWS call', async (service, snapshotName, problem) => {
+    const failure = handler({ ...base, service, snapshotName }, context);
+    await expect(failure).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(failure).rejects.toThrow(problem);
+    expect(rds.calls()).toHaveLength(0);
+    expect(cache.calls()).toHaveLength(0);
   });
 });

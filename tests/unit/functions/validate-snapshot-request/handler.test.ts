@@ -1,12 +1,7 @@
 import type { Context } from 'aws-lambda';
+import { createHandler } from '../../../../functions/validate-snapshot-request/handler.js';
 
-process.env.ENVIRONMENT = 'prod';
-
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
-let handler: Handler;
-beforeAll(async () => {
-  ({ handler } = await import('../../../../functions/validate-snapshot-request/handler.js'));
-});
+const handler = createHandler({ env: { ENVIRONMENT: 'prod', AWS_REGION: 'us-east-1' } });
 
 const context = { functionName: 'validate', awsRequestId: 'r1' } as Context;
 const base = {
@@ -46,11 +41,23 @@ describe('validate-snapshot-request handler', () => {
     expect(plan).toMatchObject({ snapshotName: 'interactions-prod-exec-1' });
   });
 
-  it('tags the plan with the environment of the input', async () => {
+  it("tags the plan with the function's own environment when the payload names none", async () => {
+    const { environment: _omitted, ...withoutEnvironment } = base;
     const plan = (await handler(
-      { ...base, environment: 'staging', kind: 'db', request: { snapshotName: 'interactions-x', requestedBy: 'ci' } },
+      { ...withoutEnvironment, kind: 'db', request: { snapshotName: 'interactions-x', requestedBy: 'ci' } },
       context,
     )) as { tags: { Key: string; Value: string }[] };
-    expect(plan.tags).toContainEqual({ Key: 'interactions:environment', Value: 'staging' });
+    expect(plan.tags).toContainEqual({ Key: 'interactions:environment', Value: 'prod' });
+  });
+
+  it('rejects a payload naming another environment instead of tagging with it', async () => {
+    const failure = handler(
+      { ...base, environment: 'staging', kind: 'db', request: { snapshotName: 'interactions-x', requestedBy: 'ci' } },
+      context,
+    );
+    await expect(failure).rejects.toMatchObject({
+      name: 'ValidationError',
+      issues: ["environment: staging does not match the function's own environment prod"],
+    });
   });
 });
