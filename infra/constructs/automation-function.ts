@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -27,6 +28,15 @@ export interface AutomationFunctionProps {
   readonly memorySize?: number;
   /** The automation's shared log group (`/aws/lambda/interactions-<env>-tasks`). */
   readonly logGroup: logs.ILogGroup;
+  /**
+   * VPC to run in, for probes that reach private endpoints (the database, the cache, internal load
+   * balancers). @default outside any VPC: the function reaches only public AWS endpoints
+   */
+  readonly vpc?: ec2.IVpc;
+  /** Subnets in `vpc`. @default the VPC's private subnets with egress (CDK's default selection) */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** Security groups of the function's network interfaces in `vpc`. @default one group CDK creates, outbound open, no inbound */
+  readonly securityGroups?: readonly ec2.ISecurityGroup[];
 }
 
 /**
@@ -45,6 +55,9 @@ export class AutomationFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: AutomationFunctionProps) {
     super(scope, id);
+    if (props.vpc === undefined && (props.vpcSubnets !== undefined || props.securityGroups !== undefined)) {
+      throw new Error(`AutomationFunction ${props.name}: vpcSubnets and securityGroups need a vpc`);
+    }
     if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(props.name)) {
       throw new Error(`AutomationFunction name must be kebab-case (a folder of functions/), got "${props.name}"`);
     }
@@ -71,6 +84,22 @@ export class AutomationFunction extends Construct {
     this.role.addToPolicy(
       new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logStreams] }),
     );
+    if (props.vpc !== undefined) {
+      // What AWSLambdaVPCAccessExecutionRole grants, without attaching a managed policy (CDK adds it only to roles it creates).
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          resources: ['*'],
+        }),
+      );
+    }
 
     this.function = new lambda.Function(this, 'Function', {
       functionName,
@@ -84,6 +113,9 @@ export class AutomationFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       role: this.role,
       logGroup: props.logGroup,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups === undefined ? undefined : [...props.securityGroups],
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
@@ -103,7 +135,9 @@ export class AutomationFunction extends Construct {
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no resource-level permissions',
+        props.vpc === undefined
+          ? 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no resource-level permissions'
+          : 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and the Lambda VPC network interface actions (ec2:Describe*, ec2:*NetworkInterface, ec2:*PrivateIpAddresses, as in AWSLambdaVPCAccessExecutionRole) support no resource-level permissions',
     });
   }
 }

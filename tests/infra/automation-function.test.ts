@@ -1,10 +1,12 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AutomationFunction } from '../../infra/constructs/automation-function.js';
 import { WorkflowMonitoring } from '../../infra/constructs/workflow-monitoring.js';
+import { unacknowledgedFindings } from './support-nag.js';
 
 const app = new App();
 const stack = new Stack(app, 'FunctionTest');
@@ -97,6 +99,73 @@ describe('AutomationFunction', () => {
           logGroup: logs.LogGroup.fromLogGroupName(other, 'L', 'x'),
         }),
     ).toThrow('must be kebab-case');
+  });
+});
+
+describe('AutomationFunction in a VPC', () => {
+  const setup = () => {
+    const s = new Stack(new App(), 'InVpc', { env: { region: 'us-east-1', account: '123456789012' } });
+    const vpc = new ec2.Vpc(s, 'Vpc', {
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      natGateways: 1,
+      flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.REJECT } },
+    });
+    const probes = new ec2.SecurityGroup(s, 'Probes', { vpc, description: 'probes' });
+    const tasks = new logs.LogGroup(s, 'Tasks', { logGroupName: '/aws/lambda/interactions-dev-tasks' });
+    return { s, vpc, probes, tasks };
+  };
+
+  it('runs in the private subnets with the given security groups, allowed to manage its network interfaces', () => {
+    // Prepare
+    const { s, vpc, probes, tasks } = setup();
+    // Act
+    new AutomationFunction(s, 'Probe', {
+      envName: 'dev',
+      name: 'check-last-success',
+      description: 'probe',
+      logGroup: tasks,
+      vpc,
+      securityGroups: [probes],
+    });
+    // Assess
+    const template = Template.fromStack(s);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: {
+        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Probes'), 'GroupId'] }],
+        SubnetIds: [
+          { Ref: Match.stringLikeRegexp('^VpcPrivateSubnet1') },
+          { Ref: Match.stringLikeRegexp('^VpcPrivateSubnet2') },
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface']),
+            Resource: '*',
+          }),
+        ]),
+      },
+    });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain('ManagedPolicyArns');
+    // The network interface grant is acknowledged narrowly (wildcard resource, no managed policy).
+    const iamFindings = unacknowledgedFindings(s).filter((f) => f.includes('/Probe/') && /IAM[45]/.test(f));
+    expect(iamFindings).toEqual([]);
+  });
+
+  it('fails when given security groups without a VPC', () => {
+    const { s, probes, tasks } = setup();
+    expect(
+      () =>
+        new AutomationFunction(s, 'NoVpc', {
+          envName: 'dev',
+          name: 'check-last-success',
+          description: 'x',
+          logGroup: tasks,
+          securityGroups: [probes],
+        }),
+    ).toThrow('vpcSubnets and securityGroups need a vpc');
   });
 });
 
