@@ -42,7 +42,8 @@ export function executionArn(location: ExecutionLocation): string {
 /** The location an execution ARN names; undefined when `arn` is not a Step Functions execution ARN. */
 export function parseExecutionArn(arn: string): Required<ExecutionLocation> | undefined {
   const parts = parseArn(arn);
-  if (parts === undefined || parts.service !== 'states' || parts.region === '' || parts.account === '') return undefined;
+  if (parts === undefined || parts.service !== 'states' || parts.region === '' || parts.account === '')
+    return undefined;
   const match = /^execution:([A-Za-z0-9_-]{1,80}):([A-Za-z0-9_-]{1,80})$/.exec(parts.resource);
   if (match === null) return undefined;
   const [, stateMachine = '', execution = ''] = match;

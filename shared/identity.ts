@@ -27,8 +27,14 @@ export interface RegionSettings {
  * and name prefix still scope every call), so the gap is visible rather than silent.
  */
 export function assertAllowedRegion(region: string, role: 'source' | 'dr', settings: RegionSettings): void {
-  if (role === 'source') return assertSameIdentity('region', region, settings.AWS_REGION);
-  if (settings.DR_REGION !== undefined) return assertSameIdentity('region', region, settings.DR_REGION);
+  if (role === 'source') {
+    assertSameIdentity('region', region, settings.AWS_REGION);
+    return;
+  }
+  if (settings.DR_REGION !== undefined) {
+    assertSameIdentity('region', region, settings.DR_REGION);
+    return;
+  }
   if (region === settings.AWS_REGION) {
     const issue = `region: ${region} is the function's own region, not a DR region`;
     throw new ValidationError(`Invalid input: ${issue}`, { issues: [issue] });

@@ -121,7 +121,10 @@ function correlation(settings: BaseSettings, workflow: WorkflowName | undefined)
       const execution = stringField(request.event, 'execution');
       const eventWorkflow = workflowSchema.safeParse(stringField(request.event, 'workflow'));
       const resolved = workflow ?? (eventWorkflow.success ? eventWorkflow.data : settings.WORKFLOW);
-      const dimensions = { environment: settings.ENVIRONMENT, ...(resolved === undefined ? {} : { workflow: resolved }) };
+      const dimensions = {
+        environment: settings.ENVIRONMENT,
+        ...(resolved === undefined ? {} : { workflow: resolved }),
+      };
       logger.appendKeys(dimensions);
       metrics.addDimensions(dimensions);
       tracer.putAnnotation('environment', settings.ENVIRONMENT);

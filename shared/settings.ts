@@ -27,7 +27,8 @@ export function defineSettings<Shape extends z.core.$ZodShape>(
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.join('.') || '(environment)';
-      const message = issue.code === 'invalid_type' && picked[name] === undefined ? 'required' : issue.message;
+      // An absent variable fails whatever check comes first (type, enum, regex): say what is actually wrong.
+      const message = picked[name] === undefined ? 'required' : issue.message;
       return `${name}: ${message}`;
     });
     throw new ConfigurationError(`Invalid environment variables: ${problems.join('; ')}`);

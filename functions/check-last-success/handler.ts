@@ -23,15 +23,16 @@ export const { handler, createHandler } = automationHandler({
   schema: inputSchema,
   clients: () => ({ sfn: sfnClient }),
   handler: async ({ stateMachineArn }, { clients, clock }) => {
-    const { executions } = await clients.sfn().send(
-      new ListExecutionsCommand({ stateMachineArn, statusFilter: 'SUCCEEDED', maxResults: 1 }),
-    );
+    const { executions } = await clients
+      .sfn()
+      .send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'SUCCEEDED', maxResults: 1 }));
     const last = executions?.[0];
     let since = last?.stopDate ?? last?.startDate;
     if (since === undefined) {
       since = (await clients.sfn().send(new DescribeStateMachineCommand({ stateMachineArn }))).creationDate;
     }
-    const seconds = since === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, (clock().getTime() - since.getTime()) / 1000);
+    const seconds =
+      since === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, (clock().getTime() - since.getTime()) / 1000);
     metrics.addMetric(METRIC_NAME, 'Seconds', Math.round(seconds));
     return {
       lastSuccessAt: last === undefined ? null : (since?.toISOString() ?? null),

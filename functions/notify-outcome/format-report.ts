@@ -115,7 +115,9 @@ function cell(value: unknown): string {
 
 /** How the severity reads in a report: `low (requested high; operator error: input)` when lowered. */
 function severityText({ requested, effective, operatorError }: SeverityDecision): string {
-  return effective === requested ? effective : `${effective} (requested ${requested}; operator error: ${operatorError})`;
+  return effective === requested
+    ? effective
+    : `${effective} (requested ${requested}; operator error: ${operatorError})`;
 }
 
 /** The Markdown report: title, facts table with console links, details table, error section when failed. */

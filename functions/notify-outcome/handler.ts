@@ -13,7 +13,14 @@ import { assertSameIdentity } from '../../shared/identity.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { logger, metrics } from '../../shared/powertools.js';
 import * as z from '../../shared/zod.js';
-import { jsonReport, markdownReport, notification, outcomeSchema, type ReportFacts, reportKeys } from './format-report.js';
+import {
+  jsonReport,
+  markdownReport,
+  notification,
+  outcomeSchema,
+  type ReportFacts,
+  reportKeys,
+} from './format-report.js';
 import { reportLinks } from './links.js';
 import { effectiveSeverity } from './severity.js';
 

@@ -1,6 +1,6 @@
 import { RDSClient } from '@aws-sdk/client-rds';
-import { CLIENT_CONFIG, lazyClient } from './config.js';
 import { tracer } from '../powertools.js';
+import { CLIENT_CONFIG, lazyClient } from './config.js';
 
 /** RDS client of this container, created on first use with the shared retry settings. */
 export const rdsClient = lazyClient((config) => new RDSClient(config));

@@ -34,26 +34,37 @@ const LAMBDA_ENV = {
 
 const context = { functionName: 'bundle-test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30000 };
 
+/** Loads bundle `name` in a fresh Node process with `env`, invokes it once with a non-object event and returns how it ended. */
+function invokeMalformed(name: string, env: Record<string, string>) {
+  const file = pathToFileURL(join(dist, name, 'index.mjs')).href;
+  const script = `
+    const { handler } = await import(${JSON.stringify(file)});
+    if (typeof handler !== 'function') throw new Error('no handler export');
+    try {
+      await handler('not an event', ${JSON.stringify(context)});
+      console.log(JSON.stringify({ outcome: 'accepted' }));
+    } catch (error) {
+      console.log(JSON.stringify({ outcome: 'rejected', name: error.name, message: error.message }));
+    }`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+  const last = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+  return { ...result, last };
+}
+
 describe.each(bundles)('bundle %s', (name) => {
   it('loads, exports a handler and rejects a malformed event before any AWS call', () => {
-    const file = pathToFileURL(join(dist, name, 'index.mjs')).href;
-    const script = `
-      const { handler } = await import(${JSON.stringify(file)});
-      if (typeof handler !== 'function') throw new Error('no handler export');
-      try {
-        await handler('not an event', ${JSON.stringify(context)});
-        console.log(JSON.stringify({ outcome: 'accepted' }));
-      } catch (error) {
-        console.log(JSON.stringify({ outcome: 'rejected', name: error.name, message: error.message }));
-      }`;
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      env: LAMBDA_ENV,
-      encoding: 'utf8',
-    });
+    const result = invokeMalformed(name, LAMBDA_ENV);
     expect(result.stderr).not.toMatch(/Error \[|SyntaxError|Cannot find/);
     expect(result.status).toBe(0);
-    const last = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
-    expect(last).toMatchObject({ outcome: 'rejected', name: 'ValidationError' });
-    expect(last.message).toMatch(/input/i);
+    expect(result.last).toMatchObject({ outcome: 'rejected', name: 'ValidationError' });
+    expect(result.last.message).toMatch(/input/i);
+  });
+
+  it('fails with ConfigurationError naming a missing variable, without acting', () => {
+    const { ENVIRONMENT: _missing, ...withoutEnvironment } = LAMBDA_ENV;
+    const result = invokeMalformed(name, withoutEnvironment);
+    expect(result.status).toBe(0);
+    expect(result.last).toMatchObject({ outcome: 'rejected', name: 'ConfigurationError' });
+    expect(result.last.message).toMatch(/ENVIRONMENT: required/);
   });
 });

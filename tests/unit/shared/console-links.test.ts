@@ -49,7 +49,9 @@ describe('executionConsoleUrl', () => {
 
   it('uses the GovCloud console for a GovCloud execution', () => {
     const gov = arn.replace('arn:aws:', 'arn:aws-us-gov:').replace('us-east-1', 'us-gov-west-1');
-    expect(executionConsoleUrl(gov)).toMatch(/^https:\/\/console\.amazonaws-us-gov\.com\/states\/home\?region=us-gov-west-1#/);
+    expect(executionConsoleUrl(gov)).toMatch(
+      /^https:\/\/console\.amazonaws-us-gov\.com\/states\/home\?region=us-gov-west-1#/,
+    );
   });
 
   it('fails on anything but an execution ARN', () => {

@@ -52,7 +52,9 @@ describe('automation errors', () => {
   });
 
   it('reads the name of an SDK fault, and none of anything else', () => {
-    expect(errorName(Object.assign(new Error('x'), { name: 'DBSnapshotNotFoundFault' }))).toBe('DBSnapshotNotFoundFault');
+    expect(errorName(Object.assign(new Error('x'), { name: 'DBSnapshotNotFoundFault' }))).toBe(
+      'DBSnapshotNotFoundFault',
+    );
     expect(errorName('DBSnapshotNotFoundFault')).toBe('');
     expect(errorName(null)).toBe('');
   });

@@ -329,7 +329,7 @@ describe('metric dimensions', () => {
       undefined,
     ]);
     const dimensionsOf = (emf: Record<string, unknown> | undefined) =>
-      (emf?._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] }).CloudWatchMetrics[0]?.Dimensions;
+      (emf?._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] } | undefined)?.CloudWatchMetrics[0]?.Dimensions;
     expect(dimensionsOf(flushes[1])).toEqual([expect.arrayContaining(['environment', 'workflow'])]);
     expect(dimensionsOf(flushes[3])?.flat()).not.toContain('workflow');
     expect(flushes[3]).toMatchObject({ environment: 'dev', TaskErrors: 1 });
@@ -350,4 +350,3 @@ describe('metric dimensions', () => {
     expect(flushes.map((emf) => emf.workflow)).toEqual(['snapshot-housekeeping', 'failover-drill']);
   });
 });
-

@@ -39,5 +39,6 @@ describe('defineSettings', () => {
       AWS_REGION: 'eu-west-1',
     });
     expect(() => defineSettings(baseSettingsShape, { ENVIRONMENT: 'prod' })).toThrow('AWS_REGION: required');
+    expect(() => defineSettings(baseSettingsShape, { AWS_REGION: 'eu-west-1' })).toThrow('ENVIRONMENT: required');
   });
 });

@@ -82,7 +82,9 @@ describe('guarded-delete-snapshot handler', () => {
     cache.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotStatus: 'failed', ARN: 'arn:snap' }] });
     cache.on(ListTagsForResourceCommand).resolves({ TagList: own });
     cache.on(DeleteSnapshotCommand).resolves({});
-    await expect(handler({ ...base, service: 'elasticache', snapshotName: CACHE_SNAP }, context)).resolves.toMatchObject({
+    await expect(
+      handler({ ...base, service: 'elasticache', snapshotName: CACHE_SNAP }, context),
+    ).resolves.toMatchObject({
       outcome: 'deleted',
     });
     expect(cache.commandCalls(ListTagsForResourceCommand)[0]?.args[0].input).toEqual({ ResourceName: 'arn:snap' });
@@ -91,9 +93,11 @@ describe('guarded-delete-snapshot handler', () => {
   it('refuses an ElastiCache snapshot without this execution tags', async () => {
     cache.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotStatus: 'available', ARN: 'arn:snap' }] });
     cache.on(ListTagsForResourceCommand).resolves({ TagList: [own[0]!] });
-    await expect(handler({ ...base, service: 'elasticache', snapshotName: CACHE_SNAP }, context)).rejects.toMatchObject({
-      name: 'TagGuardError',
-    });
+    await expect(handler({ ...base, service: 'elasticache', snapshotName: CACHE_SNAP }, context)).rejects.toMatchObject(
+      {
+        name: 'TagGuardError',
+      },
+    );
     expect(cache.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
   });
 

@@ -177,7 +177,9 @@ describe('notify-outcome handler', () => {
       `Report in the console: https://us-east-1.console.aws.amazon.com/s3/object/${bucket}?region=us-east-1&bucketType=general&prefix=reports%2Fbackup-verification%2F2025%2F01%2Flinked.md`,
     );
     const markdown = (await readObject('reports/backup-verification/2025/01/linked.md')).body;
-    expect(markdown).toContain(`[open](https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${arn})`);
+    expect(markdown).toContain(
+      `[open](https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${arn})`,
+    );
   });
 
   it('links the executionArn the state machine passes, and rejects one of another execution', async () => {
