@@ -1,8 +1,7 @@
-import '../../support/lambda-env.js';
 import { RDSClient } from '@aws-sdk/client-rds';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CLIENT_CONFIG, lazyClient } from '../../../shared/clients/config.js';
-import { rdsClient } from '../../../shared/clients/rds.js';
+import { rdsClient, regionalRdsClient } from '../../../shared/clients/rds.js';
 import { snsClient } from '../../../shared/clients/sns.js';
 
 describe('AWS clients', () => {
@@ -36,9 +35,17 @@ describe('AWS clients', () => {
       },
       { step: 'finalizeRequest', name: 'recordHost' },
     );
-    const { ListTopicsCommand } = await import('@aws-sdk/client-sns');
     await expect(client.send(new ListTopicsCommand({}))).rejects.toThrow('stop before sending');
     client.middlewareStack.remove('recordHost');
     expect(hostname).toBe(new URL(String(process.env.AWS_ENDPOINT_URL)).hostname);
+  });
+});
+
+describe('regionalRdsClient', () => {
+  it('gives each region its own client, once per container', async () => {
+    const west = regionalRdsClient('us-west-2');
+    expect(regionalRdsClient('us-west-2')).toBe(west);
+    expect(regionalRdsClient('us-east-1')).not.toBe(west);
+    await expect(west.config.region()).resolves.toBe('us-west-2');
   });
 });

@@ -1,4 +1,3 @@
-import '../../../support/lambda-env.js';
 import { DescribeSnapshotsCommand, ElastiCacheClient, ListTagsForResourceCommand } from '@aws-sdk/client-elasticache';
 import { mockClient } from 'aws-sdk-client-mock';
 import {

@@ -1,4 +1,3 @@
-import '../../../support/lambda-env.js';
 import {
   DescribeSnapshotsCommand,
   ElastiCacheClient,

@@ -1,4 +1,3 @@
-import '../../../support/lambda-env.js';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { toRecord } from '../../../../functions/select-expired-snapshots/listing.js';
