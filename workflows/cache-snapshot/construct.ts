@@ -12,7 +12,6 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeInvokeVersions, acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { names } from '../../shared/naming.js';
-import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
 import { catchCleanup, ERROR_PATH, FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
 import { ownedByThisExecution } from '../common/ownership.js';
@@ -24,6 +23,7 @@ import {
   snapshotWorkflowSettings,
 } from '../common/snapshot-workflow.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
+import { createRequestConditions, ownedResourceConditions } from '../common/tag-conditions.js';
 
 const WORKFLOW = 'cache-snapshot';
 /** Status of the described snapshot; absent when Describe returned an empty list. */
@@ -76,13 +76,7 @@ export class CacheSnapshotWorkflow extends Construct {
       new iam.PolicyStatement({
         actions: ['elasticache:DeleteSnapshot'],
         resources: [ownSnapshots],
-        conditions: {
-          StringEquals: {
-            [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
-            [`aws:ResourceTag/${TAG_KEYS.environment}`]: props.envName,
-          },
-          Null: { [`aws:ResourceTag/${TAG_KEYS.execution}`]: 'false' },
-        },
+        conditions: ownedResourceConditions(props.envName, 'aws:ResourceTag'),
       }),
     );
 
@@ -141,12 +135,7 @@ export class CacheSnapshotWorkflow extends Construct {
         new iam.PolicyStatement({
           actions: ['elasticache:CreateSnapshot', 'elasticache:AddTagsToResource'],
           resources: [ownSnapshots],
-          conditions: {
-            StringEquals: {
-              [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
-              [`aws:RequestTag/${TAG_KEYS.environment}`]: props.envName,
-            },
-          },
+          conditions: createRequestConditions(props.envName),
         }),
       ],
       resultSelector: { 'id.$': '$.Snapshot.SnapshotName' },

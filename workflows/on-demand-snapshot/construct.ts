@@ -13,7 +13,6 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeInvokeVersions, acknowledgeWildcard } from '../../infra/constructs/nag.js';
-import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
 import { catchCleanup, ERROR_PATH, FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
 import { ownedByThisExecution } from '../common/ownership.js';
@@ -25,6 +24,7 @@ import {
   snapshotWorkflowSettings,
 } from '../common/snapshot-workflow.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
+import { createRequestConditions, ownedResourceConditions } from '../common/tag-conditions.js';
 
 const WORKFLOW = 'on-demand-snapshot';
 /** Status of the described snapshot; absent when Describe returned an empty list. */
@@ -78,13 +78,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
       new iam.PolicyStatement({
         actions: ['rds:DeleteDBSnapshot'],
         resources: [snapshotArn('*')],
-        conditions: {
-          StringEquals: {
-            [`rds:snapshot-tag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
-            [`rds:snapshot-tag/${TAG_KEYS.environment}`]: props.envName,
-          },
-          Null: { [`rds:snapshot-tag/${TAG_KEYS.execution}`]: 'false' },
-        },
+        conditions: ownedResourceConditions(props.envName, 'rds:snapshot-tag'),
       }),
     );
 
@@ -186,12 +180,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
         new iam.PolicyStatement({
           actions: ['rds:CreateDBSnapshot', 'rds:AddTagsToResource'],
           resources: [snapshotArn('*')],
-          conditions: {
-            StringEquals: {
-              [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
-              [`aws:RequestTag/${TAG_KEYS.environment}`]: props.envName,
-            },
-          },
+          conditions: createRequestConditions(props.envName),
         }),
       ],
       resultSelector: { 'id.$': '$.DbSnapshot.DbSnapshotIdentifier', 'arn.$': '$.DbSnapshot.DbSnapshotArn' },
