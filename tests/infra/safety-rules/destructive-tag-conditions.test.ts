@@ -119,7 +119,7 @@ describe('Interactions-DestructiveTagConditions', () => {
           conditions: {
             StringEquals: { [`rds:db-tag/${MANAGED_BY}`]: 'interactions-automation' },
             StringLike: { [`aws:ResourceTag/${ENVIRONMENT}`]: 'prod' },
-            Null: { [`rds:db-tag/interactions:execution`]: 'false' },
+            Null: { 'rds:db-tag/interactions:execution': 'false' },
           },
         }),
       );
