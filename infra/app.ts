@@ -1,10 +1,12 @@
 /**
  * Builds the stacks of one or more environments into a CDK app, with cdk-nag's AwsSolutions and
- * Serverless packs registered so any unacknowledged finding fails the synth.
+ * Serverless packs and the project's safety rules (infra/safety-rules) registered so any
+ * unacknowledged finding fails the synth.
  */
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { EnvironmentConfig } from './config/index.js';
+import { InteractionsSafetyChecks } from './safety-rules/index.js';
 import { AutomationStack } from './stacks/automation-stack.js';
 import { EdgeStack } from './stacks/edge-stack.js';
 import { PlatformStack } from './stacks/platform-stack.js';
@@ -48,5 +50,9 @@ export function addEnvironment(app: App, config: EnvironmentConfig): Environment
 
 /** Registers cdk-nag on the whole app: synth exits non-zero on any unacknowledged finding. */
 export function addNagChecks(app: App): void {
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new ServerlessChecks(app),
+    new InteractionsSafetyChecks(app),
+  );
 }

@@ -1,14 +1,15 @@
 /**
- * cdk-nag in tests: runs the AwsSolutions and Serverless packs over a stack and returns what is
+ * cdk-nag in tests: runs the AwsSolutions, Serverless and project safety (Interactions) packs over a stack and returns what is
  * left after acknowledgements, one line per finding, so a test can `expect(...).toEqual([])` and
  * a failure prints exactly which construct broke which rule.
  */
 import { App, type Stack, Stage } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
+import { InteractionsSafetyChecks } from '../../infra/safety-rules/index.js';
 
 /** The packs every stack of this project must pass. */
 export function nagPacks(): NagPack[] {
-  return [new AwsSolutionsChecks(), new ServerlessChecks()];
+  return [new AwsSolutionsChecks(), new ServerlessChecks(), new InteractionsSafetyChecks()];
 }
 
 /**
