@@ -42,6 +42,7 @@ const stack = new AutomationStack(app, 'interactions-prod-automation', { config,
 const machine = (id: string) => {
   const stateMachine = new sfn.StateMachine(stack, id, {
     definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, `${id}Pass`)),
+    timeout: Duration.hours(1),
     tracingEnabled: true,
     logs: { destination: new logs.LogGroup(stack, `${id}Logs`), level: sfn.LogLevel.ALL },
   });
