@@ -15,8 +15,8 @@ export interface ProgressReporter {
   stateEntered(state: string, at: Date): void;
   /** A poll happened: the terminal line refreshes its elapsed time. */
   polled(): void;
-  /** The execution ended with `status`; ends the terminal line. */
-  finished(status: string): void;
+  /** The execution ended with `status` at `at`; ends the terminal line. */
+  finished(status: string, at: Date): void;
   /** Following stopped (Ctrl-C); ends the terminal line. */
   stopped(): void;
 }
@@ -44,7 +44,7 @@ function terminalProgress(deps: CliDeps): ProgressReporter {
   let startedAt = deps.now();
   let state = 'starting';
   const visits = new Map<string, number>();
-  const elapsed = () => formatDuration(deps.now().getTime() - startedAt.getTime());
+  const elapsed = (until = deps.now()) => formatDuration(until.getTime() - startedAt.getTime());
   const render = () => {
     const count = visits.get(state) ?? 0;
     deps.stderr(`${CLEAR_LINE}${name}: ${state}${count > 1 ? ` (×${count})` : ''} · ${elapsed()}`);
@@ -61,8 +61,8 @@ function terminalProgress(deps: CliDeps): ProgressReporter {
       render();
     },
     polled: render,
-    finished(status) {
-      deps.stderr(`${CLEAR_LINE}${name}: ${status} after ${elapsed()}\n`);
+    finished(status, at) {
+      deps.stderr(`${CLEAR_LINE}${name}: ${status} after ${elapsed(at)}\n`);
     },
     stopped() {
       deps.stderr('\n');
@@ -102,9 +102,9 @@ function logProgress(deps: CliDeps): ProgressReporter {
       if (lastLineAt && at.getTime() - lastLineAt.getTime() >= LOOP_HEARTBEAT_MS) flushLoop();
     },
     polled: () => {},
-    finished(status) {
+    finished(status, at) {
       flushLoop();
-      line(deps.now(), status);
+      line(at, status);
     },
     stopped: flushLoop,
   };

@@ -111,7 +111,7 @@ export async function followWithProgress(
       onStateEntered: (state, event) => progress.stateEntered(state, event.timestamp ?? deps.now()),
       onPoll: () => progress.polled(),
     });
-    progress.finished(ended.status ?? 'ended');
+    progress.finished(ended.status ?? 'ended', ended.stopDate ?? deps.now());
     return ended;
   } catch (error) {
     if (!deps.interrupt.aborted) throw error;
