@@ -13,6 +13,7 @@ import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/cl
 import { Template } from 'aws-cdk-lib/assertions';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { type Environment, names } from '../../shared/naming.js';
+import { TAG_KEYS, type Tag, tagValue } from '../../shared/tags.js';
 import { type ScheduledEvent, scheduledEventSchema } from '../../workflows/backup-verification/contract.js';
 import { readFixture } from './fixtures.js';
 import { type LocalS3, startLocalS3, useLocalS3ForHandlers } from './s3-server.js';
@@ -30,6 +31,7 @@ import {
   synthesizeWorkflow,
   type TestbedWorkflow,
   WORKFLOW_ENTRIES,
+  type WorkflowConstruct,
   type WorkflowOutput,
   type WorkflowOverrides,
 } from './testbed/workflows.js';
@@ -64,6 +66,8 @@ export interface WorkflowRun<W extends TestbedWorkflow> extends Omit<RunResult, 
 export interface WorkflowMachine<W extends TestbedWorkflow> {
   readonly sm: ExtractedStateMachine;
   readonly template: Template;
+  /** The workflow's construct, for what it exposes (schedule, functions). */
+  readonly construct: WorkflowConstruct<W>;
   /** Runs the state machine locally; a successful run's output is parsed with the contract (a mismatch throws). */
   run(options: TestbedRunOptions): Promise<WorkflowRun<W>>;
 }
@@ -91,6 +95,26 @@ export interface WorkflowTestbed<W extends TestbedWorkflow> extends WorkflowMach
 /** The EventBridge scheduled event the nightly workflows start with (tests/fixtures), parsed with the contract. */
 export function scheduledEvent(): ScheduledEvent {
   return scheduledEventSchema.parse(readFixture('eventbridge-scheduled-event.rust-runtime.json'));
+}
+
+/** The parameters the run's first call of the SDK-integration state `state` sent; throws when it made none. */
+export function sdkParameters<T = Record<string, unknown>>(
+  run: Pick<RunResult, 'sdkCalls' | 'path'>,
+  state: string,
+): T {
+  const call = run.sdkCalls.find((c) => c.state === state);
+  if (call === undefined) {
+    throw new Error(`The run made no call from "${state}". Path: ${run.path.join(' -> ')}`);
+  }
+  return call.parameters as T;
+}
+
+/** Whole days between `from` and the `interactions:expires-at` tag the create state `state` sent. */
+export function retentionDaysTagged(run: Pick<RunResult, 'sdkCalls' | 'path'>, state: string, from: Date): number {
+  const { Tags } = sdkParameters<{ Tags?: Tag[] }>(run, state);
+  const expiresAt = tagValue(Tags, TAG_KEYS.expiresAt);
+  if (expiresAt === undefined) throw new Error(`"${state}" sent no ${TAG_KEYS.expiresAt} tag: ${JSON.stringify(Tags)}`);
+  return Math.round((Date.parse(expiresAt) - from.getTime()) / 86_400_000);
 }
 
 /** The variables the functions read at module load, as the AutomationFunction construct sets them. */
@@ -144,12 +168,14 @@ export function workflowTestbed<W extends TestbedWorkflow>(options: TestbedOptio
   let restoreS3Environment = () => {};
 
   const machine = (props: WorkflowOverrides<W>, suffix: string): WorkflowMachine<W> => {
-    const template = Template.fromStack(synthesizeWorkflow(workflow, env, props, suffix));
+    const { stack, construct } = synthesizeWorkflow(workflow, env, props, suffix);
+    const template = Template.fromStack(stack);
     const sm = extractStateMachine(template, { name: names.stateMachine(env, workflow) });
     let handlers: Promise<Record<string, LambdaHandler>> | undefined;
     return {
       sm,
       template,
+      construct,
       async run(runOptions) {
         handlers ??= loadHandlers(sm.definition, env);
         const result = await runStateMachine(sm, {

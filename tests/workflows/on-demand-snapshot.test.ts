@@ -8,7 +8,7 @@ import { Duration } from 'aws-cdk-lib';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import type { MockedResponse } from '../support/state-machine-harness.js';
 import { validateDefinition } from '../support/state-machine-harness.js';
-import { type WorkflowInput, workflowTestbed } from '../support/workflow-testbed.js';
+import { retentionDaysTagged, type WorkflowInput, workflowTestbed } from '../support/workflow-testbed.js';
 
 // 25-minute timeout, 5-minute polls: the wait loop budget (timeout - 15 min) allows two polls.
 const bed = workflowTestbed({
@@ -139,35 +139,25 @@ describe('on-demand snapshot workflow', () => {
 
   it("keeps the snapshot for the request's retainDays: its expires-at tag, which housekeeping deletes by", async () => {
     // Prepare
-    const startedAt = Date.now();
+    const startedAt = new Date();
 
     // Act
     const result = await run({ ...baseMocks, 'Describe snapshot': available }, { ...input, retainDays: 400 });
 
     // Assess
     expect(result).toHaveSucceeded();
-    const tags = result.sdkCalls.find((c) => c.state === 'Create snapshot')?.parameters as {
-      Tags: { Key: string; Value: string }[];
-    };
-    const expiresAt = Date.parse(tags.Tags.find((t) => t.Key === 'interactions:expires-at')?.Value ?? '');
-    const days = (expiresAt - startedAt) / 86_400_000;
-    expect(days).toBeGreaterThan(399.99);
-    expect(days).toBeLessThan(400.01);
+    expect(retentionDaysTagged(result, 'Create snapshot', startedAt)).toBe(400);
   });
 
   it("keeps the snapshot for the environment's retention when the request sets none", async () => {
     // Prepare
-    const startedAt = Date.now();
+    const startedAt = new Date();
 
     // Act
     const result = await run({ ...baseMocks, 'Describe snapshot': available });
 
     // Assess: prod keeps manual snapshots 35 days (config automation.manualSnapshotRetentionDays)
-    const tags = result.sdkCalls.find((c) => c.state === 'Create snapshot')?.parameters as {
-      Tags: { Key: string; Value: string }[];
-    };
-    const expiresAt = Date.parse(tags.Tags.find((t) => t.Key === 'interactions:expires-at')?.Value ?? '');
-    expect(Math.round((expiresAt - startedAt) / 86_400_000)).toBe(35);
+    expect(retentionDaysTagged(result, 'Create snapshot', startedAt)).toBe(35);
   });
 
   it('rejects a malformed request before any AWS call', async () => {

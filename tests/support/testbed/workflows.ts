@@ -42,16 +42,21 @@ import { FAKE_ACCOUNT, FAKE_REGION } from '../harness/template.js';
 type Provided = 'envName' | 'notifyFunction' | 'functionLogGroup';
 
 /** A workflow as the testbed builds it. */
-interface WorkflowEntry<Props, Input extends z.ZodMiniType, Output extends z.ZodMiniType> {
+interface WorkflowEntry<Props, Workflow, Input extends z.ZodMiniType, Output extends z.ZodMiniType> {
   /** `workflows/<name>/contract.ts`. */
   readonly contract: { readonly input: Input; readonly output: Output };
   /** Adds the workflow to `stack` with the automation stack's props for `env`, `overrides` on top. */
-  build(stack: Stack, common: Pick<Props, Provided & keyof Props>, env: Environment, overrides: Partial<Props>): void;
+  build(
+    stack: Stack,
+    common: Pick<Props, Provided & keyof Props>,
+    env: Environment,
+    overrides: Partial<Props>,
+  ): Workflow;
 }
 
-function entry<Props, Input extends z.ZodMiniType, Output extends z.ZodMiniType>(
-  value: WorkflowEntry<Props, Input, Output>,
-): WorkflowEntry<Props, Input, Output> {
+function entry<Props, Workflow, Input extends z.ZodMiniType, Output extends z.ZodMiniType>(
+  value: WorkflowEntry<Props, Workflow, Input, Output>,
+): WorkflowEntry<Props, Workflow, Input, Output> {
   return value;
 }
 
@@ -59,6 +64,7 @@ function entry<Props, Input extends z.ZodMiniType, Output extends z.ZodMiniType>
 export const WORKFLOW_ENTRIES = {
   'on-demand-snapshot': entry<
     OnDemandSnapshotWorkflowProps,
+    OnDemandSnapshotWorkflow,
     typeof onDemandSnapshotInputSchema,
     typeof onDemandSnapshotOutputSchema
   >({
@@ -71,7 +77,7 @@ export const WORKFLOW_ENTRIES = {
         port: 5432,
         securityGroups: [],
       });
-      new OnDemandSnapshotWorkflow(stack, 'OnDemandSnapshot', {
+      return new OnDemandSnapshotWorkflow(stack, 'OnDemandSnapshot', {
         ...common,
         database,
         retentionDays: automation.manualSnapshotRetentionDays,
@@ -82,13 +88,14 @@ export const WORKFLOW_ENTRIES = {
   }),
   'cache-snapshot': entry<
     CacheSnapshotWorkflowProps,
+    CacheSnapshotWorkflow,
     typeof cacheSnapshotInputSchema,
     typeof cacheSnapshotOutputSchema
   >({
     contract: { input: cacheSnapshotInputSchema, output: cacheSnapshotOutputSchema },
     build(stack, common, env, overrides) {
       const { automation } = loadConfig(env);
-      new CacheSnapshotWorkflow(stack, 'CacheSnapshot', {
+      return new CacheSnapshotWorkflow(stack, 'CacheSnapshot', {
         ...common,
         retentionDays: automation.manualSnapshotRetentionDays,
         failureSeverity: automation.failureSeverity,
@@ -98,13 +105,14 @@ export const WORKFLOW_ENTRIES = {
   }),
   'backup-verification': entry<
     BackupVerificationWorkflowProps,
+    BackupVerificationWorkflow,
     typeof backupVerificationInputSchema,
     typeof backupVerificationOutputSchema
   >({
     contract: { input: backupVerificationInputSchema, output: backupVerificationOutputSchema },
     build(stack, common, env, overrides) {
       const config = loadConfig(env);
-      new BackupVerificationWorkflow(stack, 'BackupVerification', {
+      return new BackupVerificationWorkflow(stack, 'BackupVerification', {
         ...common,
         automation: config.automation,
         backupRetentionDays: config.database.backupRetentionDays,
@@ -114,6 +122,7 @@ export const WORKFLOW_ENTRIES = {
   }),
   'snapshot-housekeeping': entry<
     SnapshotHousekeepingWorkflowProps,
+    SnapshotHousekeepingWorkflow,
     typeof snapshotHousekeepingInputSchema,
     typeof snapshotHousekeepingOutputSchema
   >({
@@ -126,7 +135,7 @@ export const WORKFLOW_ENTRIES = {
         'CacheSnapshot',
         names.stateMachine(env, 'cache-snapshot'),
       );
-      new SnapshotHousekeepingWorkflow(stack, 'SnapshotHousekeeping', {
+      return new SnapshotHousekeepingWorkflow(stack, 'SnapshotHousekeeping', {
         ...common,
         automation,
         cacheSnapshotStateMachine:
@@ -152,13 +161,16 @@ export function notifyFunctionName(env: Environment): string {
   return names.lambdaFunction(env, 'notify-outcome');
 }
 
-/** Synthesizes `workflow` alone in a stack named like the automation stack (`suffix` tells variants apart). */
+/** The workflow's construct (its state machine, functions, schedule). */
+export type WorkflowConstruct<W extends TestbedWorkflow> = ReturnType<Entry<W>['build']>;
+
+/** Adds `workflow` alone to a stack named like the automation stack (`suffix` tells variants apart). */
 export function synthesizeWorkflow<W extends TestbedWorkflow>(
   workflow: W,
   env: Environment,
   overrides: WorkflowOverrides<W>,
   suffix = '',
-): Stack {
+): { readonly stack: Stack; readonly construct: WorkflowConstruct<W> } {
   const app = new App();
   const stack = new Stack(app, `${names.stack(env, 'automation')}${suffix}`);
   const functionLogGroup = new logs.LogGroup(stack, 'TasksLogs', { logGroupName: names.lambdaLogGroup(env) });
@@ -172,7 +184,6 @@ export function synthesizeWorkflow<W extends TestbedWorkflow>(
     common: Record<Provided, unknown>,
     env: Environment,
     overrides: WorkflowOverrides<W>,
-  ) => void;
-  build(stack, { envName: env, notifyFunction, functionLogGroup }, env, overrides);
-  return stack;
+  ) => WorkflowConstruct<W>;
+  return { stack, construct: build(stack, { envName: env, notifyFunction, functionLogGroup }, env, overrides) };
 }
