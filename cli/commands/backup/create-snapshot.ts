@@ -3,11 +3,14 @@
  * Replaces the seed's `./scripts/backup.sh create-snapshot prod interactions-pre-migration`.
  */
 import { DescribeDBSnapshotsCommand, paginateDescribeDBSnapshots, type RDSClient } from '@aws-sdk/client-rds';
-import { z } from 'zod';
-import { dbSnapshotRequestSchema } from '../../../functions/validate-snapshot-request/request.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../../../infra/config/index.js';
 import { validateSnapshotName } from '../../../shared/snapshot-naming.js';
-import * as zm from '../../../shared/zod.js';
+import {
+  MAX_RETAIN_DAYS,
+  type OnDemandSnapshotOutput,
+  onDemandSnapshotInputSchema,
+  onDemandSnapshotOutputSchema,
+} from '../../../workflows/on-demand-snapshot/contract.js';
 import type { Command } from '../../command.js';
 import { parseS3Uri, s3ObjectConsoleLink } from '../../console-links.js';
 import { UsageError } from '../../context.js';
@@ -15,30 +18,8 @@ import { yesNo } from '../../format.js';
 import { parseEnvironment } from '../../inputs.js';
 import { runWorkflow, WORKFLOW_OPTIONS } from '../../workflow-run.js';
 
-/** Bounds of `--retain-days` (and of the workflow's `retainDays`). */
+/** Fewest days `--retain-days` accepts (the contract's lower bound). */
 const MIN_RETAIN_DAYS = 1;
-const MAX_RETAIN_DAYS = 3650;
-
-/** The on-demand snapshot workflow's output on success (the contract with the workflow). */
-const workflowOutputSchema = z.object({
-  snapshot: z.object({
-    id: z.string(),
-    // verify-db-snapshot reports null for what RDS did not return; it checks neither, so a run can succeed without them.
-    arn: z.string().nullable(),
-    status: z.string(),
-    encrypted: z.boolean(),
-    allocatedStorageGiB: z.number(),
-    sourceInstance: z.string(),
-    createdAt: z.string().nullable(),
-  }),
-  report: z.object({ json: z.string(), markdown: z.string() }),
-});
-export type SnapshotWorkflowOutput = z.infer<typeof workflowOutputSchema>;
-
-/** The workflow's request schema plus the retention it honours. */
-const workflowInputSchema = zm.extend(dbSnapshotRequestSchema, {
-  retainDays: zm.optional(zm.number().check(zm.int(), zm.gte(MIN_RETAIN_DAYS), zm.lte(MAX_RETAIN_DAYS))),
-});
 
 /** `--retain-days`: a whole number of days, 1..3650. */
 function parseRetainDays(value: string): number {
@@ -112,9 +93,9 @@ export const createSnapshot: Command = {
       environment,
       label: snapshotName,
       input,
-      inputSchema: workflowInputSchema,
-      outputSchema: workflowOutputSchema,
-      render: ({ snapshot, report }: SnapshotWorkflowOutput, region) => {
+      inputSchema: onDemandSnapshotInputSchema,
+      outputSchema: onDemandSnapshotOutputSchema,
+      render: ({ snapshot, report }: OnDemandSnapshotOutput, region) => {
         const links = [...s3Row('report console', report.markdown, region)];
         return {
           rows: [
