@@ -92,12 +92,14 @@ function logProgress(deps: CliDeps): ProgressReporter {
     stateEntered(state, at) {
       const count = (visits.get(state) ?? 0) + 1;
       visits.set(state, count);
-      lastEventAt = at;
       if (count === 1) {
+        // The loop line carries the time of the loop's last iteration, so flush before moving on.
         flushLoop();
+        lastEventAt = at;
         line(at, `→ ${state}`);
         return;
       }
+      lastEventAt = at;
       looping.add(state);
       if (lastLineAt && at.getTime() - lastLineAt.getTime() >= LOOP_HEARTBEAT_MS) flushLoop();
     },

@@ -72,7 +72,9 @@ function issuesText(issues: readonly { path: readonly PropertyKey[]; message: st
 /** The execution as the CLI reports it (JSON `execution`). */
 export function executionSummary(execution: DescribeExecutionCommandOutput, executionArn: string) {
   const durationMs =
-    execution.startDate && execution.stopDate ? execution.stopDate.getTime() - execution.startDate.getTime() : undefined;
+    execution.startDate && execution.stopDate
+      ? execution.stopDate.getTime() - execution.startDate.getTime()
+      : undefined;
   return {
     arn: executionArn,
     name: execution.name ?? executionArn.split(':').pop() ?? '',
@@ -188,7 +190,8 @@ export async function runWorkflow<Output>(
   const name = executionName('cli', run.label, deps.now());
 
   if (options.dryRun === true) return dryRun(deps, global.json, { stateMachineArn, name, input }, run, clients, region);
-  if (deps.interrupt.aborted) throw new InterruptedError('Interrupted before the execution was started: nothing was started.');
+  if (deps.interrupt.aborted)
+    throw new InterruptedError('Interrupted before the execution was started: nothing was started.');
 
   const started = await clients.sfn.send(
     new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
@@ -197,7 +200,13 @@ export async function runWorkflow<Output>(
   if (options.wait === false) {
     deps.stdout(
       global.json
-        ? toJson({ executionArn, executionName: name, stateMachineArn, input, console: executionConsoleLink(executionArn) })
+        ? toJson({
+            executionArn,
+            executionName: name,
+            stateMachineArn,
+            input,
+            console: executionConsoleLink(executionArn),
+          })
         : `${executionArn}\n`,
     );
     return EXIT.ok;

@@ -115,7 +115,8 @@ export async function findReportLocations(sfn: SFNClient, executionArn: string):
   for await (const page of pages) {
     for (const event of page.events ?? []) {
       const found =
-        reportsIn(event.lambdaFunctionSucceededEventDetails?.output) ?? reportsIn(event.taskSucceededEventDetails?.output);
+        reportsIn(event.lambdaFunctionSucceededEventDetails?.output) ??
+        reportsIn(event.taskSucceededEventDetails?.output);
       if (found) return found;
     }
   }

@@ -11,7 +11,8 @@ import { type ContractSchema, followWithProgress, reportEnded, type SummaryRow }
 const anyOutput: ContractSchema<unknown> = { safeParse: (data) => ({ success: true, data }) };
 
 function outputRows(output: unknown): SummaryRow[] {
-  if (output === null || typeof output !== 'object' || Array.isArray(output)) return [['output', JSON.stringify(output)]];
+  if (output === null || typeof output !== 'object' || Array.isArray(output))
+    return [['output', JSON.stringify(output)]];
   return Object.entries(output).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]);
 }
 

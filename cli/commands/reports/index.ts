@@ -14,12 +14,15 @@ const show: Command = {
   description:
     'Finds the report the execution filed (its notify-outcome step records where) and prints it: the Markdown ' +
     'report, or with --json the JSON report as stored. The S3 location and console links go to stderr. ' +
-    'The execution is an ARN or a name of one of the environment\'s workflows.',
+    "The execution is an ARN or a name of one of the environment's workflows.",
   arguments: [
     { name: 'env', description: 'environment: dev, staging or prod' },
     { name: 'execution', description: 'execution ARN or name (cli-...-20250601T101112)' },
   ],
-  examples: ['reports show prod cli-interactions-pre-migration-20250601T101112', 'reports show prod <execution-arn> --json'],
+  examples: [
+    'reports show prod cli-interactions-pre-migration-20250601T101112',
+    'reports show prod <execution-arn> --json',
+  ],
   async run({ args, global }, deps) {
     const environment = parseEnvironment(args.env);
     const ref = parseExecutionRef(args.execution ?? '');

@@ -83,10 +83,7 @@ describe('npx interactions-ops, as a new user meets it', () => {
 
   it('--help and help list every command, without credentials', async () => {
     const env = cliEnv(closedEndpoint, { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' });
-    const [flag, command] = await Promise.all([
-      runCli('npx', ['--help'], env),
-      runCli('npx', ['help'], env),
-    ]);
+    const [flag, command] = await Promise.all([runCli('npx', ['--help'], env), runCli('npx', ['help'], env)]);
 
     expect(flag.code).toBe(0);
     expect(flag.stdout).toContain('backup create-snapshot <env> <name>');
@@ -159,7 +156,12 @@ describe('npx interactions-ops, as a new user meets it', () => {
       return startFakeStepFunctions({
         ListStateMachines: () => ({
           stateMachines: [
-            { name: 'interactions-prod-on-demand-snapshot', stateMachineArn: MACHINE_ARN, type: 'STANDARD', creationDate: 1_748_772_000 },
+            {
+              name: 'interactions-prod-on-demand-snapshot',
+              stateMachineArn: MACHINE_ARN,
+              type: 'STANDARD',
+              creationDate: 1_748_772_000,
+            },
           ],
         }),
         StartExecution: (body) => {
@@ -195,7 +197,12 @@ describe('npx interactions-ops, as a new user meets it', () => {
         },
         GetExecutionHistory: () => ({
           events: [
-            { id: 2, type: 'TaskStateEntered', timestamp: 1_748_772_674, stateEnteredEventDetails: { name: 'Create snapshot' } },
+            {
+              id: 2,
+              type: 'TaskStateEntered',
+              timestamp: 1_748_772_674,
+              stateEnteredEventDetails: { name: 'Create snapshot' },
+            },
             { id: 1, type: 'ExecutionStarted', timestamp: 1_748_772_673 },
           ],
         }),

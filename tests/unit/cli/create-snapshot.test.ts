@@ -485,7 +485,12 @@ describe('backup create-snapshot --retain-days', () => {
     // Prepare: two runs, so the state machine is listed on one page each time.
     sfn.on(ListStateMachinesCommand).resolves({
       stateMachines: [
-        { name: 'interactions-prod-on-demand-snapshot', stateMachineArn: MACHINE_ARN, type: 'STANDARD', creationDate: START },
+        {
+          name: 'interactions-prod-on-demand-snapshot',
+          stateMachineArn: MACHINE_ARN,
+          type: 'STANDARD',
+          creationDate: START,
+        },
       ],
     });
     rds

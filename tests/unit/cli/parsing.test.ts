@@ -100,25 +100,45 @@ describe('--version and help', () => {
 
 describe('usage errors: exit 2, one line naming the problem and the --help to read, no AWS call', () => {
   it.each([
-    [[], 'missing command after \'interactions-ops\': one of backup, executions, reports', 'interactions-ops'],
+    [[], "missing command after 'interactions-ops': one of backup, executions, reports", 'interactions-ops'],
     [['backups'], "unknown command 'backups' (did you mean backup?)", 'interactions-ops'],
-    [['backup'], "missing command after 'interactions-ops backup': one of create-snapshot, list-backups", 'interactions-ops backup'],
-    [['backup', 'lst-backups'], "unknown command 'lst-backups' (did you mean list-backups?)", 'interactions-ops backup'],
+    [
+      ['backup'],
+      "missing command after 'interactions-ops backup': one of create-snapshot, list-backups",
+      'interactions-ops backup',
+    ],
+    [
+      ['backup', 'lst-backups'],
+      "unknown command 'lst-backups' (did you mean list-backups?)",
+      'interactions-ops backup',
+    ],
     [['backup', 'create-snapshot'], "missing required argument 'env'", 'interactions-ops backup create-snapshot'],
-    [['backup', 'create-snapshot', 'prod'], "missing required argument 'name'", 'interactions-ops backup create-snapshot'],
+    [
+      ['backup', 'create-snapshot', 'prod'],
+      "missing required argument 'name'",
+      'interactions-ops backup create-snapshot',
+    ],
     [
       ['backup', 'create-snapshot', 'qa', 'x'],
       "unknown environment 'qa': expected one of dev, staging, prod",
       'interactions-ops backup create-snapshot',
     ],
-    [['backup', 'list-backups', 'production'], "unknown environment 'production'", 'interactions-ops backup list-backups'],
+    [
+      ['backup', 'list-backups', 'production'],
+      "unknown environment 'production'",
+      'interactions-ops backup list-backups',
+    ],
     [
       ['backup', 'list-backups', 'prod', 'extra'],
       "too many arguments for 'list-backups'. Expected 1 argument but got 2",
       'interactions-ops backup list-backups',
     ],
     [['backup', 'list-backups', 'prod', '--bogus'], "unknown option '--bogus'", 'interactions-ops backup list-backups'],
-    [['backup', 'list-backups', 'prod', '--regoin', 'x'], "unknown option '--regoin' (did you mean --region?)", 'interactions-ops backup list-backups'],
+    [
+      ['backup', 'list-backups', 'prod', '--regoin', 'x'],
+      "unknown option '--regoin' (did you mean --region?)",
+      'interactions-ops backup list-backups',
+    ],
     // A global option's error points at the program's help, where the global options are listed.
     [['backup', 'list-backups', 'prod', '--region'], "option '--region <region>' argument missing", 'interactions-ops'],
     [
@@ -126,8 +146,16 @@ describe('usage errors: exit 2, one line naming the problem and the --help to re
       "invalid snapshot name 'Pre--Migration-': must not contain two consecutive hyphens; must not end with a hyphen; must be lowercase",
       'interactions-ops backup create-snapshot',
     ],
-    [['backup', 'create-snapshot', 'prod', '9lives'], "invalid snapshot name '9lives': must start with a letter", 'interactions-ops backup create-snapshot'],
-    [['executions', 'watch', 'not an arn'], "'not an arn' is neither an execution ARN", 'interactions-ops executions watch'],
+    [
+      ['backup', 'create-snapshot', 'prod', '9lives'],
+      "invalid snapshot name '9lives': must start with a letter",
+      'interactions-ops backup create-snapshot',
+    ],
+    [
+      ['executions', 'watch', 'not an arn'],
+      "'not an arn' is neither an execution ARN",
+      'interactions-ops executions watch',
+    ],
   ])('%j', async (argv, message, helpOf) => {
     const result = await run(argv, noClients);
 
@@ -139,18 +167,16 @@ describe('usage errors: exit 2, one line naming the problem and the --help to re
     expectNoAwsCall();
   });
 
-  it.each([
-    ['--reason', 'x'],
-    ['--dry-run'],
-    ['--no-wait'],
-    ['--retain-days', '30'],
-  ])('list-backups rejects the create-snapshot option %s', async (...option) => {
-    const result = await run(['backup', 'list-backups', 'prod', ...option], noClients);
+  it.each([['--reason', 'x'], ['--dry-run'], ['--no-wait'], ['--retain-days', '30']])(
+    'list-backups rejects the create-snapshot option %s',
+    async (...option) => {
+      const result = await run(['backup', 'list-backups', 'prod', ...option], noClients);
 
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`error: unknown option '${option[0]}'`);
-    expectNoAwsCall();
-  });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`error: unknown option '${option[0]}'`);
+      expectNoAwsCall();
+    },
+  );
 
   it.each(['0', '3651', '1.5', 'ten', '-3'])('--retain-days %s is rejected before any AWS call', async (days) => {
     const result = await run(['backup', 'create-snapshot', 'prod', 'pre-migration', '--retain-days', days], noClients);
@@ -191,7 +217,10 @@ describe('region, profile and global options', () => {
 
   it("defaults to the environment's configured region and warns about a disagreeing AWS_REGION", async () => {
     const seen: { region?: string } = {};
-    const result = await run(['backup', 'list-backups', 'prod'], { ...stopAtClients(seen), env: { AWS_REGION: 'eu-west-1' } });
+    const result = await run(['backup', 'list-backups', 'prod'], {
+      ...stopAtClients(seen),
+      env: { AWS_REGION: 'eu-west-1' },
+    });
 
     expect(seen.region).toBe('us-east-1');
     expect(result.stderr).toContain(
@@ -210,7 +239,18 @@ describe('region, profile and global options', () => {
   it('--region overrides without a warning, --profile reaches the clients, options may come first', async () => {
     const seen: { region?: string; profile?: string } = {};
     const result = await run(
-      ['--region', 'eu-west-1', '--profile', 'ops-prod', '--json', 'backup', 'create-snapshot', 'prod', 'x', '--no-wait'],
+      [
+        '--region',
+        'eu-west-1',
+        '--profile',
+        'ops-prod',
+        '--json',
+        'backup',
+        'create-snapshot',
+        'prod',
+        'x',
+        '--no-wait',
+      ],
       { ...stopAtClients(seen), env: { AWS_REGION: 'us-east-1' } },
     );
 
