@@ -1,9 +1,28 @@
-#!/usr/bin/env -S npx tsx
 /**
- * Entry point: `npm run --silent ops -- <command> ...` (runs this file with tsx). The exit code is
- * set, not forced, so buffered output is flushed before the process ends.
+ * Entry point, bundled by `cli/build.mjs` into `dist/cli/interactions-ops.mjs` (run as
+ * `npx interactions-ops`, no TypeScript at run time); `npm run --silent ops` runs it with tsx.
+ * The first Ctrl-C stops following (the execution keeps running, the CLI says how to follow it);
+ * a second one exits at once. The exit code is set, not forced, so output is flushed first.
  */
 import { defaultDeps } from './context.js';
 import { runCli } from './main.js';
 
-process.exitCode = await runCli(process.argv.slice(2), defaultDeps());
+// `interactions-ops --help | head`: a closed pipe is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+// The SDK warns on every run that its 2027 releases will need Node 22: noise for an operator on
+// Node 20 (package.json engines), kept for --debug.
+if (!process.argv.includes('--debug')) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const interrupt = new AbortController();
+process.on('SIGINT', () => {
+  if (interrupt.signal.aborted) process.exit(130);
+  interrupt.abort();
+});
+
+process.exitCode = await runCli(process.argv.slice(2), defaultDeps(interrupt.signal));
+// An SDK socket or timer may still hold the event loop after an interrupted call.
+if (interrupt.signal.aborted) process.exit(process.exitCode);

@@ -1,54 +1,69 @@
 /**
- * The shape of a command and of a command group. A group (`backup`, `drill`, ...) is one module that
- * exports a `CommandGroup`; `registry.ts` lists the groups, and `main.ts` parses and routes by it.
+ * The shape of a command and of a command group, independent of the parsing library. A group
+ * (`backup`, `executions`, ...) is one module exporting a `CommandGroup`; `registry.ts` lists the
+ * groups and `program.ts` turns them into commander commands. Every command has the one shape
+ * `<group> <command> <env> [args] [options]` (environment first, as in the seed's scripts).
  */
 import type { CliDeps, ExitCode } from './context.js';
 
-/** A command-specific option; global options (`--json`, `--region`, ...) are declared in `main.ts`. */
+/** A command-specific option; the global ones (`--json`, `--region`, ...) are declared in `program.ts`. */
 export interface OptionSpec {
-  readonly type: 'string' | 'boolean';
+  /** Commander flags with the value placeholder: `--reason <text>`, `--dry-run`, `--no-wait`. */
+  readonly flags: string;
   readonly description: string;
-  /** Placeholder shown in help (`--reason <text>`). */
-  readonly valueName?: string;
+  /**
+   * Converts and checks the value; throw `UsageError` naming what is wrong (exit 2).
+   * @default the value is kept as typed (a string, or a boolean for a flag)
+   */
+  readonly parse?: (value: string) => unknown;
 }
 
-export interface PositionalSpec {
+/** A positional argument, always required. */
+export interface ArgumentSpec {
   readonly name: string;
   readonly description: string;
 }
 
-/** Options every command accepts. */
+/** Options every command accepts (before or after the command words). */
 export interface GlobalOptions {
   /** Machine output on stdout; progress goes to stderr only when stdout is a terminal. */
   readonly json: boolean;
-  /** Only read: show what would happen, mutate nothing. */
-  readonly dryRun: boolean;
+  /** `--region`; @default the environment's configured region */
   readonly region: string | undefined;
-  /** `--wait` / `--no-wait`; undefined leaves the command's own default. */
-  readonly wait: boolean | undefined;
+  /** `--profile`; @default the SDK's default credential chain */
+  readonly profile: string | undefined;
+  /** Stack traces and SDK details on errors. */
+  readonly debug: boolean;
 }
 
+/** One parsed invocation of a command. */
 export interface Invocation {
   /** Positional arguments by their declared name. */
   readonly args: Readonly<Record<string, string>>;
-  /** Command-specific options by name (as declared, kebab-case). */
-  readonly options: Readonly<Record<string, string | boolean | undefined>>;
+  /** Command-specific options by commander's camelCase key (`dryRun`, `wait`, `retainDays`). */
+  readonly options: Readonly<Record<string, unknown>>;
   readonly global: GlobalOptions;
+  /** `interactions-ops backup create-snapshot`: for messages that point at `--help`. */
+  readonly commandPath: string;
 }
 
+/** One command of a group. */
 export interface Command {
-  /** Sub-command name within its group; omitted when the group itself is the command (`verify-deployment`). */
-  readonly name?: string;
+  readonly name: string;
+  /** One line for command lists. */
   readonly summary: string;
   /** Longer help: what it does, what it needs. */
   readonly description: string;
-  readonly positionals: readonly PositionalSpec[];
-  readonly options?: Readonly<Record<string, OptionSpec>>;
+  readonly arguments: readonly ArgumentSpec[];
+  /** @default no command-specific option (unknown options are rejected) */
+  readonly options?: readonly OptionSpec[];
+  /** Argument lines shown after the program name in help. @default none */
   readonly examples?: readonly string[];
   /** Runs the command. Throw `UsageError` for bad input (exit 2), `CommandFailedError` for failures (exit 1). */
   readonly run: (invocation: Invocation, deps: CliDeps) => Promise<ExitCode>;
 }
 
+/** A group of commands under one word (`backup`). */
 export interface CommandGroup {
   readonly name: string;
   readonly summary: string;

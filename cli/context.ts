@@ -1,21 +1,27 @@
 /**
- * What a command may touch: output streams, clock, sleep, environment and AWS clients. Everything
- * is injected so tests run without a terminal, real time or AWS; `defaultDeps()` wires the real ones.
+ * What a command may touch: output streams, clock, sleep, environment, interruption and AWS clients.
+ * Everything is injected so tests run without a terminal, real time or AWS; `defaultDeps()` wires the
+ * real ones.
  */
 import { userInfo } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import type { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { awsClientFactory, timeoutsFromEnv } from './aws/clients.js';
 
 /** Exit codes CI gates on. */
 export const EXIT = {
   ok: 0,
-  /** The workflow or a verification failed, or AWS refused. */
+  /** The workflow or a verification failed, AWS refused or did not answer, or no credentials. */
   failed: 1,
-  /** Bad arguments: unknown command or environment, invalid name, missing region. */
+  /** Bad arguments: unknown command, option or environment, invalid name or input. */
   usage: 2,
+  /** Ctrl-C while following an execution (128 + SIGINT, as shells report it); the execution keeps running. */
+  interrupted: 130,
 } as const;
+/** One of the exit codes in `EXIT`. */
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** AWS clients for one region; created lazily so commands that only compute need no credentials. */
@@ -23,8 +29,16 @@ export interface AwsClients {
   readonly sfn: SFNClient;
   readonly rds: RDSClient;
   readonly elasticache: ElastiCacheClient;
+  readonly s3: S3Client;
 }
 
+/** How clients are built besides their region. */
+export interface ClientOptions {
+  /** Named profile of ~/.aws/config (`--profile`). @default the SDK's default chain (AWS_PROFILE, AWS_* keys, SSO, role) */
+  readonly profile?: string;
+}
+
+/** Everything a command touches besides its arguments. */
 export interface CliDeps {
   /** Writes to stdout (results: tables, JSON). */
   readonly stdout: (text: string) => void;
@@ -32,23 +46,24 @@ export interface CliDeps {
   readonly stderr: (text: string) => void;
   /** Whether stdout is a terminal; progress is shown there even with `--json`. */
   readonly stdoutIsTty: boolean;
+  /** Whether stderr is a terminal: progress is then one updating line, else timestamped lines. */
+  readonly stderrIsTty: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: () => Date;
-  readonly sleep: (ms: number) => Promise<void>;
+  /** Waits `ms`; rejects early when `signal` aborts. */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Interval between DescribeExecution polls while waiting. */
   readonly pollIntervalMs: number;
   /** OS user recorded as `requestedBy: cli:<user>`. */
   readonly username: () => string;
-  readonly clients: (region: string) => AwsClients;
+  readonly clients: (region: string, options: ClientOptions) => AwsClients;
+  /** Aborts on Ctrl-C: following stops, the execution keeps running. */
+  readonly interrupt: AbortSignal;
 }
 
-/** A usage error: exit 2, message names what is wrong. */
+/** A usage error: exit 2, the message names what is wrong. */
 export class UsageError extends Error {
-  constructor(
-    message: string,
-    /** Help text of the command the user was reaching for, printed after the message. */
-    readonly help?: string,
-  ) {
+  constructor(message: string) {
     super(message);
     this.name = 'UsageError';
   }
@@ -62,6 +77,14 @@ export class CommandFailedError extends Error {
   }
 }
 
+/** Ctrl-C: exit 130 with a message that says what is still running and how to follow it. */
+export class InterruptedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InterruptedError';
+  }
+}
+
 function osUser(env: Readonly<Record<string, string | undefined>>): string {
   try {
     return userInfo().username;
@@ -71,29 +94,19 @@ function osUser(env: Readonly<Record<string, string | undefined>>): string {
   }
 }
 
-/** The real process: its streams, clock, environment and SDK clients (one set per region). */
-export function defaultDeps(): CliDeps {
-  const perRegion = new Map<string, AwsClients>();
+/** The real process: its streams, clock, environment, SIGINT and SDK clients. */
+export function defaultDeps(interrupt: AbortSignal): CliDeps {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     stdoutIsTty: process.stdout.isTTY === true,
+    stderrIsTty: process.stderr.isTTY === true,
     env: process.env,
     now: () => new Date(),
-    sleep: (ms) => delay(ms),
+    sleep: (ms, signal) => delay(ms, undefined, { signal }),
     pollIntervalMs: Number(process.env.INTERACTIONS_OPS_POLL_MS ?? 5000),
     username: () => osUser(process.env),
-    clients: (region) => {
-      let clients = perRegion.get(region);
-      if (!clients) {
-        clients = {
-          sfn: new SFNClient({ region }),
-          rds: new RDSClient({ region }),
-          elasticache: new ElastiCacheClient({ region }),
-        };
-        perRegion.set(region, clients);
-      }
-      return clients;
-    },
+    clients: awsClientFactory(timeoutsFromEnv(process.env)),
+    interrupt,
   };
 }

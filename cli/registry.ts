@@ -4,5 +4,8 @@
  */
 import type { CommandGroup } from './command.js';
 import { backupCommands } from './commands/backup/index.js';
+import { executionsCommands } from './commands/executions/index.js';
+import { reportsCommands } from './commands/reports/index.js';
 
-export const COMMAND_GROUPS: readonly CommandGroup[] = [backupCommands];
+/** Every command group, in help order. */
+export const COMMAND_GROUPS: readonly CommandGroup[] = [backupCommands, executionsCommands, reportsCommands];

@@ -51,10 +51,14 @@ export function executionName(prefix: string, label: string, date: Date): string
 export type TerminalStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 export interface FollowOptions {
-  readonly sleep: (ms: number) => Promise<void>;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly pollIntervalMs: number;
   /** Called once per state entered, in order. */
   readonly onStateEntered: (stateName: string, event: HistoryEvent) => void;
+  /** Called after every poll that found the execution still running. @default nothing */
+  readonly onPoll?: (execution: DescribeExecutionCommandOutput) => void;
+  /** Stops following (Ctrl-C): pending calls and the sleep are aborted. @default never */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -70,19 +74,25 @@ export async function followExecution(
   for (;;) {
     // Describe before reading history: once it reports a terminal status, the history read
     // afterwards holds every state the execution entered.
-    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    const events = await newEvents(sfn, executionArn, lastSeenId);
+    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }), { abortSignal: options.signal });
+    const events = await newEvents(sfn, executionArn, lastSeenId, options.signal);
     for (const event of events) {
       lastSeenId = Math.max(lastSeenId, event.id ?? 0);
       const entered = event.stateEnteredEventDetails?.name;
       if (event.type?.endsWith('StateEntered') && entered) options.onStateEntered(entered, event);
     }
     if (execution.status !== 'RUNNING' && execution.status !== 'PENDING_REDRIVE') return execution;
-    await options.sleep(options.pollIntervalMs);
+    options.onPoll?.(execution);
+    await options.sleep(options.pollIntervalMs, options.signal);
   }
 }
 
-async function newEvents(sfn: SFNClient, executionArn: string, afterId: number): Promise<HistoryEvent[]> {
+async function newEvents(
+  sfn: SFNClient,
+  executionArn: string,
+  afterId: number,
+  signal: AbortSignal | undefined,
+): Promise<HistoryEvent[]> {
   const collected: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
@@ -94,6 +104,7 @@ async function newEvents(sfn: SFNClient, executionArn: string, afterId: number):
         maxResults: 100,
         nextToken,
       }),
+      { abortSignal: signal },
     );
     const events = page.events ?? [];
     const fresh = events.filter((event) => (event.id ?? 0) > afterId);

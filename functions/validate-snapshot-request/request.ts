@@ -5,54 +5,24 @@
  */
 import { ValidationError } from '../../shared/errors.js';
 import type { Environment } from '../../shared/naming.js';
-import { cacheSnapshotPrefix, validateSnapshotName } from '../../shared/snapshot-naming.js';
+import { cacheSnapshotPrefix } from '../../shared/snapshot-naming.js';
 import { automationTags } from '../../shared/tags.js';
-import * as z from '../../shared/zod.js';
+import { type CacheSnapshotInput, cacheSnapshotInputSchema } from '../../workflows/cache-snapshot/contract.js';
+import {
+  type OnDemandSnapshotInput,
+  onDemandSnapshotInputSchema,
+} from '../../workflows/on-demand-snapshot/contract.js';
 
 /** Tag naming who asked for a snapshot (an on-call engineer, a CI job). */
 export const REQUESTED_BY_TAG = 'interactions:requested-by';
 
-/**
- * RDS and ElastiCache accept tag values of up to 256 Unicode letters, digits, spaces and `_ . : / = + - @`.
- * `requestedBy` becomes a tag value, so it is held to the same rule here rather than failing the create call.
- */
-const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/** What the operator (the CLI, CI, a console user) starts an on-demand DB snapshot with: the workflow's contract. */
+export const dbSnapshotRequestSchema = onDemandSnapshotInputSchema;
+export type DbSnapshotRequest = OnDemandSnapshotInput;
 
-const requestedBySchema = z
-  .string()
-  .check(
-    z.trim(),
-    z.minLength(1, 'must not be empty'),
-    z.maxLength(256, 'must be at most 256 characters'),
-    z.regex(TAG_VALUE_PATTERN, 'may contain only letters, digits, spaces and _ . : / = + - @ (it becomes a tag value)'),
-  );
-
-const reasonSchema = z.optional(z.string().check(z.trim(), z.maxLength(1000, 'must be at most 1000 characters')));
-
-/** Attaches every rule of `validateSnapshotName` as an issue, so all problems are reported at once. */
-function snapshotNameSchema() {
-  return z.string().check(
-    z.superRefine((name, ctx) => {
-      for (const problem of validateSnapshotName(name)) ctx.addIssue({ code: 'custom', message: problem });
-    }),
-  );
-}
-
-/** What the operator (the CLI, CI, a console user) starts an on-demand DB snapshot with. */
-export const dbSnapshotRequestSchema = z.object({
-  snapshotName: snapshotNameSchema(),
-  requestedBy: requestedBySchema,
-  reason: reasonSchema,
-});
-export type DbSnapshotRequest = z.infer<typeof dbSnapshotRequestSchema>;
-
-/** What the cache snapshot workflow is started with; the nightly run omits the name. */
-export const cacheSnapshotRequestSchema = z.object({
-  snapshotName: z.optional(snapshotNameSchema()),
-  requestedBy: requestedBySchema,
-  reason: reasonSchema,
-});
-export type CacheSnapshotRequest = z.infer<typeof cacheSnapshotRequestSchema>;
+/** What the cache snapshot workflow is started with (the nightly run omits the name): the workflow's contract. */
+export const cacheSnapshotRequestSchema = cacheSnapshotInputSchema;
+export type CacheSnapshotRequest = CacheSnapshotInput;
 
 /** The validated request plus everything the state machine needs to create the snapshot. */
 export interface SnapshotPlan {
@@ -73,19 +43,21 @@ export interface PlanContext {
   readonly execution: string;
   /** When the execution started (the retention counts from here, so a retry plans the same expiry). */
   readonly startedAt: Date;
-  /** Days the snapshot is kept before the sweeper may remove it. */
+  /** Days the snapshot is kept before the sweeper may remove it, unless the request sets `retainDays`. */
   readonly retentionDays: number;
 }
 
 function plan(
   snapshotName: string,
-  request: { requestedBy: string; reason?: string | undefined },
+  request: { requestedBy: string; reason?: string | undefined; retainDays?: number | undefined },
   context: PlanContext,
 ): SnapshotPlan {
   if (!Number.isInteger(context.retentionDays) || context.retentionDays < 1) {
     throw new RangeError(`retentionDays must be a positive integer, got ${context.retentionDays}`);
   }
-  const expiresAt = new Date(context.startedAt.getTime() + context.retentionDays * 86_400_000);
+  // Housekeeping deletes by `interactions:expires-at`: planning it from the request's retainDays is what makes it honour them.
+  const keptDays = request.retainDays ?? context.retentionDays;
+  const expiresAt = new Date(context.startedAt.getTime() + keptDays * 86_400_000);
   return {
     snapshotName,
     requestedBy: request.requestedBy,

@@ -1,62 +1,24 @@
 /**
- * The synthesized cache snapshot state machine, run locally: real handlers for the workflow's
- * functions, notify-outcome mocked at the Lambda state (its reports are tested in
+ * The synthesized cache snapshot state machine, run locally on the workflow testbed: real handlers
+ * for the workflow's functions, notify-outcome mocked at the Lambda state (its reports are tested in
  * on-demand-snapshot.test.ts), ElastiCache SDK integrations mocked per state.
  */
-import '../support/lambda-env.js';
 import {
   DeleteSnapshotCommand,
   DescribeSnapshotsCommand,
   ElastiCacheClient,
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-elasticache';
-import { App, Stack } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
-import {
-  extractStateMachine,
-  type LambdaHandler,
-  type MockedResponse,
-  runStateMachine,
-  validateDefinition,
-} from '../support/state-machine-harness.js';
+import { type MockedResponse, validateDefinition } from '../support/state-machine-harness.js';
+import { retentionDaysTagged, workflowTestbed } from '../support/workflow-testbed.js';
 
-process.env.ENVIRONMENT = 'prod';
+const bed = workflowTestbed({ workflow: 'cache-snapshot', env: 'prod' });
 
 const EXECUTION = 'nightly-2025-01-01';
 const NAME = 'interactions-prod-nightly-2025-01-01';
 
-const app = new App();
-const stack = new Stack(app, 'interactions-prod-automation');
-const tasksLog = new logs.LogGroup(stack, 'TasksLogs', { logGroupName: '/aws/lambda/interactions-prod-tasks' });
-const notifyFn = lambda.Function.fromFunctionArn(
-  stack,
-  'Notify',
-  'arn:aws:lambda:us-east-1:123456789012:function:interactions-prod-notify-outcome',
-);
-new CacheSnapshotWorkflow(stack, 'CacheSnapshot', {
-  envName: 'prod',
-  notifyFunction: notifyFn,
-  functionLogGroup: tasksLog,
-});
-const sm = extractStateMachine(stack, { name: 'interactions-prod-cache-snapshot' });
-
 const elastiCache = mockClient(ElastiCacheClient);
-let lambdas: Record<string, LambdaHandler>;
-beforeAll(async () => {
-  const [validate, verify, guard] = await Promise.all([
-    import('../../functions/validate-snapshot-request/handler.js'),
-    import('../../functions/verify-cache-snapshot/handler.js'),
-    import('../../functions/guarded-delete-snapshot/handler.js'),
-  ]);
-  lambdas = {
-    'interactions-prod-validate-snapshot-request': validate.handler,
-    'interactions-prod-verify-cache-snapshot': verify.handler,
-    'interactions-prod-guarded-delete-snapshot': guard.handler,
-  };
-});
 beforeEach(() => elastiCache.reset());
 
 const ok = (value: unknown): MockedResponse => ({ Return: value });
@@ -83,15 +45,16 @@ const notifyOk = ok({
   messageId: 'm',
 });
 const run = (mocks: Record<string, MockedResponse | MockedResponse[]>, input: unknown = { requestedBy: 'nightly' }) =>
-  runStateMachine(sm, { input, executionName: EXECUTION, lambdas, mocks });
+  bed.run({ input, executionName: EXECUTION, mocks });
 
 describe('cache snapshot workflow', () => {
   it('has a valid JSONPath definition with an overall timeout', () => {
-    validateDefinition(sm.definition);
-    expect(sm.definition.TimeoutSeconds).toBe(3600);
+    validateDefinition(bed.sm.definition);
+    expect(bed.sm.definition.TimeoutSeconds).toBe(3600);
   });
 
   it('snapshots the replication group under a name from the execution, verifies and reports it', async () => {
+    // Act
     const result = await run({
       'Create snapshot': ok({ Snapshot: { SnapshotName: NAME, SnapshotStatus: 'creating' } }),
       'Describe snapshot': [
@@ -101,7 +64,8 @@ describe('cache snapshot workflow', () => {
       'Notify success': notifyOk,
     });
 
-    expect(result.status).toBe('SUCCEEDED');
+    // Assess: the whole path, once per workflow
+    expect(result).toHaveSucceeded();
     expect(result.path).toEqual([
       'Validate request',
       'Create snapshot',
@@ -145,30 +109,49 @@ describe('cache snapshot workflow', () => {
     });
   });
 
+  it("tags the snapshot to expire after the request's retainDays", async () => {
+    // Prepare
+    const startedAt = new Date();
+
+    // Act
+    const result = await run(
+      {
+        'Create snapshot': ok({ Snapshot: { SnapshotName: NAME } }),
+        'Describe snapshot': ok({ Snapshots: [cacheSnapshot('available')] }),
+        'Notify success': notifyOk,
+      },
+      { requestedBy: 'alice', retainDays: 3 },
+    );
+
+    // Assess
+    expect(result).toHaveSucceeded();
+    expect(retentionDaysTagged(result, 'Create snapshot', startedAt)).toBe(3);
+  });
+
   it('rejects a name outside the environment prefix before any AWS call', async () => {
+    // Act
     const result = await run({ 'Notify failure': ok({}) }, { snapshotName: 'interactions-dev-x', requestedBy: 'bob' });
-    expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('ValidationError');
+
+    // Assess
+    expect(result).toHaveFailedWith('ValidationError');
     expect(result.sdkCalls).toEqual([]);
-    expect(result.path).toEqual([
-      'Validate request',
-      'Snapshot created?',
-      'Notify failure',
-      'Build failure message',
-      'Fail',
-    ]);
+    expect(result).toHavePassedThrough('Validate request', 'Snapshot created?');
+    expect(result).not.toHavePassedThrough('Create snapshot');
+    expect(result).toHaveEndedWith(...FAILURE_TAIL);
   });
 
   it('fails on a duplicate name and deletes nothing', async () => {
+    // Act
     const result = await run({
       'Create snapshot': alreadyExists,
       'Describe existing snapshot': ok({ Snapshots: [cacheSnapshot('available')] }),
       'List existing snapshot tags': ok({ TagList: [ownTags[0], { Key: 'interactions:execution', Value: 'other' }] }),
       'Notify failure': ok({}),
     });
-    expect(result.error).toBe('ResourceConflictError');
-    expect(result.path).toEqual([
-      'Validate request',
+
+    // Assess
+    expect(result).toHaveFailedWith('ResourceConflictError');
+    expect(result).toHavePassedThrough(
       'Create snapshot',
       'Describe existing snapshot',
       'Existing snapshot found?',
@@ -178,31 +161,32 @@ describe('cache snapshot workflow', () => {
       'Check owner tags',
       'Created by this execution?',
       'Reject duplicate name',
-      'Snapshot created?',
-      'Notify failure',
-      'Build failure message',
-      'Fail',
-    ]);
+    );
+    expect(result).toHaveEndedWith('Reject duplicate name', 'Snapshot created?', ...FAILURE_TAIL);
     expect(elastiCache.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
   });
 
   it('rejects a duplicate name when the existing snapshot vanished before Describe', async () => {
+    // Act
     const result = await run({
       'Create snapshot': alreadyExists,
       'Describe existing snapshot': ok({ Snapshots: [] }),
       'Notify failure': ok({}),
     });
-    expect(result.error).toBe('ResourceConflictError');
-    expect(result.path.slice(-6)).toEqual([
+
+    // Assess
+    expect(result).toHaveFailedWith('ResourceConflictError');
+    expect(result).toHaveEndedWith(
       'Existing snapshot found?',
       'Reject duplicate name',
       'Snapshot created?',
       ...FAILURE_TAIL,
-    ]);
+    );
     expect(result.sdkCalls.map((c) => c.state)).not.toContain('List existing snapshot tags');
   });
 
   it('adopts its own snapshot when a retried create finds the first attempt went through', async () => {
+    // Act
     const result = await run({
       'Create snapshot': [
         { Throw: { Error: 'ElastiCache.SdkClientException', Cause: 'Read timed out' } },
@@ -213,125 +197,126 @@ describe('cache snapshot workflow', () => {
       'Describe snapshot': ok({ Snapshots: [cacheSnapshot('available')] }),
       'Notify success': notifyOk,
     });
-    expect(result.status).toBe('SUCCEEDED');
+
+    // Assess
+    expect(result).toHaveSucceeded();
     expect(result.retries['Create snapshot']).toBe(1);
     expect(result.sdkCalls.find((c) => c.state === 'List existing snapshot tags')?.parameters).toEqual({
       ResourceName: `arn:aws:elasticache:us-east-1:123456789012:snapshot:${NAME}`,
     });
-    expect(result.path.slice(result.path.indexOf('Created by this execution?')).slice(0, 5)).toEqual([
+    const adopted = result.path.indexOf('Created by this execution?');
+    expect(result.path.slice(adopted, adopted + 5)).toEqual([
       'Created by this execution?',
       'Adopt own snapshot',
       'Start waiting',
       'Wait for snapshot',
       'Describe snapshot',
     ]);
-    expect(result.path).not.toContain('Reject duplicate name');
+    expect(result).not.toHavePassedThrough('Reject duplicate name');
   });
 
   it('keeps the verified snapshot when the success notification fails, and reports the failure', async () => {
+    // Prepare
     elastiCache.on(DeleteSnapshotCommand).resolves({});
+
+    // Act
     const result = await run({
       'Create snapshot': ok({ Snapshot: { SnapshotName: NAME } }),
       'Describe snapshot': ok({ Snapshots: [cacheSnapshot('available')] }),
       'Notify success': { Throw: { Error: 'S3.AccessDenied', Cause: 'report bucket refused the write' } },
       'Notify failure': ok({}),
     });
-    expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('S3.AccessDenied');
-    expect(result.path.slice(-6)).toEqual(['Verify snapshot', 'Notify success', 'Snapshot created?', ...FAILURE_TAIL]);
-    expect(result.lambdaInvocations.map((i) => i.state)).not.toContain('Delete snapshot');
+
+    // Assess
+    expect(result).toHaveFailedWith('S3.AccessDenied');
+    expect(result).toHaveEndedWith('Verify snapshot', 'Notify success', 'Snapshot created?', ...FAILURE_TAIL);
+    expect(result).not.toHavePassedThrough('Delete snapshot');
     expect(elastiCache.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
-    expect(result.lambdaInvocations.find((i) => i.state === 'Notify failure')?.payload).toMatchObject({
-      status: 'FAILED',
-      error: 'S3.AccessDenied',
-    });
+    expect(result).toHaveNotified({ status: 'FAILED', error: 'S3.AccessDenied' });
   });
 
   it('fails with QuotaExceededError when ElastiCache refuses the create for quota, deleting nothing', async () => {
+    // Act
     const result = await run({
       'Create snapshot': { Throw: { Error: 'ElastiCache.SnapshotQuotaExceededException', Cause: 'quota' } },
       'Notify failure': ok({}),
     });
-    expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('QuotaExceededError');
-    expect(result.cause).toContain('quota is exhausted');
-    expect(result.path).toEqual([
-      'Validate request',
-      'Create snapshot',
-      'Reject quota exceeded',
-      'Snapshot created?',
-      ...FAILURE_TAIL,
-    ]);
-    expect(result.lambdaInvocations.map((i) => i.state)).not.toContain('Delete snapshot');
+
+    // Assess
+    expect(result).toHaveFailedWith('QuotaExceededError', 'quota is exhausted');
+    expect(result).toHavePassedThrough('Create snapshot', 'Reject quota exceeded');
+    expect(result).toHaveEndedWith('Reject quota exceeded', 'Snapshot created?', ...FAILURE_TAIL);
+    expect(result).not.toHavePassedThrough('Delete snapshot');
   });
 
   it.each([
     ['still creating', [cacheSnapshot('creating')]],
     ['an empty Describe result (not yet visible)', []],
   ])('gives up waiting on %s within the budget, cleans up and notifies', async (_label, snapshots) => {
+    // Prepare
     elastiCache.on(DescribeSnapshotsCommand).resolves({
       Snapshots: [{ SnapshotStatus: 'creating', ARN: `arn:aws:elasticache:us-east-1:123456789012:snapshot:${NAME}` }],
     });
     elastiCache.on(ListTagsForResourceCommand).resolves({ TagList: ownTags });
+
+    // Act
     const result = await run({
       'Create snapshot': ok({ Snapshot: { SnapshotName: NAME } }),
       'Describe snapshot': ok({ Snapshots: snapshots }),
       'Notify failure': ok({}),
     });
-    expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('SnapshotTimeoutError');
-    expect(result.cause).toContain('was not available after');
-    expect(result.path.slice(-7)).toEqual([
+
+    // Assess
+    expect(result).toHaveFailedWith('SnapshotTimeoutError', 'was not available after');
+    expect(result).toHaveEndedWith(
       'Snapshot available?',
       'Snapshot wait timed out',
       'Snapshot created?',
       'Delete snapshot',
       ...FAILURE_TAIL,
-    ]);
+    );
     expect(result.virtualSeconds).toBeLessThan(60 * 60);
   });
 
   it('deletes its own failed snapshot, notifies and fails', async () => {
+    // Prepare
     elastiCache.on(DescribeSnapshotsCommand).resolves({
       Snapshots: [{ SnapshotStatus: 'failed', ARN: `arn:aws:elasticache:us-east-1:123456789012:snapshot:${NAME}` }],
     });
     elastiCache.on(ListTagsForResourceCommand).resolves({ TagList: ownTags });
     elastiCache.on(DeleteSnapshotCommand).resolves({});
+
+    // Act
     const result = await run({
       'Create snapshot': ok({ Snapshot: { SnapshotName: NAME } }),
       'Describe snapshot': ok({ Snapshots: [cacheSnapshot('failed')] }),
       'Notify failure': ok({}),
     });
 
-    expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('SnapshotFailedError');
-    expect(result.path.slice(-6)).toEqual([
-      'Snapshot creation failed',
-      'Snapshot created?',
-      'Delete snapshot',
-      'Notify failure',
-      'Build failure message',
-      'Fail',
-    ]);
+    // Assess
+    expect(result).toHaveFailedWith('SnapshotFailedError');
+    expect(result).toHaveEndedWith('Snapshot creation failed', 'Snapshot created?', 'Delete snapshot', ...FAILURE_TAIL);
     expect(elastiCache.commandCalls(DeleteSnapshotCommand).map((c) => c.args[0].input)).toEqual([
       { SnapshotName: NAME },
     ]);
-    expect(result.lambdaInvocations.find((i) => i.state === 'Notify failure')?.payload).toMatchObject({
-      severity: 'high',
-      status: 'FAILED',
-    });
+    expect(result).toHaveNotified({ severity: 'high', status: 'FAILED' });
   });
 
   it('reports a refused cleanup (snapshot not ours) and still notifies and fails', async () => {
+    // Prepare
     elastiCache.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotStatus: 'available', ARN: 'arn:x' }] });
     elastiCache.on(ListTagsForResourceCommand).resolves({ TagList: [] });
+
+    // Act
     const result = await run({
       'Create snapshot': ok({ Snapshot: { SnapshotName: NAME } }),
       'Describe snapshot': ok({ Snapshots: [{ ...cacheSnapshot('available'), SnapshotSource: 'automated' }] }),
       'Notify failure': ok({}),
     });
-    expect(result.error).toBe('VerificationFailedError');
-    expect(result.path.slice(-4)).toEqual(['Delete snapshot', 'Notify failure', 'Build failure message', 'Fail']);
+
+    // Assess
+    expect(result).toHaveFailedWith('VerificationFailedError');
+    expect(result).toHaveEndedWith('Delete snapshot', ...FAILURE_TAIL);
     expect(elastiCache.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
     expect(result.lambdaInvocations.find((i) => i.state === 'Delete snapshot')?.error?.Error).toBe('TagGuardError');
   });

@@ -1,94 +1,25 @@
 /**
- * The synthesized on-demand snapshot state machine, run locally: real handlers for every Lambda
- * task (notify-outcome writes its reports to a local S3 server; SNS is mocked), mocked RDS SDK
- * integrations per state.
+ * The synthesized on-demand snapshot state machine, run locally on the workflow testbed: real
+ * handlers for every Lambda task (notify-outcome writes its reports to the local S3 server; SNS is
+ * mocked), mocked RDS SDK integrations per state.
  */
-import '../support/lambda-env.js';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as rds from 'aws-cdk-lib/aws-rds';
-import { mockClient } from 'aws-sdk-client-mock';
-import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
-import { type LocalS3, startLocalS3, useLocalS3ForHandlers } from '../support/s3-server.js';
-import {
-  type ExtractedStateMachine,
-  extractStateMachine,
-  type LambdaHandler,
-  type MockedResponse,
-  runStateMachine,
-  validateDefinition,
-} from '../support/state-machine-harness.js';
+import { DeleteDBSnapshotCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import { Duration } from 'aws-cdk-lib';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import type { MockedResponse } from '../support/state-machine-harness.js';
+import { validateDefinition } from '../support/state-machine-harness.js';
+import { retentionDaysTagged, type WorkflowInput, workflowTestbed } from '../support/workflow-testbed.js';
 
-process.env.ENVIRONMENT = 'prod';
-process.env.REPORTS_BUCKET = 'interactions-prod-automation-reports';
-for (const severity of ['HIGH', 'MEDIUM', 'LOW']) {
-  process.env[`TOPIC_ARN_${severity}`] =
-    `arn:aws:sns:us-east-1:123456789012:interactions-prod-alerts-${severity.toLowerCase()}`;
-}
+// 25-minute timeout, 5-minute polls: the wait loop budget (timeout - 15 min) allows two polls.
+const bed = workflowTestbed({
+  workflow: 'on-demand-snapshot',
+  env: 'prod',
+  props: { timeout: Duration.minutes(25), pollInterval: Duration.minutes(5) },
+});
 
 const INSTANCE = 'interactions-prod-postgres';
 const EXECUTION = 'cli-pre-migration-1';
-
-function synth(): ExtractedStateMachine {
-  const app = new App();
-  const stack = new Stack(app, 'interactions-prod-automation');
-  const tasksLog = new logs.LogGroup(stack, 'TasksLogs', { logGroupName: '/aws/lambda/interactions-prod-tasks' });
-  const notify = lambda.Function.fromFunctionArn(
-    stack,
-    'Notify',
-    'arn:aws:lambda:us-east-1:123456789012:function:interactions-prod-notify-outcome',
-  );
-  const database = rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Db', {
-    instanceIdentifier: INSTANCE,
-    instanceEndpointAddress: 'db.example.internal',
-    port: 5432,
-    securityGroups: [],
-  });
-  // 25-minute timeout, 5-minute polls: the wait loop budget (timeout - 15 min) allows two polls.
-  new OnDemandSnapshotWorkflow(stack, 'OnDemandSnapshot', {
-    envName: 'prod',
-    database,
-    notifyFunction: notify,
-    functionLogGroup: tasksLog,
-    timeout: Duration.minutes(25),
-    pollInterval: Duration.minutes(5),
-  });
-  return extractStateMachine(stack, { name: 'interactions-prod-on-demand-snapshot' });
-}
-
-const sm = synth();
-const sns = mockClient(SNSClient);
-let s3: LocalS3;
-let restoreEnv: () => void;
-let lambdas: Record<string, LambdaHandler>;
-
-beforeAll(async () => {
-  s3 = await startLocalS3([process.env.REPORTS_BUCKET as string]);
-  restoreEnv = useLocalS3ForHandlers(s3);
-  const [validate, verify, guard, notify] = await Promise.all([
-    import('../../functions/validate-snapshot-request/handler.js'),
-    import('../../functions/verify-db-snapshot/handler.js'),
-    import('../../functions/guarded-delete-snapshot/handler.js'),
-    import('../../functions/notify-outcome/handler.js'),
-  ]);
-  lambdas = {
-    'interactions-prod-validate-snapshot-request': validate.handler,
-    'interactions-prod-verify-db-snapshot': verify.handler,
-    'interactions-prod-guarded-delete-snapshot': guard.handler,
-    'interactions-prod-notify-outcome': notify.handler,
-  };
-});
-afterAll(async () => {
-  restoreEnv();
-  await s3.stop();
-});
-beforeEach(() => {
-  sns.reset();
-  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-});
+const FAILURE_TAIL = ['Notify failure', 'Build failure message', 'Fail'];
 
 const ownTags = [
   { Key: 'interactions:managed-by', Value: 'interactions-automation' },
@@ -127,21 +58,37 @@ const baseMocks = {
     },
   }),
 };
-const input = { snapshotName: 'interactions-pre-migration', requestedBy: 'alice@example.com', reason: 'v2 migration' };
+const available = ok({ DbSnapshots: [snapshot('available')] });
+const input: WorkflowInput<'on-demand-snapshot'> = {
+  snapshotName: 'interactions-pre-migration',
+  requestedBy: 'alice@example.com',
+  reason: 'v2 migration',
+};
 const run = (mocks: Record<string, MockedResponse | MockedResponse[]>, runInput: unknown = input) =>
-  runStateMachine(sm, { input: runInput, executionName: EXECUTION, lambdas, mocks });
-const FAILURE_TAIL = ['Notify failure', 'Build failure message', 'Fail'];
+  bed.run({ input: runInput, executionName: EXECUTION, mocks });
+
+/** An RDS SDK mock for the guarded-delete handler, restored after `body`. */
+async function withRds(body: (rds: AwsClientStub<RDSClient>) => Promise<void>): Promise<void> {
+  const rds = mockClient(RDSClient);
+  try {
+    await body(rds);
+  } finally {
+    rds.restore();
+  }
+}
 
 describe('on-demand snapshot workflow', () => {
   it('has a valid JSONPath definition with an overall timeout', () => {
-    validateDefinition(sm.definition);
-    expect(sm.definition.TimeoutSeconds).toBe(25 * 60);
+    validateDefinition(bed.sm.definition);
+    expect(bed.sm.definition.TimeoutSeconds).toBe(25 * 60);
   });
 
   it('creates, waits for, verifies and reports the snapshot', async () => {
-    const result = await run({ ...baseMocks, 'Describe snapshot': ok({ DbSnapshots: [snapshot('available')] }) });
+    // Act
+    const result = await run({ ...baseMocks, 'Describe snapshot': available });
 
-    expect(result.status).toBe('SUCCEEDED');
+    // Assess: the whole path, once per workflow
+    expect(result).toHaveSucceeded();
     expect(result.path).toEqual([
       'Validate request',
       'Describe database',
@@ -169,8 +116,7 @@ describe('on-demand snapshot workflow', () => {
         { Key: 'interactions:requested-by', Value: 'alice@example.com' },
       ],
     });
-    const output = result.output as { snapshot: unknown; report: { json: string; markdown: string } };
-    expect(output.snapshot).toEqual({
+    expect(result.output?.snapshot).toEqual({
       id: 'interactions-pre-migration',
       arn: 'arn:aws:rds:us-east-1:123456789012:snapshot:interactions-pre-migration',
       status: 'available',
@@ -179,40 +125,67 @@ describe('on-demand snapshot workflow', () => {
       sourceInstance: INSTANCE,
       createdAt: '2025-01-01T10:05:00.000Z',
     });
-    expect(output.report.json).toMatch(
-      new RegExp(
-        `^s3://interactions-prod-automation-reports/reports/on-demand-snapshot/\\d{4}/\\d{2}/${EXECUTION}\\.json$`,
-      ),
+    expect(result.output?.report.json).toMatch(
+      new RegExp(`^s3://${bed.reportsBucket}/reports/on-demand-snapshot/\\d{4}/\\d{2}/${EXECUTION}\\.json$`),
     );
     // The report really is in the bucket, with the verified snapshot.
-    const key = output.report.json.replace('s3://interactions-prod-automation-reports/', '');
-    const body = await (
-      await s3.client.send(new GetObjectCommand({ Bucket: 'interactions-prod-automation-reports', Key: key }))
-    ).Body?.transformToString();
-    expect(JSON.parse(body ?? '{}')).toMatchObject({
+    expect(await bed.report(result)).toMatchObject({
       status: 'SUCCEEDED',
       severity: 'low',
       details: { snapshot: { id: 'interactions-pre-migration' } },
     });
-    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(
-      'arn:aws:sns:us-east-1:123456789012:interactions-prod-alerts-low',
-    );
+    expect(bed.published()[0]?.TopicArn).toBe(bed.topics.low);
+  });
+
+  it("keeps the snapshot for the request's retainDays: its expires-at tag, which housekeeping deletes by", async () => {
+    // Prepare
+    const startedAt = new Date();
+
+    // Act
+    const result = await run({ ...baseMocks, 'Describe snapshot': available }, { ...input, retainDays: 400 });
+
+    // Assess
+    expect(result).toHaveSucceeded();
+    expect(retentionDaysTagged(result, 'Create snapshot', startedAt)).toBe(400);
+  });
+
+  it("keeps the snapshot for the environment's retention when the request sets none", async () => {
+    // Prepare
+    const startedAt = new Date();
+
+    // Act
+    const result = await run({ ...baseMocks, 'Describe snapshot': available });
+
+    // Assess: prod keeps manual snapshots 35 days (config automation.manualSnapshotRetentionDays)
+    expect(retentionDaysTagged(result, 'Create snapshot', startedAt)).toBe(35);
   });
 
   it('rejects a malformed request before any AWS call', async () => {
+    // Act
     const result = await run(
       { ...baseMocks, 'Notify failure': ok({}) },
       { snapshotName: 'Bad--Name', requestedBy: '' },
     );
 
-    expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('ValidationError');
-    expect(result.path).toEqual(['Validate request', 'Snapshot created?', ...FAILURE_TAIL]);
+    // Assess
+    expect(result).toHaveFailedWith('ValidationError', 'request.snapshotName');
+    expect(result).toHavePassedThrough('Validate request', 'Snapshot created?');
+    expect(result).not.toHavePassedThrough('Describe database');
+    expect(result).toHaveEndedWith(...FAILURE_TAIL);
     expect(result.sdkCalls).toEqual([]);
-    expect(result.cause).toContain('request.snapshotName');
+  });
+
+  it('rejects a retainDays out of range before any AWS call', async () => {
+    // Act
+    const result = await run({ ...baseMocks, 'Notify failure': ok({}) }, { ...input, retainDays: 0 });
+
+    // Assess
+    expect(result).toHaveFailedWith('ValidationError', 'request.retainDays');
+    expect(result.sdkCalls).toEqual([]);
   });
 
   it('fails on a duplicate name and deletes nothing', async () => {
+    // Act
     const result = await run({
       ...baseMocks,
       'Create snapshot': {
@@ -235,11 +208,10 @@ describe('on-demand snapshot workflow', () => {
       'Notify failure': ok({}),
     });
 
-    expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('ResourceConflictError');
-    expect(result.cause).toContain('already exists');
+    // Assess
+    expect(result).toHaveFailedWith('ResourceConflictError', 'already exists');
     expect(result.cause).toContain('left untouched');
-    expect(result.path.slice(-11)).toEqual([
+    expect(result).toHaveEndedWith(
       'Create snapshot',
       'Describe existing snapshot',
       'Existing snapshot has tags?',
@@ -249,8 +221,8 @@ describe('on-demand snapshot workflow', () => {
       'Reject duplicate name',
       'Snapshot created?',
       ...FAILURE_TAIL,
-    ]);
-    expect(result.lambdaInvocations.map((i) => i.state)).not.toContain('Delete snapshot');
+    );
+    expect(result).not.toHavePassedThrough('Delete snapshot');
   });
 
   it.each([
@@ -259,19 +231,23 @@ describe('on-demand snapshot workflow', () => {
     ['a snapshot tagged with this execution but not managed by the automation', [ownTags[1], ownTags[2]]],
     ['a snapshot of another environment with the same execution name', [ownTags[0], ownTags[1]]],
   ])('rejects a duplicate name held by %s', async (_label, tags) => {
+    // Act
     const result = await run({
       ...baseMocks,
       'Create snapshot': { Throw: { Error: 'Rds.DbSnapshotAlreadyExistsException', Cause: 'exists' } },
       'Describe existing snapshot': ok({ DbSnapshots: [snapshot('available', { TagList: tags })] }),
       'Notify failure': ok({}),
     });
-    expect(result.error).toBe('ResourceConflictError');
-    expect(result.path).toContain('Reject duplicate name');
-    expect(result.path).not.toContain('Adopt own snapshot');
-    expect(result.lambdaInvocations.map((i) => i.state)).not.toContain('Delete snapshot');
+
+    // Assess
+    expect(result).toHaveFailedWith('ResourceConflictError');
+    expect(result).toHavePassedThrough('Reject duplicate name');
+    expect(result).not.toHavePassedThrough('Adopt own snapshot');
+    expect(result).not.toHavePassedThrough('Delete snapshot');
   });
 
   it('adopts its own snapshot when a retried create finds the first attempt went through', async () => {
+    // Act
     const result = await run({
       ...baseMocks,
       'Create snapshot': [
@@ -279,15 +255,15 @@ describe('on-demand snapshot workflow', () => {
         { Throw: { Error: 'Rds.DbSnapshotAlreadyExistsException', Cause: 'exists' } },
       ],
       'Describe existing snapshot': ok({ DbSnapshots: [snapshot('creating')] }),
-      'Describe snapshot': ok({ DbSnapshots: [snapshot('available')] }),
+      'Describe snapshot': available,
     });
 
-    expect(result.status).toBe('SUCCEEDED');
+    // Assess
+    expect(result).toHaveSucceeded();
     expect(result.retries['Create snapshot']).toBe(1);
-    expect(result.path).toEqual(
-      expect.arrayContaining(['Describe existing snapshot', 'Created by this execution?', 'Adopt own snapshot']),
-    );
-    expect(result.path.slice(result.path.indexOf('Adopt own snapshot'))).toEqual([
+    expect(result).toHavePassedThrough(
+      'Describe existing snapshot',
+      'Created by this execution?',
       'Adopt own snapshot',
       'Start waiting',
       'Wait for snapshot',
@@ -295,138 +271,123 @@ describe('on-demand snapshot workflow', () => {
       'Count snapshot poll',
       'Snapshot available?',
       'Verify snapshot',
-      'Notify success',
-      'Build output',
-      'Snapshot ready',
-    ]);
-    expect(result.path).not.toContain('Reject duplicate name');
-    expect((result.output as { snapshot: { id: string } }).snapshot.id).toBe('interactions-pre-migration');
+    );
+    expect(result).toHaveEndedWith('Notify success', 'Build output', 'Snapshot ready');
+    expect(result).not.toHavePassedThrough('Reject duplicate name');
+    expect(result.output?.snapshot.id).toBe('interactions-pre-migration');
   });
 
   it('keeps the verified snapshot when the success notification fails, and reports the failure', async () => {
-    const { RDSClient, DeleteDBSnapshotCommand } = await import('@aws-sdk/client-rds');
-    const rdsMock = mockClient(RDSClient);
-    rdsMock.on(DeleteDBSnapshotCommand).resolves({});
-    try {
+    await withRds(async (rds) => {
+      // Prepare
+      rds.on(DeleteDBSnapshotCommand).resolves({});
+
+      // Act
       const result = await run({
         ...baseMocks,
-        'Describe snapshot': ok({ DbSnapshots: [snapshot('available')] }),
+        'Describe snapshot': available,
         'Notify success': { Throw: { Error: 'SNS.InternalErrorException', Cause: 'SNS unavailable' } },
         'Notify failure': ok({}),
       });
 
-      expect(result.status).toBe('FAILED');
-      expect(result.error).toBe('SNS.InternalErrorException');
-      expect(result.path.slice(-6)).toEqual([
-        'Verify snapshot',
-        'Notify success',
-        'Snapshot created?',
-        ...FAILURE_TAIL,
-      ]);
-      expect(result.lambdaInvocations.map((i) => i.state)).not.toContain('Delete snapshot');
-      expect(rdsMock.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
-      expect(result.lambdaInvocations.find((i) => i.state === 'Notify failure')?.payload).toMatchObject({
-        status: 'FAILED',
-        error: 'SNS.InternalErrorException',
-      });
-    } finally {
-      rdsMock.restore();
-    }
+      // Assess
+      expect(result).toHaveFailedWith('SNS.InternalErrorException');
+      expect(result).toHaveEndedWith('Verify snapshot', 'Notify success', 'Snapshot created?', ...FAILURE_TAIL);
+      expect(result).not.toHavePassedThrough('Delete snapshot');
+      expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
+      expect(result).toHaveNotified({ status: 'FAILED', error: 'SNS.InternalErrorException' });
+    });
   });
 
   it('treats an empty Describe result as not yet available, then cleans up and notifies', async () => {
-    const { RDSClient, DescribeDBSnapshotsCommand } = await import('@aws-sdk/client-rds');
-    const rdsMock = mockClient(RDSClient);
-    rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'creating', TagList: ownTags }] });
-    try {
+    await withRds(async (rds) => {
+      // Prepare
+      rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'creating', TagList: ownTags }] });
+
+      // Act
       const result = await run({
         ...baseMocks,
         'Describe snapshot': ok({ DbSnapshots: [] }),
         'Notify failure': ok({}),
       });
 
-      expect(result.status).toBe('FAILED');
-      expect(result.error).toBe('SnapshotTimeoutError');
-      expect(result.cause).toContain('not available after 2 polls');
+      // Assess
+      expect(result).toHaveFailedWith('SnapshotTimeoutError', 'not available after 2 polls');
       expect(result.path.filter((s) => s === 'Describe snapshot')).toHaveLength(2);
-      expect(result.path.slice(-5)).toEqual(['Snapshot created?', 'Delete snapshot', ...FAILURE_TAIL]);
-    } finally {
-      rdsMock.restore();
-    }
+      expect(result).toHaveEndedWith('Snapshot created?', 'Delete snapshot', ...FAILURE_TAIL);
+    });
   });
 
   it('creates when the quota answer lacks Max (nothing to compare) instead of stopping the execution', async () => {
+    // Act
     const result = await run({
       ...baseMocks,
       'Check snapshot quota': ok({ AccountQuotas: [{ AccountQuotaName: 'ManualSnapshots', Used: 100 }] }),
-      'Describe snapshot': ok({ DbSnapshots: [snapshot('available')] }),
+      'Describe snapshot': available,
     });
-    expect(result.status).toBe('SUCCEEDED');
-    expect(result.path).toContain('Create snapshot');
+
+    // Assess
+    expect(result).toHaveSucceeded();
+    expect(result).toHavePassedThrough('Snapshot quota left?', 'Create snapshot');
   });
 
   it('fails before creating when the manual snapshot quota is used up', async () => {
+    // Act
     const result = await run({
       ...baseMocks,
       'Check snapshot quota': ok({ AccountQuotas: [{ AccountQuotaName: 'ManualSnapshots', Used: 100, Max: 100 }] }),
       'Notify failure': ok({}),
     });
 
-    expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('QuotaExceededError');
-    expect(result.cause).toContain('100 of 100');
-    expect(result.path).toEqual([
-      'Validate request',
-      'Describe database',
-      'Check snapshot quota',
-      'Snapshot quota left?',
-      'Reject over quota',
-      'Snapshot created?',
-      ...FAILURE_TAIL,
-    ]);
+    // Assess
+    expect(result).toHaveFailedWith('QuotaExceededError', '100 of 100');
+    expect(result).toHavePassedThrough('Check snapshot quota', 'Snapshot quota left?', 'Reject over quota');
+    expect(result).toHaveEndedWith('Reject over quota', 'Snapshot created?', ...FAILURE_TAIL);
     expect(result.sdkCalls.map((c) => c.state)).not.toContain('Create snapshot');
   });
 
   it('fails with QuotaExceededError when RDS refuses the create for quota', async () => {
+    // Act
     const result = await run({
       ...baseMocks,
       'Create snapshot': { Throw: { Error: 'Rds.SnapshotQuotaExceededException', Cause: 'quota' } },
       'Notify failure': ok({}),
     });
-    expect(result.error).toBe('QuotaExceededError');
-    expect(result.path).toContain('Reject quota exceeded');
-    expect(result.lambdaInvocations.map((i) => i.state)).not.toContain('Delete snapshot');
+
+    // Assess
+    expect(result).toHaveFailedWith('QuotaExceededError');
+    expect(result).toHavePassedThrough('Create snapshot', 'Reject quota exceeded');
+    expect(result).not.toHavePassedThrough('Delete snapshot');
   });
 
   it('deletes its own snapshot, notifies and fails when RDS reports the snapshot failed', async () => {
-    const { RDSClient, DescribeDBSnapshotsCommand, DeleteDBSnapshotCommand } = await import('@aws-sdk/client-rds');
-    const rdsMock = mockClient(RDSClient);
-    rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'failed', TagList: ownTags }] });
-    rdsMock.on(DeleteDBSnapshotCommand).resolves({});
-    try {
+    await withRds(async (rds) => {
+      // Prepare
+      rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'failed', TagList: ownTags }] });
+      rds.on(DeleteDBSnapshotCommand).resolves({});
+
+      // Act
       const result = await run({ ...baseMocks, 'Describe snapshot': ok({ DbSnapshots: [snapshot('failed')] }) });
 
-      expect(result.status).toBe('FAILED');
-      expect(result.error).toBe('SnapshotFailedError');
-      expect(result.path.slice(-7)).toEqual([
+      // Assess
+      expect(result).toHaveFailedWith('SnapshotFailedError');
+      expect(result).toHaveEndedWith(
         'Snapshot available?',
         'Snapshot creation failed',
         'Snapshot created?',
         'Delete snapshot',
         ...FAILURE_TAIL,
-      ]);
-      expect(rdsMock.commandCalls(DeleteDBSnapshotCommand).map((c) => c.args[0].input)).toEqual([
+      );
+      expect(rds.commandCalls(DeleteDBSnapshotCommand).map((c) => c.args[0].input)).toEqual([
         { DBSnapshotIdentifier: 'interactions-pre-migration' },
       ]);
-      const notified = result.lambdaInvocations.find((i) => i.state === 'Notify failure');
-      expect(notified?.payload).toMatchObject({ status: 'FAILED', severity: 'high', error: 'SnapshotFailedError' });
-      expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toContain('alerts-high');
-    } finally {
-      rdsMock.restore();
-    }
+      expect(result).toHaveNotified({ status: 'FAILED', severity: 'high', error: 'SnapshotFailedError' });
+      expect(bed.published()[0]?.TopicArn).toBe(bed.topics.high);
+    });
   });
 
   it('retries a throttled Describe with backoff', async () => {
+    // Act
     const result = await run({
       ...baseMocks,
       'Describe snapshot': [
@@ -436,35 +397,36 @@ describe('on-demand snapshot workflow', () => {
             Cause: 'Rate exceeded (Service: Rds, Status Code: 400, Error Code: Throttling)',
           },
         },
-        ok({ DbSnapshots: [snapshot('available')] }),
+        available,
       ],
     });
-    expect(result.status).toBe('SUCCEEDED');
+
+    // Assess
+    expect(result).toHaveSucceeded();
     expect(result.retries['Describe snapshot']).toBe(1);
   });
 
   it('gives up waiting within the timeout, cleans up (leaving a still-creating snapshot to the sweeper) and fails', async () => {
-    const { RDSClient, DescribeDBSnapshotsCommand, DeleteDBSnapshotCommand } = await import('@aws-sdk/client-rds');
-    const rdsMock = mockClient(RDSClient);
-    rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'creating', TagList: ownTags }] });
-    try {
+    await withRds(async (rds) => {
+      // Prepare
+      rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ Status: 'creating', TagList: ownTags }] });
+
+      // Act
       const result = await run({
         ...baseMocks,
         'Describe snapshot': ok({ DbSnapshots: [snapshot('creating')] }),
         'Notify failure': ok({}),
       });
 
-      expect(result.status).toBe('FAILED');
-      expect(result.error).toBe('SnapshotTimeoutError');
-      expect(result.path).toContain('Snapshot wait timed out');
-      expect(result.path.slice(-4)).toEqual(['Delete snapshot', ...FAILURE_TAIL]);
+      // Assess
+      expect(result).toHaveFailedWith('SnapshotTimeoutError');
+      expect(result).toHavePassedThrough('Snapshot wait timed out', 'Delete snapshot');
+      expect(result).toHaveEndedWith('Delete snapshot', ...FAILURE_TAIL);
       expect(result.virtualSeconds).toBeLessThan(25 * 60);
-      expect(rdsMock.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
+      expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
       expect(result.lambdaInvocations.find((i) => i.state === 'Delete snapshot')?.result).toMatchObject({
         outcome: 'left-for-sweeper',
       });
-    } finally {
-      rdsMock.restore();
-    }
+    });
   });
 });

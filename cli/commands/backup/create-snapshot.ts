@@ -3,66 +3,76 @@
  * Replaces the seed's `./scripts/backup.sh create-snapshot prod interactions-pre-migration`.
  */
 import { DescribeDBSnapshotsCommand, paginateDescribeDBSnapshots, type RDSClient } from '@aws-sdk/client-rds';
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
-import { loadConfig } from '../../../infra/config/index.js';
-import { names } from '../../../shared/naming.js';
+import { ENVIRONMENT_NAMES, loadConfig } from '../../../infra/config/index.js';
 import { validateSnapshotName } from '../../../shared/snapshot-naming.js';
-import { describeFailure, executionName, findStateMachineArn, followExecution } from '../../aws/step-functions.js';
+import {
+  MAX_RETAIN_DAYS,
+  type OnDemandSnapshotOutput,
+  onDemandSnapshotInputSchema,
+  onDemandSnapshotOutputSchema,
+} from '../../../workflows/on-demand-snapshot/contract.js';
 import type { Command } from '../../command.js';
-import { EXIT, UsageError } from '../../context.js';
-import { formatDuration, formatKeyValues, isoSeconds, toJson, yesNo } from '../../format.js';
-import { parseEnvironment, resolveRegion } from '../../inputs.js';
+import { parseS3Uri, s3ObjectConsoleLink } from '../../console-links.js';
+import { UsageError } from '../../context.js';
+import { yesNo } from '../../format.js';
+import { parseEnvironment } from '../../inputs.js';
+import { runWorkflow, WORKFLOW_OPTIONS } from '../../workflow-run.js';
 
-/** The on-demand snapshot workflow's output on success (the contract with the workflow). */
-const workflowOutputSchema = z.object({
-  snapshot: z.object({
-    id: z.string(),
-    // verify-db-snapshot reports null for what RDS did not return; it checks neither, so a run can succeed without them.
-    arn: z.string().nullable(),
-    status: z.string(),
-    encrypted: z.boolean(),
-    allocatedStorageGiB: z.number(),
-    sourceInstance: z.string(),
-    createdAt: z.string().nullable(),
-  }),
-  report: z.object({ json: z.string(), markdown: z.string() }),
-});
-export type SnapshotWorkflowOutput = z.infer<typeof workflowOutputSchema>;
+/** Fewest days `--retain-days` accepts (the contract's lower bound). */
+const MIN_RETAIN_DAYS = 1;
 
-/** Input of the on-demand snapshot workflow. */
-export interface SnapshotWorkflowInput {
-  readonly snapshotName: string;
-  readonly requestedBy: string;
-  readonly reason?: string;
+/** `--retain-days`: a whole number of days, 1..3650. */
+function parseRetainDays(value: string): number {
+  const days = Number(value);
+  if (!/^\d+$/.test(value) || days < MIN_RETAIN_DAYS || days > MAX_RETAIN_DAYS) {
+    throw new UsageError(`must be a whole number of days from ${MIN_RETAIN_DAYS} to ${MAX_RETAIN_DAYS}`);
+  }
+  return days;
+}
+
+function s3Row(label: string, uri: string, region: string): [string, string][] {
+  const location = parseS3Uri(uri);
+  return location ? [[label, s3ObjectConsoleLink(region, location.bucket, location.key)]] : [];
 }
 
 export const createSnapshot: Command = {
   name: 'create-snapshot',
   summary: 'Take a manual RDS snapshot through the on-demand snapshot workflow',
   description:
-    'Starts the state machine interactions-<env>-on-demand-snapshot, which creates a tagged manual snapshot of\n' +
-    'interactions-<env>-postgres, waits until it is available, verifies it and writes a report. By default the\n' +
-    'command follows the execution and prints the snapshot; --no-wait prints the execution ARN and returns.\n' +
-    '--dry-run checks the name, the state machine, whether the snapshot id is taken and the manual snapshot\n' +
-    'quota, and prints the execution it would start.',
-  positionals: [
+    'Starts the state machine interactions-<env>-on-demand-snapshot, which creates a tagged manual snapshot of ' +
+    'interactions-<env>-postgres, waits until it is available, verifies it and writes a report. By default the ' +
+    'command follows the execution and prints the snapshot; --no-wait prints the execution ARN and returns. ' +
+    '--dry-run checks the name, the state machine, whether the snapshot id is taken and the manual snapshot ' +
+    'quota, and prints the execution it would start.\n\n' +
+    'Retention: the snapshot is tagged to expire, and the nightly snapshot housekeeping DELETES it, without ' +
+    "notice, after --retain-days days (default: the environment's automation.manualSnapshotRetentionDays: " +
+    `${ENVIRONMENT_NAMES.map((name) => `${name} ${loadConfig(name).automation.manualSnapshotRetentionDays}`).join(', ')}).`,
+  arguments: [
     { name: 'env', description: 'environment: dev, staging or prod' },
     {
       name: 'name',
       description: 'snapshot id: lowercase letters, digits, hyphens; starts with a letter; at most 255 characters',
     },
   ],
-  options: {
-    reason: { type: 'string', valueName: 'text', description: 'why the snapshot is taken (kept in the report)' },
-  },
+  options: [
+    { flags: '--reason <text>', description: 'why the snapshot is taken (kept in the report)' },
+    {
+      flags: '--retain-days <days>',
+      description:
+        "housekeeping deletes the snapshot after this many days, 1-3650 (default: the environment's automation.manualSnapshotRetentionDays)",
+      parse: parseRetainDays,
+    },
+    ...WORKFLOW_OPTIONS,
+  ],
   examples: [
     'backup create-snapshot prod interactions-pre-migration --reason "before release 42 migrations"',
+    'backup create-snapshot prod interactions-pre-release-42 --retain-days 365',
     'backup create-snapshot staging pre-upgrade-15-7 --dry-run',
     'backup create-snapshot prod interactions-pre-migration --no-wait --json',
   ],
-  async run({ args, options, global }, deps) {
+  async run(invocation, deps) {
     // Everything the user typed is checked before the first AWS call.
+    const { args, options } = invocation;
     const environment = parseEnvironment(args.env);
     const snapshotName = args.name ?? '';
     const problems = validateSnapshotName(snapshotName);
@@ -70,148 +80,77 @@ export const createSnapshot: Command = {
       throw new UsageError(`invalid snapshot name '${snapshotName}': ${problems.join('; ')}`);
     }
     const reason = typeof options.reason === 'string' ? options.reason.trim() : undefined;
-    const region = resolveRegion(global, deps.env);
-    const wait = global.wait ?? true;
-    const showProgress = deps.stdoutIsTty || !global.json;
-    const progress = (line: string) => {
-      if (showProgress) deps.stderr(`${line}\n`);
-    };
-
-    const { sfn, rds } = deps.clients(region);
-    const machineName = names.stateMachine(environment, 'on-demand-snapshot');
-    const stateMachineArn = await findStateMachineArn(sfn, machineName, region);
-    const input: SnapshotWorkflowInput = {
+    const retainDays = typeof options.retainDays === 'number' ? options.retainDays : undefined;
+    const { automation } = loadConfig(environment);
+    const input = {
       snapshotName,
       requestedBy: `cli:${deps.username()}`,
       ...(reason ? { reason } : {}),
+      ...(retainDays === undefined ? {} : { retainDays }),
     };
-    const name = executionName('cli', snapshotName, deps.now());
-
-    if (global.dryRun) {
-      const { automation } = loadConfig(environment);
-      const checks = await preflight(rds, snapshotName, automation.manualSnapshotQuota);
-      const blockers = [
-        ...(checks.existing
-          ? [`snapshot '${snapshotName}' already exists (${checks.existing.status ?? 'unknown status'})`]
-          : []),
-        ...(checks.manualSnapshots >= checks.quota
-          ? [`manual snapshot quota reached in ${region}: ${checks.manualSnapshots} / ${checks.quota}`]
-          : []),
-      ];
-      const warnings =
-        checks.manualSnapshots >= automation.manualSnapshotWarnFraction * checks.quota && blockers.length === 0
-          ? [`manual snapshots at ${checks.manualSnapshots} of the quota ${checks.quota} in ${region}`]
-          : [];
-      if (global.json) {
-        deps.stdout(
-          toJson({
-            dryRun: true,
-            wouldStart: { stateMachineArn, executionName: name, input },
-            checks: {
-              snapshotIdFree: checks.existing === undefined,
-              manualSnapshots: checks.manualSnapshots,
-              quota: checks.quota,
-            },
-            blockers,
-            warnings,
-          }),
-        );
-      } else {
-        deps.stdout(
-          `Dry run: nothing started.\n${formatKeyValues([
-            ['state machine', stateMachineArn],
-            ['execution name', name],
-            ['input', JSON.stringify(input)],
+    return runWorkflow(invocation, deps, {
+      workflow: 'on-demand-snapshot',
+      environment,
+      label: snapshotName,
+      input,
+      inputSchema: onDemandSnapshotInputSchema,
+      outputSchema: onDemandSnapshotOutputSchema,
+      render: ({ snapshot, report }: OnDemandSnapshotOutput, region) => {
+        const links = [...s3Row('report console', report.markdown, region)];
+        return {
+          rows: [
+            ['snapshot', snapshot.id],
+            ['status', snapshot.status],
+            ['source instance', snapshot.sourceInstance],
+            ['created at', snapshot.createdAt ?? '-'],
+            ['size GiB', String(snapshot.allocatedStorageGiB)],
+            ['encrypted', yesNo(snapshot.encrypted)],
+            ['arn', snapshot.arn ?? '-'],
+            ['retained', retentionText(retainDays, automation.manualSnapshotRetentionDays)],
+            ['report (json)', report.json],
+            ['report (markdown)', report.markdown],
+            ...links,
+          ],
+          links: Object.fromEntries(links.map(([, url]) => ['report', url])),
+        };
+      },
+      dryRunChecks: async ({ rds }, region) => {
+        const checks = await preflight(rds, snapshotName, automation.manualSnapshotQuota);
+        const blockers = [
+          ...(checks.existing
+            ? [`snapshot '${snapshotName}' already exists (${checks.existing.status ?? 'unknown status'})`]
+            : []),
+          ...(checks.manualSnapshots >= checks.quota
+            ? [`manual snapshot quota reached in ${region}: ${checks.manualSnapshots} / ${checks.quota}`]
+            : []),
+        ];
+        const warnings =
+          checks.manualSnapshots >= automation.manualSnapshotWarnFraction * checks.quota && blockers.length === 0
+            ? [`manual snapshots at ${checks.manualSnapshots} of the quota ${checks.quota} in ${region}`]
+            : [];
+        return {
+          rows: [
             ['snapshot id', checks.existing ? `taken (${checks.existing.status ?? 'unknown status'})` : 'free'],
             ['manual snapshots', `${checks.manualSnapshots} / ${checks.quota} (${region})`],
-          ])}`,
-        );
-        for (const warning of warnings) deps.stderr(`warning: ${warning}\n`);
-        for (const blocker of blockers) deps.stderr(`would fail: ${blocker}\n`);
-      }
-      return blockers.length > 0 ? EXIT.failed : EXIT.ok;
-    }
-
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-    const executionArn = started.executionArn ?? '';
-    if (!wait) {
-      deps.stdout(
-        global.json ? toJson({ executionArn, executionName: name, stateMachineArn, input }) : `${executionArn}\n`,
-      );
-      return EXIT.ok;
-    }
-
-    progress(`Started ${name}`);
-    const execution = await followExecution(sfn, executionArn, {
-      sleep: deps.sleep,
-      pollIntervalMs: deps.pollIntervalMs,
-      onStateEntered: (state) => progress(`→ ${state}`),
-    });
-    const durationMs =
-      execution.startDate && execution.stopDate
-        ? execution.stopDate.getTime() - execution.startDate.getTime()
-        : undefined;
-    const executionSummary = {
-      arn: executionArn,
-      name,
-      status: execution.status,
-      startDate: isoSeconds(execution.startDate),
-      stopDate: isoSeconds(execution.stopDate),
-      ...(durationMs === undefined ? {} : { durationSeconds: Math.round(durationMs / 1000) }),
-    };
-
-    if (execution.status !== 'SUCCEEDED') {
-      const failure = describeFailure(execution);
-      if (global.json) deps.stdout(toJson({ execution: { ...executionSummary, ...failure } }));
-      deps.stderr(
-        `Snapshot workflow ${execution.status ?? 'ended'}: ${failure.error}\n  cause: ${failure.cause}\n  execution: ${executionArn}\n`,
-      );
-      return EXIT.failed;
-    }
-
-    const parsed = workflowOutputSchema.safeParse(parseJson(execution.output));
-    if (!parsed.success) {
-      // The snapshot may well exist; say exactly what came back rather than guessing.
-      deps.stderr(
-        `Snapshot workflow SUCCEEDED but its output is not the expected shape: ${parsed.error.issues
-          .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-          .join('; ')}\n  output: ${execution.output ?? '(none)'}\n`,
-      );
-      return EXIT.failed;
-    }
-    const { snapshot, report } = parsed.data;
-    if (global.json) {
-      deps.stdout(toJson({ execution: executionSummary, snapshot, report }));
-    } else {
-      deps.stdout(
-        formatKeyValues([
-          ['snapshot', snapshot.id],
-          ['status', snapshot.status],
-          ['source instance', snapshot.sourceInstance],
-          ['created at', snapshot.createdAt ?? '-'],
-          ['size GiB', String(snapshot.allocatedStorageGiB)],
-          ['encrypted', yesNo(snapshot.encrypted)],
-          ['arn', snapshot.arn ?? '-'],
-          ['report (json)', report.json],
-          ['report (markdown)', report.markdown],
-          [
-            'execution',
-            `${executionArn} (SUCCEEDED${durationMs === undefined ? '' : ` in ${formatDuration(durationMs)}`})`,
+            ['retained', retentionText(retainDays, automation.manualSnapshotRetentionDays)],
           ],
-        ]),
-      );
-    }
-    return EXIT.ok;
+          json: {
+            snapshotIdFree: checks.existing === undefined,
+            manualSnapshots: checks.manualSnapshots,
+            quota: checks.quota,
+            retainDays: retainDays ?? automation.manualSnapshotRetentionDays,
+          },
+          blockers,
+          warnings,
+        };
+      },
+    });
   },
 };
 
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+/** How long housekeeping keeps the snapshot, said plainly. */
+function retentionText(retainDays: number | undefined, defaultDays: number): string {
+  return `${retainDays ?? defaultDays} days, then deleted by housekeeping${retainDays === undefined ? ' (environment default)' : ''}`;
 }
 
 interface Preflight {

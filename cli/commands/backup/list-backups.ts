@@ -52,17 +52,17 @@ export const listBackups: Command = {
   name: 'list-backups',
   summary: 'List RDS automated/manual snapshots and ElastiCache snapshots, with backup health',
   description:
-    'Reads (never writes) the RDS instance interactions-<env>-postgres (retention, backup window, latest\n' +
-    'restorable time), its automated and manual DB snapshots, the manual snapshot count of the region against\n' +
-    'the quota, and the ElastiCache snapshots of replication group interactions-<env>. Prints one table and a\n' +
+    'Reads (never writes) the RDS instance interactions-<env>-postgres (retention, backup window, latest ' +
+    'restorable time), its automated and manual DB snapshots, the manual snapshot count of the region against ' +
+    'the quota, and the ElastiCache snapshots of replication group interactions-<env>. Prints one table and a ' +
     'summary; --json prints the same data.',
-  positionals: [{ name: 'env', description: 'environment: dev, staging or prod' }],
+  arguments: [{ name: 'env', description: 'environment: dev, staging or prod' }],
   examples: ['backup list-backups prod', 'backup list-backups staging --json --region eu-west-1'],
   async run({ args, global }, deps) {
     const environment = parseEnvironment(args.env);
-    const region = resolveRegion(global, deps.env);
+    const region = resolveRegion(environment, global, deps);
     const { automation } = loadConfig(environment);
-    const { rds, elasticache } = deps.clients(region);
+    const { rds, elasticache } = deps.clients(region, { profile: global.profile });
     const instanceId = names.databaseInstance(environment);
     const replicationGroupId = names.cacheReplicationGroup(environment);
 

@@ -19,6 +19,10 @@ const EXECUTION_ARN = `arn:aws:states:us-east-1:123456789012:execution:interacti
 const START = new Date('2025-06-01T10:11:13Z');
 const STOP = new Date('2025-06-01T10:15:25Z');
 
+const EXECUTION_CONSOLE = `https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${EXECUTION_ARN}`;
+const REPORT_CONSOLE =
+  'https://us-east-1.console.aws.amazon.com/s3/object/interactions-prod-automation-reports?region=us-east-1&prefix=snapshots/interactions-pre-migration.md';
+
 const WORKFLOW_OUTPUT = {
   snapshot: {
     id: 'interactions-pre-migration',
@@ -142,8 +146,18 @@ describe('backup create-snapshot: success', () => {
       reason: 'release 42',
     });
     expect(sfn.commandCalls(ListStateMachinesCommand)[1]?.args[0].input.nextToken).toBe('page-2');
+    // No terminal: timestamped lines (the history events' times), one per state.
     expect(result.stderr).toBe(
-      `Started ${EXECUTION_NAME}\n→ Create snapshot\n→ Wait for snapshot\n→ Snapshot available?\n→ Verify snapshot\n→ Write report\n`,
+      [
+        `2025-06-01T10:11:13Z started ${EXECUTION_NAME}`,
+        '2025-06-01T10:11:13Z → Create snapshot',
+        '2025-06-01T10:11:13Z → Wait for snapshot',
+        '2025-06-01T10:11:13Z → Snapshot available?',
+        '2025-06-01T10:11:13Z → Verify snapshot',
+        '2025-06-01T10:11:13Z → Write report',
+        '2025-06-01T10:15:25Z SUCCEEDED',
+        '',
+      ].join('\n'),
     );
     expect(result.stdout).toBe(
       [
@@ -154,9 +168,12 @@ describe('backup create-snapshot: success', () => {
         'size GiB           100',
         'encrypted          yes',
         'arn                arn:aws:rds:us-east-1:123456789012:snapshot:interactions-pre-migration',
+        'retained           35 days, then deleted by housekeeping (environment default)',
         'report (json)      s3://interactions-prod-automation-reports/snapshots/interactions-pre-migration.json',
         'report (markdown)  s3://interactions-prod-automation-reports/snapshots/interactions-pre-migration.md',
+        `report console     ${REPORT_CONSOLE}`,
         `execution          ${EXECUTION_ARN} (SUCCEEDED in 4m 12s)`,
+        `execution console  ${EXECUTION_CONSOLE}`,
         '',
       ].join('\n'),
     );
@@ -191,8 +208,10 @@ describe('backup create-snapshot: success', () => {
         startDate: '2025-06-01T10:11:13Z',
         stopDate: '2025-06-01T10:15:25Z',
         durationSeconds: 252,
+        console: EXECUTION_CONSOLE,
       },
       ...WORKFLOW_OUTPUT,
+      links: { report: REPORT_CONSOLE },
     });
   });
 
@@ -229,9 +248,9 @@ describe('backup create-snapshot: failure', () => {
 
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('→ Check quota\n→ Snapshot failed\n');
+    expect(result.stderr).toContain('2025-06-01T10:11:13Z → Check quota\n2025-06-01T10:11:13Z → Snapshot failed\n');
     expect(result.stderr).toContain(
-      `Snapshot workflow FAILED: SnapshotQuotaExceeded\n  cause: manual snapshot quota reached: 100 / 100\n  execution: ${EXECUTION_ARN}\n`,
+      `Execution FAILED: SnapshotQuotaExceeded\n  cause: manual snapshot quota reached: 100 / 100\n  execution: ${EXECUTION_ARN}\n  console: ${EXECUTION_CONSOLE}\n`,
     );
     expect(result.sleeps).toEqual([]);
   });
@@ -310,7 +329,7 @@ describe('backup create-snapshot: failure', () => {
     const result = await run(['backup', 'create-snapshot', 'prod', 'interactions-pre-migration']);
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('output is not the expected shape');
+    expect(result.stderr).toContain("output breaks the workflow's contract");
     expect(result.stderr).toContain('snapshot.arn');
   });
 
@@ -351,6 +370,7 @@ describe('backup create-snapshot --no-wait', () => {
       executionName: EXECUTION_NAME,
       stateMachineArn: MACHINE_ARN,
       input: { snapshotName: 'interactions-pre-migration', requestedBy: 'cli:alice' },
+      console: EXECUTION_CONSOLE,
     });
   });
 });
@@ -390,6 +410,7 @@ describe('backup create-snapshot --dry-run', () => {
         'input             {"snapshotName":"interactions-pre-migration","requestedBy":"cli:alice"}',
         'snapshot id       free',
         'manual snapshots  12 / 100 (us-east-1)',
+        'retained          35 days, then deleted by housekeeping (environment default)',
         '',
       ].join('\n'),
     );
@@ -420,7 +441,7 @@ describe('backup create-snapshot --dry-run', () => {
         executionName: EXECUTION_NAME,
         input: { snapshotName: 'interactions-pre-migration', requestedBy: 'cli:alice' },
       },
-      checks: { snapshotIdFree: false, manualSnapshots: 100, quota: 100 },
+      checks: { snapshotIdFree: false, manualSnapshots: 100, quota: 100, retainDays: 35 },
       blockers: [
         "snapshot 'interactions-pre-migration' already exists (available)",
         'manual snapshot quota reached in us-east-1: 100 / 100',
@@ -455,6 +476,100 @@ describe('backup create-snapshot --dry-run', () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('error: AccessDenied: User is not authorized');
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+});
+
+describe('backup create-snapshot --retain-days', () => {
+  it('passes retainDays in the input and says when housekeeping deletes the snapshot', async () => {
+    // Prepare: two runs, so the state machine is listed on one page each time.
+    sfn.on(ListStateMachinesCommand).resolves({
+      stateMachines: [
+        {
+          name: 'interactions-prod-on-demand-snapshot',
+          stateMachineArn: MACHINE_ARN,
+          type: 'STANDARD',
+          creationDate: START,
+        },
+      ],
+    });
+    rds
+      .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'interactions-pre-migration' })
+      .rejects(new DBSnapshotNotFoundFault({ message: 'not found', $metadata: {} }));
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'manual' }).resolves({ DBSnapshots: [] });
+
+    // Act
+    const dryRun = await run([
+      'backup',
+      'create-snapshot',
+      'prod',
+      'interactions-pre-migration',
+      '--retain-days',
+      '365',
+      '--dry-run',
+    ]);
+    const started = await run([
+      'backup',
+      'create-snapshot',
+      'prod',
+      'interactions-pre-migration',
+      '--retain-days',
+      '365',
+      '--no-wait',
+    ]);
+
+    // Assess
+    expect(dryRun.stdout).toContain(
+      'input             {"snapshotName":"interactions-pre-migration","requestedBy":"cli:alice","retainDays":365}',
+    );
+    expect(dryRun.stdout).toContain('retained          365 days, then deleted by housekeeping\n');
+    expect(started.code).toBe(0);
+    expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '')).toEqual({
+      snapshotName: 'interactions-pre-migration',
+      requestedBy: 'cli:alice',
+      retainDays: 365,
+    });
+  });
+});
+
+describe('backup create-snapshot: Ctrl-C while following', () => {
+  it('stops following, says the execution still runs and how to follow it, exits 130', async () => {
+    // Prepare: the execution keeps running; the user presses Ctrl-C during the first wait.
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn: EXECUTION_ARN, stateMachineArn: MACHINE_ARN, status: 'RUNNING', startDate: START });
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: newestFirst([started, entered(2, 'Create snapshot')]) });
+    const interrupt = new AbortController();
+
+    // Act
+    const result = await run(['backup', 'create-snapshot', 'prod', 'interactions-pre-migration'], {
+      interrupt: interrupt.signal,
+      sleep: async () => {
+        interrupt.abort();
+        throw Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+      },
+    });
+
+    // Assess
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain(
+      `Stopped following; the execution is still running in Step Functions: ${EXECUTION_NAME}\n` +
+        `  follow it again: npx interactions-ops executions watch ${EXECUTION_ARN}\n` +
+        `  console:         ${EXECUTION_CONSOLE}\n`,
+    );
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
+  it('says nothing was started when Ctrl-C comes before the start', async () => {
+    const interrupt = new AbortController();
+    interrupt.abort();
+
+    const result = await run(['backup', 'create-snapshot', 'prod', 'interactions-pre-migration'], {
+      interrupt: interrupt.signal,
+    });
+
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('nothing was started');
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 });

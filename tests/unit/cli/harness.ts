@@ -1,11 +1,12 @@
 /**
- * A CLI run with captured output, a fixed clock, instant sleep and real SDK clients (whose `send`
- * the tests replace with aws-sdk-client-mock), so every run is fast and deterministic.
+ * A CLI run with captured output, a fixed clock, instant sleep, no terminal and real SDK clients
+ * (whose `send` the tests replace with aws-sdk-client-mock), so every run is fast and deterministic.
  */
 
 import { readFileSync } from 'node:fs';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { CliDeps } from '../../../cli/context.js';
 import { runCli } from '../../../cli/main.js';
@@ -19,6 +20,8 @@ export interface CliRun {
   readonly stderr: string;
   readonly sleeps: readonly number[];
   readonly regions: readonly string[];
+  /** `--profile` as each client set was asked for. */
+  readonly profiles: readonly (string | undefined)[];
 }
 
 export async function run(argv: readonly string[], overrides: Partial<CliDeps> = {}): Promise<CliRun> {
@@ -26,6 +29,7 @@ export async function run(argv: readonly string[], overrides: Partial<CliDeps> =
   let stderr = '';
   const sleeps: number[] = [];
   const regions: string[] = [];
+  const profiles: (string | undefined)[] = [];
   const deps: CliDeps = {
     stdout: (text) => {
       stdout += text;
@@ -34,6 +38,7 @@ export async function run(argv: readonly string[], overrides: Partial<CliDeps> =
       stderr += text;
     },
     stdoutIsTty: false,
+    stderrIsTty: false,
     env: { AWS_REGION: 'us-east-1' },
     now: () => FIXED_NOW,
     sleep: async (ms) => {
@@ -41,18 +46,21 @@ export async function run(argv: readonly string[], overrides: Partial<CliDeps> =
     },
     pollIntervalMs: 0,
     username: () => 'alice',
-    clients: (region) => {
+    clients: (region, options) => {
       regions.push(region);
+      profiles.push(options.profile);
       return {
         sfn: new SFNClient({ region }),
         rds: new RDSClient({ region }),
         elasticache: new ElastiCacheClient({ region }),
+        s3: new S3Client({ region }),
       };
     },
+    interrupt: new AbortController().signal,
     ...overrides,
   };
   const code = await runCli(argv, deps);
-  return { code, stdout, stderr, sleeps, regions };
+  return { code, stdout, stderr, sleeps, regions, profiles };
 }
 
 const FIXTURES = FIXTURES_DIR;

@@ -3,6 +3,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { CliDeps } from '../../../cli/context.js';
+import packageJson from '../../../package.json';
 import { run } from './harness.js';
 
 const sfn = mockClient(SFNClient);
@@ -28,24 +29,44 @@ beforeEach(() => {
   elasticache.reset();
 });
 
-describe('help', () => {
-  it('prints the command list with --help and exits 0 without AWS', async () => {
-    const result = await run(['--help'], { ...noClients, env: {} });
+describe('--version and help', () => {
+  it.each([['--version'], ['-V']])('%s prints the package version and exits 0', async (flag) => {
+    const result = await run([flag], { ...noClients, env: {} });
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: interactions-ops <command>/);
-    expect(result.stdout).toContain('backup create-snapshot');
-    expect(result.stdout).toContain('backup list-backups');
-    expect(result.stdout).toContain('--dry-run');
+    expect(result.stdout).toBe(`${packageJson.version}\n`);
     expect(result.stderr).toBe('');
   });
 
+  it('--help shows the command shape and every command with its arguments, without AWS', async () => {
+    const result = await run(['--help'], { ...noClients, env: {} });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: interactions-ops <group> <command> <env> \[args\] \[options\]/);
+    expect(result.stdout).toContain('backup create-snapshot <env> <name>');
+    expect(result.stdout).toContain('backup list-backups <env>');
+    expect(result.stdout).toContain('executions watch <execution>');
+    expect(result.stdout).toContain('reports show <env> <execution>');
+    expect(result.stdout).toContain('--profile <name>');
+    expect(result.stderr).toBe('');
+  });
+
+  it('the help command shows the same help as --help, at every level', async () => {
+    for (const words of [[], ['backup'], ['backup', 'create-snapshot'], ['reports', 'show']]) {
+      const viaCommand = await run(['help', ...words], noClients);
+      const viaFlag = await run([...words, '--help'], noClients);
+
+      expect(viaCommand.code).toBe(0);
+      expect(viaCommand.stdout).toBe(viaFlag.stdout);
+    }
+  });
+
   it.each([
-    [['backup', '--help'], 'Usage: interactions-ops backup <command>'],
-    [['backup', 'create-snapshot', '--help'], 'Usage: interactions-ops backup create-snapshot <env> <name> [options]'],
+    [['backup', '--help'], 'Usage: interactions-ops backup [options] [command]'],
+    [['backup', 'create-snapshot', '--help'], 'Usage: interactions-ops backup create-snapshot [options] <env> <name>'],
     [['backup', 'create-snapshot', 'qa', 'Bad--', '-h'], 'Usage: interactions-ops backup create-snapshot'],
-    [['--json', 'backup', 'list-backups', '--help'], 'Usage: interactions-ops backup list-backups <env> [options]'],
-  ])('%j prints help and exits 0', async (argv, usage) => {
+    [['--json', 'backup', 'list-backups', '--help'], 'Usage: interactions-ops backup list-backups [options] <env>'],
+  ])('%j prints help and exits 0 without AWS', async (argv, usage) => {
     const result = await run(argv, { ...noClients, env: {} });
 
     expect(result.code).toBe(0);
@@ -53,85 +74,195 @@ describe('help', () => {
     expectNoAwsCall();
   });
 
-  it('shows the command options and examples in command help', async () => {
+  it('command help lists its own options, the global ones, examples, exit codes and the retention', async () => {
     const result = await run(['backup', 'create-snapshot', '--help'], noClients);
 
     expect(result.stdout).toContain('--reason <text>');
+    expect(result.stdout).toContain('--retain-days <days>');
+    expect(result.stdout).toMatch(/Global Options:[\s\S]*--region <region>/);
     expect(result.stdout).toContain('interactions-ops backup create-snapshot prod interactions-pre-migration');
-    expect(result.stdout).toContain('Exit codes: 0 success, 1 workflow or verification failed, 2 usage error.');
+    expect(result.stdout).toContain('Exit codes: 0 success');
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain(
+      'housekeeping DELETES it, without notice, after --retain-days days',
+    );
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain('dev 7, staging 14, prod 35');
+  });
+
+  it('help for an unknown command is a usage error naming the known ones', async () => {
+    const result = await run(['help', 'backup', 'nope'], noClients);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "error: unknown command 'nope' (interactions-ops backup has: create-snapshot, list-backups). See 'interactions-ops help --help'.\n",
+    );
   });
 });
 
-describe('usage errors exit 2, name the problem and call no AWS API', () => {
+describe('usage errors: exit 2, one line naming the problem and the --help to read, no AWS call', () => {
   it.each([
-    [[], 'error: missing command'],
-    [['backups'], "error: unknown command 'backups'"],
-    [['backup'], 'error: missing backup command'],
-    [['backup', 'create'], "error: unknown backup command 'create'"],
-    [['backup', 'create-snapshot'], 'error: missing argument <env>'],
-    [['backup', 'create-snapshot', 'prod'], 'error: missing argument <name>'],
-    [['backup', 'create-snapshot', 'qa', 'x'], "error: unknown environment 'qa': expected one of dev, staging, prod"],
-    [['backup', 'list-backups', 'production'], "error: unknown environment 'production'"],
-    [['backup', 'list-backups', 'prod', 'extra'], "error: unexpected argument 'extra'"],
-    [['backup', 'list-backups', 'prod', '--bogus'], "Unknown option '--bogus'"],
-    [['backup', 'list-backups', 'prod', '--reason', 'x'], "Unknown option '--reason'"],
-    [['backup', 'list-backups', 'prod', '--region'], "Option '--region <value>' argument missing"],
+    [[], "missing command after 'interactions-ops': one of backup, executions, reports", 'interactions-ops'],
+    [['backups'], "unknown command 'backups' (did you mean backup?)", 'interactions-ops'],
+    [
+      ['backup'],
+      "missing command after 'interactions-ops backup': one of create-snapshot, list-backups",
+      'interactions-ops backup',
+    ],
+    [
+      ['backup', 'lst-backups'],
+      "unknown command 'lst-backups' (did you mean list-backups?)",
+      'interactions-ops backup',
+    ],
+    [['backup', 'create-snapshot'], "missing required argument 'env'", 'interactions-ops backup create-snapshot'],
+    [
+      ['backup', 'create-snapshot', 'prod'],
+      "missing required argument 'name'",
+      'interactions-ops backup create-snapshot',
+    ],
+    [
+      ['backup', 'create-snapshot', 'qa', 'x'],
+      "unknown environment 'qa': expected one of dev, staging, prod",
+      'interactions-ops backup create-snapshot',
+    ],
+    [
+      ['backup', 'list-backups', 'production'],
+      "unknown environment 'production'",
+      'interactions-ops backup list-backups',
+    ],
+    [
+      ['backup', 'list-backups', 'prod', 'extra'],
+      "too many arguments for 'list-backups'. Expected 1 argument but got 2",
+      'interactions-ops backup list-backups',
+    ],
+    [['backup', 'list-backups', 'prod', '--bogus'], "unknown option '--bogus'", 'interactions-ops backup list-backups'],
+    [
+      ['backup', 'list-backups', 'prod', '--regoin', 'x'],
+      "unknown option '--regoin' (did you mean --region?)",
+      'interactions-ops backup list-backups',
+    ],
+    // A global option's error points at the program's help, where the global options are listed.
+    [['backup', 'list-backups', 'prod', '--region'], "option '--region <region>' argument missing", 'interactions-ops'],
     [
       ['backup', 'create-snapshot', 'prod', 'Pre--Migration-'],
-      "error: invalid snapshot name 'Pre--Migration-': must not contain two consecutive hyphens; must not end with a hyphen; must be lowercase",
+      "invalid snapshot name 'Pre--Migration-': must not contain two consecutive hyphens; must not end with a hyphen; must be lowercase",
+      'interactions-ops backup create-snapshot',
     ],
     [
       ['backup', 'create-snapshot', 'prod', '9lives'],
-      "error: invalid snapshot name '9lives': must start with a letter",
+      "invalid snapshot name '9lives': must start with a letter",
+      'interactions-ops backup create-snapshot',
     ],
-  ])('%j', async (argv, message) => {
+    [
+      ['executions', 'watch', 'not an arn'],
+      "'not an arn' is neither an execution ARN",
+      'interactions-ops executions watch',
+    ],
+  ])('%j', async (argv, message, helpOf) => {
     const result = await run(argv, noClients);
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(message);
-    expect(result.stderr).toContain('Usage: interactions-ops');
+    expect(result.stderr).toContain(`error: ${message}`);
+    expect(result.stderr).toMatch(new RegExp(`\\. See '${helpOf} --help'\\.\\n$`));
+    expect(result.stderr.split('\n')).toHaveLength(2);
     expect(result.stdout).toBe('');
     expectNoAwsCall();
   });
 
-  it('names both --region and AWS_REGION when no region is set', async () => {
-    const result = await run(['backup', 'list-backups', 'prod'], { ...noClients, env: {} });
+  it.each([['--reason', 'x'], ['--dry-run'], ['--no-wait'], ['--retain-days', '30']])(
+    'list-backups rejects the create-snapshot option %s',
+    async (...option) => {
+      const result = await run(['backup', 'list-backups', 'prod', ...option], noClients);
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`error: unknown option '${option[0]}'`);
+      expectNoAwsCall();
+    },
+  );
+
+  it.each(['0', '3651', '1.5', 'ten', '-3'])('--retain-days %s is rejected before any AWS call', async (days) => {
+    const result = await run(['backup', 'create-snapshot', 'prod', 'pre-migration', '--retain-days', days], noClients);
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('error: no AWS region: pass --region <region> or set AWS_REGION');
+    expect(result.stderr).toContain('must be a whole number of days from 1 to 3650');
     expectNoAwsCall();
   });
 
-  it('rejects a malformed region', async () => {
+  it('rejects a malformed --region', async () => {
     const result = await run(['backup', 'list-backups', 'prod', '--region', 'europe'], noClients);
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("error: invalid region 'europe' (from --region)");
   });
 
-  it('checks the snapshot name before the region', async () => {
-    const result = await run(['backup', 'create-snapshot', 'prod', 'Bad'], { ...noClients, env: {} });
+  it('rejects a requestedBy the workflow would refuse, with the contract message, before any AWS call', async () => {
+    const result = await run(['backup', 'create-snapshot', 'prod', 'pre-migration'], {
+      ...noClients,
+      username: () => 'CORP\\alice',
+    });
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("invalid snapshot name 'Bad'");
+    expect(result.stderr).toMatch(/^error: invalid workflow input: requestedBy: may contain only letters/);
   });
 });
 
-describe('global options', () => {
-  it('--region wins over AWS_REGION and options may come before the command', async () => {
-    const regions: string[] = [];
-    const result = await run(
-      ['--region', 'eu-west-1', '--json', 'backup', 'create-snapshot', 'prod', 'x', '--no-wait'],
-      {
-        clients: (region) => {
-          regions.push(region);
-          throw new Error('stop here');
-        },
+describe('region, profile and global options', () => {
+  function stopAtClients(seen: { region?: string; profile?: string }): Partial<CliDeps> {
+    return {
+      clients: (region, options) => {
+        seen.region = region;
+        seen.profile = options.profile;
+        throw new Error('stop here');
       },
+    };
+  }
+
+  it("defaults to the environment's configured region and warns about a disagreeing AWS_REGION", async () => {
+    const seen: { region?: string } = {};
+    const result = await run(['backup', 'list-backups', 'prod'], {
+      ...stopAtClients(seen),
+      env: { AWS_REGION: 'eu-west-1' },
+    });
+
+    expect(seen.region).toBe('us-east-1');
+    expect(result.stderr).toContain(
+      'warning: AWS_REGION=eu-west-1 ignored: prod is configured in us-east-1 (pass --region to override)\n',
+    );
+  });
+
+  it('needs no AWS_REGION at all', async () => {
+    const seen: { region?: string } = {};
+    const result = await run(['backup', 'list-backups', 'dev'], { ...stopAtClients(seen), env: {} });
+
+    expect(seen.region).toBe('us-east-1');
+    expect(result.stderr).not.toContain('warning');
+  });
+
+  it('--region overrides without a warning, --profile reaches the clients, options may come first', async () => {
+    const seen: { region?: string; profile?: string } = {};
+    const result = await run(
+      [
+        '--region',
+        'eu-west-1',
+        '--profile',
+        'ops-prod',
+        '--json',
+        'backup',
+        'create-snapshot',
+        'prod',
+        'x',
+        '--no-wait',
+      ],
+      { ...stopAtClients(seen), env: { AWS_REGION: 'us-east-1' } },
     );
 
-    expect(regions).toEqual(['eu-west-1']);
+    expect(seen).toEqual({ region: 'eu-west-1', profile: 'ops-prod' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('error: stop here\n');
+    expect(result.stderr).toBe('error: stop here (--debug shows details)\n');
+  });
+
+  it('--debug adds the stack trace to an error', async () => {
+    const result = await run(['backup', 'list-backups', 'prod', '--debug'], stopAtClients({}));
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: stop here\nError: stop here\n\s+at /);
   });
 });

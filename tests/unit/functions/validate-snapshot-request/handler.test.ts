@@ -21,6 +21,23 @@ describe('validate-snapshot-request handler', () => {
     expect(plan).toMatchObject({ snapshotName: 'interactions-pre-migration', expiresAt: '2025-01-08T00:00:00.000Z' });
   });
 
+  it("plans the expiry from the request's retainDays over the workflow's retention", async () => {
+    const plan = await handler(
+      { ...base, kind: 'db', request: { snapshotName: 'keep-me', requestedBy: 'ci', retainDays: 365 } },
+      context,
+    );
+    expect(plan).toMatchObject({ expiresAt: '2026-01-01T00:00:00.000Z' });
+  });
+
+  it('fails with ValidationError naming retainDays when it is out of range', async () => {
+    await expect(
+      handler({ ...base, kind: 'db', request: { snapshotName: 'keep-me', requestedBy: 'ci', retainDays: 0 } }, context),
+    ).rejects.toMatchObject({
+      name: 'ValidationError',
+      issues: [expect.stringMatching(/^request\.retainDays: /)],
+    });
+  });
+
   it('fails with ValidationError naming the field when the request is malformed', async () => {
     await expect(
       handler({ ...base, kind: 'db', request: { snapshotName: 'UPPER', requestedBy: '' } }, context),

@@ -40,6 +40,23 @@ describe('dbSnapshotRequestSchema', () => {
     expect(result.error?.issues.map((i) => i.path.join('.'))).toContain(path);
   });
 
+  it.each([1, 90, 3650])('accepts a retention of %i days', (retainDays) => {
+    const parsed = dbSnapshotRequestSchema.parse({ snapshotName: 'ok-name', requestedBy: 'alice', retainDays });
+    expect(parsed.retainDays).toBe(retainDays);
+  });
+
+  it.each([
+    ['zero days', 0, 'at least 1'],
+    ['more than ten years', 3651, 'at most 3650'],
+    ['a fraction of a day', 1.5, 'whole number'],
+    ['a number as text', '30', 'expected number'],
+  ])('rejects a retention of %s, naming the field', (_label, retainDays, message) => {
+    const result = dbSnapshotRequestSchema.safeParse({ snapshotName: 'ok-name', requestedBy: 'alice', retainDays });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['retainDays']);
+    expect(result.error?.issues[0]?.message).toContain(message);
+  });
+
   it('reports every rule the name breaks, as validateSnapshotName does', () => {
     const result = dbSnapshotRequestSchema.safeParse({ snapshotName: '1Bad--', requestedBy: 'alice' });
     expect(result.error?.issues.map((i) => i.message)).toEqual(validateSnapshotName('1Bad--'));
@@ -65,6 +82,17 @@ describe('planDbSnapshot', () => {
         { Key: REQUESTED_BY_TAG, Value: 'alice' },
       ],
     });
+  });
+
+  it("plans the expiry from the request's retainDays instead of the environment's retention", () => {
+    const plan = planDbSnapshot({ snapshotName: 'keep-me', requestedBy: 'alice', retainDays: 400 }, context);
+    expect(plan.expiresAt).toBe('2026-02-05T10:00:00.000Z');
+    expect(plan.tags).toContainEqual({ Key: 'interactions:expires-at', Value: '2026-02-05T10:00:00.000Z' });
+  });
+
+  it('plans a shorter expiry than the default when asked to', () => {
+    const plan = planDbSnapshot({ snapshotName: 'scratch', requestedBy: 'alice', retainDays: 1 }, context);
+    expect(plan.expiresAt).toBe('2025-01-02T10:00:00.000Z');
   });
 
   it('fails when the retention is not a positive whole number of days', () => {
@@ -100,6 +128,12 @@ describe('cache snapshot plan', () => {
     expect(() => planCacheSnapshot({ snapshotName: 'interactions-dev-x', requestedBy: 'bob' }, context)).toThrow(
       ValidationError,
     );
+  });
+
+  it("plans the expiry from the request's retainDays", () => {
+    const plan = planCacheSnapshot({ requestedBy: 'bob', retainDays: 7 }, context);
+    expect(plan.expiresAt).toBe('2025-01-08T10:00:00.000Z');
+    expect(cacheSnapshotRequestSchema.safeParse({ requestedBy: 'bob', retainDays: 0 }).success).toBe(false);
   });
 
   it('requires requestedBy', () => {

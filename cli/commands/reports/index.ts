@@ -1,0 +1,57 @@
+/** The `reports` command group: read the reports the workflows file in the reports bucket. */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { names } from '../../../shared/naming.js';
+import { findExecutionArn, findReportLocations, parseExecutionRef } from '../../aws/executions.js';
+import type { Command, CommandGroup } from '../../command.js';
+import { executionConsoleLink, s3ObjectConsoleLink } from '../../console-links.js';
+import { CommandFailedError, EXIT } from '../../context.js';
+import { parseEnvironment, resolveRegion } from '../../inputs.js';
+
+const show: Command = {
+  name: 'show',
+  summary: "Print an execution's report (Markdown, or the JSON report with --json)",
+  description:
+    'Finds the report the execution filed (its notify-outcome step records where) and prints it: the Markdown ' +
+    'report, or with --json the JSON report as stored. The S3 location and console links go to stderr. ' +
+    "The execution is an ARN or a name of one of the environment's workflows.",
+  arguments: [
+    { name: 'env', description: 'environment: dev, staging or prod' },
+    { name: 'execution', description: 'execution ARN or name (cli-...-20250601T101112)' },
+  ],
+  examples: [
+    'reports show prod cli-interactions-pre-migration-20250601T101112',
+    'reports show prod <execution-arn> --json',
+  ],
+  async run({ args, global }, deps) {
+    const environment = parseEnvironment(args.env);
+    const ref = parseExecutionRef(args.execution ?? '');
+    const region = resolveRegion(environment, global, deps);
+    const { sfn, s3 } = deps.clients(region, { profile: global.profile });
+    const prefix = `${names.prefix(environment)}-`;
+    const executionArn = await findExecutionArn(sfn, ref, prefix, region, deps.interrupt);
+    const reports = await findReportLocations(sfn, executionArn);
+    if (!reports) {
+      const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      throw new CommandFailedError(
+        `execution ${executionArn.split(':').pop()} (${status ?? 'unknown status'}) has not filed a report` +
+          `${status === 'RUNNING' ? ' yet' : ''}; console: ${executionConsoleLink(executionArn)}`,
+      );
+    }
+    const key = global.json ? reports.json : reports.markdown;
+    const object = await s3.send(new GetObjectCommand({ Bucket: reports.bucket, Key: key }));
+    deps.stdout((await object.Body?.transformToString('utf-8')) ?? '');
+    deps.stderr(
+      `report: s3://${reports.bucket}/${key}\n` +
+        `report console: ${s3ObjectConsoleLink(region, reports.bucket, key)}\n` +
+        `execution console: ${executionConsoleLink(executionArn)}\n`,
+    );
+    return EXIT.ok;
+  },
+};
+
+export const reportsCommands: CommandGroup = {
+  name: 'reports',
+  summary: 'Workflow reports: print the one an execution filed',
+  commands: [show],
+};

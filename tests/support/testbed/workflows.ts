@@ -1,0 +1,189 @@
+/**
+ * The workflows the testbed knows: how each one is synthesized for a test (the props the automation
+ * stack gives it, from the environment's config) and the contract its input and output follow.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { loadConfig } from '../../../infra/config/index.js';
+import { type Environment, names } from '../../../shared/naming.js';
+import type * as z from '../../../shared/zod.js';
+import {
+  BackupVerificationWorkflow,
+  type BackupVerificationWorkflowProps,
+} from '../../../workflows/backup-verification/construct.js';
+import {
+  backupVerificationInputSchema,
+  backupVerificationOutputSchema,
+} from '../../../workflows/backup-verification/contract.js';
+import { CacheSnapshotWorkflow, type CacheSnapshotWorkflowProps } from '../../../workflows/cache-snapshot/construct.js';
+import { cacheSnapshotInputSchema, cacheSnapshotOutputSchema } from '../../../workflows/cache-snapshot/contract.js';
+import {
+  OnDemandSnapshotWorkflow,
+  type OnDemandSnapshotWorkflowProps,
+} from '../../../workflows/on-demand-snapshot/construct.js';
+import {
+  onDemandSnapshotInputSchema,
+  onDemandSnapshotOutputSchema,
+} from '../../../workflows/on-demand-snapshot/contract.js';
+import {
+  SnapshotHousekeepingWorkflow,
+  type SnapshotHousekeepingWorkflowProps,
+} from '../../../workflows/snapshot-housekeeping/construct.js';
+import {
+  snapshotHousekeepingInputSchema,
+  snapshotHousekeepingOutputSchema,
+} from '../../../workflows/snapshot-housekeeping/contract.js';
+import { FAKE_ACCOUNT, FAKE_REGION } from '../harness/template.js';
+
+/** Props the testbed always sets itself: the environment, the notify function, the functions' log group. */
+type Provided = 'envName' | 'notifyFunction' | 'functionLogGroup';
+
+/** A workflow as the testbed builds it. */
+interface WorkflowEntry<Props, Workflow, Input extends z.ZodMiniType, Output extends z.ZodMiniType> {
+  /** `workflows/<name>/contract.ts`. */
+  readonly contract: { readonly input: Input; readonly output: Output };
+  /** Adds the workflow to `stack` with the automation stack's props for `env`, `overrides` on top. */
+  build(
+    stack: Stack,
+    common: Pick<Props, Provided & keyof Props>,
+    env: Environment,
+    overrides: Partial<Props>,
+  ): Workflow;
+}
+
+function entry<Props, Workflow, Input extends z.ZodMiniType, Output extends z.ZodMiniType>(
+  value: WorkflowEntry<Props, Workflow, Input, Output>,
+): WorkflowEntry<Props, Workflow, Input, Output> {
+  return value;
+}
+
+/** Every workflow the testbed runs, by name. */
+export const WORKFLOW_ENTRIES = {
+  'on-demand-snapshot': entry<
+    OnDemandSnapshotWorkflowProps,
+    OnDemandSnapshotWorkflow,
+    typeof onDemandSnapshotInputSchema,
+    typeof onDemandSnapshotOutputSchema
+  >({
+    contract: { input: onDemandSnapshotInputSchema, output: onDemandSnapshotOutputSchema },
+    build(stack, common, env, overrides) {
+      const { automation } = loadConfig(env);
+      const database = rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Db', {
+        instanceIdentifier: names.databaseInstance(env),
+        instanceEndpointAddress: 'db.example.internal',
+        port: 5432,
+        securityGroups: [],
+      });
+      return new OnDemandSnapshotWorkflow(stack, 'OnDemandSnapshot', {
+        ...common,
+        database,
+        retentionDays: automation.manualSnapshotRetentionDays,
+        failureSeverity: automation.failureSeverity,
+        ...overrides,
+      });
+    },
+  }),
+  'cache-snapshot': entry<
+    CacheSnapshotWorkflowProps,
+    CacheSnapshotWorkflow,
+    typeof cacheSnapshotInputSchema,
+    typeof cacheSnapshotOutputSchema
+  >({
+    contract: { input: cacheSnapshotInputSchema, output: cacheSnapshotOutputSchema },
+    build(stack, common, env, overrides) {
+      const { automation } = loadConfig(env);
+      return new CacheSnapshotWorkflow(stack, 'CacheSnapshot', {
+        ...common,
+        retentionDays: automation.manualSnapshotRetentionDays,
+        failureSeverity: automation.failureSeverity,
+        ...overrides,
+      });
+    },
+  }),
+  'backup-verification': entry<
+    BackupVerificationWorkflowProps,
+    BackupVerificationWorkflow,
+    typeof backupVerificationInputSchema,
+    typeof backupVerificationOutputSchema
+  >({
+    contract: { input: backupVerificationInputSchema, output: backupVerificationOutputSchema },
+    build(stack, common, env, overrides) {
+      const config = loadConfig(env);
+      return new BackupVerificationWorkflow(stack, 'BackupVerification', {
+        ...common,
+        automation: config.automation,
+        backupRetentionDays: config.database.backupRetentionDays,
+        ...overrides,
+      });
+    },
+  }),
+  'snapshot-housekeeping': entry<
+    SnapshotHousekeepingWorkflowProps,
+    SnapshotHousekeepingWorkflow,
+    typeof snapshotHousekeepingInputSchema,
+    typeof snapshotHousekeepingOutputSchema
+  >({
+    contract: { input: snapshotHousekeepingInputSchema, output: snapshotHousekeepingOutputSchema },
+    build(stack, common, env, overrides) {
+      const automation = overrides.automation ?? loadConfig(env).automation;
+      // The nested cache snapshot machine is referenced by name, as the automation stack wires it.
+      const cache = sfn.StateMachine.fromStateMachineName(
+        stack,
+        'CacheSnapshot',
+        names.stateMachine(env, 'cache-snapshot'),
+      );
+      return new SnapshotHousekeepingWorkflow(stack, 'SnapshotHousekeeping', {
+        ...common,
+        automation,
+        cacheSnapshotStateMachine:
+          'cacheSnapshotNightly' in automation && automation.cacheSnapshotNightly ? cache : undefined,
+        ...overrides,
+      });
+    },
+  }),
+} as const;
+
+/** A workflow the testbed can run. */
+export type TestbedWorkflow = keyof typeof WORKFLOW_ENTRIES;
+type Entry<W extends TestbedWorkflow> = (typeof WORKFLOW_ENTRIES)[W];
+/** Props of the workflow's construct a test may override. */
+export type WorkflowOverrides<W extends TestbedWorkflow> = Parameters<Entry<W>['build']>[3];
+/** What the workflow is started with, per its contract. */
+export type WorkflowInput<W extends TestbedWorkflow> = z.infer<Entry<W>['contract']['input']>;
+/** What the workflow returns on success, per its contract. */
+export type WorkflowOutput<W extends TestbedWorkflow> = z.infer<Entry<W>['contract']['output']>;
+
+/** The notify-outcome function every workflow reports through, referenced by ARN as the automation stack shares it. */
+export function notifyFunctionName(env: Environment): string {
+  return names.lambdaFunction(env, 'notify-outcome');
+}
+
+/** The workflow's construct (its state machine, functions, schedule). */
+export type WorkflowConstruct<W extends TestbedWorkflow> = ReturnType<Entry<W>['build']>;
+
+/** Adds `workflow` alone to a stack named like the automation stack (`suffix` tells variants apart). */
+export function synthesizeWorkflow<W extends TestbedWorkflow>(
+  workflow: W,
+  env: Environment,
+  overrides: WorkflowOverrides<W>,
+  suffix = '',
+): { readonly stack: Stack; readonly construct: WorkflowConstruct<W> } {
+  const app = new App();
+  const stack = new Stack(app, `${names.stack(env, 'automation')}${suffix}`);
+  const functionLogGroup = new logs.LogGroup(stack, 'TasksLogs', { logGroupName: names.lambdaLogGroup(env) });
+  const notifyFunction = lambda.Function.fromFunctionArn(
+    stack,
+    'Notify',
+    `arn:aws:lambda:${FAKE_REGION}:${FAKE_ACCOUNT}:function:${notifyFunctionName(env)}`,
+  );
+  const build = WORKFLOW_ENTRIES[workflow].build as (
+    stack: Stack,
+    common: Record<Provided, unknown>,
+    env: Environment,
+    overrides: WorkflowOverrides<W>,
+  ) => WorkflowConstruct<W>;
+  return { stack, construct: build(stack, { envName: env, notifyFunction, functionLogGroup }, env, overrides) };
+}

@@ -1,0 +1,76 @@
+/**
+ * Contract of the snapshot housekeeping workflow (`interactions-<env>-snapshot-housekeeping`):
+ * started nightly by its EventBridge schedule with the scheduled event as input, it returns what it
+ * selected, what became of each deletion, the DR copy and the nested cache snapshot, and where the
+ * report was filed. The CLI and the tests import these schemas.
+ */
+import * as z from '../../shared/zod.js';
+import { reportLocationSchema, scheduledEventSchema } from '../backup-verification/contract.js';
+
+/** What the workflow is started with: the scheduled event (its `id` names the nightly cache snapshot). */
+export const snapshotHousekeepingInputSchema = scheduledEventSchema;
+export type SnapshotHousekeepingInput = z.infer<typeof snapshotHousekeepingInputSchema>;
+
+/** One snapshot the selection found expired (select-expired-snapshots). */
+export const selectedSnapshotSchema = z.object({
+  identifier: z.string(),
+  arn: z.string(),
+  /** `expires-at`: its tag is past; `age`: no tag, older than the retention. */
+  reason: z.enum(['expires-at', 'age']),
+  expiredAt: z.string(),
+  /** The `interactions:expires-at` value seen at selection (`''` when absent). */
+  expiresAtTag: z.string(),
+});
+
+/**
+ * What one guarded deletion did: `deleted`, `absent` (gone meanwhile), `busy` (its state forbids a
+ * delete now) or `refused` (no longer ours, or no longer expired: what the guard saw is recorded).
+ */
+export const deletionOutcomeSchema = z.object({
+  identifier: z.string(),
+  outcome: z.enum(['deleted', 'absent', 'busy', 'refused']),
+  reason: z.optional(z.string()),
+  status: z.optional(z.string()),
+  managedBy: z.optional(z.string()),
+  environment: z.optional(z.string()),
+  expiresAt: z.optional(z.string()),
+});
+
+/** The DR copy: started (or found already there), or no source snapshot to copy. */
+export const drCopySchema = z.union([
+  z.object({
+    outcome: z.enum(['started', 'exists']),
+    targetName: z.string(),
+    region: z.string(),
+    status: z.string(),
+  }),
+  z.object({ outcome: z.literal('no-source') }),
+]);
+
+/** The nested cache snapshot execution: finished, or already started by an earlier delivery of the event. */
+export const nestedCacheSnapshotSchema = z.union([
+  z.object({ executionArn: z.string(), status: z.string() }),
+  z.object({ status: z.literal('ALREADY_STARTED') }),
+]);
+
+/**
+ * What "Build output" returns. The DR fields exist only where a DR region is configured,
+ * `cacheSnapshot` only where the nightly cache snapshot is on.
+ */
+export const snapshotHousekeepingOutputSchema = z.object({
+  sourceRegion: z.string(),
+  scanned: z.number().check(z.int(), z.nonnegative()),
+  selected: z.array(selectedSnapshotSchema),
+  deletions: z.array(deletionOutcomeSchema),
+  cacheReplicationGroup: z.string(),
+  cacheScanned: z.number().check(z.int(), z.nonnegative()),
+  cacheSelected: z.array(selectedSnapshotSchema),
+  cacheDeletions: z.array(deletionOutcomeSchema),
+  drRegion: z.optional(z.string()),
+  drCopy: z.optional(drCopySchema),
+  drSelected: z.optional(z.array(selectedSnapshotSchema)),
+  drDeletions: z.optional(z.array(deletionOutcomeSchema)),
+  cacheSnapshot: z.optional(nestedCacheSnapshotSchema),
+  report: reportLocationSchema,
+});
+export type SnapshotHousekeepingOutput = z.infer<typeof snapshotHousekeepingOutputSchema>;
