@@ -25,11 +25,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadConfig } from '../../infra/config/index.js';
 import { MANAGED_BY, TAG_KEYS, type Tag } from '../../shared/tags.js';
+import { cacheSnapshotInputSchema } from '../../workflows/cache-snapshot/contract.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
 import { readFixture } from '../support/fixtures.js';
 import { validateDefinition } from '../support/state-machine-harness.js';
 import {
   scheduledEvent,
+  sdkParameters,
   type TestbedRunOptions,
   type WorkflowRun,
   workflowTestbed,
@@ -329,6 +331,9 @@ describe('snapshot housekeeping workflow', () => {
       Name: `nightly-${trigger.id}`,
       Input: { requestedBy: 'snapshot-housekeeping' },
     });
+    // The nested start honours the cache snapshot workflow's contract.
+    const nestedInput = sdkParameters<{ Input: unknown }>(run, 'Snapshot cache').Input;
+    expect(cacheSnapshotInputSchema.safeParse(nestedInput).success).toBe(true);
     expect(bed.published().map((p) => p.TopicArn)).toEqual([bed.topics.low]);
   });
 
