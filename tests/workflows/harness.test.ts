@@ -18,9 +18,12 @@ import {
   type InlineMocks,
   type LambdaHandler,
   type MockConfigFile,
+  type RunResult,
   runStateMachine,
   validateDefinition,
 } from '../support/state-machine-harness.js';
+import { handlerModulePath, invokedFunctionNames } from '../support/testbed/handlers.js';
+import { workflowTestbed } from '../support/workflow-testbed.js';
 
 const INPUT = { dbInstanceIdentifier: 'interactions-dev-postgres', targets: ['us-west-2', 'eu-west-1'] };
 const SNAPSHOT = 'interactions-dev-postgres-drill-42';
@@ -362,5 +365,134 @@ describe('runStateMachine on hand-written definitions', () => {
 
     expect(result.path).toEqual(['Slow task']);
     expect(result.output).toEqual({ done: true });
+  });
+});
+
+// The testbed on its smallest real case: the on-demand snapshot workflow failing validation, and
+// one succeeding with a verify handler replaced to break the contract.
+const bed = workflowTestbed({ workflow: 'on-demand-snapshot', env: 'dev' });
+const malformed = { snapshotName: 'Bad--Name', requestedBy: 'alice' };
+
+/** A run result shaped like the harness's, for the matchers alone. */
+function fakeRun(over: Partial<Pick<RunResult, 'status' | 'error' | 'cause' | 'path' | 'lambdaInvocations'>>) {
+  return { status: 'SUCCEEDED' as const, path: [], lambdaInvocations: [], ...over };
+}
+
+describe('workflow testbed', () => {
+  test('finds the handler of every function the definition invokes, by the functions/<name> convention', () => {
+    // Act
+    const functions = invokedFunctionNames(bed.sm.definition);
+
+    // Assess
+    expect(functions).toEqual([
+      'interactions-dev-guarded-delete-snapshot',
+      'interactions-dev-notify-outcome',
+      'interactions-dev-validate-snapshot-request',
+      'interactions-dev-verify-db-snapshot',
+    ]);
+    expect(handlerModulePath('interactions-dev-verify-db-snapshot', 'dev')).toMatch(
+      /functions\/verify-db-snapshot\/handler\.ts$/,
+    );
+  });
+
+  test('names the missing handler file or the naming rule a function breaks', () => {
+    expect(() => handlerModulePath('interactions-dev-no-such-function', 'dev')).toThrow(
+      /no handler at .*functions\/no-such-function\/handler\.ts/,
+    );
+    expect(() => handlerModulePath('interactions-prod-verify-db-snapshot', 'dev')).toThrow(
+      /not named interactions-dev-<name>/,
+    );
+  });
+
+  test('runs the real handlers in the environment it set, and files the failure report in its local S3', async () => {
+    // Act
+    const run = await bed.run({ input: malformed, executionName: 'testbed-1' });
+
+    // Assess
+    expect(run).toHaveFailedWith('ValidationError', 'request.snapshotName');
+    expect(run).toHaveNotified({ environment: 'dev', status: 'FAILED', error: 'ValidationError' });
+    expect(await bed.report(run)).toMatchObject({ status: 'FAILED', environment: 'dev' });
+    // dev's failure severity is low (config automation.failureSeverity).
+    expect(bed.published().map((p) => p.TopicArn)).toEqual([bed.topics.low]);
+    expect(run.output).toBeUndefined();
+  });
+
+  test('fails the test with the contract and the offending field when a successful output breaks the contract', async () => {
+    // Prepare: a verify handler that passes a snapshot the contract forbids (not encrypted)
+    const snapshot = {
+      id: 'interactions-pre-migration',
+      arn: null,
+      status: 'available',
+      encrypted: false,
+      allocatedStorageGiB: 20,
+      sourceInstance: 'interactions-dev-postgres',
+      createdAt: null,
+    };
+    const mocks = {
+      'Describe database': { Return: { DbInstances: [{ AllocatedStorage: 20 }] } },
+      'Check snapshot quota': {
+        Return: { AccountQuotas: [{ AccountQuotaName: 'ManualSnapshots', Used: 1, Max: 100 }] },
+      },
+      'Create snapshot': { Return: { DbSnapshot: { DbSnapshotIdentifier: 'x', DbSnapshotArn: 'arn:x' } } },
+      'Describe snapshot': { Return: { DbSnapshots: [{ Status: 'available' }] } },
+    };
+    const lambdas = { 'interactions-dev-verify-db-snapshot': () => ({ passed: true, checks: [], snapshot }) };
+
+    // Act
+    const running = bed.run({
+      input: { snapshotName: 'interactions-pre-migration', requestedBy: 'alice' },
+      mocks,
+      lambdas,
+    });
+
+    // Assess
+    await expect(running).rejects.toThrow(
+      /on-demand-snapshot output does not match its contract \(workflows\/on-demand-snapshot\/contract\.ts\):\n {2}- snapshot\.encrypted: /,
+    );
+  });
+
+  describe('milestone matchers', () => {
+    const path = ['Validate request', 'Create snapshot', 'Verify snapshot', 'Notify success'];
+
+    test('toHavePassedThrough holds for states in order with others between, and not out of order', () => {
+      expect(fakeRun({ path })).toHavePassedThrough('Validate request', 'Verify snapshot');
+      expect(fakeRun({ path })).not.toHavePassedThrough('Verify snapshot', 'Create snapshot');
+      expect(fakeRun({ path })).not.toHavePassedThrough('Delete snapshot');
+      expect(() => expect(fakeRun({ path })).toHavePassedThrough('Delete snapshot')).toThrow(
+        /to pass through "Delete snapshot"[\s\S]*path: "Validate request" -> "Create snapshot"/,
+      );
+    });
+
+    test('toHaveEndedWith compares the last states exactly', () => {
+      expect(fakeRun({ path })).toHaveEndedWith('Verify snapshot', 'Notify success');
+      expect(fakeRun({ path })).not.toHaveEndedWith('Create snapshot', 'Notify success');
+    });
+
+    test('toHaveFailedWith checks the status, the error and part of the cause, and shows them when it fails', () => {
+      const failed = fakeRun({ status: 'FAILED', error: 'QuotaExceededError', cause: '100 of 100 used', path });
+      expect(failed).toHaveFailedWith('QuotaExceededError', '100 of 100');
+      expect(failed).not.toHaveFailedWith('QuotaExceededError', '5 of 100');
+      expect(fakeRun({ path })).not.toHaveFailedWith('QuotaExceededError');
+      expect(() => expect(failed).toHaveSucceeded()).toThrow(
+        /status FAILED, error QuotaExceededError, cause 100 of 100/,
+      );
+    });
+
+    test('toHaveNotified matches a subset of a notify-outcome payload, nested objects included', () => {
+      const notified = fakeRun({
+        lambdaInvocations: [
+          {
+            state: 'Notify failure',
+            functionName: 'interactions-dev-notify-outcome',
+            payload: { status: 'FAILED', severity: 'high', details: { snapshot: { id: 'a', arn: 'b' } } },
+            mocked: true,
+          },
+          { state: 'Verify snapshot', functionName: 'interactions-dev-verify-db-snapshot', payload: {}, mocked: false },
+        ],
+      });
+      expect(notified).toHaveNotified({ status: 'FAILED', details: { snapshot: { id: 'a' } } });
+      expect(notified).not.toHaveNotified({ status: 'SUCCEEDED' });
+      expect(fakeRun({})).not.toHaveNotified({});
+    });
   });
 });

@@ -5,9 +5,6 @@
  * snapshot deletes) and the nested cache snapshot execution mocked per state. SDK-integration
  * responses use Step Functions' member names.
  */
-import { fixturePath } from '../support/fixtures.js';
-import '../support/lambda-env.js';
-import { readFileSync } from 'node:fs';
 import {
   DescribeSnapshotsCommand,
   ElastiCacheClient,
@@ -21,39 +18,34 @@ import {
   DescribeDBSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadConfig } from '../../infra/config/index.js';
-import type { AutomationConfig } from '../../infra/config/types.js';
 import { MANAGED_BY, TAG_KEYS, type Tag } from '../../shared/tags.js';
+import { cacheSnapshotInputSchema } from '../../workflows/cache-snapshot/contract.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
-import { type LocalS3, startLocalS3, useLocalS3ForHandlers } from '../support/s3-server.js';
+import { readFixture } from '../support/fixtures.js';
+import { validateDefinition } from '../support/state-machine-harness.js';
 import {
-  extractStateMachine,
-  type LambdaHandler,
-  runStateMachine,
-  validateDefinition,
-} from '../support/state-machine-harness.js';
+  scheduledEvent,
+  sdkParameters,
+  type TestbedRunOptions,
+  type WorkflowRun,
+  workflowTestbed,
+} from '../support/workflow-testbed.js';
 
-process.env.ENVIRONMENT = 'prod';
-const BUCKET = 'interactions-prod-automation-reports';
-const TOPIC_LOW = 'arn:aws:sns:us-east-1:123456789012:interactions-prod-alerts-low';
-const TOPIC_HIGH = 'arn:aws:sns:us-east-1:123456789012:interactions-prod-alerts-high';
-process.env.REPORTS_BUCKET = BUCKET;
-process.env.TOPIC_ARN_HIGH = TOPIC_HIGH;
-process.env.TOPIC_ARN_MEDIUM = 'arn:aws:sns:us-east-1:123456789012:interactions-prod-alerts-medium';
-process.env.TOPIC_ARN_LOW = TOPIC_LOW;
-
-const scheduledEvent = JSON.parse(readFileSync(fixturePath('eventbridge-scheduled-event.rust-runtime.json'), 'utf8'));
-const base = (
-  JSON.parse(readFileSync(fixturePath('rds-describe-db-snapshots-manual-available.awscli-example.json'), 'utf8')) as {
-    DBSnapshots: DBSnapshot[];
-  }
+// prod: DR region and nightly cache snapshot on; the variant has both off.
+const withDr = workflowTestbed({ workflow: 'snapshot-housekeeping', env: 'prod' });
+const bed = withDr;
+const withoutDr = bed.variant('nodr', {
+  automation: { ...loadConfig('prod').automation, drRegion: '', cacheSnapshotNightly: false },
+});
+const trigger = scheduledEvent();
+const base = readFixture<{ DBSnapshots: DBSnapshot[] }>(
+  'rds-describe-db-snapshots-manual-available.awscli-example.json',
 ).DBSnapshots[0] as DBSnapshot;
 
 const prod = loadConfig('prod');
@@ -86,6 +78,11 @@ const SOURCE = [
     SnapshotCreateTime: ago(prod.automation.manualSnapshotRetentionDays + 1),
   }),
   snapshot('not-yet-expired', { TagList: ours(new Date(now + DAY)) }),
+  // Taken with `retainDays` (backup create-snapshot --retain-days): past the retention, but its expires-at is ahead.
+  snapshot('kept-by-retain-days', {
+    TagList: ours(new Date(now + 300 * DAY)),
+    SnapshotCreateTime: ago(prod.automation.manualSnapshotRetentionDays + 65),
+  }),
   snapshot('operator-snapshot', {
     TagList: [{ Key: TAG_KEYS.expiresAt, Value: ago(9).toISOString() }],
     SnapshotCreateTime: ago(400),
@@ -152,58 +149,8 @@ const CACHE: CacheEntry[] = [
 ];
 const cacheArn = (name: string) => `arn:aws:elasticache:us-east-1:123456789012:snapshot:${name}`;
 
-function build(id: string, automation: AutomationConfig) {
-  const app = new App();
-  const stack = new Stack(app, id);
-  const tasksLog = new logs.LogGroup(stack, 'TasksLogs', { logGroupName: '/aws/lambda/interactions-prod-tasks' });
-  const notifyFn = lambda.Function.fromFunctionArn(
-    stack,
-    'Notify',
-    'arn:aws:lambda:us-east-1:123456789012:function:interactions-prod-notify-outcome',
-  );
-  const cache = sfn.StateMachine.fromStateMachineName(stack, 'CacheSnapshot', 'interactions-prod-cache-snapshot');
-  new SnapshotHousekeepingWorkflow(stack, 'Housekeeping', {
-    envName: 'prod',
-    automation,
-    notifyFunction: notifyFn,
-    functionLogGroup: tasksLog,
-    cacheSnapshotStateMachine: automation.cacheSnapshotNightly ? cache : undefined,
-  });
-  const template = Template.fromStack(stack);
-  return { template, sm: extractStateMachine(template, { name: 'interactions-prod-snapshot-housekeeping' }) };
-}
-const withDr = build('interactions-prod-automation', prod.automation);
-const withoutDr = build('interactions-prod-automation-nodr', {
-  ...prod.automation,
-  drRegion: '',
-  cacheSnapshotNightly: false,
-});
-
 const rds = mockClient(RDSClient);
 const elastiCache = mockClient(ElastiCacheClient);
-const sns = mockClient(SNSClient);
-let s3: LocalS3;
-let restoreEnv: () => void;
-let lambdas: Record<string, LambdaHandler>;
-
-beforeAll(async () => {
-  s3 = await startLocalS3([BUCKET]);
-  restoreEnv = useLocalS3ForHandlers(s3);
-  const [select, dr, notify] = await Promise.all([
-    import('../../functions/select-expired-snapshots/handler.js'),
-    import('../../functions/operate-regional-snapshots/handler.js'),
-    import('../../functions/notify-outcome/handler.js'),
-  ]);
-  lambdas = {
-    'interactions-prod-select-expired-snapshots': select.handler,
-    'interactions-prod-operate-regional-snapshots': dr.handler,
-    'interactions-prod-notify-outcome': notify.handler,
-  };
-});
-afterAll(async () => {
-  restoreEnv();
-  await s3.stop();
-});
 
 /**
  * The ElastiCache SDK as the Lambdas see it: `cache` listed in two pages; a snapshot's tags as listed
@@ -257,8 +204,6 @@ function mockRds(
 ): void {
   mockCache(cache);
   rds.reset();
-  sns.reset();
-  sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });
   rds.on(DescribeDBSnapshotsCommand).callsFake(async (input, getClient) => {
     const region = await (getClient() as RDSClient).config.region();
     const id = input.DBSnapshotIdentifier;
@@ -301,22 +246,29 @@ function tagReads(): string[] {
 
 const rdsDeleted = { Return: { DbSnapshot: { Status: 'deleted' } } };
 const cacheDeleted = { Return: { Snapshot: { SnapshotName: 'x', SnapshotStatus: 'deleting' } } };
-type Outcomes = { identifier: string; outcome: string }[];
+/** The output of a run that must have succeeded (the testbed parsed it with the contract). */
+function outputOf(run: WorkflowRun<'snapshot-housekeeping'>) {
+  if (run.output === undefined) throw new Error(`The run ${run.status}: ${run.error} ${run.cause}`);
+  return run.output;
+}
 const byName = (a: { identifier: string }, b: { identifier: string }) => a.identifier.localeCompare(b.identifier);
 
 describe('snapshot housekeeping workflow', () => {
   it('is a valid JSONPath definition with a timeout', () => {
+    // Prepare
     validateDefinition(withDr.sm.definition);
     validateDefinition(withoutDr.sm.definition);
     expect(withDr.sm.definition.TimeoutSeconds).toBe(7200);
   });
 
   it('deletes exactly the expired automation snapshots, copies to the DR region, prunes DR copies and snapshots the cache', async () => {
+    // Prepare
     mockRds({}, CACHE);
-    const run = await runStateMachine(withDr.sm, {
-      input: scheduledEvent,
-      executionName: scheduledEvent.id,
-      lambdas,
+
+    // Act
+    const run = await withDr.run({
+      input: trigger,
+      executionName: trigger.id,
       mocks: {
         // Map iterations run with MaxConcurrency 2, in selection order (oldest expiry first).
         'Delete snapshot': { Return: { DbSnapshot: { Status: 'deleted' } } },
@@ -329,8 +281,9 @@ describe('snapshot housekeeping workflow', () => {
         },
       },
     });
-    if (run.status !== 'SUCCEEDED') console.log(run.error, run.cause, run.path);
-    expect(run.status).toBe('SUCCEEDED');
+
+    // Assess
+    expect(run).toHaveSucceeded();
     expect(deletedIds(run).sort()).toEqual(['expired-by-age', 'expired-by-tag']);
 
     // Cache: exactly the two expired automation snapshots, pruned before tonight's cache snapshot starts.
@@ -338,7 +291,7 @@ describe('snapshot housekeeping workflow', () => {
       'interactions-prod-nightly-expired',
       'interactions-prod-untagged-expiry',
     ]);
-    expect(run.path.indexOf('Delete expired cache snapshots')).toBeLessThan(run.path.indexOf('Snapshot cache'));
+    expect(run).toHavePassedThrough('Delete expired cache snapshots', 'Snapshot cache');
     const list = elastiCache.commandCalls(DescribeSnapshotsCommand).map((c) => c.args[0].input);
     expect(list.filter((i) => i.SnapshotName === undefined)).toEqual([
       expect.objectContaining({ ReplicationGroupId: 'interactions-prod', SnapshotSource: 'user' }),
@@ -348,13 +301,13 @@ describe('snapshot housekeeping workflow', () => {
     // Tags read once at selection for each prefixed snapshot, and again right before each delete.
     expect(tagReads().filter((a) => a === cacheArn('interactions-prod-nightly-expired'))).toHaveLength(2);
     expect(tagReads().filter((a) => a === cacheArn('interactions-prod-nightly-fresh'))).toHaveLength(1);
-    const out = run.output as { cacheDeletions: Outcomes; cacheScanned: number; deletions: Outcomes };
+    const out = outputOf(run);
     expect(out.cacheScanned).toBe(CACHE.length);
     expect([...out.cacheDeletions].sort(byName)).toEqual([
       { identifier: 'interactions-prod-nightly-expired', outcome: 'deleted' },
       { identifier: 'interactions-prod-untagged-expiry', outcome: 'deleted' },
     ]);
-    const report = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+    const report = bed.published()[0]?.Message ?? '';
     expect(report).toMatch(/2 expired automation cache snapshots of 7 manual cache snapshots/);
 
     const copies = rds.commandCalls(CopyDBSnapshotCommand).map((c) => c.args[0].input);
@@ -370,48 +323,72 @@ describe('snapshot housekeeping workflow', () => {
     expect(rds.commandCalls(DeleteDBSnapshotCommand).map((c) => c.args[0].input.DBSnapshotIdentifier)).toEqual([
       DR_COPY,
     ]);
-    expect((run.output as { drSelected: { identifier: string }[] }).drSelected.map((s) => s.identifier)).toEqual([
-      DR_COPY,
-    ]);
+    expect((outputOf(run).drSelected ?? []).map((s) => s.identifier)).toEqual([DR_COPY]);
     expect(copies[0]?.Tags).toEqual(expect.arrayContaining([{ Key: TAG_KEYS.environment, Value: 'prod' }]));
 
     const start = run.sdkCalls.find((c) => c.state === 'Snapshot cache');
     expect(start?.parameters).toMatchObject({
-      Name: `nightly-${scheduledEvent.id}`,
+      Name: `nightly-${trigger.id}`,
       Input: { requestedBy: 'snapshot-housekeeping' },
     });
-    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.TopicArn)).toEqual([TOPIC_LOW]);
+    // The nested start honours the cache snapshot workflow's contract.
+    const nestedInput = sdkParameters<{ Input: unknown }>(run, 'Snapshot cache').Input;
+    expect(cacheSnapshotInputSchema.safeParse(nestedInput).success).toBe(true);
+    expect(bed.published().map((p) => p.TopicArn)).toEqual([bed.topics.low]);
+  });
+
+  it('keeps a snapshot past the retention period while its expires-at (planned from retainDays) is ahead', async () => {
+    // Prepare
+    mockRds();
+
+    // Act
+    const run = await withoutDr.run({ input: trigger, mocks: { 'Delete snapshot': rdsDeleted } });
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    expect(outputOf(run).selected.map((s) => s.identifier)).not.toContain('kept-by-retain-days');
+    expect(deletedIds(run)).not.toContain('kept-by-retain-days');
   });
 
   it('refuses a snapshot whose tags changed between selection and delete', async () => {
+    // Prepare
     const retagged = { ...byId('expired-by-tag'), TagList: [{ Key: 'owner', Value: 'someone' }] };
     const extended = {
       ...byId('expired-by-age'),
       TagList: [...ours(), { Key: TAG_KEYS.expiresAt, Value: new Date(now + 30 * DAY).toISOString() }],
     };
     mockRds({ 'expired-by-tag': retagged, 'expired-by-age': extended });
-    const run = await runStateMachine(withoutDr.sm, { input: scheduledEvent, lambdas, mocks: {} });
-    expect(run.status).toBe('SUCCEEDED');
+
+    // Act
+    const run = await withoutDr.run({ input: trigger, mocks: {} });
+
+    // Assess
+    expect(run).toHaveSucceeded();
     expect(deletedIds(run)).toEqual([]);
     expect(run.path.filter((s) => s === 'Refuse snapshot')).toHaveLength(2);
-    const output = run.output as { deletions: { identifier: string; outcome: string }[] };
+    const output = outputOf(run);
     expect(output.deletions.map((d) => d.outcome)).toEqual(['refused', 'refused']);
   });
 
   it('records a snapshot deleted meanwhile without failing', async () => {
+    // Prepare
     mockRds({ 'expired-by-age': undefined });
-    const run = await runStateMachine(withoutDr.sm, {
-      input: scheduledEvent,
-      lambdas,
+
+    // Act
+    const run = await withoutDr.run({
+      input: trigger,
       mocks: {
         'Delete snapshot': { Return: { DbSnapshot: { Status: 'deleted' } } },
       },
     });
-    expect(run.status).toBe('SUCCEEDED');
-    expect((run.output as { deletions: { outcome: string }[] }).deletions.map((d) => d.outcome).sort()).toEqual([
-      'absent',
-      'deleted',
-    ]);
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    expect(
+      outputOf(run)
+        .deletions.map((d) => d.outcome)
+        .sort(),
+    ).toEqual(['absent', 'deleted']);
   });
 
   it('has no DR or cache states where the DR region and the nightly cache snapshot are off', async () => {
@@ -421,22 +398,23 @@ describe('snapshot housekeeping workflow', () => {
       expect.arrayContaining(['Copy snapshot to DR region', 'Delete expired DR copies', 'Snapshot cache']),
     );
     mockRds();
-    const run = await runStateMachine(withoutDr.sm, {
-      input: scheduledEvent,
-      lambdas,
+    const run = await withoutDr.run({
+      input: trigger,
       mocks: {
         'Delete snapshot': { Return: { DbSnapshot: { Status: 'deleted' } } },
       },
     });
-    expect(run.status).toBe('SUCCEEDED');
+    expect(run).toHaveSucceeded();
     expect(rds.commandCalls(CopyDBSnapshotCommand)).toHaveLength(0);
   });
 
   it('retries a throttled delete', async () => {
+    // Prepare
     mockRds();
-    const run = await runStateMachine(withoutDr.sm, {
-      input: scheduledEvent,
-      lambdas,
+
+    // Act
+    const run = await withoutDr.run({
+      input: trigger,
       mocks: {
         'Delete snapshot': [
           { Throw: { Error: 'Rds.RdsException', Cause: 'Rate exceeded' } },
@@ -445,51 +423,61 @@ describe('snapshot housekeeping workflow', () => {
         ],
       },
     });
-    expect(run.status).toBe('SUCCEEDED');
+
+    // Assess
+    expect(run).toHaveSucceeded();
     expect(run.retries['Delete snapshot']).toBe(1);
   });
 
   it.each([
-    ['a non-scheduled event', { ...scheduledEvent, 'detail-type': 'Manual' }],
+    ['a non-scheduled event', { ...trigger, 'detail-type': 'Manual' }],
     ['an empty input', {}],
   ])('rejects %s before any delete or copy, notifying and failing', async (_name, input) => {
     mockRds({}, CACHE);
-    const run = await runStateMachine(withDr.sm, { input, lambdas, mocks: {} });
-    expect(run.status).toBe('FAILED');
-    expect(run.error).toBe('ValidationError');
+    const run = await withDr.run({ input, mocks: {} });
+    expect(run).toHaveFailedWith('ValidationError');
     expect(run.sdkCalls).toEqual([]);
     expect(rds.calls()).toHaveLength(0);
     expect(elastiCache.calls()).toHaveLength(0);
-    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.TopicArn)).toEqual([TOPIC_HIGH]);
+    expect(bed.published().map((p) => p.TopicArn)).toEqual([bed.topics.high]);
   });
 
   it('fails through the catch-all when the nested cache snapshot fails', async () => {
+    // Prepare
     mockRds();
-    const run = await runStateMachine(withDr.sm, {
-      input: scheduledEvent,
-      lambdas,
+
+    // Act
+    const run = await withDr.run({
+      input: trigger,
       mocks: {
         'Delete snapshot': { Return: { DbSnapshot: { Status: 'deleted' } } },
         'Snapshot cache': { Throw: { Error: 'States.TaskFailed', Cause: 'cache snapshot failed' } },
       },
     });
-    expect(run.status).toBe('FAILED');
-    expect(run.path).toContain('Notify failure');
+
+    // Assess
+    expect(run).toHaveFailedWith('States.TaskFailed', 'cache snapshot failed');
+    expect(run).toHavePassedThrough('Snapshot cache', 'Notify failure');
+    expect(run).toHaveNotified({ status: 'FAILED' });
   });
 });
 
 describe('snapshot housekeeping: expired cache snapshots', () => {
   // withoutDr has the nightly cache snapshot off: pruning runs regardless (on-demand snapshots expire too).
-  const run = (mocks: Parameters<typeof runStateMachine>[1]['mocks']) =>
-    runStateMachine(withoutDr.sm, { input: scheduledEvent, lambdas, mocks });
+  const run = (mocks: TestbedRunOptions['mocks']) => withoutDr.run({ input: trigger, mocks });
 
   it('prunes them where the nightly cache snapshot is off, too', async () => {
+    // Prepare
     mockRds({}, CACHE);
+
+    // Act
     const result = await run({
       'Delete snapshot': rdsDeleted,
       'Delete cache snapshot': cacheDeleted,
     });
-    expect(result.status).toBe('SUCCEEDED');
+
+    // Assess
+    expect(result).toHaveSucceeded();
     expect(deletedCacheNames(result).sort()).toEqual([
       'interactions-prod-nightly-expired',
       'interactions-prod-untagged-expiry',
@@ -497,6 +485,7 @@ describe('snapshot housekeeping: expired cache snapshots', () => {
   });
 
   it('refuses a cache snapshot whose tags changed between selection and delete', async () => {
+    // Prepare
     mockRds();
     mockCache(CACHE, {
       retagged: {
@@ -505,26 +494,32 @@ describe('snapshot housekeeping: expired cache snapshots', () => {
         'interactions-prod-untagged-expiry': [{ Key: 'owner', Value: 'someone' }],
       },
     });
+
+    // Act
     const result = await run({ 'Delete snapshot': rdsDeleted });
-    expect(result.status).toBe('SUCCEEDED');
+
+    // Assess
+    expect(result).toHaveSucceeded();
     expect(deletedCacheNames(result)).toEqual([]);
     expect(result.path.filter((s) => s === 'Refuse cache snapshot')).toHaveLength(2);
-    const out = result.output as { cacheDeletions: Outcomes };
+    const out = outputOf(result);
     expect(out.cacheDeletions.map((d) => d.outcome)).toEqual(['refused', 'refused']);
   });
 
   it('records a cache snapshot gone before the describe or the delete as absent, a busy one as busy', async () => {
+    // Prepare
     mockRds();
     mockCache(CACHE, { gone: ['interactions-prod-untagged-expiry'] });
+
+    // Act
     const gone = await run({
       'Delete snapshot': rdsDeleted,
       'Delete cache snapshot': { Throw: { Error: 'ElastiCache.SnapshotNotFoundException', Cause: 'gone' } },
     });
-    expect(gone.status).toBe('SUCCEEDED');
-    expect((gone.output as { cacheDeletions: Outcomes }).cacheDeletions.map((d) => d.outcome)).toEqual([
-      'absent',
-      'absent',
-    ]);
+
+    // Assess
+    expect(gone).toHaveSucceeded();
+    expect(outputOf(gone).cacheDeletions.map((d) => d.outcome)).toEqual(['absent', 'absent']);
     expect(deletedCacheNames(gone)).toEqual(['interactions-prod-nightly-expired']);
 
     mockRds({}, CACHE);
@@ -532,15 +527,15 @@ describe('snapshot housekeeping: expired cache snapshots', () => {
       'Delete snapshot': rdsDeleted,
       'Delete cache snapshot': { Throw: { Error: 'ElastiCache.InvalidSnapshotStateException', Cause: 'exporting' } },
     });
-    expect(busy.status).toBe('SUCCEEDED');
-    expect((busy.output as { cacheDeletions: Outcomes }).cacheDeletions.map((d) => d.outcome)).toEqual([
-      'busy',
-      'busy',
-    ]);
+    expect(busy).toHaveSucceeded();
+    expect(outputOf(busy).cacheDeletions.map((d) => d.outcome)).toEqual(['busy', 'busy']);
   });
 
   it('retries a throttled cache delete', async () => {
+    // Prepare
     mockRds({}, CACHE.slice(0, 1));
+
+    // Act
     const result = await run({
       'Delete snapshot': rdsDeleted,
       'Delete cache snapshot': [
@@ -548,7 +543,9 @@ describe('snapshot housekeeping: expired cache snapshots', () => {
         cacheDeleted,
       ],
     });
-    expect(result.status).toBe('SUCCEEDED');
+
+    // Assess
+    expect(result).toHaveSucceeded();
     expect(result.retries['Delete cache snapshot']).toBe(1);
     expect(deletedCacheNames(result)).toEqual([
       'interactions-prod-nightly-expired',
@@ -557,10 +554,15 @@ describe('snapshot housekeeping: expired cache snapshots', () => {
   });
 
   it('retries the selection when a tag read is throttled', async () => {
+    // Prepare
     mockRds();
     mockCache(CACHE, { throttleFirstTagRead: true });
+
+    // Act
     const result = await run({ 'Delete snapshot': rdsDeleted, 'Delete cache snapshot': cacheDeleted });
-    expect(result.status).toBe('SUCCEEDED');
+
+    // Assess
+    expect(result).toHaveSucceeded();
     expect(result.retries['Select expired snapshots']).toBe(1);
     expect(deletedCacheNames(result).sort()).toEqual([
       'interactions-prod-nightly-expired',
@@ -569,13 +571,19 @@ describe('snapshot housekeeping: expired cache snapshots', () => {
   });
 
   it('fails through the catch-all when a cache delete keeps failing', async () => {
+    // Prepare
     mockRds({}, CACHE.slice(0, 1));
+
+    // Act
     const result = await run({
       'Delete snapshot': rdsDeleted,
       'Delete cache snapshot': { Throw: { Error: 'ElastiCache.AccessDeniedException', Cause: 'not authorized' } },
     });
-    expect(result.status).toBe('FAILED');
-    expect(result.path).toContain('Notify failure');
+
+    // Assess
+    expect(result).toHaveFailedWith('ElastiCache.AccessDeniedException');
+    expect(result).toHavePassedThrough('Delete expired cache snapshots', 'Notify failure');
+    expect(result).toHaveNotified({ status: 'FAILED' });
   });
 });
 
@@ -586,23 +594,26 @@ describe('snapshot housekeeping: environment scoping and recorded outcomes', () 
       Status: 'SUCCEEDED',
     },
   };
-  const runDr = (mocks: Parameters<typeof runStateMachine>[1]['mocks']) =>
-    runStateMachine(withDr.sm, {
-      input: scheduledEvent,
-      lambdas,
+  const runDr = (mocks: TestbedRunOptions['mocks']) =>
+    withDr.run({
+      input: trigger,
       mocks: { 'Delete snapshot': rdsDeleted, 'Snapshot cache': startedCache, ...mocks },
     });
-  const drOutcomes = (run: { output?: unknown }) => (run.output as { drDeletions: Outcomes }).drDeletions;
+  const drOutcomes = (run: WorkflowRun<'snapshot-housekeeping'>) => outputOf(run).drDeletions;
 
   it("leaves another environment's expired automation snapshot alone, though it is managed-by and expired", async () => {
+    // Prepare
     mockRds();
-    const run = await runStateMachine(withoutDr.sm, {
-      input: scheduledEvent,
-      lambdas,
+
+    // Act
+    const run = await withoutDr.run({
+      input: trigger,
       mocks: { 'Delete snapshot': rdsDeleted },
     });
-    expect(run.status).toBe('SUCCEEDED');
-    const selected = (run.output as { selected: { identifier: string }[] }).selected.map((s) => s.identifier);
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    const selected = outputOf(run).selected.map((s) => s.identifier);
     expect(selected.sort()).toEqual(['expired-by-age', 'expired-by-tag']);
     expect(deletedIds(run)).not.toContain('staging-automation-expired');
     expect(deletedIds(run)).not.toContain('prod-instance-dev-tag');
@@ -610,76 +621,97 @@ describe('snapshot housekeeping: environment scoping and recorded outcomes', () 
   });
 
   it('refuses at the guard a snapshot whose environment tag changed since selection', async () => {
+    // Prepare
     mockRds({ 'expired-by-tag': { ...byId('expired-by-tag'), TagList: ours(ago(2), 'staging') } });
-    const run = await runStateMachine(withoutDr.sm, {
-      input: scheduledEvent,
-      lambdas,
+
+    // Act
+    const run = await withoutDr.run({
+      input: trigger,
       mocks: { 'Delete snapshot': rdsDeleted },
     });
-    expect(run.status).toBe('SUCCEEDED');
+
+    // Assess
+    expect(run).toHaveSucceeded();
     expect(deletedIds(run)).toEqual(['expired-by-age']);
-    const refused = (run.output as { deletions: (Outcomes[number] & { environment?: string })[] }).deletions.find(
-      (d) => d.outcome === 'refused',
-    );
+    const refused = outputOf(run).deletions.find((d) => d.outcome === 'refused');
     expect(refused).toMatchObject({ identifier: 'expired-by-tag', environment: 'staging' });
   });
 
   it('records a source snapshot the delete finds busy as busy, one it finds gone as absent', async () => {
+    // Prepare
     mockRds();
-    const busy = await runStateMachine(withoutDr.sm, {
-      input: scheduledEvent,
-      lambdas,
+
+    // Act
+    const busy = await withoutDr.run({
+      input: trigger,
       mocks: { 'Delete snapshot': { Throw: { Error: 'Rds.InvalidDbSnapshotStateException', Cause: 'exporting' } } },
     });
-    expect(busy.status).toBe('SUCCEEDED');
-    expect(busy.path).toContain('Record snapshot busy');
-    expect((busy.output as { deletions: Outcomes }).deletions.map((d) => d.outcome)).toEqual(['busy', 'busy']);
+
+    // Assess
+    expect(busy).toHaveSucceeded();
+    expect(busy).toHavePassedThrough('Record snapshot busy');
+    expect(outputOf(busy).deletions.map((d) => d.outcome)).toEqual(['busy', 'busy']);
 
     mockRds();
-    const gone = await runStateMachine(withoutDr.sm, {
-      input: scheduledEvent,
-      lambdas,
+    const gone = await withoutDr.run({
+      input: trigger,
       mocks: { 'Delete snapshot': { Throw: { Error: 'Rds.DbSnapshotNotFoundException', Cause: 'gone' } } },
     });
-    expect(gone.status).toBe('SUCCEEDED');
-    expect(gone.path).toContain('Record snapshot already gone');
-    expect(gone.path).not.toContain('Record snapshot busy');
-    expect((gone.output as { deletions: Outcomes }).deletions.map((d) => d.outcome)).toEqual(['absent', 'absent']);
+    expect(gone).toHaveSucceeded();
+    expect(gone).toHavePassedThrough('Record snapshot already gone');
+    expect(gone).not.toHavePassedThrough('Record snapshot busy');
+    expect(outputOf(gone).deletions.map((d) => d.outcome)).toEqual(['absent', 'absent']);
   });
 
   it('records no copy source when the instance has no available snapshot', async () => {
+    // Prepare
     mockRds({}, [], {
       source: SOURCE.filter((s) => s.DBInstanceIdentifier !== 'interactions-prod-postgres'),
       automated: [],
     });
+
+    // Act
     const run = await runDr({});
-    expect(run.status).toBe('SUCCEEDED');
-    expect(run.path).toContain('Record no copy source');
-    expect(run.path).not.toContain('Copy snapshot to DR region');
-    expect((run.output as { drCopy: unknown }).drCopy).toEqual({ outcome: 'no-source' });
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    expect(run).toHavePassedThrough('Record no copy source');
+    expect(run).not.toHavePassedThrough('Copy snapshot to DR region');
+    expect(outputOf(run).drCopy).toEqual({ outcome: 'no-source' });
     expect(rds.commandCalls(CopyDBSnapshotCommand)).toHaveLength(0);
   });
 
   it('records a DR copy gone before the describe as absent', async () => {
+    // Prepare
     mockRds({ [DR_COPY]: undefined });
+
+    // Act
     const run = await runDr({});
-    expect(run.status).toBe('SUCCEEDED');
-    expect(run.path).toContain('Record DR copy snapshot already gone');
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    expect(run).toHavePassedThrough('Record DR copy snapshot already gone');
     expect(drOutcomes(run)).toEqual([{ identifier: DR_COPY, outcome: 'absent' }]);
     expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
   });
 
   it('refuses a DR copy whose tags changed between selection and the describe', async () => {
+    // Prepare
     const dr = DR[0] as DBSnapshot;
     mockRds({ [DR_COPY]: { ...dr, TagList: ours(ago(1), 'staging') } });
+
+    // Act
     const run = await runDr({});
-    expect(run.status).toBe('SUCCEEDED');
-    expect(run.path).toContain('Refuse DR copy snapshot');
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    expect(run).toHavePassedThrough('Refuse DR copy snapshot');
     expect(drOutcomes(run)).toEqual([expect.objectContaining({ identifier: DR_COPY, outcome: 'refused' })]);
     expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
   });
 
   it('records a DR copy that drifted between the describe and the delete as busy, without failing the run', async () => {
+    // Prepare
     mockRds();
     const dr = DR[0] as DBSnapshot;
     // First describe (the guard) sees it available; the delete's re-check sees a copy in progress.
@@ -687,44 +719,63 @@ describe('snapshot housekeeping: environment scoping and recorded outcomes', () 
       .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: DR_COPY })
       .resolvesOnce({ DBSnapshots: [dr] })
       .resolves({ DBSnapshots: [{ ...dr, Status: 'copying' }] });
+
+    // Act
     const run = await runDr({});
-    expect(run.status).toBe('SUCCEEDED');
-    expect(run.path).toContain('Record DR copy snapshot busy');
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    expect(run).toHavePassedThrough('Record DR copy snapshot busy');
     expect(drOutcomes(run)).toEqual([{ identifier: DR_COPY, outcome: 'busy', reason: 'status copying' }]);
     expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
   });
 
   it('records a DR copy the delete finds busy as busy', async () => {
+    // Prepare
     mockRds();
     rds.on(DeleteDBSnapshotCommand).rejects(Object.assign(new Error('busy'), { name: 'InvalidDBSnapshotStateFault' }));
+
+    // Act
     const run = await runDr({});
-    expect(run.status).toBe('SUCCEEDED');
+
+    // Assess
+    expect(run).toHaveSucceeded();
     expect(drOutcomes(run)).toEqual([expect.objectContaining({ identifier: DR_COPY, outcome: 'busy' })]);
   });
 
   it('refuses at the delete a DR copy retagged after the describe', async () => {
+    // Prepare
     mockRds();
     const dr = DR[0] as DBSnapshot;
     rds
       .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: DR_COPY })
       .resolvesOnce({ DBSnapshots: [dr] })
       .resolves({ DBSnapshots: [{ ...dr, TagList: ours(ago(1), 'staging') }] });
+
+    // Act
     const run = await runDr({});
-    expect(run.status).toBe('SUCCEEDED');
-    expect(run.path).toContain('Refuse DR copy snapshot at delete');
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    expect(run).toHavePassedThrough('Refuse DR copy snapshot at delete');
     expect(drOutcomes(run)).toEqual([expect.objectContaining({ identifier: DR_COPY, outcome: 'refused' })]);
     expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
   });
 
   it('retries a throttled start of the nested cache snapshot', async () => {
+    // Prepare
     mockRds();
+
+    // Act
     const run = await runDr({
       'Snapshot cache': [
         { Throw: { Error: 'StepFunctions.AWSStepFunctionsException', Cause: 'Rate exceeded' } },
         startedCache,
       ],
     });
-    expect(run.status).toBe('SUCCEEDED');
+
+    // Assess
+    expect(run).toHaveSucceeded();
     expect(run.retries['Snapshot cache']).toBe(1);
     const retry = (withDr.sm.definition.States['Snapshot cache'] as unknown as { Retry: { ErrorEquals: string[] }[] })
       .Retry;
@@ -732,18 +783,24 @@ describe('snapshot housekeeping: environment scoping and recorded outcomes', () 
   });
 
   it('records a nested cache snapshot already started (a duplicate delivery) without failing', async () => {
+    // Prepare
     mockRds();
+
+    // Act
     const run = await runDr({
       'Snapshot cache': { Throw: { Error: 'StepFunctions.ExecutionAlreadyExistsException', Cause: 'exists' } },
     });
-    expect(run.status).toBe('SUCCEEDED');
-    expect(run.path).toContain('Record cache snapshot already started');
-    expect((run.output as { cacheSnapshot: unknown }).cacheSnapshot).toEqual({ status: 'ALREADY_STARTED' });
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    expect(run).toHavePassedThrough('Record cache snapshot already started');
+    expect(outputOf(run).cacheSnapshot).toEqual({ status: 'ALREADY_STARTED' });
   });
 });
 
 describe('snapshot housekeeping IAM', () => {
   it('allows the state machine to delete only prefixed cache snapshots tagged as the automation', () => {
+    // Prepare
     const statements = Object.values(withDr.template.findResources('AWS::IAM::Policy')).flatMap(
       (p) =>
         (
@@ -766,6 +823,7 @@ describe('snapshot housekeeping IAM', () => {
   });
 
   it('allows the state machine to delete only snapshots tagged as the automation', () => {
+    // Prepare
     withDr.template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -797,6 +855,7 @@ describe('snapshot housekeeping IAM', () => {
   });
 
   it('refuses to build without the cache snapshot state machine when the nightly cache snapshot is on', () => {
+    // Prepare
     const stack = new Stack(new App(), 'x');
     expect(
       () =>
