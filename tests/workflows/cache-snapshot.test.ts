@@ -267,7 +267,7 @@ describe('cache snapshot workflow', () => {
     });
 
     // Assess
-    expect(result).toHaveFailedWith('SnapshotTimeoutError', 'was not available after');
+    expect(result).toHaveFailedWith('WaitTimedOutError', 'was not available after');
     expect(result).toHaveEndedWith(
       'Snapshot available?',
       'Snapshot wait timed out',
@@ -294,7 +294,7 @@ describe('cache snapshot workflow', () => {
     });
 
     // Assess
-    expect(result).toHaveFailedWith('SnapshotFailedError');
+    expect(result).toHaveFailedWith('ResourceFailedError');
     expect(result).toHaveEndedWith('Snapshot creation failed', 'Snapshot created?', 'Delete snapshot', ...FAILURE_TAIL);
     expect(elastiCache.commandCalls(DeleteSnapshotCommand).map((c) => c.args[0].input)).toEqual([
       { SnapshotName: NAME },

@@ -312,7 +312,7 @@ describe('on-demand snapshot workflow', () => {
       });
 
       // Assess
-      expect(result).toHaveFailedWith('SnapshotTimeoutError', 'not available after 2 polls');
+      expect(result).toHaveFailedWith('WaitTimedOutError', 'not available after 2 polls');
       expect(result.path.filter((s) => s === 'Describe snapshot')).toHaveLength(2);
       expect(result).toHaveEndedWith('Snapshot created?', 'Delete snapshot', ...FAILURE_TAIL);
     });
@@ -370,7 +370,7 @@ describe('on-demand snapshot workflow', () => {
       const result = await run({ ...baseMocks, 'Describe snapshot': ok({ DbSnapshots: [snapshot('failed')] }) });
 
       // Assess
-      expect(result).toHaveFailedWith('SnapshotFailedError');
+      expect(result).toHaveFailedWith('ResourceFailedError');
       expect(result).toHaveEndedWith(
         'Snapshot available?',
         'Snapshot creation failed',
@@ -381,12 +381,12 @@ describe('on-demand snapshot workflow', () => {
       expect(rds.commandCalls(DeleteDBSnapshotCommand).map((c) => c.args[0].input)).toEqual([
         { DBSnapshotIdentifier: 'interactions-pre-migration' },
       ]);
-      expect(result).toHaveNotified({ status: 'FAILED', severity: 'high', error: 'SnapshotFailedError' });
+      expect(result).toHaveNotified({ status: 'FAILED', severity: 'high', error: 'ResourceFailedError' });
       expect(bed.published()[0]?.TopicArn).toBe(bed.topics.high);
     });
   });
 
-  it('retries a throttled Describe with backoff', async () => {
+  it('counts a throttled Describe as a poll and keeps waiting (no retry inside the time-bounded loop)', async () => {
     // Act
     const result = await run({
       ...baseMocks,
@@ -403,7 +403,8 @@ describe('on-demand snapshot workflow', () => {
 
     // Assess
     expect(result).toHaveSucceeded();
-    expect(result.retries['Describe snapshot']).toBe(1);
+    expect(result.retries['Describe snapshot']).toBeUndefined();
+    expect(result.path.filter((state) => state === 'Describe snapshot')).toHaveLength(2);
   });
 
   it('gives up waiting within the timeout, cleans up (leaving a still-creating snapshot to the sweeper) and fails', async () => {
@@ -419,7 +420,7 @@ describe('on-demand snapshot workflow', () => {
       });
 
       // Assess
-      expect(result).toHaveFailedWith('SnapshotTimeoutError');
+      expect(result).toHaveFailedWith('WaitTimedOutError');
       expect(result).toHavePassedThrough('Snapshot wait timed out', 'Delete snapshot');
       expect(result).toHaveEndedWith('Delete snapshot', ...FAILURE_TAIL);
       expect(result.virtualSeconds).toBeLessThan(25 * 60);

@@ -77,7 +77,7 @@ describe('executions watch', () => {
       status: 'FAILED',
       startDate: START,
       stopDate: STOP,
-      error: 'SnapshotFailedError',
+      error: 'ResourceFailedError',
       cause: 'snapshot failed',
     });
 
@@ -85,7 +85,7 @@ describe('executions watch', () => {
 
     expect(result.code).toBe(1);
     expect(result.regions).toEqual(['eu-west-1']);
-    expect(JSON.parse(result.stdout).execution).toMatchObject({ status: 'FAILED', error: 'SnapshotFailedError' });
+    expect(JSON.parse(result.stdout).execution).toMatchObject({ status: 'FAILED', error: 'ResourceFailedError' });
     expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(0);
   });
 
