@@ -143,6 +143,7 @@ describe('notify-outcome handler', () => {
     // Prepare: a bad manual request the workflow reports at its failure severity, high.
     const rejected = {
       ...outcome,
+      workflow: 'on-demand-snapshot',
       execution: 'bad-request',
       severity: 'high',
       error: 'ValidationError',
@@ -156,8 +157,18 @@ describe('notify-outcome handler', () => {
     expect(input?.MessageAttributes?.severity).toEqual({ DataType: 'String', StringValue: 'low' });
     expect(input?.MessageAttributes?.requestedSeverity).toEqual({ DataType: 'String', StringValue: 'high' });
     expect(result).toMatchObject({ severity: { requested: 'high', effective: 'low', operatorError: 'input' } });
-    const report = JSON.parse((await readObject('reports/backup-verification/2025/01/bad-request.json')).body);
+    const report = JSON.parse((await readObject('reports/on-demand-snapshot/2025/01/bad-request.json')).body);
     expect(report).toMatchObject({ severity: 'high', requestedSeverity: 'high', effectiveSeverity: 'low' });
+  });
+
+  it('still pages when an unattended workflow fails with ValidationError (its own bug or a tampered event)', async () => {
+    // Prepare: the nightly backup verification rejected its own input: nobody's manual request.
+    const failed = { ...outcome, execution: 'nightly-invalid', severity: 'high', error: 'ValidationError' };
+    // Act
+    const result = await handler(failed, context);
+    // Assess
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(topics.high);
+    expect(result).toMatchObject({ severity: { requested: 'high', effective: 'high', operatorError: null } });
   });
 
   it('still pages for a real failure at high severity', async () => {
