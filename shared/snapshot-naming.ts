@@ -63,6 +63,11 @@ export function cacheSnapshotPrefix(env: Environment): string {
   return `${names.cacheReplicationGroup(env)}-`;
 }
 
+/** Prefix of every DR copy's name, `interactions-<env>-dr-`: IAM scopes the cross-region copy to it. */
+export function drCopyPrefix(env: Environment): string {
+  return `${names.prefix(env)}-dr-`;
+}
+
 /**
  * Every rule a name of a snapshot the automation of `env` may delete breaks: the snapshot name
  * rules above (which include the RDS and ElastiCache identifier rules) and, for cache snapshots,
