@@ -14,6 +14,13 @@ import { type Environment, names } from './naming.js';
 
 export const SNAPSHOT_NAME_MAX_LENGTH = 255;
 
+/** Longest part of a rejected name quoted in a message: a hostile 200 KB name must not flood the logs and the Step Functions cause. */
+const QUOTED_NAME_MAX = 80;
+
+function quotable(name: string): string {
+  return name.length <= QUOTED_NAME_MAX ? name : `${name.slice(0, QUOTED_NAME_MAX)}... (${name.length} characters)`;
+}
+
 /** Thrown for an invalid snapshot name: a ValidationError, so Step Functions routes it like any bad input. */
 export class SnapshotNameError extends ValidationError {
   constructor(
@@ -22,7 +29,7 @@ export class SnapshotNameError extends ValidationError {
     /** Every rule the name breaks. */
     readonly problems: readonly string[],
   ) {
-    super(`Invalid snapshot name '${snapshotName}': ${problems.join('; ')}`, {
+    super(`Invalid snapshot name '${quotable(snapshotName)}': ${problems.join('; ')}`, {
       issues: problems.map((problem) => `snapshotName: ${problem}`),
     });
   }
@@ -35,7 +42,8 @@ export function validateSnapshotName(name: string): string[] {
   if (name.length > SNAPSHOT_NAME_MAX_LENGTH) {
     problems.push(`must be at most ${SNAPSHOT_NAME_MAX_LENGTH} characters (has ${name.length})`);
   }
-  const invalid = [...new Set(name.replace(/[A-Za-z0-9-]/g, ''))];
+  // At most 10 distinct offending characters: enough to fix the name, bounded for a hostile one.
+  const invalid = [...new Set(name.replace(/[A-Za-z0-9-]/g, ''))].slice(0, 10);
   if (invalid.length > 0) {
     problems.push(
       `may contain only letters, digits and hyphens (found ${invalid.map((c) => JSON.stringify(c)).join(', ')})`,
@@ -61,6 +69,11 @@ export function assertValidSnapshotName(name: string): void {
  */
 export function cacheSnapshotPrefix(env: Environment): string {
   return `${names.cacheReplicationGroup(env)}-`;
+}
+
+/** Prefix of every DR copy's name, `interactions-<env>-dr-`: IAM scopes the cross-region copy to it. */
+export function drCopyPrefix(env: Environment): string {
+  return `${names.prefix(env)}-dr-`;
 }
 
 /**

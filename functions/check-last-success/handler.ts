@@ -6,7 +6,9 @@
  */
 import { DescribeStateMachineCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { sfnClient } from '../../shared/clients/sfn.js';
+import { ValidationError } from '../../shared/errors.js';
 import { automationHandler } from '../../shared/middleware.js';
+import { type Environment, names, type WorkflowName } from '../../shared/naming.js';
 import { metrics } from '../../shared/powertools.js';
 import { workflowSchema } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
@@ -16,13 +18,43 @@ export const METRIC_NAME = 'SecondsSinceLastSuccess';
 
 const inputSchema = z.object({
   workflow: workflowSchema,
-  stateMachineArn: z.string().check(z.regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/)),
+  stateMachineArn: z
+    .string()
+    .check(
+      z.regex(
+        /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/,
+        'must be a Step Functions state machine ARN',
+      ),
+    ),
 });
+
+/** The function's own environment and region. */
+interface OwnIdentity {
+  readonly environment: Environment;
+  readonly region: string;
+}
+
+/**
+ * Throws ValidationError unless `stateMachineArn` is the state machine of `workflow` in the
+ * function's own environment and region: the metric is published under `workflow`, so another
+ * machine's success (another environment's, another workflow's) would silence this one's alarm.
+ */
+function assertOwnStateMachine(stateMachineArn: string, workflow: WorkflowName, own: OwnIdentity): void {
+  const [, , , region, , , name] = stateMachineArn.split(':');
+  const expected = names.stateMachine(own.environment, workflow);
+  if (region === own.region && name === expected) return;
+  const issue = `stateMachineArn: ${stateMachineArn} is not ${expected} in ${own.region}`;
+  throw new ValidationError(`Invalid input: ${issue}`, { issues: [issue] });
+}
 
 export const { handler, createHandler } = automationHandler({
   schema: inputSchema,
   clients: () => ({ sfn: sfnClient }),
-  handler: async ({ stateMachineArn }, { clients, clock }) => {
+  handler: async ({ workflow, stateMachineArn }, { settings, clients, clock }) => {
+    assertOwnStateMachine(stateMachineArn, workflow, {
+      environment: settings.ENVIRONMENT,
+      region: settings.AWS_REGION,
+    });
     const { executions } = await clients
       .sfn()
       .send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'SUCCEEDED', maxResults: 1 }));

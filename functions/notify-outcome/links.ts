@@ -27,7 +27,8 @@ export interface LinkContext {
 
 /**
  * The execution's and the report's console links. Throws ValidationError when `executionArn`
- * names another execution or state machine than the outcome: the link must show what the report describes.
+ * names another execution or state machine than the outcome, or another region or account than the
+ * function's: the link must show what the report describes.
  */
 export function reportLinks(outcome: Outcome, context: LinkContext): ReportLinks {
   const self = context.functionArn === undefined ? undefined : parseArn(context.functionArn);
@@ -36,8 +37,13 @@ export function reportLinks(outcome: Outcome, context: LinkContext): ReportLinks
   const stateMachine = names.stateMachine(outcome.environment, outcome.workflow);
   if (outcome.executionArn !== undefined) {
     const location = parseExecutionArn(outcome.executionArn);
-    if (location?.execution !== outcome.execution || location.stateMachine !== stateMachine) {
-      const issue = `executionArn: ${outcome.executionArn} is not execution ${outcome.execution} of ${stateMachine}`;
+    // The state machines run beside this function: an ARN of another region or account links elsewhere.
+    const elsewhere =
+      location?.region !== context.region ||
+      (self !== undefined && self.account !== '' && location.account !== self.account);
+    if (location?.execution !== outcome.execution || location.stateMachine !== stateMachine || elsewhere) {
+      const where = `${context.region}${self?.account ? ` of account ${self.account}` : ''}`;
+      const issue = `executionArn: ${outcome.executionArn} is not execution ${outcome.execution} of ${stateMachine} in ${where}`;
       throw new ValidationError(`Invalid input: ${issue}`, { issues: [issue] });
     }
     return { execution: executionConsoleUrl(outcome.executionArn), report };

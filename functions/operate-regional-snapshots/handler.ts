@@ -10,7 +10,7 @@ import { assertAllowedRegion } from '../../shared/identity.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { awsRegionSchema, executionContextSchema, rdsIdentifierSchema } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
-import { deleteGuarded, describeForGuard } from './operations.js';
+import { assertOwnCopy, deleteGuarded, describeForGuard } from './operations.js';
 import { cacheSnapshotDescriber, rdsRegionalStore } from './store.js';
 
 const region = awsRegionSchema;
@@ -43,6 +43,13 @@ export const { handler, createHandler } = automationHandler({
     // Copies and deletes happen only in the DR region; a describe serves the guard of either region.
     const role = input.action === 'describe' && input.region === settings.AWS_REGION ? 'source' : 'dr';
     assertAllowedRegion(input.region, role, settings);
+    if (input.action === 'copy') {
+      assertOwnCopy(input, {
+        environment: settings.ENVIRONMENT,
+        region: settings.AWS_REGION,
+        execution: input.execution,
+      });
+    }
     const store = rdsRegionalStore(clients.rdsIn(input.region));
     switch (input.action) {
       case 'copy': {

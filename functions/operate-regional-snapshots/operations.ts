@@ -6,9 +6,11 @@
  * snapshot's tags need a second call). AWS access goes through a small port, so the rules are
  * tested without SDK mocks.
  */
+import { ValidationError } from '../../shared/errors.js';
 import type { Environment } from '../../shared/naming.js';
+import { drCopyPrefix } from '../../shared/snapshot-naming.js';
 import type { DescribedSnapshot, SnapshotDeletion } from '../../shared/snapshots/types.js';
-import { isManagedByEnvironment, TAG_KEYS, type Tag, tagValue } from '../../shared/tags.js';
+import { isManagedByEnvironment, isOwnedByExecution, TAG_KEYS, type Tag, tagValue } from '../../shared/tags.js';
 
 /** Reads one snapshot for the guard: RDS (DB snapshots) or ElastiCache (cache snapshots). */
 export interface SnapshotDescriber {
@@ -34,6 +36,36 @@ export interface CopyRequest {
   readonly targetName: string;
   readonly kmsKeyId: string;
   readonly tags: readonly { Key: string; Value: string }[];
+}
+
+/** Who may copy: the function's own environment and region, and the calling execution. */
+export interface CopyOwner {
+  readonly environment: Environment;
+  /** The function's own region, where the source snapshot must be. */
+  readonly region: string;
+  readonly execution: string;
+}
+
+/**
+ * Throws ValidationError (before any AWS call) unless the copy is one this environment's automation
+ * plans: its source in the function's own region, its target named `interactions-<env>-dr-...`, and
+ * tagged managed-by, this environment and this execution. A copy without those tags would never be
+ * found by the housekeeping or the sweeper; IAM repeats the name and tag rules.
+ */
+export function assertOwnCopy(request: CopyRequest, owner: CopyOwner): void {
+  const issues: string[] = [];
+  const sourceRegion = request.sourceArn.split(':')[3];
+  if (sourceRegion !== owner.region) {
+    issues.push(`sourceArn: region ${sourceRegion} is not the function's own region ${owner.region}`);
+  }
+  const prefix = drCopyPrefix(owner.environment);
+  if (!request.targetName.startsWith(prefix)) issues.push(`targetName: must start with '${prefix}'`);
+  if (!isManagedByEnvironment(request.tags, owner.environment) || !isOwnedByExecution(request.tags, owner.execution)) {
+    issues.push(
+      `tags: must carry ${TAG_KEYS.managedBy}, ${TAG_KEYS.environment}=${owner.environment} and ${TAG_KEYS.execution}=${owner.execution}`,
+    );
+  }
+  if (issues.length > 0) throw new ValidationError(`Invalid input: ${issues.join('; ')}`, { issues });
 }
 
 /**

@@ -8,7 +8,8 @@
  * dev, staging and prod share one account and region: without the environment scoping, one
  * environment's housekeeping would delete another's snapshots with its own retention.
  */
-import { type Environment, names } from '../../shared/naming.js';
+import type { Environment } from '../../shared/naming.js';
+import { drCopyPrefix } from '../../shared/snapshot-naming.js';
 import { isManagedByEnvironment, TAG_KEYS, type Tag, tagValue } from '../../shared/tags.js';
 
 /** A DB snapshot reduced to what the selection reads. */
@@ -203,11 +204,6 @@ function newest(snapshots: readonly SnapshotRecord[]): SnapshotRecord | undefine
 export function copySource(snapshots: readonly SnapshotRecord[], instanceId: string): SnapshotRecord | undefined {
   const usable = snapshots.filter((s) => s.instanceId === instanceId && s.status === 'available');
   return newest(usable.filter((s) => s.type === 'automated')) ?? newest(usable.filter((s) => s.type === 'manual'));
-}
-
-/** Prefix of every DR copy's name: `interactions-<env>-dr-`; IAM scopes the copy to it. */
-export function drCopyPrefix(env: Environment): string {
-  return `${names.prefix(env)}-dr-`;
 }
 
 /**

@@ -277,6 +277,31 @@ describe('automationHandler', () => {
     expect(act).toThrow(/ENVIRONMENT: .*REPORTS_BUCKET: required/);
   });
 
+  it('fails every cold invocation with ConfigurationError until the variable is set: a failed build is not cached', async () => {
+    // Prepare: the Lambda entry reads process.env, which has AWS_REGION (test setup) but no ENVIRONMENT.
+    const inner = jest.fn(async () => 'ran');
+    const factory = jest.fn(() => ({}));
+    const kit = automationHandler({ schema, clients: factory, handler: inner });
+    const event = { execution: 'r', snapshotName: 'a', retentionDays: 1 };
+    expect(process.env.ENVIRONMENT).toBeUndefined();
+    try {
+      // Act + Assess: each invocation validates again and fails the same clear way, without acting.
+      for (const _attempt of [1, 2]) {
+        const failure = kit.handler(event, context);
+        await expect(failure).rejects.toBeInstanceOf(ConfigurationError);
+        await expect(failure).rejects.toThrow(/ENVIRONMENT: required/);
+      }
+      expect(factory).not.toHaveBeenCalled();
+      expect(inner).not.toHaveBeenCalled();
+      // Once the variable is there (a fixed deployment), the same container runs.
+      process.env.ENVIRONMENT = 'dev';
+      await expect(kit.handler(event, context)).resolves.toBe('ran');
+      expect(factory).toHaveBeenCalledTimes(1);
+    } finally {
+      delete process.env.ENVIRONMENT;
+    }
+  });
+
   it('runs the extra middlewares after correlation and before the input is parsed', async () => {
     // Prepare
     const seen: unknown[] = [];

@@ -52,6 +52,22 @@ describe('validateSnapshotName', () => {
       { numRuns: 2000 },
     );
   });
+  it('keeps the message of a hostile 200 KB name short: the name is cut and the offending characters capped', () => {
+    // Prepare: far too long, and full of distinct invalid characters.
+    const hostile = `a${'b'.repeat(200_000)}${Array.from({ length: 500 }, (_, i) => String.fromCodePoint(0x4e00 + i)).join('')}`;
+    // Act
+    const act = () => assertValidSnapshotName(hostile);
+    // Assess
+    expect(act).toThrow(SnapshotNameError);
+    expect(act).toThrow(/^Invalid snapshot name 'ab{79}\.\.\. \(200501 characters\)': must be at most 255 characters/);
+    let message = '';
+    try {
+      act();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.length).toBeLessThan(400);
+  });
 });
 
 describe('assertValidSnapshotName', () => {

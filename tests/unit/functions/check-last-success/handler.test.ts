@@ -42,4 +42,25 @@ describe('check-last-success', () => {
     await expect(handler({ workflow: 'recovery-test' }, context)).rejects.toThrow(/stateMachineArn/);
     expect(sfnMock.calls()).toHaveLength(0);
   });
+
+  it.each([
+    ['another environment', 'arn:aws:states:us-east-1:123456789012:stateMachine:interactions-prod-recovery-test'],
+    ['another workflow', 'arn:aws:states:us-east-1:123456789012:stateMachine:interactions-dev-failover-drill'],
+    ['another region', 'arn:aws:states:eu-west-1:123456789012:stateMachine:interactions-dev-recovery-test'],
+  ])(
+    "rejects the state machine of %s, whose success would silence this workflow's alarm, before any AWS call",
+    async (_case, arn) => {
+      const failure = handler({ workflow: 'recovery-test', stateMachineArn: arn }, context);
+      await expect(failure).rejects.toMatchObject({ name: 'ValidationError' });
+      await expect(failure).rejects.toThrow(/stateMachineArn: .* is not interactions-dev-recovery-test in us-east-1/);
+      expect(sfnMock.calls()).toHaveLength(0);
+    },
+  );
+
+  it('rejects a malformed input naming the field, before any AWS call', async () => {
+    const failure = handler({ workflow: 'nightly', stateMachineArn: 42 }, context);
+    await expect(failure).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(failure).rejects.toThrow(/workflow: .*stateMachineArn: /);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
 });

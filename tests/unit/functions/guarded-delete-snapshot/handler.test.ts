@@ -117,10 +117,15 @@ describe('guarded-delete-snapshot handler', () => {
     ['elasticache', 'nightly-snapshot', /must start with 'interactions-prod-'/],
     ['elasticache', 'interactions-staging-exec-1', /must start with 'interactions-prod-'/],
     ['elasticache', 'interactions-prod-', /must not end with a hyphen/],
+    ['rds', 'snap/../interactions-prod-postgres', /may contain only letters, digits and hyphens \(found "\/", "\."\)/],
+    ['elasticache', 'interactions-prod-../../x', /may contain only letters/],
+    ['rds', `a${'b'.repeat(200_000)}`, /'ab{79}\.\.\. \(200001 characters\)': must be at most 255 characters/],
+    ['rds', ['interactions-pre-migration'], /snapshotName: Invalid input: expected string/],
   ])('rejects %s snapshot name %j with ValidationError before any AWS call', async (service, snapshotName, problem) => {
     const failure = handler({ ...base, service, snapshotName }, context);
     await expect(failure).rejects.toMatchObject({ name: 'ValidationError' });
     await expect(failure).rejects.toThrow(problem);
+    await failure.catch((error: Error) => expect(error.message.length).toBeLessThan(400));
     expect(rds.calls()).toHaveLength(0);
     expect(cache.calls()).toHaveLength(0);
   });

@@ -143,6 +143,7 @@ describe('notify-outcome handler', () => {
     // Prepare: a bad manual request the workflow reports at its failure severity, high.
     const rejected = {
       ...outcome,
+      workflow: 'on-demand-snapshot',
       execution: 'bad-request',
       severity: 'high',
       error: 'ValidationError',
@@ -156,8 +157,18 @@ describe('notify-outcome handler', () => {
     expect(input?.MessageAttributes?.severity).toEqual({ DataType: 'String', StringValue: 'low' });
     expect(input?.MessageAttributes?.requestedSeverity).toEqual({ DataType: 'String', StringValue: 'high' });
     expect(result).toMatchObject({ severity: { requested: 'high', effective: 'low', operatorError: 'input' } });
-    const report = JSON.parse((await readObject('reports/backup-verification/2025/01/bad-request.json')).body);
+    const report = JSON.parse((await readObject('reports/on-demand-snapshot/2025/01/bad-request.json')).body);
     expect(report).toMatchObject({ severity: 'high', requestedSeverity: 'high', effectiveSeverity: 'low' });
+  });
+
+  it('still pages when an unattended workflow fails with ValidationError (its own bug or a tampered event)', async () => {
+    // Prepare: the nightly backup verification rejected its own input: nobody's manual request.
+    const failed = { ...outcome, execution: 'nightly-invalid', severity: 'high', error: 'ValidationError' };
+    // Act
+    const result = await handler(failed, context);
+    // Assess
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(topics.high);
+    expect(result).toMatchObject({ severity: { requested: 'high', effective: 'high', operatorError: null } });
   });
 
   it('still pages for a real failure at high severity', async () => {
@@ -183,15 +194,30 @@ describe('notify-outcome handler', () => {
   });
 
   it('links the executionArn the state machine passes, and rejects one of another execution', async () => {
-    const arn = 'arn:aws:states:eu-west-1:210987654321:execution:interactions-dev-backup-verification:given';
+    const arn = 'arn:aws:states:us-east-1:123456789012:execution:interactions-dev-backup-verification:given';
     await handler({ ...outcome, execution: 'given', executionArn: arn }, context);
     expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(
-      `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${arn}`,
+      `https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${arn}`,
     );
 
     await expect(handler({ ...outcome, execution: 'other', executionArn: arn }, context)).rejects.toMatchObject({
       name: 'ValidationError',
     });
+  });
+
+  it.each([
+    ['another region', 'arn:aws:states:eu-west-1:123456789012:execution:interactions-dev-backup-verification:given'],
+    ['another account', 'arn:aws:states:us-east-1:210987654321:execution:interactions-dev-backup-verification:given'],
+    [
+      'another environment',
+      'arn:aws:states:us-east-1:123456789012:execution:interactions-prod-backup-verification:given',
+    ],
+  ])('rejects an executionArn of %s before publishing anything', async (_case, arn) => {
+    sns.reset();
+    const failure = handler({ ...outcome, execution: 'given', executionArn: arn }, context);
+    await expect(failure).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(failure).rejects.toThrow(/executionArn: .* in us-east-1 of account 123456789012/);
+    expect(sns.calls()).toHaveLength(0);
   });
 
   it('omits the execution link when the function cannot know its account', async () => {
