@@ -439,8 +439,8 @@ describe('snapshot housekeeping workflow', () => {
     expect(run.sdkCalls).toEqual([]);
     expect(rds.calls()).toHaveLength(0);
     expect(elastiCache.calls()).toHaveLength(0);
-    // Bad input is an operator error: reported on the low topic, never a page.
-    expect(bed.published().map((p) => p.TopicArn)).toEqual([bed.topics.low]);
+    // Housekeeping is scheduled: bad input is the automation's own fault, so it still pages.
+    expect(bed.published().map((p) => p.TopicArn)).toEqual([bed.topics.high]);
   });
 
   it('fails through the catch-all when the nested cache snapshot fails', async () => {
