@@ -21,8 +21,8 @@ import { type Environment, names } from '../../shared/naming.js';
 import { FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
 import { retrySdkTransient } from '../common/retry.js';
+import { nightlySchedule } from '../common/schedule.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
-import { nightlySchedule } from './nightly-schedule.js';
 
 const WORKFLOW = 'backup-verification';
 
