@@ -4,19 +4,21 @@
  * group -> wait until available -> verify -> report. Failures delete only a snapshot THIS execution
  * created, notify and fail. The nightly run starts it as a nested execution. See README.md.
  */
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { acknowledgeInvokeVersions, acknowledgeWildcard } from '../../infra/constructs/nag.js';
+import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { names } from '../../shared/naming.js';
-import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
-import { catchCleanup, ERROR_PATH, FailurePath } from '../common/failure-path.js';
+import { elastiCacheArn, ownCacheSnapshotsArn, replicationGroupMembersArn } from '../common/arns.js';
+import { CleanupIfCreated } from '../common/cleanup-if-created.js';
+import { ERROR_PATH, FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
 import { ownedByThisExecution } from '../common/ownership.js';
-import { pollLoop } from '../common/poll-loop.js';
+import { PollLoop } from '../common/poll-loop.js';
+import { ReportAndSucceed } from '../common/report-and-succeed.js';
 import { retrySdkTransient } from '../common/retry.js';
 import {
   type SnapshotWorkflowProps,
@@ -24,6 +26,8 @@ import {
   snapshotWorkflowSettings,
 } from '../common/snapshot-workflow.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
+import { createRequestConditions, ownedResourceConditions } from '../common/tag-conditions.js';
+import type { AutomationWorkflow } from '../common/workflow-props.js';
 
 const WORKFLOW = 'cache-snapshot';
 /** Status of the described snapshot; absent when Describe returned an empty list. */
@@ -36,7 +40,7 @@ export interface CacheSnapshotWorkflowProps extends SnapshotWorkflowProps {
 }
 
 /** The cache snapshot workflow (see the module comment). */
-export class CacheSnapshotWorkflow extends Construct {
+export class CacheSnapshotWorkflow extends Construct implements AutomationWorkflow {
   /** The state machine `interactions-<env>-cache-snapshot`. */
   readonly stateMachine: sfn.StateMachine;
   /** Functions of the workflow, for alarms and dashboards. */
@@ -54,11 +58,8 @@ export class CacheSnapshotWorkflow extends Construct {
       Duration.hours(1),
     );
     const replicationGroupId = props.replicationGroupId ?? names.cacheReplicationGroup(props.envName);
-    const stack = Stack.of(this);
-    const arn = (resource: string, resourceName: string) =>
-      stack.formatArn({ service: 'elasticache', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    // Explicit names must carry the environment prefix (validate-snapshot-request enforces it), which scopes IAM.
-    const ownSnapshots = arn('snapshot', `${names.prefix(props.envName)}-*`);
+    const ownSnapshots = ownCacheSnapshotsArn(this, props.envName);
+    const memberClusters = replicationGroupMembersArn(this, replicationGroupId);
 
     this.functions = snapshotWorkflowFunctions(this, props, {
       name: 'verify-cache-snapshot',
@@ -76,13 +77,7 @@ export class CacheSnapshotWorkflow extends Construct {
       new iam.PolicyStatement({
         actions: ['elasticache:DeleteSnapshot'],
         resources: [ownSnapshots],
-        conditions: {
-          StringEquals: {
-            [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
-            [`aws:ResourceTag/${TAG_KEYS.environment}`]: props.envName,
-          },
-          Null: { [`aws:ResourceTag/${TAG_KEYS.execution}`]: 'false' },
-        },
+        conditions: ownedResourceConditions(props.envName, 'aws:ResourceTag'),
       }),
     );
 
@@ -92,29 +87,20 @@ export class CacheSnapshotWorkflow extends Construct {
       notifyFunction: props.notifyFunction,
       severity: failureSeverity,
       summary: `Cache snapshot of ${replicationGroupId} failed`,
-      cleanup: (next) => {
-        const deleteSnapshot = lambdaTask(this, 'Delete snapshot', {
+      // Created but not yet verified: ours to delete. Once verified, a later failure (the success
+      // notification) is reported without deleting a good snapshot.
+      cleanup: (next) =>
+        new CleanupIfCreated(this, 'Cleanup', {
           workflow: WORKFLOW,
-          lambdaFunction: deleteFn,
+          choiceName: 'Snapshot created?',
+          deleteName: 'Delete snapshot',
+          deleteFunction: deleteFn,
           payload: { service: 'elasticache', snapshotName: sfn.JsonPath.stringAt('$.plan.snapshotName') },
-          resultPath: '$.cleanup',
+          createdPath: '$.created',
+          keepPath: '$.verification',
           comment: 'Deletes the snapshot only if its tags name this execution',
-        });
-        catchCleanup(deleteSnapshot, next).next(next);
-        return (
-          new sfn.Choice(this, 'Snapshot created?')
-            // Created but not yet verified: ours to delete. Once verified, a later failure (the success
-            // notification) is reported without deleting a good snapshot.
-            .when(
-              sfn.Condition.and(
-                sfn.Condition.isPresent('$.created'),
-                sfn.Condition.not(sfn.Condition.isPresent('$.verification')),
-              ),
-              deleteSnapshot,
-            )
-            .otherwise(next)
-        );
-      },
+          next,
+        }),
     });
 
     const validate = failure.catch(
@@ -135,18 +121,13 @@ export class CacheSnapshotWorkflow extends Construct {
         Tags: sfn.JsonPath.listAt('$.plan.tags'),
       },
       // A replication group snapshot reads its member clusters (`<group>-001`, ...).
-      iamResources: [arn('replicationgroup', replicationGroupId), arn('cluster', `${replicationGroupId}-*`)],
+      iamResources: [elastiCacheArn(this, 'replicationgroup', replicationGroupId), memberClusters],
       iamAction: 'elasticache:CreateSnapshot',
       additionalIamStatements: [
         new iam.PolicyStatement({
           actions: ['elasticache:CreateSnapshot', 'elasticache:AddTagsToResource'],
           resources: [ownSnapshots],
-          conditions: {
-            StringEquals: {
-              [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
-              [`aws:RequestTag/${TAG_KEYS.environment}`]: props.envName,
-            },
-          },
+          conditions: createRequestConditions(props.envName),
         }),
       ],
       resultSelector: { 'id.$': '$.Snapshot.SnapshotName' },
@@ -252,39 +233,30 @@ export class CacheSnapshotWorkflow extends Construct {
         resultPath: '$.verification',
       }),
     );
-    const notifySuccess = failure.catch(
-      lambdaTask(this, 'Notify success', {
-        workflow: WORKFLOW,
-        lambdaFunction: props.notifyFunction,
-        payload: {
-          environment: props.envName,
-          status: 'SUCCEEDED',
-          severity: 'low',
-          summary: sfn.JsonPath.format(
-            'Cache snapshot {} of {} is available and verified',
-            sfn.JsonPath.stringAt('$.plan.snapshotName'),
-            replicationGroupId,
-          ),
-          details: {
-            'request.$': '$.plan',
-            'snapshot.$': '$.verification.snapshot',
-            'checks.$': '$.verification.checks',
-          },
-        },
-        resultPath: '$.notification',
-      }),
-    );
-    const output = new sfn.Pass(this, 'Build output', {
-      parameters: {
-        'snapshot.$': '$.verification.snapshot',
-        report: {
-          'json.$': "States.Format('s3://{}/{}', $.notification.reports.bucket, $.notification.reports.json)",
-          'markdown.$': "States.Format('s3://{}/{}', $.notification.reports.bucket, $.notification.reports.markdown)",
+    const report = new ReportAndSucceed(this, 'Report', {
+      workflow: WORKFLOW,
+      notifyFunction: props.notifyFunction,
+      failure,
+      payload: {
+        environment: props.envName,
+        status: 'SUCCEEDED',
+        severity: 'low',
+        summary: sfn.JsonPath.format(
+          'Cache snapshot {} of {} is available and verified',
+          sfn.JsonPath.stringAt('$.plan.snapshotName'),
+          replicationGroupId,
+        ),
+        details: {
+          'request.$': '$.plan',
+          'snapshot.$': '$.verification.snapshot',
+          'checks.$': '$.verification.checks',
         },
       },
+      output: { 'snapshot.$': '$.verification.snapshot' },
+      succeedName: 'Snapshot ready',
     });
 
-    const wait = pollLoop(this, {
+    const wait = new PollLoop(this, 'Wait', {
       names: {
         start: 'Start waiting',
         wait: 'Wait for snapshot',
@@ -314,7 +286,7 @@ export class CacheSnapshotWorkflow extends Construct {
     validate.next(create);
     create.next(wait);
     adopt.next(wait);
-    verify.next(notifySuccess).next(output).next(new sfn.Succeed(this, 'Snapshot ready'));
+    verify.next(report);
 
     const machine = new AutomationStateMachine(this, 'Workflow', {
       envName: props.envName,
@@ -333,15 +305,8 @@ export class CacheSnapshotWorkflow extends Construct {
     acknowledgeWildcard(deleteFn.role ?? deleteFn, ownSnapshots, snapshotsReason);
     acknowledgeWildcard(
       this.stateMachine,
-      arn('cluster', `${replicationGroupId}-*`),
+      memberClusters,
       'The member clusters of the replication group are named by ElastiCache (<group>-001, ...) and are read by CreateSnapshot.',
     );
-    acknowledgeWildcard(
-      this.stateMachine,
-      '*',
-      'The X-Ray and log-delivery actions have no resource type: IAM accepts only "*". None mutates a resource.',
-    );
-    for (const fn of [validateFn, verifyFn, deleteFn, props.notifyFunction])
-      acknowledgeInvokeVersions(this.stateMachine, fn.functionArn);
   }
 }

@@ -36,8 +36,21 @@ export function maxPolls(budget: Duration, interval: Duration): number {
   return Math.max(1, Math.floor(budget.toSeconds() / interval.toSeconds()));
 }
 
-/** Builds the loop; returns its first state ("start": resets the poll count). */
-export function pollLoop(scope: Construct, props: PollLoopProps): sfn.IChainable {
+/**
+ * The loop as a fragment: its start state resets the poll count; it has no end states (every exit
+ * is one of `onReady`, `onFailed`, `onTimeout`). The Describe task's grants come with it.
+ */
+export class PollLoop extends sfn.StateMachineFragment {
+  readonly startState: sfn.State;
+  readonly endStates: sfn.INextable[] = [];
+
+  constructor(scope: Construct, id: string, props: PollLoopProps) {
+    super(scope, id);
+    this.startState = buildPollLoop(this, props);
+  }
+}
+
+function buildPollLoop(scope: Construct, props: PollLoopProps): sfn.State {
   const polls = maxPolls(props.budget, props.interval);
   const start = new sfn.Pass(scope, props.names.start, {
     result: sfn.Result.fromObject({ count: 0, max: polls }),

@@ -1,16 +1,17 @@
 /**
- * The Lambda functions of the snapshot workflows, built with the automation's AutomationFunction
+ * The Lambda functions of the snapshot workflows, built with workflowFunction
  * (Node.js 24 arm64, bundle dist/functions/<name>, tracing, shared log group). Its physical name is
  * `interactions-<env>-<name>`, so a function two workflows share (validate-snapshot-request,
  * guarded-delete-snapshot) must exist once per stack: it is created at stack level on first use
  * and reused; each workflow adds only the grants it needs.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AutomationFunction } from '../../infra/constructs/automation-function.js';
 import type { Environment } from '../../shared/naming.js';
+import { workflowFunction } from './workflow-function.js';
 
 /** Props of snapshotFunction. */
 export interface SnapshotFunctionProps {
@@ -30,11 +31,5 @@ export function snapshotFunction(scope: Construct, props: SnapshotFunctionProps)
   const id = `SnapshotFunction-${props.name}`;
   const existing = stack.node.tryFindChild(id);
   if (existing instanceof AutomationFunction) return existing.function;
-  const created = new AutomationFunction(stack, id, props);
-  Validations.of(created.function).acknowledge({
-    id: 'Serverless-LambdaDLQ',
-    reason:
-      'Invoked synchronously by Step Functions only: errors return to the state machine, whose Retry and Catch handle them; a DLQ applies to asynchronous invocations.',
-  });
-  return created.function;
+  return workflowFunction(stack, id, props).function;
 }

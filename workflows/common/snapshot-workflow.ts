@@ -5,23 +5,17 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { Environment } from '../../shared/naming.js';
 import { snapshotFunction } from './snapshot-functions.js';
+import {
+  type AutomationWorkflowProps,
+  type FailureSeverity,
+  requirePositiveInteger,
+  workflowSettings,
+} from './workflow-props.js';
 
 /** Props every snapshot workflow takes. */
-export interface SnapshotWorkflowProps {
-  /** The environment: names the state machine, the functions and the snapshotted resource. */
-  readonly envName: Environment;
-  /** notify-outcome: writes the report and notifies the severity topic. */
-  readonly notifyFunction: lambda.IFunction;
-  /** Log group of the state machine. @default a new group with `logRetention` */
-  readonly logGroup?: logs.ILogGroup;
-  /** Retention of the log group created when `logGroup` is absent. @default one month */
-  readonly logRetention?: logs.RetentionDays;
-  /** The automation's shared functions log group (`/aws/lambda/interactions-<env>-tasks`). */
-  readonly functionLogGroup: logs.ILogGroup;
+export interface SnapshotWorkflowProps extends AutomationWorkflowProps {
   /**
    * Overall execution timeout. The wait loop gets this minus 15 minutes, so a snapshot that never
    * becomes available still leaves time for cleanup and notification. @default per workflow
@@ -31,8 +25,6 @@ export interface SnapshotWorkflowProps {
   readonly pollInterval?: Duration;
   /** Days before the snapshot's `interactions:expires-at` (config `automation.manualSnapshotRetentionDays`). @default 35 */
   readonly retentionDays?: number;
-  /** Severity topic of a failure (config `automation.failureSeverity`). @default 'high' in prod, 'medium' elsewhere */
-  readonly failureSeverity?: 'high' | 'medium' | 'low';
 }
 
 /** Time the failure path needs after the wait loop gives up: cleanup, notification, their retries. */
@@ -45,7 +37,7 @@ export interface SnapshotWorkflowSettings {
   /** What the wait loop may spend: the timeout less the failure path's reserve. */
   readonly waitBudget: Duration;
   readonly retentionDays: number;
-  readonly failureSeverity: 'high' | 'medium' | 'low';
+  readonly failureSeverity: FailureSeverity;
 }
 
 /** Fills the defaults; throws, naming the construct and prop, when the timing leaves no room to clean up. */
@@ -54,22 +46,16 @@ export function snapshotWorkflowSettings(
   props: SnapshotWorkflowProps,
   defaultTimeout: Duration,
 ): SnapshotWorkflowSettings {
-  const timeout = props.timeout ?? defaultTimeout;
+  const { timeout, failureSeverity } = workflowSettings(construct, props, { timeout: defaultTimeout });
   const pollInterval = props.pollInterval ?? Duration.seconds(30);
-  const retentionDays = props.retentionDays ?? 35;
+  if (pollInterval.toSeconds() < 1) {
+    throw new Error(`${construct}: pollInterval must be at least 1 second (got ${pollInterval.toHumanString()})`);
+  }
   if (timeout.toSeconds() <= FAILURE_PATH_RESERVE.toSeconds() + pollInterval.toSeconds()) {
     throw new Error(`${construct}: timeout must exceed 15 minutes plus pollInterval (got ${timeout.toHumanString()})`);
   }
-  if (!Number.isInteger(retentionDays) || retentionDays < 1) {
-    throw new Error(`${construct}: retentionDays must be a positive integer (got ${retentionDays})`);
-  }
-  return {
-    timeout,
-    pollInterval,
-    waitBudget: timeout.minus(FAILURE_PATH_RESERVE),
-    retentionDays,
-    failureSeverity: props.failureSeverity ?? (props.envName === 'prod' ? 'high' : 'medium'),
-  };
+  const retentionDays = requirePositiveInteger(construct, 'retentionDays', props.retentionDays ?? 35);
+  return { timeout, pollInterval, waitBudget: timeout.minus(FAILURE_PATH_RESERVE), retentionDays, failureSeverity };
 }
 
 /** The three functions of a snapshot workflow. */

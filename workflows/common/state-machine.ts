@@ -2,12 +2,15 @@
  * AutomationStateMachine: a Standard state machine with the defaults every workflow of the
  * automation layer must have: its physical name, an overall timeout, logging level ALL (with
  * execution data) to a log group with retention, X-Ray tracing, and the JSONPath query language
- * (which the local test harness executes).
+ * (which the local test harness executes). It also acknowledges the cdk-nag findings those defaults
+ * cause (X-Ray and log-delivery actions on "*", the `<function>:*` invoke grant of every Lambda
+ * task), so a workflow acknowledges only what its own states add.
  */
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { acknowledgeInvokeVersions, acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { type Environment, names, type WorkflowName } from '../../shared/naming.js';
 
 /** Props of AutomationStateMachine. */
@@ -57,5 +60,47 @@ export class AutomationStateMachine extends Construct {
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       comment: props.comment,
     });
+
+    acknowledgeWildcard(
+      this.stateMachine,
+      '*',
+      'The X-Ray and CloudWatch Logs log-delivery actions of tracing and logging have no resource type: IAM accepts only "*". None mutates a resource.',
+    );
+    for (const functionArn of invokedFunctionArns(props.definition)) {
+      acknowledgeInvokeVersions(this.stateMachine, functionArn);
+    }
   }
+}
+
+/** Matches the optimized Lambda integration's resource (`arn:<partition>:states:::lambda:invoke`). */
+const LAMBDA_INVOKE_RESOURCE = /:states:::lambda:invoke(\.waitForTaskToken)?$/;
+
+/**
+ * The function ARNs the definition's Lambda tasks invoke (reachable states, error handlers and
+ * Parallel/Map branches included), read from the rendered states: a direct function ARN resource
+ * (`payloadResponseOnly`) or the optimized integration's `FunctionName`.
+ */
+export function invokedFunctionArns(definition: sfn.IChainable): string[] {
+  const found = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const state = value as Record<string, unknown>;
+    if (state.Type === 'Task' && typeof state.Resource === 'string') {
+      const parameters = state.Parameters as Record<string, unknown> | undefined;
+      if (LAMBDA_INVOKE_RESOURCE.test(state.Resource)) {
+        if (typeof parameters?.FunctionName === 'string') found.add(parameters.FunctionName);
+      } else if (/:lambda:|^\$\{Token/.test(state.Resource) && !state.Resource.includes(':states:::')) {
+        found.add(state.Resource);
+      }
+    }
+    for (const child of Object.values(state)) visit(child);
+  };
+  for (const state of sfn.State.findReachableStates(definition.startState, { includeErrorHandlers: true })) {
+    visit(state.toStateJson());
+  }
+  return [...found];
 }

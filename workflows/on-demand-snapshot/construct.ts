@@ -5,19 +5,21 @@
  * wait until available -> verify it against the instance -> report. Every failure goes to one
  * path that deletes only a snapshot THIS execution created, notifies and fails. See README.md.
  */
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { acknowledgeInvokeVersions, acknowledgeWildcard } from '../../infra/constructs/nag.js';
-import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
-import { catchCleanup, ERROR_PATH, FailurePath } from '../common/failure-path.js';
+import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
+import { rdsArn } from '../common/arns.js';
+import { CleanupIfCreated } from '../common/cleanup-if-created.js';
+import { ERROR_PATH, FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
 import { ownedByThisExecution } from '../common/ownership.js';
-import { pollLoop } from '../common/poll-loop.js';
+import { PollLoop } from '../common/poll-loop.js';
+import { ReportAndSucceed } from '../common/report-and-succeed.js';
 import { retrySdkTransient } from '../common/retry.js';
 import {
   type SnapshotWorkflowProps,
@@ -25,6 +27,8 @@ import {
   snapshotWorkflowSettings,
 } from '../common/snapshot-workflow.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
+import { createRequestConditions, ownedResourceConditions } from '../common/tag-conditions.js';
+import type { AutomationWorkflow } from '../common/workflow-props.js';
 
 const WORKFLOW = 'on-demand-snapshot';
 /** Status of the described snapshot; absent when Describe returned an empty list. */
@@ -37,7 +41,7 @@ export interface OnDemandSnapshotWorkflowProps extends SnapshotWorkflowProps {
 }
 
 /** The on-demand DB snapshot workflow (see the module comment). */
-export class OnDemandSnapshotWorkflow extends Construct {
+export class OnDemandSnapshotWorkflow extends Construct implements AutomationWorkflow {
   /** The state machine `interactions-<env>-on-demand-snapshot`. */
   readonly stateMachine: sfn.StateMachine;
   /** Functions of the workflow, for alarms and dashboards. */
@@ -55,14 +59,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
       Duration.hours(2),
     );
     const instanceId = props.database.instanceIdentifier;
-    const stack = Stack.of(this);
-    const snapshotArn = (name: string) =>
-      stack.formatArn({
-        service: 'rds',
-        resource: 'snapshot',
-        resourceName: name,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      });
+    const snapshotArn = (name: string) => rdsArn(this, 'snapshot', name);
 
     this.functions = snapshotWorkflowFunctions(this, props, {
       name: 'verify-db-snapshot',
@@ -78,13 +75,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
       new iam.PolicyStatement({
         actions: ['rds:DeleteDBSnapshot'],
         resources: [snapshotArn('*')],
-        conditions: {
-          StringEquals: {
-            [`rds:snapshot-tag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
-            [`rds:snapshot-tag/${TAG_KEYS.environment}`]: props.envName,
-          },
-          Null: { [`rds:snapshot-tag/${TAG_KEYS.execution}`]: 'false' },
-        },
+        conditions: ownedResourceConditions(props.envName, 'rds:snapshot-tag'),
       }),
     );
 
@@ -95,28 +86,21 @@ export class OnDemandSnapshotWorkflow extends Construct {
       notifyFunction: props.notifyFunction,
       severity: failureSeverity,
       summary: `On-demand snapshot of ${props.database.instanceIdentifier} failed`,
-      cleanup: (next) => {
-        const deleteSnapshot = lambdaTask(this, 'Delete snapshot', {
+      // `$.created` exists only once Create snapshot succeeded: before that there is nothing of ours to delete.
+      // `$.verification` exists once the snapshot passed verification: a later failure (the success
+      // notification) is reported, but a good snapshot is never deleted for it.
+      cleanup: (next) =>
+        new CleanupIfCreated(this, 'Cleanup', {
           workflow: WORKFLOW,
-          lambdaFunction: deleteFn,
+          choiceName: 'Snapshot created?',
+          deleteName: 'Delete snapshot',
+          deleteFunction: deleteFn,
           payload: { service: 'rds', snapshotName: sfn.JsonPath.stringAt('$.plan.snapshotName') },
-          resultPath: '$.cleanup',
+          createdPath: '$.created',
+          keepPath: '$.verification',
           comment: 'Deletes the snapshot only if its tags name this execution',
-        });
-        catchCleanup(deleteSnapshot, next).next(next);
-        // `$.created` exists only once Create snapshot succeeded: before that there is nothing of ours to delete.
-        // `$.verification` exists once the snapshot passed verification: a later failure (the success
-        // notification) is reported, but a good snapshot is never deleted for it.
-        return new sfn.Choice(this, 'Snapshot created?')
-          .when(
-            sfn.Condition.and(
-              sfn.Condition.isPresent('$.created'),
-              sfn.Condition.not(sfn.Condition.isPresent('$.verification')),
-            ),
-            deleteSnapshot,
-          )
-          .otherwise(next);
-      },
+          next,
+        }),
     });
 
     // ---- 1. validate (no AWS call before this passes)
@@ -186,12 +170,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
         new iam.PolicyStatement({
           actions: ['rds:CreateDBSnapshot', 'rds:AddTagsToResource'],
           resources: [snapshotArn('*')],
-          conditions: {
-            StringEquals: {
-              [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
-              [`aws:RequestTag/${TAG_KEYS.environment}`]: props.envName,
-            },
-          },
+          conditions: createRequestConditions(props.envName),
         }),
       ],
       resultSelector: { 'id.$': '$.DbSnapshot.DbSnapshotIdentifier', 'arn.$': '$.DbSnapshot.DbSnapshotArn' },
@@ -279,39 +258,29 @@ export class OnDemandSnapshotWorkflow extends Construct {
         resultPath: '$.verification',
       }),
     );
-    const notifySuccess = failure.catch(
-      lambdaTask(this, 'Notify success', {
-        workflow: WORKFLOW,
-        lambdaFunction: props.notifyFunction,
-        payload: {
-          environment: props.envName,
-          status: 'SUCCEEDED',
-          severity: 'low',
-          summary: sfn.JsonPath.format(
-            'Snapshot {} of {} is available and verified',
-            sfn.JsonPath.stringAt('$.plan.snapshotName'),
-            instanceId,
-          ),
-          details: {
-            'request.$': '$.plan',
-            'snapshot.$': '$.verification.snapshot',
-            'checks.$': '$.verification.checks',
-            'quota.$': '$.quota.manualSnapshots',
-          },
-        },
-        resultPath: '$.notification',
-      }),
-    );
-    const output = new sfn.Pass(this, 'Build output', {
-      parameters: {
-        'snapshot.$': '$.verification.snapshot',
-        report: {
-          'json.$': "States.Format('s3://{}/{}', $.notification.reports.bucket, $.notification.reports.json)",
-          'markdown.$': "States.Format('s3://{}/{}', $.notification.reports.bucket, $.notification.reports.markdown)",
+    const report = new ReportAndSucceed(this, 'Report', {
+      workflow: WORKFLOW,
+      notifyFunction: props.notifyFunction,
+      failure,
+      payload: {
+        environment: props.envName,
+        status: 'SUCCEEDED',
+        severity: 'low',
+        summary: sfn.JsonPath.format(
+          'Snapshot {} of {} is available and verified',
+          sfn.JsonPath.stringAt('$.plan.snapshotName'),
+          instanceId,
+        ),
+        details: {
+          'request.$': '$.plan',
+          'snapshot.$': '$.verification.snapshot',
+          'checks.$': '$.verification.checks',
+          'quota.$': '$.quota.manualSnapshots',
         },
       },
+      output: { 'snapshot.$': '$.verification.snapshot' },
+      succeedName: 'Snapshot ready',
     });
-    const succeed = new sfn.Succeed(this, 'Snapshot ready');
 
     const snapshotFailed = failure.raise('Snapshot creation failed', 'SnapshotFailedError', {
       format: "States.Format('RDS reports snapshot {} as {}', $.plan.snapshotName, $.describe.snapshots[0].Status)",
@@ -319,7 +288,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
     const timedOut = failure.raise('Snapshot wait timed out', 'SnapshotTimeoutError', {
       format: "States.Format('Snapshot {} was not available after {} polls', $.plan.snapshotName, $.poll.count)",
     });
-    const wait = pollLoop(this, {
+    const wait = new PollLoop(this, 'Wait', {
       names: {
         start: 'Start waiting',
         wait: 'Wait for snapshot',
@@ -360,7 +329,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
       .otherwise(create);
     create.next(wait);
     adopt.next(wait);
-    verify.next(notifySuccess).next(output).next(succeed);
+    verify.next(report);
 
     const definition = validate.next(describeDatabase).next(checkQuota).next(quotaChoice);
 
@@ -382,9 +351,7 @@ export class OnDemandSnapshotWorkflow extends Construct {
     acknowledgeWildcard(
       this.stateMachine,
       '*',
-      'rds:DescribeAccountAttributes and the X-Ray and log-delivery actions have no resource type: IAM accepts only "*". None mutates a resource.',
+      'rds:DescribeAccountAttributes (the manual snapshot quota) has no resource type: IAM accepts only "*". It is read-only.',
     );
-    for (const fn of [validateFn, verifyFn, deleteFn, props.notifyFunction])
-      acknowledgeInvokeVersions(this.stateMachine, fn.functionArn);
   }
 }
