@@ -12,14 +12,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { Environment } from '../../shared/naming.js';
-import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
+import { MANAGED_BY } from '../../shared/tags.js';
 import { type SdkErrorPrefix, TRANSIENT_BACKOFF, transientSdkErrors } from './retry.js';
+import { managedResourceConditions, type ResourceTagConditionKey } from './tag-conditions.js';
 
 /** Where the guard Choice finds what the pre-delete describe returned. */
 export const GUARD_PATH = '$.guard';
-
-/** How IAM spells a resource-tag condition key for the delete's service. */
-export type TagConditionPrefix = 'rds:snapshot-tag' | 'aws:ResourceTag';
 
 /** The delete action and the resources it may touch; the tag conditions are added by the fragment. */
 export interface DeletePermission {
@@ -28,7 +26,7 @@ export interface DeletePermission {
   /** The snapshots (ARN patterns) the delete may touch. */
   readonly resources: string[];
   /** The service's resource-tag condition key prefix. */
-  readonly tagConditionPrefix: TagConditionPrefix;
+  readonly tagConditionPrefix: ResourceTagConditionKey;
 }
 
 /** A delete as a direct SDK integration, run by the state machine's role. */
@@ -187,13 +185,10 @@ function record(scope: Construct, stateName: string, outcome: string, extra: Rec
 
 /** The delete's IAM statement: only snapshots tagged as this environment's automation's. */
 function deleteStatement(envName: Environment, permission: DeletePermission): iam.PolicyStatement {
-  const key = (tag: string) => `${permission.tagConditionPrefix}/${tag}`;
   return new iam.PolicyStatement({
     actions: permission.actions,
     resources: permission.resources,
-    conditions: {
-      StringEquals: { [key(TAG_KEYS.managedBy)]: MANAGED_BY, [key(TAG_KEYS.environment)]: envName },
-    },
+    conditions: managedResourceConditions(envName, permission.tagConditionPrefix),
   });
 }
 

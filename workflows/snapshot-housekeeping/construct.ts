@@ -226,7 +226,6 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       schedule: this.schedule,
       select,
       operate,
-      notifyFunction: props.notifyFunction,
       resources,
       drRegion,
       drKeyByAlias: props.drKmsKeyArn === undefined,

@@ -13,10 +13,10 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { type Environment, names } from '../../shared/naming.js';
-import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
 import type { FailurePath } from '../common/failure-path.js';
 import { GUARD_PATH, GuardedDeletion } from '../common/guarded-deletion.js';
 import { lambdaTask } from '../common/lambda-task.js';
+import { createRequestConditions } from '../common/tag-conditions.js';
 import type { HousekeepingResources } from './resources.js';
 import { WORKFLOW } from './workflow.js';
 
@@ -67,12 +67,7 @@ export function drCopy(scope: Construct, props: DrCopyProps): DrCopyStates {
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
   const role = props.operateRole.grantPrincipal;
-  const requestTagCondition = {
-    StringEquals: {
-      [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
-      [`aws:RequestTag/${TAG_KEYS.environment}`]: envName,
-    },
-  };
+  const requestTagCondition = createRequestConditions(envName);
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       // CopyDBSnapshot is authorized on the source snapshot (automated ones are `snapshot:rds:...`,

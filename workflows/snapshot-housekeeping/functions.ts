@@ -7,8 +7,9 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { AutomationFunction } from '../../infra/constructs/automation-function.js';
+import type { AutomationFunction } from '../../infra/constructs/automation-function.js';
 import type { Environment } from '../../shared/naming.js';
+import { workflowFunction } from '../common/workflow-function.js';
 import type { HousekeepingResources } from './resources.js';
 import { WORKFLOW } from './workflow.js';
 
@@ -25,7 +26,7 @@ export function housekeepingFunctions(
   functionLogGroup: logs.ILogGroup,
   resources: HousekeepingResources,
 ): HousekeepingFunctions {
-  const select = new AutomationFunction(scope, 'SelectFunction', {
+  const select = workflowFunction(scope, 'SelectFunction', {
     envName,
     name: 'select-expired-snapshots',
     description: 'Lists manual DB and cache snapshots and selects the automation snapshots whose retention has passed',
@@ -54,7 +55,7 @@ export function housekeepingFunctions(
 
   // The pre-delete describe runs in the Lambda in both regions: it flattens the tags for the guard
   // Choice (a JSONPath filter over TagList fails the state when the tag is absent).
-  const operate = new AutomationFunction(scope, 'OperateFunction', {
+  const operate = workflowFunction(scope, 'OperateFunction', {
     envName,
     name: 'operate-regional-snapshots',
     description: 'Describes DB and cache snapshots for the delete guard; copies to and deletes in the DR region',

@@ -1,13 +1,15 @@
 /**
  * The housekeeping's cdk-nag acknowledgements, each narrow (one resource on one scope) with its
- * reason, made once here by the construct whose grants cause them.
+ * reason, made once here by the construct whose grants cause them. The state machine's X-Ray,
+ * log-delivery and invoke-version wildcards are AutomationStateMachine's, the functions' DLQ finding
+ * workflowFunction's.
  */
 import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { acknowledgeInvokeVersions, acknowledgeWildcard } from '../../infra/constructs/nag.js';
+import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { drKeysByAlias } from './dr-copy.js';
 import type { HousekeepingResources } from './resources.js';
 
@@ -17,7 +19,6 @@ export interface HousekeepingNagProps {
   readonly schedule: events.Rule;
   readonly select: { readonly function: lambda.IFunction; readonly role: iam.IRole };
   readonly operate: { readonly function: lambda.IFunction; readonly role: iam.IRole };
-  readonly notifyFunction: lambda.IFunction;
   readonly resources: HousekeepingResources;
   /** The DR region, or `''`. */
   readonly drRegion: string;
@@ -46,20 +47,6 @@ export function acknowledgeHousekeepingFindings(props: HousekeepingNagProps): vo
     resources.allCacheSnapshots,
     'Read-only DescribeSnapshots listing of the replication group (filtered by ReplicationGroupId), authorized on the snapshot resource type.',
   );
-  acknowledgeWildcard(
-    stateMachine,
-    '*',
-    'The X-Ray and log-delivery actions have no resource type: IAM accepts only "*". None mutates a snapshot.',
-  );
-  for (const fn of [select.function, operate.function, props.notifyFunction])
-    acknowledgeInvokeVersions(stateMachine, fn.functionArn);
-  for (const fn of [select.function, operate.function]) {
-    Validations.of(fn).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Invoked synchronously by Step Functions only: errors return to the state machine, whose Retry and Catch handle them; a DLQ applies to asynchronous invocations.',
-    });
-  }
   Validations.of(props.schedule).acknowledge({
     id: 'Serverless-EventBusDLQ',
     reason:
