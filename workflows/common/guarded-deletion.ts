@@ -1,9 +1,14 @@
 /**
  * GuardedDeletion: a Map over selected snapshots that, per item, describes the snapshot again, lets
  * a guard Choice decide, deletes or refuses, and records `{ identifier, outcome }` (deleted,
- * refused, absent, busy). The fragment owns the delete's IAM statement: a delete written as an SDK
+ * refused, absent, busy, failed). The fragment owns the delete's IAM statement: a delete written as an SDK
  * integration registers it on the state machine's role when the graph is built, a Lambda delete on
  * the function's role, so a state and its permission cannot drift apart.
+ *
+ * Every error of the describe or the delete that no retry fixes is caught per item and recorded
+ * `failed` with its error and cause: one stubborn snapshot never aborts the others or the rest of the
+ * workflow. Only a defect of the iteration itself (a malformed describe result failing the Choice)
+ * fails the Map, which the workflow routes to its failure path.
  *
  * State shape: each item arrives as `$.snapshot` (`identifier`, `expiresAtTag`); the describe task
  * writes the guard fields (`managedBy`, `environment`, `type`, `status`, `expiresAt`) to `$.guard`.
@@ -18,6 +23,12 @@ import { managedResourceConditions, type ResourceTagConditionKey } from './tag-c
 
 /** Where the guard Choice finds what the pre-delete describe returned. */
 export const GUARD_PATH = '$.guard';
+
+/** Where an item's describe or delete error is kept for its `failed` record. */
+const ITEM_ERROR_PATH = '$.itemError';
+
+/** The outcomes an item is recorded with. */
+export type DeletionOutcome = 'deleted' | 'refused' | 'absent' | 'busy' | 'failed';
 
 /** The delete action and the resources it may touch; the tag conditions are added by the fragment. */
 export interface DeletePermission {
@@ -114,7 +125,7 @@ export class GuardedDeletion extends sfn.StateMachineFragment {
     this.endStates = [this.map];
   }
 
-  /** One item: describe -> guard Choice -> delete or refuse -> `{ identifier, outcome }`. */
+  /** One item: describe -> guard Choice -> delete or refuse -> `{ identifier, outcome }`; errors -> `failed`. */
   private iteration(props: GuardedDeletionProps, remove: sfn.TaskStateBase | sfn.CustomState): sfn.IChainable {
     const prefix = props.recordPrefix;
     const gone = record(this, `Record ${prefix}snapshot already gone`, 'absent');
@@ -133,6 +144,13 @@ export class GuardedDeletion extends sfn.StateMachineFragment {
         resultPath: '$.busy',
       });
     if (goneErrors.length > 0) remove.addCatch(gone, { errors: goneErrors, resultPath: '$.notFound' });
+    // Last, after the specific catches: States.ALL must be the final catcher of a state.
+    const failed = record(this, `Record ${prefix}snapshot failed`, 'failed', {
+      'error.$': `${ITEM_ERROR_PATH}.Error`,
+      'cause.$': `${ITEM_ERROR_PATH}.Cause`,
+    });
+    remove.addCatch(failed, { errors: ['States.ALL'], resultPath: ITEM_ERROR_PATH });
+    props.describe.addCatch(failed, { errors: ['States.ALL'], resultPath: ITEM_ERROR_PATH });
     if (props.outcomeFromResult === true) {
       const refusedAtDelete = record(this, `Refuse ${prefix}snapshot at delete`, 'refused', {
         'reason.$': '$.deleted.reason',

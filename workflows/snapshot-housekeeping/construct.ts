@@ -29,6 +29,7 @@ import { housekeepingFunctions } from './functions.js';
 import { acknowledgeHousekeepingFindings } from './nag.js';
 import { nightlyCacheSnapshot } from './nightly-cache-snapshot.js';
 import { rdsPruning } from './rds-pruning.js';
+import { housekeepingReport } from './report.js';
 import { HousekeepingResources } from './resources.js';
 import { WORKFLOW } from './workflow.js';
 
@@ -173,34 +174,21 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       reportDetails['cacheSnapshot.$'] = '$.cacheSnapshot';
     }
 
-    const report = failure.catch(
-      lambdaTask(this, 'Report housekeeping', {
-        workflow: WORKFLOW,
-        lambdaFunction: props.notifyFunction,
-        payload: {
-          environment: envName,
-          status: 'SUCCEEDED',
-          severity: 'low',
-          summary: sfn.JsonPath.format(
-            'Snapshot housekeeping ran: {} expired automation DB snapshots selected of {} manual DB snapshots, {} expired automation cache snapshots of {} manual cache snapshots',
-            sfn.JsonPath.arrayLength(sfn.JsonPath.listAt('$.source.selected')),
-            sfn.JsonPath.stringAt('$.source.scanned'),
-            sfn.JsonPath.arrayLength(sfn.JsonPath.listAt('$.source.cache.selected')),
-            sfn.JsonPath.stringAt('$.source.cache.scanned'),
-          ),
-          details: reportDetails,
+    tail.next(
+      housekeepingReport(this, {
+        envName,
+        notifyFunction: props.notifyFunction,
+        failure,
+        outcomeLists: {
+          rds: '$.deletions',
+          cache: '$.cacheDeletions',
+          ...(drRegion === '' ? {} : { dr: '$.drDeletions' }),
         },
-        resultPath: '$.notification',
+        details: reportDetails,
+        // A few stubborn snapshots are tomorrow's work, not a page: at most medium.
+        partialFailureSeverity: automation.failureSeverity === 'low' ? 'low' : 'medium',
       }),
     );
-    tail.next(report);
-    report
-      .next(
-        new sfn.Pass(this, 'Build output', {
-          parameters: { ...reportDetails, 'report.$': '$.notification.reports' },
-        }),
-      )
-      .next(new sfn.Succeed(this, 'Housekeeping done'));
 
     this.functions = { select: select.function, operate: operate.function };
 
