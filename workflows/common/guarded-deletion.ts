@@ -19,7 +19,7 @@ import type { Construct } from 'constructs';
 import type { Environment } from '../../shared/naming.js';
 import { MANAGED_BY } from '../../shared/tags.js';
 import { type SdkErrorPrefix, TRANSIENT_BACKOFF, transientSdkErrors } from './retry.js';
-import { managedResourceConditions, type ResourceTagConditionKey } from './tag-conditions.js';
+import { ownedResourceConditions, type ResourceTagConditionKey } from './tag-conditions.js';
 
 /** Where the guard Choice finds what the pre-delete describe returned. */
 export const GUARD_PATH = '$.guard';
@@ -201,12 +201,15 @@ function record(scope: Construct, stateName: string, outcome: string, extra: Rec
   });
 }
 
-/** The delete's IAM statement: only snapshots tagged as this environment's automation's. */
+/**
+ * The delete's IAM statement, the one rule of every delete grant (as guarded delete's): the snapshot
+ * carries managed-by, this environment and an execution tag, i.e. an execution of the automation made it.
+ */
 function deleteStatement(envName: Environment, permission: DeletePermission): iam.PolicyStatement {
   return new iam.PolicyStatement({
     actions: permission.actions,
     resources: permission.resources,
-    conditions: managedResourceConditions(envName, permission.tagConditionPrefix),
+    conditions: ownedResourceConditions(envName, permission.tagConditionPrefix),
   });
 }
 

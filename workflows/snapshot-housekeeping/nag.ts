@@ -33,12 +33,12 @@ export function acknowledgeHousekeepingFindings(props: HousekeepingNagProps): vo
   const { stateMachine, select, operate, resources, drRegion } = props;
   const stack = Stack.of(stateMachine);
   const snapshotsReason =
-    'Manual snapshots of the automation carry operator-chosen names, so no name prefix scopes them: Describe is read-only, Delete requires the rds:snapshot-tag managed-by and environment conditions, and Copy (source side only; its target is scoped to interactions-<env>-dr-*) the managed-by and environment request tags.';
+    'Manual snapshots of the automation carry operator-chosen names, so no name prefix scopes them: Describe is read-only, Delete requires the rds:snapshot-tag managed-by and environment conditions and an execution tag, and Copy (source side only; its target is scoped to interactions-<env>-dr-*) the managed-by and environment request tags.';
   acknowledgeWildcard(stateMachine, resources.allSnapshots, snapshotsReason);
   acknowledgeWildcard(select.role, resources.allSnapshots, snapshotsReason);
   acknowledgeWildcard(operate.role, resources.allSnapshots, snapshotsReason);
   const cacheSnapshotsReason =
-    'Cache snapshots of the automation are named interactions-<env>-<...> per execution: the prefix scopes them. Describe and ListTags are read-only; Delete requires the aws:ResourceTag managed-by and environment conditions.';
+    'Cache snapshots of the automation are named interactions-<env>-<...> per execution: the prefix scopes them. Describe and ListTags are read-only; Delete requires the aws:ResourceTag managed-by and environment conditions and an execution tag.';
   acknowledgeWildcard(stateMachine, resources.ownCacheSnapshots, cacheSnapshotsReason);
   acknowledgeWildcard(select.role, resources.ownCacheSnapshots, cacheSnapshotsReason);
   acknowledgeWildcard(operate.role, resources.ownCacheSnapshots, cacheSnapshotsReason);
@@ -61,7 +61,7 @@ export function acknowledgeHousekeepingFindings(props: HousekeepingNagProps): vo
     acknowledgeWildcard(
       operate.role,
       resources.drCopies,
-      'DR copies are named per source snapshot under interactions-<env>-dr-; Copy and AddTags require the managed-by and environment request tags, Delete the same resource tags.',
+      'DR copies are named per source snapshot under interactions-<env>-dr-; Copy and AddTags require the managed-by and environment request tags, Delete the same resource tags and an execution tag.',
     );
     if (props.drKeyByAlias) {
       acknowledgeWildcard(
