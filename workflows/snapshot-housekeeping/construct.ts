@@ -38,7 +38,7 @@ export { START_EXECUTION_TRANSIENT_ERRORS } from './nightly-cache-snapshot.js';
 /** The config.automation fields the housekeeping reads. */
 export type SnapshotHousekeepingSettings = Pick<
   AutomationConfig,
-  'manualSnapshotRetentionDays' | 'drRegion' | 'cacheSnapshotNightly' | 'nightlySchedule' | 'failureSeverity'
+  'manualSnapshotRetentionDays' | 'drRegion' | 'cacheSnapshotNightly' | 'housekeepingSchedule' | 'failureSeverity'
 >;
 
 /** Props of SnapshotHousekeepingWorkflow. */
@@ -204,7 +204,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
     this.stateMachine = machine.stateMachine;
 
     this.schedule = nightlySchedule(this, 'NightlySchedule', {
-      schedule: automation.nightlySchedule,
+      schedule: automation.housekeepingSchedule,
       stateMachine: this.stateMachine,
       description: `Starts ${names.stateMachine(envName, WORKFLOW)} every night`,
       enabled: props.scheduleEnabled,
