@@ -21,7 +21,7 @@ import type { AutomationConfig } from '../../infra/config/types.js';
 import { type Environment, names } from '../../shared/naming.js';
 import { FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
-import { nightlySchedule } from '../common/schedule.js';
+import { nightlySchedule, oncePerScheduledEvent } from '../common/schedule.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
 import { cachePruning } from './cache-pruning.js';
 import { drCopy } from './dr-copy.js';
@@ -33,7 +33,7 @@ import { housekeepingReport } from './report.js';
 import { HousekeepingResources } from './resources.js';
 import { WORKFLOW } from './workflow.js';
 
-export { START_EXECUTION_TRANSIENT_ERRORS } from './nightly-cache-snapshot.js';
+export { START_EXECUTION_TRANSIENT_ERRORS } from '../common/schedule.js';
 
 /** The config.automation fields the housekeeping reads. */
 export type SnapshotHousekeepingSettings = Pick<
@@ -195,7 +195,11 @@ export class SnapshotHousekeepingWorkflow extends Construct {
     const machine = new AutomationStateMachine(this, 'Workflow', {
       envName,
       workflow: WORKFLOW,
-      definition: selectSource,
+      definition: oncePerScheduledEvent(this, {
+        stateMachineName: names.stateMachine(envName, WORKFLOW),
+        run: selectSource,
+        failure,
+      }),
       timeout: props.timeout ?? Duration.hours(2),
       logGroup: props.logGroup,
       logRetention: props.logRetention,
@@ -208,6 +212,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       stateMachine: this.stateMachine,
       description: `Starts ${names.stateMachine(envName, WORKFLOW)} every night`,
       enabled: props.scheduleEnabled,
+      handOver: true,
     });
     acknowledgeHousekeepingFindings({
       stateMachine: this.stateMachine,

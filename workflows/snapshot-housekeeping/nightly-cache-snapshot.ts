@@ -9,21 +9,8 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { FailurePath } from '../common/failure-path.js';
 import { TRANSIENT_BACKOFF } from '../common/retry.js';
+import { START_EXECUTION_TRANSIENT_ERRORS } from '../common/schedule.js';
 import { WORKFLOW } from './workflow.js';
-
-/**
- * The errors the optimized `states:startExecution.sync` integration raises that a retry can fix:
- * Step Functions names them `StepFunctions.<exception>` (the prefix its Catch of
- * ExecutionAlreadyExistsException uses), not `Sfn.`: throttling and other unmodeled service errors
- * arrive as the generic AWSStepFunctionsException, network failures as SdkClientException;
- * ExecutionLimitExceeded clears as running executions finish.
- */
-export const START_EXECUTION_TRANSIENT_ERRORS = [
-  'StepFunctions.AWSStepFunctionsException',
-  'StepFunctions.SdkClientException',
-  'StepFunctions.ThrottlingException',
-  'StepFunctions.ExecutionLimitExceededException',
-];
 
 /** The nightly cache snapshot's states: "Snapshot cache" first, "Cache snapshot done" last. */
 export interface NightlyCacheSnapshotStates {
