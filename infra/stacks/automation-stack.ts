@@ -163,30 +163,26 @@ export class AutomationStack extends Stack {
       reason: 'A lost daily check publishes no metric, and the dead-man alarm treats missing data as breaching',
     });
 
-    // Backups: the seed's "Manual Snapshots: taken before major updates" and Redis snapshots.
-    const snapshotDefaults = {
+    // Config is mapped to workflow props here, once: the workflows see props, never the config.
+    const base = {
       envName,
       notifyFunction: this.notifyFunction,
       functionLogGroup: this.logGroup,
-      retentionDays: config.automation.manualSnapshotRetentionDays,
       failureSeverity: config.automation.failureSeverity,
     };
+    // Backups: the seed's "Manual Snapshots: taken before major updates" and Redis snapshots.
+    const snapshotProps = { ...base, retentionDays: config.automation.manualSnapshotRetentionDays };
     const onDemandSnapshot = new OnDemandSnapshotWorkflow(this, 'OnDemandSnapshot', {
-      ...snapshotDefaults,
+      ...snapshotProps,
       database: props.platform.database.instance,
     });
-    const cacheSnapshot = new CacheSnapshotWorkflow(this, 'CacheSnapshot', snapshotDefaults);
-    this.addWorkflowMonitoring(onDemandSnapshot.stateMachine, { workflow: 'on-demand-snapshot' });
-    this.addWorkflowMonitoring(cacheSnapshot.stateMachine, { workflow: 'cache-snapshot' });
+    const cacheSnapshot = new CacheSnapshotWorkflow(this, 'CacheSnapshot', snapshotProps);
 
     // Nightly: verify the backups (read-only), then housekeeping (retention, DR copies, Redis snapshot).
-    const nightly = Duration.days(1);
     const backupVerification = new BackupVerificationWorkflow(this, 'BackupVerification', {
-      envName,
+      ...base,
       automation: config.automation,
       backupRetentionDays: config.database.backupRetentionDays,
-      notifyFunction: this.notifyFunction,
-      functionLogGroup: this.logGroup,
     });
     const snapshotHousekeeping = new SnapshotHousekeepingWorkflow(this, 'SnapshotHousekeeping', {
       envName,
@@ -196,14 +192,16 @@ export class AutomationStack extends Stack {
       sourceKmsKey: props.platform.database.encryptionKey,
       cacheSnapshotStateMachine: config.automation.cacheSnapshotNightly ? cacheSnapshot.stateMachine : undefined,
     });
-    this.addWorkflowMonitoring(backupVerification.stateMachine, {
-      workflow: 'backup-verification',
-      schedulePeriod: nightly,
-    });
-    this.addWorkflowMonitoring(snapshotHousekeeping.stateMachine, {
-      workflow: 'snapshot-housekeeping',
-      schedulePeriod: nightly,
-    });
+
+    // Monitoring of every workflow, in one place: on-demand workflows get the failure alarm only.
+    const nightly = Duration.days(1);
+    const monitored: readonly [sfn.IStateMachine, WorkflowMonitoringOptions][] = [
+      [onDemandSnapshot.stateMachine, { workflow: 'on-demand-snapshot' }],
+      [cacheSnapshot.stateMachine, { workflow: 'cache-snapshot' }],
+      [backupVerification.stateMachine, { workflow: 'backup-verification', schedulePeriod: nightly }],
+      [snapshotHousekeeping.stateMachine, { workflow: 'snapshot-housekeeping', schedulePeriod: nightly }],
+    ];
+    for (const [stateMachine, options] of monitored) this.addWorkflowMonitoring(stateMachine, options);
     this.workflows = { onDemandSnapshot, cacheSnapshot, backupVerification, snapshotHousekeeping };
   }
 

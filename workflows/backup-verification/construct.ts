@@ -6,23 +6,29 @@
  * could check, problems included: they are reported with the matching severity. It FAILS (catch-all:
  * notify + fail) only when it could not check. See README.md.
  */
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { AutomationConfig } from '../../infra/config/types.js';
-import { AutomationFunction } from '../../infra/constructs/automation-function.js';
-import { acknowledgeInvokeVersions, acknowledgeWildcard } from '../../infra/constructs/nag.js';
-import { type Environment, names } from '../../shared/naming.js';
+import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
+import { names } from '../../shared/naming.js';
+import { elastiCacheArn, rdsArn, replicationGroupMembersArn } from '../common/arns.js';
 import { FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
 import { retrySdkTransient } from '../common/retry.js';
 import { nightlySchedule } from '../common/schedule.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
+import { workflowFunction } from '../common/workflow-function.js';
+import {
+  type AutomationWorkflow,
+  type AutomationWorkflowProps,
+  requirePositiveInteger,
+  workflowSettings,
+} from '../common/workflow-props.js';
 
 const WORKFLOW = 'backup-verification';
 
@@ -39,48 +45,40 @@ export type BackupVerificationSettings = Pick<
 >;
 
 /** Props of BackupVerificationWorkflow. */
-export interface BackupVerificationWorkflowProps {
-  /** The environment: names the state machine, the function and the resources checked. */
-  readonly envName: Environment;
-  /** Thresholds, schedule and failure severity (config.automation). */
+export interface BackupVerificationWorkflowProps extends AutomationWorkflowProps {
+  /** Thresholds and schedule (config.automation); its failureSeverity is the default of `failureSeverity`. */
   readonly automation: BackupVerificationSettings;
   /** Expected automated backup retention (config.database.backupRetentionDays). */
   readonly backupRetentionDays: number;
-  /** notify-outcome: writes the JSON and Markdown report and notifies the severity topic. */
-  readonly notifyFunction: lambda.IFunction;
-  /** The automation's shared function log group (`/aws/lambda/interactions-<env>-tasks`). */
-  readonly functionLogGroup: logs.ILogGroup;
   /** DB instance checked. @default `names.databaseInstance(envName)` (`interactions-<env>-postgres`) */
   readonly databaseInstanceId?: string;
   /** Replication group whose snapshots are checked when `automation.cacheSnapshotNightly`. @default `names.cacheReplicationGroup(envName)` */
   readonly cacheReplicationGroupId?: string;
-  /** Log group of the state machine. @default a new `/aws/vendedlogs/states/...` group with `logRetention` */
-  readonly logGroup?: logs.ILogGroup;
-  /** Retention of the log group created when `logGroup` is absent. @default one month */
-  readonly logRetention?: logs.RetentionDays;
   /** Overall execution timeout. @default 15 minutes */
   readonly timeout?: Duration;
+  /** Severity topic of a failure. @default `automation.failureSeverity` */
+  readonly failureSeverity?: AutomationWorkflowProps['failureSeverity'];
   /** Whether the nightly schedule rule is enabled. @default true */
   readonly scheduleEnabled?: boolean;
 }
 
 /** The nightly backup verification (see the module comment). */
-export class BackupVerificationWorkflow extends Construct {
+export class BackupVerificationWorkflow extends Construct implements AutomationWorkflow {
   /** The state machine `interactions-<env>-backup-verification`. */
   readonly stateMachine: sfn.StateMachine;
   /** The check-backups function, for alarms and dashboards. */
-  readonly checkFunction: lambda.IFunction;
+  readonly functions: { readonly check: lambda.IFunction };
   /** The nightly EventBridge rule that starts the state machine with the scheduled event. */
   readonly schedule: events.Rule;
 
   constructor(scope: Construct, id: string, props: BackupVerificationWorkflowProps) {
     super(scope, id);
     const { automation } = props;
-    if (!Number.isInteger(props.backupRetentionDays) || props.backupRetentionDays < 1) {
-      throw new Error(
-        `BackupVerificationWorkflow: backupRetentionDays must be a positive integer (got ${props.backupRetentionDays})`,
-      );
-    }
+    const { timeout, failureSeverity } = workflowSettings('BackupVerificationWorkflow', props, {
+      timeout: Duration.minutes(15),
+      failureSeverity: automation.failureSeverity,
+    });
+    requirePositiveInteger('BackupVerificationWorkflow', 'backupRetentionDays', props.backupRetentionDays);
     if (automation.manualSnapshotWarnFraction <= 0 || automation.manualSnapshotWarnFraction > 1) {
       throw new Error(
         `BackupVerificationWorkflow: automation.manualSnapshotWarnFraction must be in (0, 1] (got ${automation.manualSnapshotWarnFraction})`,
@@ -88,13 +86,8 @@ export class BackupVerificationWorkflow extends Construct {
     }
     const instanceId = props.databaseInstanceId ?? names.databaseInstance(props.envName);
     const groupId = props.cacheReplicationGroupId ?? names.cacheReplicationGroup(props.envName);
-    const stack = Stack.of(this);
-    const rdsArn = (resource: string, resourceName: string) =>
-      stack.formatArn({ service: 'rds', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const cacheArn = (resource: string, resourceName: string) =>
-      stack.formatArn({ service: 'elasticache', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 
-    const check = new AutomationFunction(this, 'CheckFunction', {
+    const check = workflowFunction(this, 'CheckFunction', {
       envName: props.envName,
       name: 'check-backups',
       description: `Lists the snapshots of ${instanceId} and evaluates the nightly backup checks`,
@@ -103,12 +96,12 @@ export class BackupVerificationWorkflow extends Construct {
       // Paginated listing of up to a few hundred snapshots; well under a minute even when throttled.
       timeout: Duration.seconds(60),
     });
-    this.checkFunction = check.function;
+    this.functions = { check: check.function };
     check.role.addToPolicy(
       new iam.PolicyStatement({
         // The manual snapshot count is region-wide (the quota is per region), so listing needs every snapshot.
         actions: ['rds:DescribeDBSnapshots'],
-        resources: [rdsArn('db', instanceId), rdsArn('snapshot', '*')],
+        resources: [rdsArn(this, 'db', instanceId), rdsArn(this, 'snapshot', '*')],
       }),
     );
     if (automation.cacheSnapshotNightly) {
@@ -116,9 +109,9 @@ export class BackupVerificationWorkflow extends Construct {
         new iam.PolicyStatement({
           actions: ['elasticache:DescribeSnapshots'],
           resources: [
-            cacheArn('replicationgroup', groupId),
-            cacheArn('cluster', `${groupId}-*`),
-            cacheArn('snapshot', '*'),
+            elastiCacheArn(this, 'replicationgroup', groupId),
+            replicationGroupMembersArn(this, groupId),
+            elastiCacheArn(this, 'snapshot', '*'),
           ],
         }),
       );
@@ -128,7 +121,7 @@ export class BackupVerificationWorkflow extends Construct {
       workflow: WORKFLOW,
       envName: props.envName,
       notifyFunction: props.notifyFunction,
-      severity: automation.failureSeverity,
+      severity: failureSeverity,
       summary: `Backup verification of ${instanceId} could not run: backups were NOT checked`,
     });
 
@@ -137,7 +130,7 @@ export class BackupVerificationWorkflow extends Construct {
         service: 'rds',
         action: 'describeDBInstances',
         parameters: { DbInstanceIdentifier: instanceId },
-        iamResources: [rdsArn('db', instanceId)],
+        iamResources: [rdsArn(this, 'db', instanceId)],
         iamAction: 'rds:DescribeDBInstances',
         resultSelector: { 'instance.$': '$.DbInstances[0]' },
       }),
@@ -171,7 +164,7 @@ export class BackupVerificationWorkflow extends Construct {
           // CDK drops null payload values: a boolean says whether the cache is checked.
           cacheReplicationGroupId: groupId,
           cacheSnapshotRequired: automation.cacheSnapshotNightly,
-          failureSeverity: automation.failureSeverity,
+          failureSeverity,
           policy: {
             backupMaxAgeHours: automation.backupMaxAgeHours,
             restoreLagThresholdMinutes: automation.restoreLagThresholdMinutes,
@@ -242,7 +235,7 @@ export class BackupVerificationWorkflow extends Construct {
       envName: props.envName,
       workflow: WORKFLOW,
       definition: gather,
-      timeout: props.timeout ?? Duration.minutes(15),
+      timeout,
       logGroup: props.logGroup,
       logRetention: props.logRetention,
       comment: `Nightly verification of the backups of ${instanceId}: freshness, restore window, retention, quota, cache snapshot`,
@@ -259,32 +252,25 @@ export class BackupVerificationWorkflow extends Construct {
     acknowledgeWildcard(
       this.stateMachine,
       '*',
-      'rds:DescribeAccountAttributes (account quotas) and the X-Ray and log-delivery actions have no resource type: IAM accepts only "*". None mutates a resource.',
+      'rds:DescribeAccountAttributes (account quotas) has no resource type: IAM accepts only "*". It is read-only.',
     );
-    acknowledgeInvokeVersions(this.stateMachine, check.function.functionArn);
-    acknowledgeInvokeVersions(this.stateMachine, props.notifyFunction.functionArn);
     acknowledgeWildcard(
       check.role,
-      rdsArn('snapshot', '*'),
+      rdsArn(this, 'snapshot', '*'),
       'Read-only listing: the manual snapshot quota is per region, so every manual DB snapshot of the region is counted.',
     );
     if (automation.cacheSnapshotNightly) {
       acknowledgeWildcard(
         check.role,
-        cacheArn('snapshot', '*'),
+        elastiCacheArn(this, 'snapshot', '*'),
         'Read-only: automatic snapshots of the replication group are named by ElastiCache, so no name prefix can scope them.',
       );
       acknowledgeWildcard(
         check.role,
-        cacheArn('cluster', `${groupId}-*`),
+        replicationGroupMembersArn(this, groupId),
         'Read-only: the member clusters of the replication group are named by ElastiCache (<group>-001, ...).',
       );
     }
-    Validations.of(check.function).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Invoked synchronously by Step Functions only: errors return to the state machine, whose Retry and Catch handle them; a DLQ applies to asynchronous invocations.',
-    });
     Validations.of(this.schedule).acknowledge({
       id: 'Serverless-EventBusDLQ',
       reason:

@@ -19,7 +19,7 @@ import { lambdaTask } from '../common/lambda-task.js';
 import { ownedByThisExecution } from '../common/ownership.js';
 import { PollLoop } from '../common/poll-loop.js';
 import { ReportAndSucceed } from '../common/report-and-succeed.js';
-import { retrySdkTransient } from '../common/retry.js';
+import { retrySdkTransient, transientSdkErrors } from '../common/retry.js';
 import {
   type SnapshotWorkflowProps,
   snapshotWorkflowFunctions,
@@ -205,21 +205,17 @@ export class CacheSnapshotWorkflow extends Construct implements AutomationWorkfl
     );
     failure.catch(create);
 
-    const describeSnapshot = failure.catch(
-      retrySdkTransient(
-        new tasks.CallAwsService(this, 'Describe snapshot', {
-          service: 'elasticache',
-          action: 'describeSnapshots',
-          parameters: { SnapshotName: sfn.JsonPath.stringAt('$.plan.snapshotName') },
-          iamResources: [ownSnapshots],
-          iamAction: 'elasticache:DescribeSnapshots',
-          // The whole list: `[0]` of an empty list would be an uncatchable States.Runtime error.
-          resultSelector: { 'snapshots.$': '$.Snapshots' },
-          resultPath: '$.describe',
-        }),
-        'ElastiCache',
-      ),
-    );
+    // No Retry or Catch here: the wait loop owns them (a throttled attempt counts as a poll).
+    const describeSnapshot = new tasks.CallAwsService(this, 'Describe snapshot', {
+      service: 'elasticache',
+      action: 'describeSnapshots',
+      parameters: { SnapshotName: sfn.JsonPath.stringAt('$.plan.snapshotName') },
+      iamResources: [ownSnapshots],
+      iamAction: 'elasticache:DescribeSnapshots',
+      // The whole list: `[0]` of an empty list would be an uncatchable States.Runtime error.
+      resultSelector: { 'snapshots.$': '$.Snapshots' },
+      resultPath: '$.describe',
+    });
 
     const verify = failure.catch(
       lambdaTask(this, 'Verify snapshot', {
@@ -266,6 +262,8 @@ export class CacheSnapshotWorkflow extends Construct implements AutomationWorkfl
       interval: pollInterval,
       budget: waitBudget,
       describe: describeSnapshot,
+      transientErrors: transientSdkErrors('ElastiCache'),
+      failure,
       // An empty list (or no status) is "not yet available": the loop polls again until its budget.
       ready: sfn.Condition.and(sfn.Condition.isPresent(STATUS), sfn.Condition.stringEquals(STATUS, 'available')),
       failed: sfn.Condition.and(
@@ -273,11 +271,11 @@ export class CacheSnapshotWorkflow extends Construct implements AutomationWorkfl
         sfn.Condition.or(sfn.Condition.stringEquals(STATUS, 'failed'), sfn.Condition.stringEquals(STATUS, 'deleting')),
       ),
       onReady: verify,
-      onFailed: failure.raise('Snapshot creation failed', 'SnapshotFailedError', {
+      onFailed: failure.raise('Snapshot creation failed', 'ResourceFailedError', {
         format:
           "States.Format('ElastiCache reports snapshot {} as {}', $.plan.snapshotName, $.describe.snapshots[0].SnapshotStatus)",
       }),
-      onTimeout: failure.raise('Snapshot wait timed out', 'SnapshotTimeoutError', {
+      onTimeout: failure.raise('Snapshot wait timed out', 'WaitTimedOutError', {
         format:
           "States.Format('Cache snapshot {} was not available after {} polls', $.plan.snapshotName, $.poll.count)",
       }),

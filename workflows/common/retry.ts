@@ -38,10 +38,20 @@ export function retrySdkTransient<T extends sfn.TaskStateBase>(task: T, service:
 }
 
 /**
+ * The Lambda service errors a Lambda task retries: shared/errors.ts's list plus
+ * `Lambda.ClientExecutionTimeoutException` (the invoke call itself timed out: the function may not
+ * even have run), which AWS's recommended retry for Lambda tasks also lists.
+ */
+export const LAMBDA_TASK_TRANSIENT_ERRORS: readonly string[] = [
+  ...LAMBDA_TRANSIENT_ERROR_NAMES,
+  'Lambda.ClientExecutionTimeoutException',
+];
+
+/**
  * Adds the retry of a Lambda task: the Lambda service's own transient errors and the functions'
  * RetryableError (throttled SDK calls inside the handler, classified by the shared middleware).
  */
 export function retryLambdaTransient<T extends sfn.TaskStateBase>(task: T): T {
-  task.addRetry({ ...TRANSIENT_BACKOFF, errors: [...LAMBDA_TRANSIENT_ERROR_NAMES, ...RETRYABLE_ERROR_NAMES] });
+  task.addRetry({ ...TRANSIENT_BACKOFF, errors: [...LAMBDA_TASK_TRANSIENT_ERRORS, ...RETRYABLE_ERROR_NAMES] });
   return task;
 }

@@ -20,7 +20,7 @@ import { lambdaTask } from '../common/lambda-task.js';
 import { ownedByThisExecution } from '../common/ownership.js';
 import { PollLoop } from '../common/poll-loop.js';
 import { ReportAndSucceed } from '../common/report-and-succeed.js';
-import { retrySdkTransient } from '../common/retry.js';
+import { retrySdkTransient, transientSdkErrors } from '../common/retry.js';
 import {
   type SnapshotWorkflowProps,
   snapshotWorkflowFunctions,
@@ -228,21 +228,17 @@ export class OnDemandSnapshotWorkflow extends Construct implements AutomationWor
     failure.catch(create);
 
     // ---- 5. wait until available
-    const describeSnapshot = failure.catch(
-      retrySdkTransient(
-        new tasks.CallAwsService(this, 'Describe snapshot', {
-          service: 'rds',
-          action: 'describeDBSnapshots',
-          parameters: { DbSnapshotIdentifier: sfn.JsonPath.stringAt('$.plan.snapshotName') },
-          iamResources: [props.database.instanceArn, snapshotArn('*')],
-          iamAction: 'rds:DescribeDBSnapshots',
-          // The whole list: `[0]` of an empty list would be an uncatchable States.Runtime error.
-          resultSelector: { 'snapshots.$': '$.DbSnapshots' },
-          resultPath: '$.describe',
-        }),
-        'Rds',
-      ),
-    );
+    // No Retry or Catch here: the wait loop owns them (a throttled attempt counts as a poll).
+    const describeSnapshot = new tasks.CallAwsService(this, 'Describe snapshot', {
+      service: 'rds',
+      action: 'describeDBSnapshots',
+      parameters: { DbSnapshotIdentifier: sfn.JsonPath.stringAt('$.plan.snapshotName') },
+      iamResources: [props.database.instanceArn, snapshotArn('*')],
+      iamAction: 'rds:DescribeDBSnapshots',
+      // The whole list: `[0]` of an empty list would be an uncatchable States.Runtime error.
+      resultSelector: { 'snapshots.$': '$.DbSnapshots' },
+      resultPath: '$.describe',
+    });
 
     // ---- 6. verify, 7. report, succeed
     const verify = failure.catch(
@@ -282,10 +278,10 @@ export class OnDemandSnapshotWorkflow extends Construct implements AutomationWor
       succeedName: 'Snapshot ready',
     });
 
-    const snapshotFailed = failure.raise('Snapshot creation failed', 'SnapshotFailedError', {
+    const snapshotFailed = failure.raise('Snapshot creation failed', 'ResourceFailedError', {
       format: "States.Format('RDS reports snapshot {} as {}', $.plan.snapshotName, $.describe.snapshots[0].Status)",
     });
-    const timedOut = failure.raise('Snapshot wait timed out', 'SnapshotTimeoutError', {
+    const timedOut = failure.raise('Snapshot wait timed out', 'WaitTimedOutError', {
       format: "States.Format('Snapshot {} was not available after {} polls', $.plan.snapshotName, $.poll.count)",
     });
     const wait = new PollLoop(this, 'Wait', {
@@ -298,6 +294,8 @@ export class OnDemandSnapshotWorkflow extends Construct implements AutomationWor
       interval: pollInterval,
       budget: waitBudget,
       describe: describeSnapshot,
+      transientErrors: transientSdkErrors('Rds'),
+      failure,
       // An empty list (or no Status) is "not yet available": the loop polls again until its budget.
       ready: sfn.Condition.and(sfn.Condition.isPresent(STATUS), sfn.Condition.stringEquals(STATUS, 'available')),
       // RDS ends a snapshot it cannot complete in `failed`; `incompatible-*` and `deleting` never become available either.
