@@ -318,6 +318,7 @@ export function validateConfig(config: EnvironmentConfig): string[] {
     /^cron\(.+\)$/.test(automation.nightlySchedule),
     `automation.nightlySchedule: '${automation.nightlySchedule}' is not a cron() expression`,
   );
+  checkNightlySchedules(config, check);
 
   // The rules production must keep, whatever else changes.
   if (env === 'prod') {
@@ -336,6 +337,66 @@ export function validateConfig(config: EnvironmentConfig): string[] {
     check(network.natGateways === 2, 'network.natGateways: prod needs one NAT gateway per AZ');
   }
   return problems;
+}
+
+/** The housekeeping's timeout: the backup verification starts no sooner after it. */
+const HOUSEKEEPING_MINUTES = 120;
+
+/** `cron(M H * * ? *)`: one fixed time every day. */
+const DAILY_CRON = /^cron\((\d{1,2}) (\d{1,2}) \* \* \? \*\)$/;
+
+/** Minutes since midnight of a daily cron, or undefined when it is not one fixed time a day. */
+function dailyCronMinutes(expression: string): number | undefined {
+  const match = DAILY_CRON.exec(expression);
+  if (match === null) return undefined;
+  const minute = Number(match[1]);
+  const hour = Number(match[2]);
+  return minute < 60 && hour < 24 ? hour * 60 + minute : undefined;
+}
+
+/** `hh:mm` of minutes since midnight. */
+function clock(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/**
+ * The nightly workflows' order: the housekeeping after tonight's automatic backups and cache
+ * snapshots (it copies the newest backup and takes its own cache snapshot), the verification after
+ * the housekeeping's 2 hours (it checks what the housekeeping made).
+ */
+function checkNightlySchedules(config: EnvironmentConfig, check: (ok: boolean, message: string) => void): void {
+  const { automation, database, cache } = config;
+  const daily = (field: 'housekeepingSchedule' | 'nightlySchedule'): number | undefined => {
+    const minutes = dailyCronMinutes(automation[field]);
+    check(
+      minutes !== undefined,
+      `automation.${field}: '${automation[field]}' is not a daily cron(M H * * ? *) expression at a fixed time`,
+    );
+    return minutes;
+  };
+  const housekeeping = daily('housekeepingSchedule');
+  const verification = daily('nightlySchedule');
+  if (housekeeping === undefined) return;
+  const windows = [
+    ['database.preferredBackupWindow', database.preferredBackupWindow],
+    ['cache.snapshotWindow', cache.snapshotWindow],
+  ] as const;
+  for (const [field, window] of windows) {
+    if (!DAILY_WINDOW.test(window)) continue;
+    const [start = '', end = ''] = window.split('-');
+    const [from, to] = [toMinutes(start), toMinutes(end)];
+    // A window that wraps midnight ends the next day: anything before its end tonight is inside it.
+    const inside = from <= to ? housekeeping < to : housekeeping < to || housekeeping >= from;
+    check(
+      !inside,
+      `automation.housekeepingSchedule: ${clock(housekeeping)} is before the end of ${field} '${window}': tonight's automatic snapshots must be done first`,
+    );
+  }
+  if (verification === undefined) return;
+  check(
+    verification - housekeeping >= HOUSEKEEPING_MINUTES,
+    `automation.nightlySchedule: backup verification at ${clock(verification)} must start at least ${HOUSEKEEPING_MINUTES} minutes after automation.housekeepingSchedule (${clock(housekeeping)}): the housekeeping may run for 2 hours`,
+  );
 }
 
 /** Minutes since Monday 00:00 for `ddd:hh:mm`, or since midnight for `hh:mm`. */

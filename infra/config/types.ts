@@ -173,8 +173,18 @@ export interface AutomationConfig {
   readonly drRegion: string;
   /** Whether the nightly run also snapshots ElastiCache. */
   readonly cacheSnapshotNightly: boolean;
-  /** Nightly schedule (EventBridge cron expression, UTC). */
+  /**
+   * Backup verification's nightly schedule (EventBridge cron, UTC, one fixed time a day): at least
+   * 2 hours (the housekeeping's timeout) after `housekeepingSchedule`, so it checks what tonight's
+   * housekeeping made.
+   */
   readonly nightlySchedule: string;
+  /**
+   * Snapshot housekeeping's nightly schedule (EventBridge cron, UTC, one fixed time a day): after the
+   * database backup and cache snapshot windows. Environments use different minutes, so their nightly
+   * runs never start together.
+   */
+  readonly housekeepingSchedule: string;
   readonly reportsRetentionDays: number;
   /** Severity topic that automation failures notify. */
   readonly failureSeverity: Severity;

@@ -86,6 +86,7 @@ describe.each(stacks)('nightly workflows in $envName', ({ envName, stack, templa
             'aws:ResourceTag/interactions:managed-by': MANAGED_BY,
             'aws:ResourceTag/interactions:environment': envName,
           },
+          Null: { 'aws:ResourceTag/interactions:execution': 'false' },
         });
         expect(JSON.stringify(s.Resource)).toContain(`:snapshot:interactions-${envName}-*`);
       }
@@ -97,6 +98,24 @@ describe.each(stacks)('nightly workflows in $envName', ({ envName, stack, templa
         expect([s.Resource].flat()).toHaveLength(1);
         expect(JSON.stringify(s.Resource)).toContain(`:snapshot:interactions-${envName}-dr-*`);
       }
+    }
+  });
+
+  it('grant every snapshot delete with the same rule as guarded delete: managed-by, environment and an execution tag', () => {
+    const deletes = statements(template).filter((s) =>
+      [s.Action].flat().some((a) => a === 'rds:DeleteDBSnapshot' || a === 'elasticache:DeleteSnapshot'),
+    );
+    // Source-region DB snapshots and cache snapshots (state machine), DR copies where there is a DR region.
+    expect(deletes).toHaveLength(envName === 'dev' ? 2 : 3);
+    for (const s of deletes) {
+      const prefix = [s.Action].flat().includes('rds:DeleteDBSnapshot') ? 'rds:snapshot-tag' : 'aws:ResourceTag';
+      expect(s.Condition).toEqual({
+        StringEquals: {
+          [`${prefix}/interactions:managed-by`]: MANAGED_BY,
+          [`${prefix}/interactions:environment`]: envName,
+        },
+        Null: { [`${prefix}/interactions:execution`]: 'false' },
+      });
     }
   });
 

@@ -20,6 +20,7 @@ import { elastiCacheArn, rdsArn, replicationGroupMembersArn } from '../common/ar
 import { FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
 import { retrySdkTransient } from '../common/retry.js';
+import { nightlySchedule } from '../common/schedule.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
 import { workflowFunction } from '../common/workflow-function.js';
 import {
@@ -28,7 +29,6 @@ import {
   requirePositiveInteger,
   workflowSettings,
 } from '../common/workflow-props.js';
-import { nightlySchedule } from './nightly-schedule.js';
 
 const WORKFLOW = 'backup-verification';
 

@@ -328,3 +328,57 @@ describe('resolveSelection (infra/bin/app.ts context)', () => {
     expect(() => resolveSelection(contextOf({ env: 'qa' }))).toThrow(/unknown environment 'qa'/);
   });
 });
+
+describe('nightly schedules', () => {
+  const startMinute = (cron: string): number => {
+    const [minute, hour] = cron.replace(/^cron\(/, '').split(' ');
+    return Number(hour) * 60 + Number(minute);
+  };
+
+  it('start the verification after the housekeeping has had its 2 hours, in every environment', () => {
+    for (const { automation } of loadAllConfigs()) {
+      expect(
+        startMinute(automation.nightlySchedule) - startMinute(automation.housekeepingSchedule),
+      ).toBeGreaterThanOrEqual(120);
+    }
+  });
+
+  it('never start two nightly workflows of any environments in the same minute', () => {
+    const starts = loadAllConfigs().flatMap(({ automation }) => [
+      startMinute(automation.housekeepingSchedule),
+      startMinute(automation.nightlySchedule),
+    ]);
+    expect(new Set(starts).size).toBe(starts.length);
+  });
+
+  it('fails when the verification starts less than 2 hours after the housekeeping, naming both fields', () => {
+    const problems = broken('prod', (c) => ({
+      ...c,
+      automation: { ...c.automation, housekeepingSchedule: 'cron(40 3 * * ? *)', nightlySchedule: 'cron(0 5 * * ? *)' },
+    }));
+    expect(problems).toEqual([
+      'automation.nightlySchedule: backup verification at 05:00 must start at least 120 minutes after automation.housekeepingSchedule (03:40): the housekeeping may run for 2 hours',
+    ]);
+  });
+
+  it('fails when the housekeeping starts inside the backup or cache snapshot window', () => {
+    const problems = broken('staging', (c) => ({
+      ...c,
+      automation: { ...c.automation, housekeepingSchedule: 'cron(30 2 * * ? *)' },
+    }));
+    expect(problems).toEqual([
+      "automation.housekeepingSchedule: 02:30 is before the end of cache.snapshotWindow '02:00-03:00': tonight's automatic snapshots must be done first",
+    ]);
+  });
+
+  it.each([
+    ['a rate', 'rate(1 day)'],
+    ['an hourly cron', 'cron(0 * * * ? *)'],
+    ['a weekly cron', 'cron(10 3 ? * SUN *)'],
+  ])('fails when the housekeeping schedule is %s instead of one fixed time a day', (_name, schedule) => {
+    const problems = broken('dev', (c) => ({ ...c, automation: { ...c.automation, housekeepingSchedule: schedule } }));
+    expect(problems).toContain(
+      `automation.housekeepingSchedule: '${schedule}' is not a daily cron(M H * * ? *) expression at a fixed time`,
+    );
+  });
+});
