@@ -571,7 +571,7 @@ describe('snapshot housekeeping: expired cache snapshots', () => {
     ]);
   });
 
-  it('fails through the catch-all when a cache delete keeps failing', async () => {
+  it('records a cache delete that keeps failing and finishes the night as a partial failure', async () => {
     // Prepare
     mockRds({}, CACHE.slice(0, 1));
 
@@ -582,9 +582,13 @@ describe('snapshot housekeeping: expired cache snapshots', () => {
     });
 
     // Assess
-    expect(result).toHaveFailedWith('ElastiCache.AccessDeniedException');
-    expect(result).toHavePassedThrough('Delete expired cache snapshots', 'Notify failure');
-    expect(result).toHaveNotified({ status: 'FAILED' });
+    expect(result).toHaveSucceeded();
+    expect(result.path).not.toContain('Notify failure');
+    expect(outputOf(result).cacheDeletions).toEqual([
+      expect.objectContaining({ outcome: 'failed', error: 'ElastiCache.AccessDeniedException' }),
+    ]);
+    expect(outputOf(result).partialFailure).toBe(true);
+    expect(bed.published().map((p) => p.TopicArn)).toEqual([bed.topics.medium]);
   });
 });
 
@@ -819,6 +823,7 @@ describe('snapshot housekeeping IAM', () => {
         [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY,
         [`aws:ResourceTag/${TAG_KEYS.environment}`]: 'prod',
       },
+      Null: { [`aws:ResourceTag/${TAG_KEYS.execution}`]: 'false' },
     });
     expect(JSON.stringify(deletes[0]?.Resource)).toMatch(/:snapshot:interactions-prod-\*"/);
   });

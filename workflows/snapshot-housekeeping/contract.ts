@@ -28,8 +28,12 @@ export const selectedSnapshotSchema = z.object({
  */
 export const deletionOutcomeSchema = z.object({
   identifier: z.string(),
-  outcome: z.enum(['deleted', 'absent', 'busy', 'refused']),
+  /** `failed`: the item's describe or delete kept failing; recorded so one stubborn item never aborts the night. */
+  outcome: z.enum(['deleted', 'absent', 'busy', 'refused', 'failed']),
   reason: z.optional(z.string()),
+  /** The error and cause of a `failed` item. */
+  error: z.optional(z.string()),
+  cause: z.optional(z.string()),
   status: z.optional(z.string()),
   managedBy: z.optional(z.string()),
   environment: z.optional(z.string()),
@@ -71,6 +75,8 @@ export const snapshotHousekeepingOutputSchema = z.object({
   drSelected: z.optional(z.array(selectedSnapshotSchema)),
   drDeletions: z.optional(z.array(deletionOutcomeSchema)),
   cacheSnapshot: z.optional(nestedCacheSnapshotSchema),
+  /** Some deletion was recorded `failed`: the night is reported at the partial-failure severity. */
+  partialFailure: z.boolean(),
   report: reportLocationSchema,
 });
 export type SnapshotHousekeepingOutput = z.infer<typeof snapshotHousekeepingOutputSchema>;
