@@ -1,9 +1,11 @@
-/** Validation of the inputs most commands share: environment, region, execution ARNs. */
+/** Validation of the inputs most commands share: environment and region. */
 import { ENVIRONMENT_NAMES, type EnvironmentName, loadConfig } from '../infra/config/index.js';
+import { isAwsRegion } from '../shared/schemas.js';
 import type { GlobalOptions } from './command.js';
 import { type CliDeps, UsageError } from './context.js';
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** Longest part of a rejected value a usage error repeats. */
+const ECHO_LIMIT = 40;
 
 /** The environment argument, or a usage error listing the valid ones. */
 export function parseEnvironment(value: string | undefined): EnvironmentName {
@@ -16,9 +18,13 @@ export function parseEnvironment(value: string | undefined): EnvironmentName {
   return value as EnvironmentName;
 }
 
-/** A region name as typed, or a usage error naming where it came from. */
+/** A region name as typed (shared/schemas.ts isAwsRegion), or a usage error naming where it came from. */
 export function checkRegion(region: string, source: string): string {
-  if (!REGION_PATTERN.test(region)) throw new UsageError(`invalid region '${region}' (from ${source})`);
+  if (!isAwsRegion(region)) {
+    const shown =
+      region.length > ECHO_LIMIT ? `${region.slice(0, ECHO_LIMIT)}... (${region.length} characters)` : region;
+    throw new UsageError(`invalid region '${shown}' (from ${source}): expected an AWS region such as us-east-1`);
+  }
   return region;
 }
 
@@ -37,19 +43,4 @@ export function resolveRegion(environment: EnvironmentName, global: GlobalOption
     );
   }
   return configured;
-}
-
-/** The parts of a Step Functions execution ARN. */
-export interface ExecutionArnParts {
-  readonly region: string;
-  readonly account: string;
-  readonly stateMachineName: string;
-  readonly executionName: string;
-}
-
-/** Splits `arn:<partition>:states:<region>:<account>:execution:<machine>:<name>`; undefined for anything else. */
-export function parseExecutionArn(value: string): ExecutionArnParts | undefined {
-  const match = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):execution:([^:]+):([^:]+)$/.exec(value);
-  if (!match?.[1] || !match[2] || !match[3] || !match[4]) return undefined;
-  return { region: match[1], account: match[2], stateMachineName: match[3], executionName: match[4] };
 }

@@ -7,10 +7,10 @@
  */
 import { type DescribeExecutionCommandOutput, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { EnvironmentName } from '../infra/config/index.js';
+import { executionConsoleUrl } from '../shared/console-links.js';
 import { names, type WorkflowName } from '../shared/naming.js';
 import { describeFailure, executionName, findStateMachineArn, followExecution } from './aws/step-functions.js';
 import type { Invocation, OptionSpec } from './command.js';
-import { executionConsoleLink } from './console-links.js';
 import { type AwsClients, type CliDeps, EXIT, type ExitCode, InterruptedError, UsageError } from './context.js';
 import { formatDuration, formatKeyValues, isoSeconds, toJson } from './format.js';
 import { resolveRegion } from './inputs.js';
@@ -82,7 +82,7 @@ export function executionSummary(execution: DescribeExecutionCommandOutput, exec
     startDate: isoSeconds(execution.startDate),
     stopDate: isoSeconds(execution.stopDate),
     ...(durationMs === undefined ? {} : { durationSeconds: Math.round(durationMs / 1000) }),
-    console: executionConsoleLink(executionArn),
+    console: executionConsoleUrl(executionArn),
   };
 }
 
@@ -91,7 +91,7 @@ export function stillRunningMessage(executionArn: string): string {
   return (
     `Stopped following; the execution is still running in Step Functions: ${executionArn.split(':').pop()}\n` +
     `  follow it again: npx ${PROGRAM} executions watch ${executionArn}\n` +
-    `  console:         ${executionConsoleLink(executionArn)}\n` +
+    `  console:         ${executionConsoleUrl(executionArn)}\n` +
     `  stop it:         aws stepfunctions stop-execution --execution-arn ${executionArn}`
   );
 }
@@ -205,7 +205,7 @@ export async function runWorkflow<Output>(
             executionName: name,
             stateMachineArn,
             input,
-            console: executionConsoleLink(executionArn),
+            console: executionConsoleUrl(executionArn),
           })
         : `${executionArn}\n`,
     );

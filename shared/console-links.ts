@@ -1,7 +1,7 @@
 /**
  * AWS console links to what the automation produces: a Step Functions execution and a report
  * object in S3. Pure string building, shared by notify-outcome (its message and Markdown report)
- * and the operator CLI.
+ * and the operator CLI: the one copy.
  */
 
 /** The parts of an ARN the links need. */
@@ -80,4 +80,10 @@ export function s3ObjectConsoleUrl(location: ObjectLocation): string {
   const { bucket, key, region, partition = 'aws' } = location;
   const query = `region=${region}&bucketType=general&prefix=${encodeURIComponent(key)}`;
   return `https://${consoleHost(partition, region)}/s3/object/${encodeURIComponent(bucket)}?${query}`;
+}
+
+/** Bucket and key of an `s3://bucket/key` URI (what the workflows output); undefined for anything else. */
+export function parseS3Uri(uri: string): { bucket: string; key: string } | undefined {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  return match?.[1] && match[2] ? { bucket: match[1], key: match[2] } : undefined;
 }

@@ -32,7 +32,7 @@ export const executionContextSchema = z.object({
 export type ExecutionContext = z.infer<typeof executionContextSchema>;
 
 /** An AWS region name such as `us-east-1` or `ap-southeast-2`. */
-export const awsRegionSchema = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region'));
+export const awsRegionSchema = z.string().check(z.refine(isAwsRegion, 'must be an AWS region'));
 
 /** Severity of a notification: which SNS topic it goes to. */
 export const severitySchema = z.enum(['high', 'medium', 'low']);
@@ -52,3 +52,15 @@ export const rdsIdentifierSchema = z
       'must start with a letter and contain only letters, digits and single hyphens, not ending with a hyphen',
     ),
   );
+
+/**
+ * The one region rule (the CLI's `--region` and AWS_REGION, the functions' region settings and
+ * inputs): the region shapes of the AWS partitions (`us-east-1`, `cn-northwest-1`, `us-gov-west-1`,
+ * `us-isob-east-1`, `eu-isoe-west-1`, `eusc-de-east-1`): a known prefix, a compass direction and a
+ * number of one or two digits, so a region-shaped string of any length is refused (at most 20 characters).
+ */
+export function isAwsRegion(value: string): boolean {
+  return /^(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso[bf]?|eu-isoe|eusc-de)-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\d{1,2}$/.test(
+    value,
+  );
+}

@@ -9,8 +9,9 @@ import {
   paginateListStateMachines,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import { parseExecutionArn } from '../../shared/console-links.js';
 import { CommandFailedError, UsageError } from '../context.js';
-import { parseExecutionArn } from '../inputs.js';
+import { checkRegion } from '../inputs.js';
 
 const EXECUTION_NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 
@@ -20,7 +21,7 @@ export type ExecutionRef = { readonly arn: string; readonly region: string } | {
 /** Checks what the user typed, before any AWS call. */
 export function parseExecutionRef(value: string): ExecutionRef {
   const arn = parseExecutionArn(value);
-  if (arn) return { arn: value, region: arn.region };
+  if (arn) return { arn: value, region: checkRegion(arn.region, 'the execution ARN') };
   if (!EXECUTION_NAME_PATTERN.test(value)) {
     throw new UsageError(
       `'${value}' is neither an execution ARN (arn:aws:states:<region>:<account>:execution:<machine>:<name>) nor an execution name`,

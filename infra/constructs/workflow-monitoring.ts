@@ -1,6 +1,14 @@
 /**
- * Alarms on one workflow's own health: any failed, timed-out or aborted execution, and a dead-man's
- * switch when no execution has succeeded for longer than its schedule.
+ * Alarms on one workflow's own health: any execution that ended without its own failure
+ * notification, and a dead-man's switch when no execution has succeeded for longer than its schedule.
+ *
+ * One page per incident: a failed execution that ran its failure path has already notified the
+ * severity topic (workflows/common/failure-path.ts), so the executions alarm counts only those that
+ * did not: timed out or aborted (the failure path never ran), and failed executions whose cause does
+ * not start with NOTIFIED_CAUSE_PREFIX (the notification failed: UnreportedFailure; or an error no
+ * Catch can take, such as States.Runtime). Step Functions' ExecutionsFailed cannot tell them apart,
+ * so a metric filter counts the ExecutionFailed events of the state machine's log (logging level ALL
+ * with execution data: the event carries `details.error` and `details.cause`).
  *
  * CloudWatch limits an alarm's look-back (period x evaluation periods) to 7 days (1 day for periods
  * under an hour). Schedules that fit (nightly: 1 day + slack) get a plain alarm on the state
@@ -14,10 +22,12 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type Environment, names, type WorkflowName } from '../../shared/naming.js';
+import { NOTIFIED_CAUSE_PREFIX, UNREPORTED_FAILURE } from '../../workflows/common/failure-path.js';
 
 /** Longest look-back of a CloudWatch alarm (period x evaluation periods), from PutMetricAlarm's limits. */
 export const MAX_ALARM_LOOKBACK = Duration.days(7);
@@ -30,6 +40,8 @@ export interface WorkflowMonitoringProps {
   readonly workflow: WorkflowName;
   /** Its state machine. */
   readonly stateMachine: sfn.IStateMachine;
+  /** The state machine's execution log (level ALL, with execution data): unreported failures are counted from it. */
+  readonly executionLog: logs.ILogGroup;
   /** Topic the alarms notify (and tell when they recover). */
   readonly topic: sns.ITopic;
   /** How often the workflow is scheduled to succeed. @default no dead-man's switch (on-demand workflows) */
@@ -43,12 +55,27 @@ export interface WorkflowMonitoringProps {
   readonly lastSuccessCheck?: lambda.IFunction;
 }
 
+/**
+ * Matches the ExecutionFailed events Step Functions logs for executions that failed without their
+ * own failure notification (see the module comment).
+ */
+export const UNREPORTED_FAILURE_PATTERN = logs.FilterPattern.all(
+  logs.FilterPattern.stringValue('$.type', '=', 'ExecutionFailed'),
+  // A failure without a cause (or logged without execution data) pages too: never zero pages.
+  logs.FilterPattern.any(
+    logs.FilterPattern.notExists('$.details.cause'),
+    logs.FilterPattern.stringValue('$.details.cause', '!=', `${NOTIFIED_CAUSE_PREFIX}*`),
+  ),
+);
+
 /** Failure alarm and dead-man's switch of one workflow (see the module comment). */
 export class WorkflowMonitoring extends Construct {
-  /** ALARM when an execution failed, timed out or was aborted in the last 5 minutes. */
+  /** ALARM when an execution ended without its own failure notification in the last 5 minutes. */
   readonly failureAlarm: cloudwatch.Alarm;
   /** ALARM when no success within the schedule period plus slack; absent without a schedule. */
   readonly deadManAlarm?: cloudwatch.Alarm;
+  /** Executions that failed without their own notification, counted from the execution log. */
+  readonly unreportedFailures: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: WorkflowMonitoringProps) {
     super(scope, id);
@@ -56,20 +83,33 @@ export class WorkflowMonitoring extends Construct {
     const action = new actions.SnsAction(props.topic);
     const fiveMinutes = Duration.minutes(5);
 
-    const failures = new cloudwatch.MathExpression({
-      expression: 'failed + timedOut + aborted',
+    // Metric filters cannot set constant dimensions: the metric name carries the state machine.
+    const filter = new logs.MetricFilter(this, 'UnreportedFailuresFilter', {
+      logGroup: props.executionLog,
+      filterName: `${machineName}-unreported-failures`,
+      filterPattern: UNREPORTED_FAILURE_PATTERN,
+      metricNamespace: names.metricsNamespace,
+      metricName: `UnreportedFailures-${machineName}`,
+      metricValue: '1',
+      unit: cloudwatch.Unit.COUNT,
+    });
+    this.unreportedFailures = filter.metric({ period: fiveMinutes, statistic: 'Sum' });
+
+    // FILL: each series has data only in periods with such executions; a sum over gaps must still count.
+    const unreported = new cloudwatch.MathExpression({
+      expression: 'FILL(timedOut, 0) + FILL(aborted, 0) + FILL(failedUnreported, 0)',
       usingMetrics: {
-        failed: props.stateMachine.metricFailed({ period: fiveMinutes, statistic: 'Sum' }),
         timedOut: props.stateMachine.metricTimedOut({ period: fiveMinutes, statistic: 'Sum' }),
         aborted: props.stateMachine.metricAborted({ period: fiveMinutes, statistic: 'Sum' }),
+        failedUnreported: this.unreportedFailures,
       },
-      label: 'Failed, timed out or aborted executions',
+      label: 'Executions that ended without their own failure notification',
       period: fiveMinutes,
     });
     this.failureAlarm = new cloudwatch.Alarm(this, 'ExecutionsFailedAlarm', {
       alarmName: `${machineName}-executions-failed`,
-      alarmDescription: `An execution of ${machineName} failed, timed out or was aborted: see its report and execution history`,
-      metric: failures,
+      alarmDescription: `An execution of ${machineName} ended without notifying its failure: it timed out, was aborted, or its failure notification failed (error ${UNREPORTED_FAILURE}). See its execution history. Failures the workflow notified itself do not trip this alarm: one page per incident.`,
+      metric: unreported,
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

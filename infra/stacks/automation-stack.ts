@@ -17,6 +17,7 @@ import type { Construct } from 'constructs';
 import { names, type WorkflowName } from '../../shared/naming.js';
 import { BackupVerificationWorkflow } from '../../workflows/backup-verification/construct.js';
 import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
+import { AutomationStateMachine } from '../../workflows/common/state-machine.js';
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig, Severity } from '../config/index.js';
@@ -53,6 +54,11 @@ export interface WorkflowMonitoringOptions {
   readonly schedulePeriod?: Duration;
   /** @default a quarter of the period, at least 2 hours */
   readonly slack?: Duration;
+  /**
+   * The state machine's execution log (level ALL, with execution data).
+   * @default the log group of the AutomationStateMachine that built `stateMachine`
+   */
+  readonly executionLog?: logs.ILogGroup;
 }
 
 export class AutomationStack extends Stack {
@@ -207,7 +213,8 @@ export class AutomationStack extends Stack {
 
   /**
    * Adds failure and dead-man alarms for a workflow's state machine, notifying the configured
-   * failure severity topic, and lets the dead-man check read that machine's executions.
+   * failure severity topic, and lets the dead-man check read that machine's executions. The failure
+   * alarm pages only for executions that ended without their own notification: one page per incident.
    */
   addWorkflowMonitoring(stateMachine: sfn.IStateMachine, options: WorkflowMonitoringOptions): WorkflowMonitoring {
     const { workflow } = options;
@@ -215,6 +222,7 @@ export class AutomationStack extends Stack {
       envName: this.config.name,
       workflow,
       stateMachine,
+      executionLog: options.executionLog ?? executionLogOf(stateMachine, workflow),
       topic: this.topics[this.config.automation.failureSeverity],
       schedulePeriod: options.schedulePeriod,
       slack: options.slack,
@@ -228,6 +236,18 @@ export class AutomationStack extends Stack {
     );
     return monitoring;
   }
+}
+
+/**
+ * The log group an AutomationStateMachine gave `stateMachine`; throws for other state machines,
+ * whose logging (level ALL with execution data, which the unreported-failure count reads) is unknown.
+ */
+function executionLogOf(stateMachine: sfn.IStateMachine, workflow: WorkflowName): logs.ILogGroup {
+  const owner = stateMachine.node.scope;
+  if (owner instanceof AutomationStateMachine && owner.stateMachine === stateMachine) return owner.logGroup;
+  throw new Error(
+    `addWorkflowMonitoring ${workflow}: the state machine was not built by AutomationStateMachine; pass executionLog (its log group, level ALL with execution data)`,
+  );
 }
 
 function pascal(kebab: string): string {

@@ -2,10 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AutomationFunction } from '../../infra/constructs/automation-function.js';
-import { WorkflowMonitoring } from '../../infra/constructs/workflow-monitoring.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
 const app = new App();
@@ -166,46 +163,5 @@ describe('AutomationFunction in a VPC', () => {
           securityGroups: [probes],
         }),
     ).toThrow('vpcSubnets and securityGroups need a vpc');
-  });
-});
-
-describe('WorkflowMonitoring', () => {
-  const setup = () => {
-    const s = new Stack(new App(), 'Monitoring');
-    const stateMachine = new sfn.StateMachine(s, 'M', {
-      definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(s, 'P')),
-    });
-    return { s, stateMachine, topic: new sns.Topic(s, 'T') };
-  };
-
-  it('fits a weekly schedule (7 days is the alarm look-back) only without slack beyond it', () => {
-    const { s, stateMachine, topic } = setup();
-    new WorkflowMonitoring(s, 'Weekly', {
-      envName: 'dev',
-      workflow: 'snapshot-housekeeping',
-      stateMachine,
-      topic,
-      schedulePeriod: Duration.days(6),
-      slack: Duration.days(1),
-    });
-    Template.fromStack(s).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ExecutionsSucceeded',
-      Period: 3600,
-      EvaluationPeriods: 168,
-    });
-  });
-
-  it('fails when a schedule longer than the alarm look-back has no last-success check', () => {
-    const { s, stateMachine, topic } = setup();
-    expect(
-      () =>
-        new WorkflowMonitoring(s, 'Monthly', {
-          envName: 'dev',
-          workflow: 'recovery-test',
-          stateMachine,
-          topic,
-          schedulePeriod: Duration.days(31),
-        }),
-    ).toThrow(/exceeds the 7-day alarm look-back; pass lastSuccessCheck/);
   });
 });

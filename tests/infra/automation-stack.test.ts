@@ -40,20 +40,36 @@ const app = new App();
 const platform = new FakePlatform(app);
 const stack = new AutomationStack(app, 'interactions-prod-automation', { config, platform });
 const machine = (id: string) => {
+  const executionLog = new logs.LogGroup(stack, `${id}Logs`, {
+    logGroupName: `/aws/vendedlogs/states/interactions-prod-${id.toLowerCase()}`,
+  });
   const stateMachine = new sfn.StateMachine(stack, id, {
     definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, `${id}Pass`)),
     timeout: Duration.hours(1),
     tracingEnabled: true,
-    logs: { destination: new logs.LogGroup(stack, `${id}Logs`), level: sfn.LogLevel.ALL },
+    logs: { destination: executionLog, level: sfn.LogLevel.ALL, includeExecutionData: true },
   });
   // Stand-in machines: their CDK-generated log delivery and X-Ray grants are not under test.
   Validations.of(stateMachine).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'test fixture' });
-  return stateMachine;
+  return { stateMachine, executionLog };
 };
 // The backup workflows are wired by the stack itself; these stand-ins exercise the other schedule kinds.
-stack.addWorkflowMonitoring(machine('Monthly'), { workflow: 'recovery-test', schedulePeriod: Duration.days(31) });
+const monthly = machine('Monthly');
+stack.addWorkflowMonitoring(monthly.stateMachine, {
+  workflow: 'recovery-test',
+  schedulePeriod: Duration.days(31),
+  executionLog: monthly.executionLog,
+});
 // The on-demand snapshot workflow is wired by the stack itself: its monitoring is asserted below.
 const template = Template.fromStack(stack);
+
+/** A state machine resource's DefinitionString with its intrinsics (ARNs) replaced by placeholders. */
+function definitionText(resource: unknown): string {
+  const definition = (resource as { Properties: { DefinitionString: unknown } }).Properties.DefinitionString;
+  if (typeof definition === 'string') return definition;
+  const [, parts] = (definition as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  return parts.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+}
 
 describe('AutomationStack', () => {
   it('creates the shared tasks log group with the seed retention', () => {
@@ -123,15 +139,92 @@ describe('AutomationStack', () => {
     expect(statements.some((s) => [s.Action].flat().some((a) => a.startsWith('kms:')))).toBe(true);
   });
 
-  it('alarms on failed, timed-out or aborted executions of every workflow', () => {
-    for (const workflow of ['backup-verification', 'recovery-test', 'on-demand-snapshot']) {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        AlarmName: `interactions-prod-${workflow}-executions-failed`,
-        Metrics: Match.arrayWith([Match.objectLike({ Expression: 'failed + timedOut + aborted' })]),
-        Threshold: 1,
-        AlarmActions: [{ 'Fn::ImportValue': Match.stringLikeRegexp('Alertshigh') }],
+  describe('one page per incident', () => {
+    const stackWorkflows = ['on-demand-snapshot', 'cache-snapshot', 'backup-verification', 'snapshot-housekeeping'];
+    const logGroupId = (name: string) => {
+      const [id] = Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: name } }));
+      if (id === undefined) throw new Error(`no log group ${name}`);
+      return id;
+    };
+
+    it.each([...stackWorkflows, 'recovery-test'])(
+      '%s: the alarm pages for timed-out, aborted and unreported failed executions, not for ExecutionsFailed',
+      (workflow) => {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          AlarmName: `interactions-prod-${workflow}-executions-failed`,
+          Metrics: Match.arrayWith([
+            Match.objectLike({ Expression: 'FILL(timedOut, 0) + FILL(aborted, 0) + FILL(failedUnreported, 0)' }),
+            Match.objectLike({
+              Id: 'failedUnreported',
+              MetricStat: Match.objectLike({
+                Metric: Match.objectLike({ MetricName: `UnreportedFailures-interactions-prod-${workflow}` }),
+              }),
+            }),
+          ]),
+          Threshold: 1,
+          AlarmActions: [{ 'Fn::ImportValue': Match.stringLikeRegexp('Alertshigh') }],
+        });
+        const alarms = template.findResources('AWS::CloudWatch::Alarm', {
+          Properties: { AlarmName: `interactions-prod-${workflow}-executions-failed` },
+        });
+        expect(JSON.stringify(alarms)).not.toContain('"ExecutionsFailed"');
+      },
+    );
+
+    it.each(stackWorkflows)('%s: unreported failures are counted from its own execution log', (workflow) => {
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: { Ref: logGroupId(`/aws/vendedlogs/states/interactions-prod-${workflow}`) },
+        FilterPattern: Match.stringLikeRegexp('"ExecutionFailed".*"Notified: \\*"'),
+        MetricTransformations: [Match.objectLike({ MetricName: `UnreportedFailures-interactions-prod-${workflow}` })],
       });
-    }
+    });
+
+    it.each(stackWorkflows)(
+      '%s: a failed failure notification ends in Fail unreported (UnreportedFailure)',
+      (workflow) => {
+        // Prepare
+        const machines = template.findResources('AWS::StepFunctions::StateMachine', {
+          Properties: { StateMachineName: `interactions-prod-${workflow}` },
+        });
+        const definition = JSON.parse(definitionText(Object.values(machines)[0])) as {
+          States: Record<
+            string,
+            { Catch?: { Next: string }[]; Next?: string; Error?: string; Parameters?: Record<string, string> }
+          >;
+        };
+
+        // Act
+        const notify = definition.States['Notify failure'];
+        const unreported = definition.States[notify?.Catch?.[0]?.Next ?? ''];
+
+        // Assess
+        expect(notify?.Catch).toHaveLength(1);
+        expect(notify?.Catch?.[0]?.Next).toBe('Build unreported failure message');
+        expect(unreported?.Next).toBe('Fail unreported');
+        expect(definition.States['Fail unreported']?.Error).toBe('UnreportedFailure');
+        expect(notify?.Next).toBe('Build failure message');
+        expect(definition.States['Build failure message']?.Parameters?.['cause.$']).toMatch(
+          /^States\.Format\('Notified: /,
+        );
+      },
+    );
+
+    it('asks for the execution log of a state machine not built by AutomationStateMachine', () => {
+      // Prepare: a stack of its own, so the shared one stays unchanged after synthesis.
+      const otherApp = new App();
+      const other = new AutomationStack(otherApp, 'interactions-prod-automation', {
+        config,
+        platform: new FakePlatform(otherApp),
+      });
+      const standIn = new sfn.StateMachine(other, 'Unlogged', {
+        definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(other, 'UnloggedPass')),
+      });
+
+      // Act + Assess
+      expect(() => other.addWorkflowMonitoring(standIn, { workflow: 'failover-drill' })).toThrow(
+        'addWorkflowMonitoring failover-drill: the state machine was not built by AutomationStateMachine; pass executionLog',
+      );
+    });
   });
 
   it('watches a nightly workflow with an alarm over 30 hourly periods (1 day + 6 h slack), missing data breaching', () => {

@@ -838,9 +838,16 @@ describe('.ci/run', () => {
     });
     return { ...result, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
   };
-  const ALL = ['npm ci --no-audit --no-fund', 'npm run typecheck', 'npm run lint', 'npm test -- --ci', 'npm run synth'];
+  const ALL = [
+    'npm ci --no-audit --no-fund',
+    'npm run build:cli',
+    'npm run typecheck',
+    'npm run lint',
+    'npm test -- --ci',
+    'npm run synth',
+  ];
 
-  it('runs install, type-check, lint, tests and synth in order', () => {
+  it('runs install, the CLI bundle, type-check, lint, tests and synth in order', () => {
     const run = ciRun({});
     expect(run.status).toBe(0);
     expect(run.calls).toEqual(ALL);
@@ -862,6 +869,6 @@ describe('.ci/run', () => {
   it('stops with a non-zero exit at the first failing step', () => {
     const run = ciRun({ FAKE_NPM_FAIL: 'test -- --ci' });
     expect(run.status).not.toBe(0);
-    expect(run.calls).toEqual(ALL.slice(0, 4));
+    expect(run.calls).toEqual(ALL.slice(0, 5));
   });
 });

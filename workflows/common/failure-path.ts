@@ -3,6 +3,12 @@
  * topic with a report, then fail with a readable message. Every task's Catch and every
  * "this went wrong" Choice branch ends here, so no failure can skip cleanup or notification.
  *
+ * One page per incident: the workflow's own notification is the page. The execution then fails with
+ * the original error and a cause starting with NOTIFIED_CAUSE_PREFIX, which the executions alarm
+ * (infra/constructs/workflow-monitoring.ts) skips. When the notification itself fails, nobody has
+ * been told: the execution fails with UNREPORTED_FAILURE instead (the original error kept in the
+ * cause), and the alarm pages.
+ *
  * State shape it relies on: the failure is in `$.error` as `{ Error, Cause }` (what a Catch with
  * `resultPath: '$.error'` writes; `raise()` writes the same for failures a Choice detects).
  */
@@ -14,6 +20,12 @@ import { lambdaTask } from './lambda-task.js';
 
 /** Where a Catch puts the error: the rest of the state (what the execution created) is kept for cleanup. */
 export const ERROR_PATH = '$.error';
+
+/** Error name of an execution whose failure notification failed too: the executions alarm pages for it. */
+export const UNREPORTED_FAILURE = 'UnreportedFailure';
+
+/** Start of the cause of every failure this path notified: the executions alarm does not page for those. */
+export const NOTIFIED_CAUSE_PREFIX = 'Notified: ';
 
 /** Props of FailurePath. */
 export interface FailurePathProps {
@@ -51,12 +63,19 @@ export class FailurePath extends Construct {
     const message = new sfn.Pass(this, 'Build failure message', {
       parameters: {
         'error.$': `${ERROR_PATH}.Error`,
-        'cause.$': `States.Format('${props.workflow} execution {} failed with {}: {}', $$.Execution.Name, ${ERROR_PATH}.Error, ${ERROR_PATH}.Cause)`,
+        'cause.$': `States.Format('${NOTIFIED_CAUSE_PREFIX}${props.workflow} execution {} failed with {}: {}', $$.Execution.Name, ${ERROR_PATH}.Error, ${ERROR_PATH}.Cause)`,
       },
       resultPath: '$.failure',
     });
-    const fail = new sfn.Fail(this, 'Fail', { errorPath: '$.failure.error', causePath: '$.failure.cause' });
-    message.next(fail);
+    message.next(new sfn.Fail(this, 'Fail', { errorPath: '$.failure.error', causePath: '$.failure.cause' }));
+
+    const unreported = new sfn.Pass(this, 'Build unreported failure message', {
+      parameters: {
+        'cause.$': `States.Format('${props.workflow} execution {} failed with {}: {}; its failure notification failed too with {}: {}', $$.Execution.Name, ${ERROR_PATH}.Error, ${ERROR_PATH}.Cause, $.notificationError.Error, $.notificationError.Cause)`,
+      },
+      resultPath: '$.failure',
+    });
+    unreported.next(new sfn.Fail(this, 'Fail unreported', { error: UNREPORTED_FAILURE, causePath: '$.failure.cause' }));
 
     const notify = lambdaTask(this, 'Notify failure', {
       workflow: props.workflow,
@@ -72,8 +91,8 @@ export class FailurePath extends Construct {
       },
       resultPath: '$.notification',
     });
-    // A failed notification must not hide the original error: record it and still fail with the original.
-    notify.addCatch(message, { errors: ['States.ALL'], resultPath: '$.notificationError' });
+    // Nobody was told: fail under a name the executions alarm pages for, the original error kept in the cause.
+    notify.addCatch(unreported, { errors: ['States.ALL'], resultPath: '$.notificationError' });
     notify.next(message);
 
     this.startState = props.cleanup ? props.cleanup(notify) : notify;

@@ -4,6 +4,7 @@
  */
 import { DescribeDBSnapshotsCommand, paginateDescribeDBSnapshots, type RDSClient } from '@aws-sdk/client-rds';
 import { ENVIRONMENT_NAMES, loadConfig } from '../../../infra/config/index.js';
+import { parseS3Uri, s3ObjectConsoleUrl } from '../../../shared/console-links.js';
 import { validateSnapshotName } from '../../../shared/snapshot-naming.js';
 import {
   MAX_RETAIN_DAYS,
@@ -12,7 +13,6 @@ import {
   onDemandSnapshotOutputSchema,
 } from '../../../workflows/on-demand-snapshot/contract.js';
 import type { Command } from '../../command.js';
-import { parseS3Uri, s3ObjectConsoleLink } from '../../console-links.js';
 import { UsageError } from '../../context.js';
 import { yesNo } from '../../format.js';
 import { parseEnvironment } from '../../inputs.js';
@@ -32,7 +32,7 @@ function parseRetainDays(value: string): number {
 
 function s3Row(label: string, uri: string, region: string): [string, string][] {
   const location = parseS3Uri(uri);
-  return location ? [[label, s3ObjectConsoleLink(region, location.bucket, location.key)]] : [];
+  return location ? [[label, s3ObjectConsoleUrl({ ...location, region })]] : [];
 }
 
 export const createSnapshot: Command = {

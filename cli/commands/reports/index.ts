@@ -1,10 +1,10 @@
 /** The `reports` command group: read the reports the workflows file in the reports bucket. */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { executionConsoleUrl, s3ObjectConsoleUrl } from '../../../shared/console-links.js';
 import { names } from '../../../shared/naming.js';
 import { findExecutionArn, findReportLocations, parseExecutionRef } from '../../aws/executions.js';
 import type { Command, CommandGroup } from '../../command.js';
-import { executionConsoleLink, s3ObjectConsoleLink } from '../../console-links.js';
 import { CommandFailedError, EXIT } from '../../context.js';
 import { parseEnvironment, resolveRegion } from '../../inputs.js';
 
@@ -35,7 +35,7 @@ const show: Command = {
       const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       throw new CommandFailedError(
         `execution ${executionArn.split(':').pop()} (${status ?? 'unknown status'}) has not filed a report` +
-          `${status === 'RUNNING' ? ' yet' : ''}; console: ${executionConsoleLink(executionArn)}`,
+          `${status === 'RUNNING' ? ' yet' : ''}; console: ${executionConsoleUrl(executionArn)}`,
       );
     }
     const key = global.json ? reports.json : reports.markdown;
@@ -43,8 +43,8 @@ const show: Command = {
     deps.stdout((await object.Body?.transformToString('utf-8')) ?? '');
     deps.stderr(
       `report: s3://${reports.bucket}/${key}\n` +
-        `report console: ${s3ObjectConsoleLink(region, reports.bucket, key)}\n` +
-        `execution console: ${executionConsoleLink(executionArn)}\n`,
+        `report console: ${s3ObjectConsoleUrl({ bucket: reports.bucket, key, region })}\n` +
+        `execution console: ${executionConsoleUrl(executionArn)}\n`,
     );
     return EXIT.ok;
   },

@@ -21,7 +21,7 @@ const STOP = new Date('2025-06-01T10:15:25Z');
 
 const EXECUTION_CONSOLE = `https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${EXECUTION_ARN}`;
 const REPORT_CONSOLE =
-  'https://us-east-1.console.aws.amazon.com/s3/object/interactions-prod-automation-reports?region=us-east-1&prefix=snapshots/interactions-pre-migration.md';
+  'https://us-east-1.console.aws.amazon.com/s3/object/interactions-prod-automation-reports?region=us-east-1&bucketType=general&prefix=snapshots%2Finteractions-pre-migration.md';
 
 const WORKFLOW_OUTPUT = {
   snapshot: {

@@ -140,7 +140,7 @@ describe('reports show', () => {
     expect(result.stdout).toBe('# On-demand snapshot\n');
     expect(result.stderr).toContain(`report: s3://${reports.bucket}/${reports.markdown}\n`);
     expect(result.stderr).toContain(
-      `report console: https://us-east-1.console.aws.amazon.com/s3/object/${reports.bucket}?region=us-east-1&prefix=${reports.markdown}\n`,
+      `report console: https://us-east-1.console.aws.amazon.com/s3/object/${reports.bucket}?region=us-east-1&bucketType=general&prefix=reports%2Fon-demand-snapshot%2F2025%2F06%2F${NAME}.md\n`,
     );
     // Only the prod state machines were searched.
     expect(sfn.commandCalls(DescribeExecutionCommand).map((call) => call.args[0].input.executionArn)).not.toContain(

@@ -193,6 +193,14 @@ describe('usage errors: exit 2, one line naming the problem and the --help to re
     expect(result.stderr).toContain("error: invalid region 'europe' (from --region)");
   });
 
+  it('rejects a region-shaped --region of any length, before any AWS call', async () => {
+    const result = await run(['backup', 'list-backups', 'prod', '--region', `us-${'east'.repeat(50)}-1`], noClients);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("(205 characters)' (from --region): expected an AWS region such as us-east-1");
+    expectNoAwsCall();
+  });
+
   it('rejects a requestedBy the workflow would refuse, with the contract message, before any AWS call', async () => {
     const result = await run(['backup', 'create-snapshot', 'prod', 'pre-migration'], {
       ...noClients,

@@ -3,6 +3,7 @@ import {
   executionConsoleUrl,
   parseArn,
   parseExecutionArn,
+  parseS3Uri,
   s3ObjectConsoleUrl,
 } from '../../../shared/console-links.js';
 
@@ -70,5 +71,32 @@ describe('s3ObjectConsoleUrl', () => {
     ).toBe(
       'https://us-east-1.console.aws.amazon.com/s3/object/interactions-prod-automation-reports?region=us-east-1&bucketType=general&prefix=reports%2Frecovery-test%2F2025%2F02%2Fmonthly%202025.md',
     );
+  });
+
+  it('encodes what a URL cannot hold in the key', () => {
+    expect(
+      s3ObjectConsoleUrl({
+        bucket: 'interactions-prod-automation-reports',
+        key: 'reports/x#1?.md',
+        region: 'eu-west-1',
+      }),
+    ).toBe(
+      'https://eu-west-1.console.aws.amazon.com/s3/object/interactions-prod-automation-reports?region=eu-west-1&bucketType=general&prefix=reports%2Fx%231%3F.md',
+    );
+  });
+});
+
+describe('parseS3Uri', () => {
+  it('splits an s3:// URI into bucket and key', () => {
+    expect(parseS3Uri('s3://interactions-prod-automation-reports/reports/x.md')).toEqual({
+      bucket: 'interactions-prod-automation-reports',
+      key: 'reports/x.md',
+    });
+  });
+
+  it('refuses anything else', () => {
+    expect(parseS3Uri('https://bucket/x')).toBeUndefined();
+    expect(parseS3Uri('s3://bucket/')).toBeUndefined();
+    expect(parseS3Uri('s3://bucket')).toBeUndefined();
   });
 });

@@ -1,10 +1,12 @@
 import {
+  awsRegionSchema,
   environmentSchema,
   executionContextSchema,
   isoTimeSchema,
   rdsIdentifierSchema,
   workflowSchema,
 } from '../../../shared/schemas.js';
+import * as z from '../../../shared/zod.js';
 
 describe('shared schemas', () => {
   it('accepts the three environments only', () => {
@@ -43,5 +45,20 @@ describe('shared schemas', () => {
 
   it.each(['1abc', 'a--b', 'ends-', 'under_score', ''])('rejects RDS identifier %j', (id) => {
     expect(rdsIdentifierSchema.safeParse(id).success).toBe(false);
+  });
+});
+
+describe('awsRegionSchema', () => {
+  it.each(['us-east-1', 'eu-central-2', 'ap-southeast-4', 'us-gov-west-1'])('accepts %s', (region) => {
+    expect(z.safeParse(awsRegionSchema, region).success).toBe(true);
+  });
+
+  it.each([
+    ['a region-shaped value of any length', `us-${'east-'.repeat(200)}1`],
+    ['an unknown direction', 'us-middle-1'],
+    ['upper case', 'US-EAST-1'],
+    ['an empty string', ''],
+  ])('rejects %s', (_name, region) => {
+    expect(z.safeParse(awsRegionSchema, region).success).toBe(false);
   });
 });

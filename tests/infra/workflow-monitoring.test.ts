@@ -1,0 +1,107 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { UNREPORTED_FAILURE_PATTERN, WorkflowMonitoring } from '../../infra/constructs/workflow-monitoring.js';
+
+function setup() {
+  const s = new Stack(new App(), 'Monitoring');
+  const executionLog = new logs.LogGroup(s, 'Log', { logGroupName: '/aws/vendedlogs/states/interactions-dev-x' });
+  const stateMachine = new sfn.StateMachine(s, 'M', {
+    definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(s, 'P')),
+  });
+  return { s, stateMachine, executionLog, topic: new sns.Topic(s, 'T') };
+}
+
+describe('WorkflowMonitoring', () => {
+  describe('failure alarm (one page per incident)', () => {
+    const { s, stateMachine, executionLog, topic } = setup();
+    new WorkflowMonitoring(s, 'OnDemand', {
+      envName: 'dev',
+      workflow: 'on-demand-snapshot',
+      stateMachine,
+      executionLog,
+      topic,
+    });
+    const template = Template.fromStack(s);
+    const alarm = () =>
+      Object.values(template.findResources('AWS::CloudWatch::Alarm'))[0] as {
+        Properties: { Metrics: { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[] };
+      };
+
+    it('pages for timed-out, aborted and unreported failed executions only, never for ExecutionsFailed', () => {
+      // Act
+      const metrics = alarm().Properties.Metrics;
+
+      // Assess
+      expect(metrics.find((m) => m.Expression)?.Expression).toBe(
+        'FILL(timedOut, 0) + FILL(aborted, 0) + FILL(failedUnreported, 0)',
+      );
+      expect(
+        Object.fromEntries(metrics.filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat?.Metric.MetricName])),
+      ).toEqual({
+        timedOut: 'ExecutionsTimedOut',
+        aborted: 'ExecutionsAborted',
+        failedUnreported: 'UnreportedFailures-interactions-dev-on-demand-snapshot',
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'interactions-dev-on-demand-snapshot-executions-failed',
+        Threshold: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^T') }],
+      });
+    });
+
+    it('counts unreported failures with a metric filter on the execution log', () => {
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: { Ref: Match.stringLikeRegexp('^Log') },
+        FilterName: 'interactions-dev-on-demand-snapshot-unreported-failures',
+        FilterPattern:
+          '{ ($.type = "ExecutionFailed") && (($.details.cause NOT EXISTS) || ($.details.cause != "Notified: *")) }',
+        MetricTransformations: [
+          {
+            MetricNamespace: 'Interactions/Automation',
+            MetricName: 'UnreportedFailures-interactions-dev-on-demand-snapshot',
+            MetricValue: '1',
+            Unit: 'Count',
+          },
+        ],
+      });
+      expect(UNREPORTED_FAILURE_PATTERN.logPatternString).toContain('"Notified: *"');
+    });
+  });
+
+  it('fits a weekly schedule (7 days is the alarm look-back) only without slack beyond it', () => {
+    const { s, stateMachine, executionLog, topic } = setup();
+    new WorkflowMonitoring(s, 'Weekly', {
+      envName: 'dev',
+      workflow: 'snapshot-housekeeping',
+      stateMachine,
+      executionLog,
+      topic,
+      schedulePeriod: Duration.days(6),
+      slack: Duration.days(1),
+    });
+    Template.fromStack(s).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ExecutionsSucceeded',
+      Period: 3600,
+      EvaluationPeriods: 168,
+    });
+  });
+
+  it('fails when a schedule longer than the alarm look-back has no last-success check', () => {
+    const { s, stateMachine, executionLog, topic } = setup();
+    expect(
+      () =>
+        new WorkflowMonitoring(s, 'Monthly', {
+          envName: 'dev',
+          workflow: 'recovery-test',
+          stateMachine,
+          executionLog,
+          topic,
+          schedulePeriod: Duration.days(31),
+        }),
+    ).toThrow(/exceeds the 7-day alarm look-back; pass lastSuccessCheck/);
+  });
+});
