@@ -48,6 +48,8 @@ export interface CliDeps {
   readonly stdoutIsTty: boolean;
   /** Whether stderr is a terminal: progress is then one updating line, else timestamped lines. */
   readonly stderrIsTty: boolean;
+  /** Width of the stderr terminal, read at each refresh (it can be resized). @default no limit */
+  readonly stderrColumns?: () => number | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: () => Date;
   /** Waits `ms`; rejects early when `signal` aborts. */
@@ -101,6 +103,7 @@ export function defaultDeps(interrupt: AbortSignal): CliDeps {
     stderr: (text) => process.stderr.write(text),
     stdoutIsTty: process.stdout.isTTY === true,
     stderrIsTty: process.stderr.isTTY === true,
+    stderrColumns: () => process.stderr.columns,
     env: process.env,
     now: () => new Date(),
     sleep: (ms, signal) => delay(ms, undefined, { signal }),

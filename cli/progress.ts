@@ -32,6 +32,25 @@ const SILENT: ProgressReporter = {
 /** Loop lines are written at least this often while a loop keeps going, so a CI log shows life. */
 const LOOP_HEARTBEAT_MS = 10 * 60_000;
 const CLEAR_LINE = '\r\x1b[2K';
+/** Characters of the execution name kept however narrow the terminal. */
+const MIN_NAME_LENGTH = 5;
+const ELLIPSIS = '…';
+
+function shorten(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, Math.max(0, length - 1))}${ELLIPSIS}`;
+}
+
+/**
+ * `name: rest` within `columns - 1` characters (a line that wraps cannot be rewritten in place, and
+ * writing the last column wraps on some terminals): the name is shortened first, then the whole line.
+ */
+function fitLine(name: string, rest: string, columns: number | undefined): string {
+  const full = `${name}: ${rest}`;
+  if (columns === undefined || columns <= 0 || full.length < columns) return full;
+  const width = columns - 1;
+  const nameRoom = Math.max(MIN_NAME_LENGTH + 1, width - rest.length - 2);
+  return shorten(`${shorten(name, nameRoom)}: ${rest}`, width);
+}
 
 /** The reporter for this run: silent when `enabled` is false, else line or log style by `deps.stderrIsTty`. */
 export function createProgress(deps: CliDeps, enabled: boolean): ProgressReporter {
@@ -47,7 +66,8 @@ function terminalProgress(deps: CliDeps): ProgressReporter {
   const elapsed = (until = deps.now()) => formatDuration(until.getTime() - startedAt.getTime());
   const render = () => {
     const count = visits.get(state) ?? 0;
-    deps.stderr(`${CLEAR_LINE}${name}: ${state}${count > 1 ? ` (×${count})` : ''} · ${elapsed()}`);
+    const rest = `${state}${count > 1 ? ` (×${count})` : ''} · ${elapsed()}`;
+    deps.stderr(`${CLEAR_LINE}${fitLine(name, rest, deps.stderrColumns?.())}`);
   };
   return {
     started(executionName, at) {

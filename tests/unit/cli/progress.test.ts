@@ -4,13 +4,14 @@ import { createProgress } from '../../../cli/progress.js';
 const T0 = new Date('2025-06-01T10:00:00Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 
-function capture(stderrIsTty: boolean, clock: { now: Date }) {
+function capture(stderrIsTty: boolean, clock: { now: Date }, columns?: number) {
   let stderr = '';
   const deps = {
     stderr: (text: string) => {
       stderr += text;
     },
     stderrIsTty,
+    stderrColumns: () => columns,
     now: () => clock.now,
   } as unknown as CliDeps;
   return { deps, output: () => stderr };
@@ -41,6 +42,36 @@ describe('progress on a terminal', () => {
     expect(output()).not.toMatch(/\n(?!$)/);
     expect(frames).toContain('cli-x-20250601T100000: Snapshot available? (×3) · 2m 4s');
     expect(frames.at(-1)).toBe('cli-x-20250601T100000: SUCCEEDED after 4m 12s\n');
+  });
+
+  it('fits the line to the terminal width, shortening the execution name, so it never wraps', () => {
+    // Prepare: a wrapped line cannot be rewritten in place: every refresh would add a screen line.
+    const clock = { now: T0 };
+    const { deps, output } = capture(true, clock, 60);
+    const progress = createProgress(deps, true);
+
+    // Act
+    progress.started('cli-interactions-pre-migration-for-release-42-20250601T100000', T0);
+    progress.stateEntered('Snapshot available?', at(1));
+    clock.now = at(190);
+    progress.polled();
+
+    // Assess
+    const frames = output().split('\r\x1b[2K').filter(Boolean);
+    for (const frame of frames) expect(frame.length).toBeLessThan(60);
+    expect(frames.at(-1)).toBe('cli-interactions-pre-migrati…: Snapshot available? · 3m 10s');
+  });
+
+  it('cuts the line at the terminal width when even the state does not fit', () => {
+    const clock = { now: T0 };
+    const { deps, output } = capture(true, clock, 20);
+    const progress = createProgress(deps, true);
+
+    progress.started('cli-x-20250601T100000', T0);
+    progress.stateEntered('Snapshot available?', at(1));
+
+    const frames = output().split('\r\x1b[2K').filter(Boolean);
+    expect(frames.at(-1)).toBe('cli-x…: Snapshot a…');
   });
 });
 
