@@ -15,19 +15,34 @@ import { checkRegion } from '../inputs.js';
 
 const EXECUTION_NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 
-/** An execution as the user named it: by ARN (which carries its region) or by name. */
-export type ExecutionRef = { readonly arn: string; readonly region: string } | { readonly name: string };
+/** An execution as the user named it: by ARN (which carries its region and state machine) or by name. */
+export type ExecutionRef =
+  | { readonly arn: string; readonly region: string; readonly stateMachine: string }
+  | { readonly name: string };
 
 /** Checks what the user typed, before any AWS call. */
 export function parseExecutionRef(value: string): ExecutionRef {
   const arn = parseExecutionArn(value);
-  if (arn) return { arn: value, region: checkRegion(arn.region, 'the execution ARN') };
+  if (arn) return { arn: value, region: checkRegion(arn.region, 'the execution ARN'), stateMachine: arn.stateMachine };
   if (!EXECUTION_NAME_PATTERN.test(value)) {
     throw new UsageError(
       `'${value}' is neither an execution ARN (arn:aws:states:<region>:<account>:execution:<machine>:<name>) nor an execution name`,
     );
   }
   return { name: value };
+}
+
+/**
+ * The region of an execution named by ARN: its own, since Step Functions finds an execution only
+ * there. A `--region` that says otherwise is a usage error rather than silently ignored.
+ */
+export function executionRegion(ref: { readonly region: string }, regionOption: string | undefined): string {
+  if (regionOption !== undefined && checkRegion(regionOption, '--region') !== ref.region) {
+    throw new UsageError(
+      `--region ${regionOption} disagrees with the execution ARN's region ${ref.region} (an execution is only found in its own region)`,
+    );
+  }
+  return ref.region;
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The `executions` command group: re-attach to a workflow run. */
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { ENVIRONMENT_NAMES, loadConfig } from '../../../infra/config/index.js';
-import { findExecutionArn, parseExecutionRef } from '../../aws/executions.js';
+import { executionRegion, findExecutionArn, parseExecutionRef } from '../../aws/executions.js';
 import type { Command, CommandGroup } from '../../command.js';
 import { UsageError } from '../../context.js';
 import { checkRegion } from '../../inputs.js';
@@ -42,7 +42,7 @@ const watch: Command = {
   ],
   async run({ args, global }, deps) {
     const ref = parseExecutionRef(args.execution ?? '');
-    const region = 'arn' in ref ? ref.region : regionForName(global.region, deps.env);
+    const region = 'arn' in ref ? executionRegion(ref, global.region) : regionForName(global.region, deps.env);
     const { sfn } = deps.clients(region, { profile: global.profile });
     const executionArn = await findExecutionArn(sfn, ref, 'interactions-', region, deps.interrupt);
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn }), { abortSignal: deps.interrupt });

@@ -3,9 +3,9 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionConsoleUrl, s3ObjectConsoleUrl } from '../../../shared/console-links.js';
 import { names } from '../../../shared/naming.js';
-import { findExecutionArn, findReportLocations, parseExecutionRef } from '../../aws/executions.js';
+import { executionRegion, findExecutionArn, findReportLocations, parseExecutionRef } from '../../aws/executions.js';
 import type { Command, CommandGroup } from '../../command.js';
-import { CommandFailedError, EXIT } from '../../context.js';
+import { CommandFailedError, EXIT, UsageError } from '../../context.js';
 import { parseEnvironment, resolveRegion } from '../../inputs.js';
 
 const show: Command = {
@@ -26,9 +26,18 @@ const show: Command = {
   async run({ args, global }, deps) {
     const environment = parseEnvironment(args.env);
     const ref = parseExecutionRef(args.execution ?? '');
-    const region = resolveRegion(environment, global, deps);
-    const { sfn, s3 } = deps.clients(region, { profile: global.profile });
     const prefix = `${names.prefix(environment)}-`;
+    // Else another environment's report would be printed as this one's.
+    if ('arn' in ref && !ref.stateMachine.startsWith(prefix)) {
+      throw new UsageError(
+        `the execution ARN is a run of '${ref.stateMachine}', not of a ${environment} workflow (${prefix}*)`,
+      );
+    }
+    // An ARN names the execution's region; the reports bucket is in the environment's.
+    const executionsRegion = 'arn' in ref ? executionRegion(ref, global.region) : undefined;
+    const region = resolveRegion(environment, global, deps);
+    const { sfn } = deps.clients(executionsRegion ?? region, { profile: global.profile });
+    const { s3 } = deps.clients(region, { profile: global.profile });
     const executionArn = await findExecutionArn(sfn, ref, prefix, region, deps.interrupt);
     const reports = await findReportLocations(sfn, executionArn);
     if (!reports) {

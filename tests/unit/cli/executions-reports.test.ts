@@ -173,6 +173,52 @@ describe('reports show', () => {
     expect(JSON.parse(result.stdout)).toEqual({ status: 'SUCCEEDED' });
   });
 
+  it("rejects an ARN of another environment's workflow before any AWS call, exit 2", async () => {
+    // Prepare: a staging run named while asking for prod would print staging's report as prod's.
+    const staging = ARN.replace(/prod/g, 'staging');
+
+    // Act
+    const result = await run(['reports', 'show', 'prod', staging]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "error: the execution ARN is a run of 'interactions-staging-on-demand-snapshot', not of a prod workflow " +
+        "(interactions-prod-*). See 'interactions-ops reports show --help'.\n",
+    );
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it("reads an execution named by ARN in the ARN's region", async () => {
+    // Prepare: the environment is configured in us-east-1, the run is in eu-west-1.
+    const arn = ARN.replace('us-east-1', 'eu-west-1');
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+    sfn.on(DescribeExecutionCommand, { executionArn: arn }).resolves({
+      executionArn: arn,
+      stateMachineArn: 'm',
+      status: 'FAILED',
+      startDate: START,
+    });
+
+    // Act
+    const result = await run(['reports', 'show', 'prod', arn]);
+
+    // Assess: Step Functions answers for an execution only in its own region.
+    expect(result.code).toBe(1);
+    expect(result.regions[0]).toBe('eu-west-1');
+    expect(result.stderr).toContain(`error: execution ${NAME} (FAILED) has not filed a report;`);
+  });
+
+  it('rejects a --region that disagrees with the execution ARN, exit 2', async () => {
+    const result = await run(['executions', 'watch', ARN, '--region', 'eu-west-1']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "error: --region eu-west-1 disagrees with the execution ARN's region us-east-1 (an execution is only found in its own region)",
+    );
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
   it('exits 1 when the run has filed no report yet', async () => {
     sfn.on(DescribeExecutionCommand, { executionArn: ARN }).resolves({
       executionArn: ARN,
