@@ -77,7 +77,11 @@ describe('parseExecutionRef', () => {
     `arn:aws:states:${region}:123456789012:execution:interactions-prod-on-demand-snapshot:cli-x-20250601T101112`;
 
   it('takes the region of an execution ARN', () => {
-    expect(parseExecutionRef(arn('eu-west-1'))).toEqual({ arn: arn('eu-west-1'), region: 'eu-west-1' });
+    expect(parseExecutionRef(arn('eu-west-1'))).toEqual({
+      arn: arn('eu-west-1'),
+      region: 'eu-west-1',
+      stateMachine: 'interactions-prod-on-demand-snapshot',
+    });
   });
 
   it('refuses an execution ARN whose region is not one', () => {
