@@ -37,10 +37,14 @@ function usageLine(message: string, state: ParseState): string {
 /** Commander's message without its `error: ` prefix, its suggestion folded into the same line. */
 function commanderMessage(error: CommanderError, state: ParseState): string {
   const raw = (state.commanderMessage ?? error.message).trim().replace(/^error: /, '');
-  return raw
-    .replace(/\.?\n\(Did you mean (.+)\?\)$/, ' (did you mean $1?)')
-    .replace(/\.$/, '')
-    .replace(/\n/g, ' ');
+  return (
+    raw
+      .replace(/\.?\n\(Did you mean (.+)\?\)$/, ' (did you mean $1?)')
+      // An option parser's reason follows commander's "argument 'x' is invalid." as its own clause.
+      .replace(/ is invalid\. /, ' is invalid: ')
+      .replace(/\.$/, '')
+      .replace(/\n/g, ' ')
+  );
 }
 
 function reportError(error: unknown, deps: CliDeps, state: ParseState, debug: boolean): ExitCode {

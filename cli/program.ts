@@ -95,6 +95,8 @@ function addHelpCommand(program: CommanderCommand, state: ParseState): void {
         const next = target.commands.find((candidate) => candidate.name() === word);
         if (!next || next.name() === 'help') {
           const known = target.commands.map((candidate) => candidate.name()).filter((name) => name !== 'help');
+          // The help worth reading is that of the last command found, not that of `help`.
+          state.commandPath = pathOf(target);
           throw new UsageError(`unknown command '${word}' (${pathOf(target)} has: ${known.join(', ')})`);
         }
         target = next;

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { parseExecutionArn } from '../../shared/console-links.js';
 import { CommandFailedError, UsageError } from '../context.js';
-import { checkRegion } from '../inputs.js';
+import { checkRegion, shown } from '../inputs.js';
 
 const EXECUTION_NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 
@@ -26,7 +26,7 @@ export function parseExecutionRef(value: string): ExecutionRef {
   if (arn) return { arn: value, region: checkRegion(arn.region, 'the execution ARN'), stateMachine: arn.stateMachine };
   if (!EXECUTION_NAME_PATTERN.test(value)) {
     throw new UsageError(
-      `'${value}' is neither an execution ARN (arn:aws:states:<region>:<account>:execution:<machine>:<name>) nor an execution name`,
+      `'${shown(value)}' is neither an execution ARN (arn:aws:states:<region>:<account>:execution:<machine>:<name>) nor an execution name`,
     );
   }
   return { name: value };

@@ -15,7 +15,7 @@ import {
 import type { Command } from '../../command.js';
 import { UsageError } from '../../context.js';
 import { yesNo } from '../../format.js';
-import { parseEnvironment } from '../../inputs.js';
+import { parseEnvironment, shown } from '../../inputs.js';
 import { runWorkflow, WORKFLOW_OPTIONS } from '../../workflow-run.js';
 
 /** Fewest days `--retain-days` accepts (the contract's lower bound). */
@@ -77,7 +77,7 @@ export const createSnapshot: Command = {
     const snapshotName = args.name ?? '';
     const problems = validateSnapshotName(snapshotName);
     if (problems.length > 0) {
-      throw new UsageError(`invalid snapshot name '${snapshotName}': ${problems.join('; ')}`);
+      throw new UsageError(`invalid snapshot name '${shown(snapshotName)}': ${problems.join('; ')}`);
     }
     const reason = typeof options.reason === 'string' ? options.reason.trim() : undefined;
     const retainDays = typeof options.retainDays === 'number' ? options.retainDays : undefined;

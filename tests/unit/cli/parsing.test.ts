@@ -93,7 +93,7 @@ describe('--version and help', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      "error: unknown command 'nope' (interactions-ops backup has: create-snapshot, list-backups). See 'interactions-ops help --help'.\n",
+      "error: unknown command 'nope' (interactions-ops backup has: create-snapshot, list-backups). See 'interactions-ops backup --help'.\n",
     );
   });
 });
@@ -155,6 +155,24 @@ describe('usage errors: exit 2, one line naming the problem and the --help to re
       ['executions', 'watch', 'not an arn'],
       "'not an arn' is neither an execution ARN",
       'interactions-ops executions watch',
+    ],
+    // What the user typed is echoed escaped and shortened, so the error stays one readable line.
+    [
+      ['backup', 'create-snapshot', 'prod', 'pre\nmigration'],
+      "invalid snapshot name 'pre\\nmigration': may contain only letters, digits and hyphens",
+      'interactions-ops backup create-snapshot',
+    ],
+    [
+      ['backup', 'create-snapshot', 'prod', 'a'.repeat(300)],
+      `invalid snapshot name '${'a'.repeat(40)}... (300 characters)': must be at most 255 characters (has 300)`,
+      'interactions-ops backup create-snapshot',
+    ],
+    [['backup', 'list-backups', 'pr\nod'], "unknown environment 'pr\\nod'", 'interactions-ops backup list-backups'],
+    [['executions', 'watch', 'a\rb'], "'a\\rb' is neither an execution ARN", 'interactions-ops executions watch'],
+    [
+      ['backup', 'create-snapshot', 'prod', 'x', '--retain-days', '0'],
+      "option '--retain-days <days>' argument '0' is invalid: must be a whole number of days from 1 to 3650",
+      'interactions-ops backup create-snapshot',
     ],
   ])('%j', async (argv, message, helpOf) => {
     const result = await run(argv, noClients);
