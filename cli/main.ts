@@ -72,6 +72,6 @@ function reportError(error: unknown, deps: CliDeps, state: ParseState, debug: bo
     deps.stderr(`error: ${error.message}\n${stack}`);
     return EXIT.failed;
   }
-  deps.stderr(`error: ${describeAwsError(error)}${debug ? '' : ' (--debug shows details)'}\n${stack}`);
+  deps.stderr(`error: ${describeAwsError(error, state.profile)}${debug ? '' : ' (--debug shows details)'}\n${stack}`);
   return EXIT.failed;
 }

@@ -26,6 +26,8 @@ export interface ParseState {
   commanderMessage?: string;
   /** Exit code returned by the command's run. */
   exitCode?: ExitCode;
+  /** `--profile` of the command run, for an error about its credentials. */
+  profile?: string;
 }
 
 function pathOf(command: CommanderCommand): string {
@@ -75,10 +77,9 @@ function addCommand(
   sub.action(async (...received: unknown[]) => {
     const values = received.slice(0, command.arguments.length) as string[];
     const args = Object.fromEntries(command.arguments.map((argument, index) => [argument.name, values[index] ?? '']));
-    state.exitCode = await command.run(
-      { args, options: sub.opts(), global: globalOptions(program), commandPath: pathOf(sub) },
-      deps,
-    );
+    const global = globalOptions(program);
+    state.profile = global.profile;
+    state.exitCode = await command.run({ args, options: sub.opts(), global, commandPath: pathOf(sub) }, deps);
   });
 }
 

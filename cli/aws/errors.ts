@@ -3,6 +3,8 @@
  * missing credentials and unreachable or silent endpoints say what to do.
  */
 
+import { shown } from '../inputs.js';
+
 const CREDENTIALS_HELP =
   'provide credentials with --profile <name> (a profile of ~/.aws/config; run `aws sso login --profile <name>` ' +
   'first for SSO), AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
@@ -21,13 +23,27 @@ function attempts(error: SdkErrorShape): string {
   return count && count > 1 ? ` after ${count} attempts` : '';
 }
 
-/** The message for `error: <message>`. */
-export function describeAwsError(error: unknown): string {
+/** What to check when the profile the user named gave no credentials. */
+function profileHelp(profile: string): string {
+  return (
+    'is the profile in ~/.aws/config or ~/.aws/credentials (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE)? ' +
+    `For SSO run \`aws sso login --profile ${profile}\` first`
+  );
+}
+
+/**
+ * The message for `error: <message>`.
+ * @param profile the `--profile` given: a credentials error then names it. @default the SDK's default chain
+ */
+export function describeAwsError(error: unknown, profile?: string): string {
   if (!(error instanceof Error)) return String(error);
   const sdk = error as SdkErrorShape;
   const firstLine = error.message.split('\n')[0] ?? '';
   if (error.name === 'CredentialsProviderError') {
-    return `no AWS credentials found (${firstLine.replace(/\.$/, '')}): ${CREDENTIALS_HELP}`;
+    const reason = firstLine.replace(/\.$/, '');
+    return profile
+      ? `no AWS credentials from profile '${shown(profile)}' (${reason}): ${profileHelp(shown(profile))}`
+      : `no AWS credentials found (${reason}): ${CREDENTIALS_HELP}`;
   }
   if (error.name === 'TimeoutError' || /timed out|timeout/i.test(firstLine)) {
     return (

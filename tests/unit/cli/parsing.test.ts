@@ -285,6 +285,29 @@ describe('region, profile and global options', () => {
     expect(result.stderr).toBe('error: stop here (--debug shows details)\n');
   });
 
+  it('a --profile that yields no credentials is named in the error, with where it is looked for', async () => {
+    // Prepare: what the SDK's chain throws for a profile that is in no config file.
+    const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    const failing: Partial<CliDeps> = {
+      clients: () => {
+        throw noCredentials;
+      },
+    };
+
+    // Act
+    const result = await run(['backup', 'list-backups', 'prod', '--profile', 'nope'], failing);
+
+    // Assess: "provide credentials with --profile" would tell the user to do what they just did.
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "error: no AWS credentials from profile 'nope' (Could not load credentials from any providers): " +
+        'is the profile in ~/.aws/config or ~/.aws/credentials (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE)? ' +
+        'For SSO run `aws sso login --profile nope` first (--debug shows details)\n',
+    );
+  });
+
   it('--debug adds the stack trace to an error', async () => {
     const result = await run(['backup', 'list-backups', 'prod', '--debug'], stopAtClients({}));
 
