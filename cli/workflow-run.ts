@@ -7,7 +7,7 @@
  */
 import { type DescribeExecutionCommandOutput, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { EnvironmentName } from '../infra/config/index.js';
-import { executionConsoleUrl } from '../shared/console-links.js';
+import { executionConsoleUrl, parseExecutionArn } from '../shared/console-links.js';
 import { names, type WorkflowName } from '../shared/naming.js';
 import { describeFailure, executionName, findStateMachineArn, followExecution } from './aws/step-functions.js';
 import type { Invocation, OptionSpec } from './command.js';
@@ -88,11 +88,13 @@ export function executionSummary(execution: DescribeExecutionCommandOutput, exec
 
 /** What Ctrl-C prints: the execution keeps running, and how to follow or stop it. */
 export function stillRunningMessage(executionArn: string): string {
+  // The AWS CLI sends to its configured region, not the ARN's: a shell on another region fails.
+  const region = parseExecutionArn(executionArn)?.region;
   return (
     `Stopped following; the execution is still running in Step Functions: ${executionArn.split(':').pop()}\n` +
     `  follow it again: npx ${PROGRAM} executions watch ${executionArn}\n` +
     `  console:         ${executionConsoleUrl(executionArn)}\n` +
-    `  stop it:         aws stepfunctions stop-execution --execution-arn ${executionArn}`
+    `  stop it:         aws stepfunctions stop-execution${region ? ` --region ${region}` : ''} --execution-arn ${executionArn}`
   );
 }
 

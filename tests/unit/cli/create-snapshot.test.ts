@@ -555,7 +555,9 @@ describe('backup create-snapshot: Ctrl-C while following', () => {
     expect(result.stderr).toContain(
       `Stopped following; the execution is still running in Step Functions: ${EXECUTION_NAME}\n` +
         `  follow it again: npx interactions-ops executions watch ${EXECUTION_ARN}\n` +
-        `  console:         ${EXECUTION_CONSOLE}\n`,
+        `  console:         ${EXECUTION_CONSOLE}\n` +
+        // The AWS CLI sends to its own configured region, which may not be the execution's.
+        `  stop it:         aws stepfunctions stop-execution --region us-east-1 --execution-arn ${EXECUTION_ARN}\n`,
     );
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
