@@ -6,7 +6,6 @@
  * shared SnapshotLifecycle; this file says what is special about ElastiCache. See README.md.
  */
 import { Duration } from 'aws-cdk-lib';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -14,17 +13,14 @@ import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { type Environment, names } from '../../shared/naming.js';
 import { elastiCacheArn, ownCacheSnapshotsArn, replicationGroupMembersArn } from '../common/arns.js';
 import { retrySdkTransient } from '../common/retry.js';
-import { PLANNED_NAME_PATH, SnapshotLifecycle } from '../common/snapshot-lifecycle.js';
+import { PLANNED_NAME_PATH } from '../common/snapshot-lifecycle.js';
 import type { ExistingTagsScope, SnapshotService } from '../common/snapshot-service.js';
 import {
+  buildSnapshotWorkflow,
+  type SnapshotWorkflowFunctionRefs,
   type SnapshotWorkflowProps,
-  snapshotWorkflowFunctions,
-  snapshotWorkflowSettings,
 } from '../common/snapshot-workflow.js';
-import { AutomationStateMachine } from '../common/state-machine.js';
 import type { AutomationWorkflow } from '../common/workflow-props.js';
-
-const WORKFLOW = 'cache-snapshot';
 
 /** Props of CacheSnapshotWorkflow. */
 export interface CacheSnapshotWorkflowProps extends SnapshotWorkflowProps {
@@ -123,29 +119,20 @@ export class CacheSnapshotWorkflow extends Construct implements AutomationWorkfl
   /** The state machine `interactions-<env>-cache-snapshot`. */
   readonly stateMachine: sfn.StateMachine;
   /** Functions of the workflow, for alarms and dashboards. */
-  readonly functions: {
-    readonly validate: lambda.IFunction;
-    readonly verify: lambda.IFunction;
-    readonly delete: lambda.IFunction;
-  };
+  readonly functions: SnapshotWorkflowFunctionRefs;
 
   constructor(scope: Construct, id: string, props: CacheSnapshotWorkflowProps) {
     super(scope, id);
-    const settings = snapshotWorkflowSettings('CacheSnapshotWorkflow', props, Duration.hours(1));
     const replicationGroupId = props.replicationGroupId ?? names.cacheReplicationGroup(props.envName);
-    this.functions = snapshotWorkflowFunctions(this, props, {
-      name: 'verify-cache-snapshot',
-      description: 'Verifies a finished cache snapshot (no AWS calls)',
-    });
-    const service = cacheSnapshotService(this, props.envName, replicationGroupId);
-
-    const lifecycle = new SnapshotLifecycle(this, 'Lifecycle', {
-      workflow: WORKFLOW,
-      envName: props.envName,
-      notifyFunction: props.notifyFunction,
-      settings,
-      functions: this.functions,
-      service,
+    const workflow = buildSnapshotWorkflow(this, props, {
+      construct: 'CacheSnapshotWorkflow',
+      workflow: 'cache-snapshot',
+      defaultTimeout: Duration.hours(1),
+      verifyFunction: {
+        name: 'verify-cache-snapshot',
+        description: 'Verifies a finished cache snapshot (no AWS calls)',
+      },
+      service: cacheSnapshotService(this, props.envName, replicationGroupId),
       failureSummary: `Cache snapshot of ${replicationGroupId} failed`,
       verify: { source: { replicationGroupId } },
       report: {
@@ -155,22 +142,13 @@ export class CacheSnapshotWorkflow extends Construct implements AutomationWorkfl
           replicationGroupId,
         ),
       },
-    });
-
-    this.stateMachine = new AutomationStateMachine(this, 'Workflow', {
-      envName: props.envName,
-      workflow: WORKFLOW,
-      definition: lifecycle,
-      timeout: settings.timeout,
-      logGroup: props.logGroup,
-      logRetention: props.logRetention,
       comment: `Snapshot of the ElastiCache replication group ${replicationGroupId}: validate, create, wait, verify, report`,
-    }).stateMachine;
+      snapshotsWildcardReason:
+        'Cache snapshot names carry the environment prefix. Create requires the interactions:managed-by request tag; delete requires it on the snapshot, and the guard function also checks this execution tag.',
+    });
+    this.stateMachine = workflow.stateMachine;
+    this.functions = workflow.functions;
 
-    const snapshotsReason =
-      'Cache snapshot names carry the environment prefix. Create requires the interactions:managed-by request tag; delete requires it on the snapshot, and the guard function also checks this execution tag.';
-    acknowledgeWildcard(this.stateMachine, service.snapshotsArn, snapshotsReason);
-    acknowledgeWildcard(this.functions.delete.role ?? this.functions.delete, service.snapshotsArn, snapshotsReason);
     acknowledgeWildcard(
       this.stateMachine,
       replicationGroupMembersArn(this, replicationGroupId),

@@ -26,7 +26,7 @@ import { PollLoop } from './poll-loop.js';
 import { ReportAndSucceed } from './report-and-succeed.js';
 import { retrySdkTransient, transientSdkErrors } from './retry.js';
 import type { SnapshotService } from './snapshot-service.js';
-import type { SnapshotWorkflowFunctions, SnapshotWorkflowSettings } from './snapshot-workflow.js';
+import type { SnapshotWorkflowFunctionRefs, SnapshotWorkflowSettings } from './snapshot-workflow.js';
 import { createRequestConditions, ownedResourceConditions } from './tag-conditions.js';
 
 /** Where the validated plan names the snapshot. */
@@ -45,7 +45,7 @@ export interface SnapshotLifecycleProps {
   /** Timing, retention and failure severity (snapshotWorkflowSettings). */
   readonly settings: SnapshotWorkflowSettings;
   /** The validate, verify and guarded-delete functions (snapshotWorkflowFunctions). */
-  readonly functions: { readonly [Role in keyof SnapshotWorkflowFunctions]: lambda.IFunction };
+  readonly functions: SnapshotWorkflowFunctionRefs;
   /** What is special about the service. */
   readonly service: SnapshotService;
   /** First line of the failure notification. */

@@ -7,7 +7,6 @@
  * the shared SnapshotLifecycle; this file says what is special about RDS. See README.md.
  */
 import { Duration } from 'aws-cdk-lib';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -16,17 +15,15 @@ import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { rdsArn } from '../common/arns.js';
 import type { FailurePath } from '../common/failure-path.js';
 import { retrySdkTransient } from '../common/retry.js';
-import { PLANNED_NAME_PATH, SnapshotLifecycle } from '../common/snapshot-lifecycle.js';
+import { PLANNED_NAME_PATH } from '../common/snapshot-lifecycle.js';
 import type { SnapshotService } from '../common/snapshot-service.js';
 import {
+  buildSnapshotWorkflow,
+  type SnapshotWorkflowFunctionRefs,
   type SnapshotWorkflowProps,
-  snapshotWorkflowFunctions,
-  snapshotWorkflowSettings,
 } from '../common/snapshot-workflow.js';
-import { AutomationStateMachine } from '../common/state-machine.js';
 import type { AutomationWorkflow } from '../common/workflow-props.js';
 
-const WORKFLOW = 'on-demand-snapshot';
 /** The ManualSnapshots account quota as RDS counts it (`[{ Used, Max }]`, empty if RDS omits it). */
 const QUOTA = '$.quota.manualSnapshots[0]';
 
@@ -90,32 +87,20 @@ export class OnDemandSnapshotWorkflow extends Construct implements AutomationWor
   /** The state machine `interactions-<env>-on-demand-snapshot`. */
   readonly stateMachine: sfn.StateMachine;
   /** Functions of the workflow, for alarms and dashboards. */
-  readonly functions: {
-    readonly validate: lambda.IFunction;
-    readonly verify: lambda.IFunction;
-    readonly delete: lambda.IFunction;
-  };
+  readonly functions: SnapshotWorkflowFunctionRefs;
 
   constructor(scope: Construct, id: string, props: OnDemandSnapshotWorkflowProps) {
     super(scope, id);
-    const settings = snapshotWorkflowSettings('OnDemandSnapshotWorkflow', props, Duration.hours(2));
     const instanceId = props.database.instanceIdentifier;
-    this.functions = snapshotWorkflowFunctions(this, props, {
-      name: 'verify-db-snapshot',
-      description: 'Verifies a finished DB snapshot (no AWS calls)',
-    });
-    const service = rdsSnapshotService(this, props.database);
-
-    const lifecycle = new SnapshotLifecycle(this, 'Lifecycle', {
-      workflow: WORKFLOW,
-      envName: props.envName,
-      notifyFunction: props.notifyFunction,
-      settings,
-      functions: this.functions,
-      service,
+    const workflow = buildSnapshotWorkflow(this, props, {
+      construct: 'OnDemandSnapshotWorkflow',
+      workflow: 'on-demand-snapshot',
+      defaultTimeout: Duration.hours(2),
+      verifyFunction: { name: 'verify-db-snapshot', description: 'Verifies a finished DB snapshot (no AWS calls)' },
+      service: rdsSnapshotService(this, props.database),
       failureSummary: `On-demand snapshot of ${instanceId} failed`,
       beforeCreate: (failure, create) => this.quotaCheck(props.database, failure, create),
-      // Size and engine of the instance, to compare the snapshot with.
+      // The instance's size and engine, to compare the snapshot with.
       verify: {
         source: { instanceIdentifier: instanceId },
         extra: { instance: sfn.JsonPath.objectAt('$.database.instance') },
@@ -128,22 +113,13 @@ export class OnDemandSnapshotWorkflow extends Construct implements AutomationWor
         ),
         details: { 'quota.$': '$.quota.manualSnapshots' },
       },
-    });
-
-    this.stateMachine = new AutomationStateMachine(this, 'Workflow', {
-      envName: props.envName,
-      workflow: WORKFLOW,
-      definition: lifecycle,
-      timeout: settings.timeout,
-      logGroup: props.logGroup,
-      logRetention: props.logRetention,
       comment: `On-demand manual snapshot of ${instanceId}: validate, quota, create, wait, verify, report`,
-    }).stateMachine;
+      snapshotsWildcardReason:
+        'Snapshot names come from the operator at run time. Create is allowed only with the interactions:managed-by request tag; delete only on snapshots carrying it, and the guard function also checks this execution tag.',
+    });
+    this.stateMachine = workflow.stateMachine;
+    this.functions = workflow.functions;
 
-    const snapshotsReason =
-      'Snapshot names come from the operator at run time. Create is allowed only with the interactions:managed-by request tag; delete only on snapshots carrying it, and the guard function also checks this execution tag.';
-    acknowledgeWildcard(this.stateMachine, service.snapshotsArn, snapshotsReason);
-    acknowledgeWildcard(this.functions.delete.role ?? this.functions.delete, service.snapshotsArn, snapshotsReason);
     acknowledgeWildcard(
       this.stateMachine,
       '*',
