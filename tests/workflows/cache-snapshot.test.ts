@@ -185,6 +185,25 @@ describe('cache snapshot workflow', () => {
     expect(result.sdkCalls.map((c) => c.state)).not.toContain('List existing snapshot tags');
   });
 
+  it('rejects a duplicate name held by a snapshot whose tag list is missing (no uncatchable States.Runtime)', async () => {
+    // Act: ListTagsForResource answers without a TagList
+    const result = await run({
+      'Create snapshot': alreadyExists,
+      'Describe existing snapshot': ok({ Snapshots: [cacheSnapshot('available')] }),
+      'List existing snapshot tags': ok({}),
+      'Notify failure': ok({}),
+    });
+
+    // Assess
+    expect(result).toHaveFailedWith('ResourceConflictError');
+    expect(result).toHaveEndedWith(
+      'Existing snapshot has tags?',
+      'Reject duplicate name',
+      'Snapshot created?',
+      ...FAILURE_TAIL,
+    );
+  });
+
   it('adopts its own snapshot when a retried create finds the first attempt went through', async () => {
     // Act
     const result = await run({

@@ -64,7 +64,7 @@ export function cacheSnapshotService(
     },
     statusField: 'SnapshotStatus',
     terminalStatuses: { equals: ['failed', 'deleting'] },
-    existingTags: { tagListPath: '$.existing.tags.tagList', read: listExistingSnapshotTags(snapshots) },
+    existingTags: { tagListPath: '$.existing.tags.TagList', read: listExistingSnapshotTags(snapshots) },
     errors: {
       alreadyExists: 'ElastiCache.SnapshotAlreadyExistsException',
       quotaExceeded: 'ElastiCache.SnapshotQuotaExceededException',
@@ -101,7 +101,8 @@ function listExistingSnapshotTags(snapshots: string): (tags: ExistingTagsScope) 
           parameters: { ResourceName: sfn.JsonPath.stringAt('$.existing.snapshots[0].ARN') },
           iamResources: [snapshots],
           iamAction: 'elasticache:ListTagsForResource',
-          resultSelector: { 'tagList.$': '$.TagList' },
+          // The whole answer: a selector of `$.TagList` would end the execution with an uncatchable
+          // States.Runtime error when the answer has no tag list; the tag check tests presence instead.
           resultPath: '$.existing.tags',
         }),
         'ElastiCache',
