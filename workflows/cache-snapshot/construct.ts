@@ -79,10 +79,10 @@ export function cacheSnapshotService(
       waitTimedOut:
         "States.Format('Cache snapshot {} was not available after {} polls', $.plan.snapshotName, $.poll.count)",
     },
+    resourceTagKey: 'aws:ResourceTag',
     guardedDelete: {
       readActions: ['elasticache:DescribeSnapshots', 'elasticache:ListTagsForResource'],
       deleteAction: 'elasticache:DeleteSnapshot',
-      resourceTagKey: 'aws:ResourceTag',
     },
   };
 }

@@ -18,6 +18,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { Environment, WorkflowName } from '../../shared/naming.js';
+import { REQUESTED_BY_TAG } from '../on-demand-snapshot/contract.js';
 import { CleanupIfCreated } from './cleanup-if-created.js';
 import { ERROR_PATH, FailurePath } from './failure-path.js';
 import { lambdaTask } from './lambda-task.js';
@@ -27,7 +28,7 @@ import { ReportAndSucceed } from './report-and-succeed.js';
 import { retrySdkTransient, transientSdkErrors } from './retry.js';
 import type { SnapshotService } from './snapshot-service.js';
 import type { SnapshotWorkflowFunctionRefs, SnapshotWorkflowSettings } from './snapshot-workflow.js';
-import { createRequestConditions, ownedResourceConditions } from './tag-conditions.js';
+import { alreadyManagedConditions, ownedResourceConditions, tagOnCreateConditions } from './tag-conditions.js';
 
 /** Where the validated plan names the snapshot. */
 export const PLANNED_NAME_PATH = '$.plan.snapshotName';
@@ -137,6 +138,7 @@ export class SnapshotLifecycle extends sfn.StateMachineFragment {
   /** "Create snapshot", tagged (IAM requires the automation's request tags); its catches come from adoptOrReject. */
   private createSnapshot(props: SnapshotLifecycleProps): tasks.CallAwsService {
     const { service } = props;
+    const addTags = `${service.service}:AddTagsToResource`;
     const create = new tasks.CallAwsService(this, 'Create snapshot', {
       service: service.service,
       action: service.create.action,
@@ -148,10 +150,18 @@ export class SnapshotLifecycle extends sfn.StateMachineFragment {
       iamResources: [...service.create.iamResources],
       iamAction: service.create.iamAction,
       additionalIamStatements: [
+        // The service authorizes the request's tags as AddTagsToResource on the new snapshot.
         new iam.PolicyStatement({
-          actions: [service.create.iamAction, `${service.service}:AddTagsToResource`],
+          actions: [service.create.iamAction, addTags],
           resources: [service.snapshotsArn],
-          conditions: createRequestConditions(props.envName),
+          conditions: tagOnCreateConditions(props.envName, [REQUESTED_BY_TAG]),
+        }),
+        // Tags only at creation: a snapshot already carrying the automation's tags is never retagged.
+        new iam.PolicyStatement({
+          effect: iam.Effect.DENY,
+          actions: [addTags],
+          resources: [service.snapshotsArn],
+          conditions: alreadyManagedConditions(service.resourceTagKey),
         }),
       ],
       resultSelector: { ...service.create.resultSelector },
@@ -302,7 +312,7 @@ export class SnapshotLifecycle extends sfn.StateMachineFragment {
  * execution's tag, which IAM cannot know).
  */
 function grantGuardedDelete(deleteFunction: lambda.IFunction, service: SnapshotService, envName: Environment): void {
-  const { readActions, deleteAction, resourceTagKey } = service.guardedDelete;
+  const { readActions, deleteAction } = service.guardedDelete;
   deleteFunction.addToRolePolicy(
     new iam.PolicyStatement({ actions: [...readActions], resources: [service.snapshotsArn] }),
   );
@@ -310,7 +320,7 @@ function grantGuardedDelete(deleteFunction: lambda.IFunction, service: SnapshotS
     new iam.PolicyStatement({
       actions: [deleteAction],
       resources: [service.snapshotsArn],
-      conditions: ownedResourceConditions(envName, resourceTagKey),
+      conditions: ownedResourceConditions(envName, service.resourceTagKey),
     }),
   );
 }

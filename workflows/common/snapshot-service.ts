@@ -71,13 +71,10 @@ export interface SnapshotService {
     readonly snapshotFailed: string;
     readonly waitTimedOut: string;
   };
-  /** What the guarded-delete function is granted besides the delete: the reads its tag guard makes. */
-  readonly guardedDelete: {
-    readonly readActions: readonly string[];
-    readonly deleteAction: string;
-    /** How the service names the snapshot's tags in IAM conditions. */
-    readonly resourceTagKey: ResourceTagConditionKey;
-  };
+  /** How IAM conditions name a snapshot's tags (`rds:snapshot-tag`, `aws:ResourceTag`). */
+  readonly resourceTagKey: ResourceTagConditionKey;
+  /** What the guarded-delete function is granted: the reads its tag guard makes, and the delete. */
+  readonly guardedDelete: { readonly readActions: readonly string[]; readonly deleteAction: string };
 }
 
 /** What `SnapshotService.existingTags.read` builds with. */

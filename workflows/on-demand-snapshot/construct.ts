@@ -74,10 +74,10 @@ export function rdsSnapshotService(scope: Construct, database: rds.IDatabaseInst
         "States.Format('RDS reports snapshot {} as {}', $.plan.snapshotName, $.describe.snapshots[0].Status)",
       waitTimedOut: "States.Format('Snapshot {} was not available after {} polls', $.plan.snapshotName, $.poll.count)",
     },
+    resourceTagKey: 'rds:snapshot-tag',
     guardedDelete: {
       readActions: ['rds:DescribeDBSnapshots'],
       deleteAction: 'rds:DeleteDBSnapshot',
-      resourceTagKey: 'rds:snapshot-tag',
     },
   };
 }

@@ -1,7 +1,9 @@
 import {
+  alreadyManagedConditions,
   createRequestConditions,
   managedResourceConditions,
   ownedResourceConditions,
+  tagOnCreateConditions,
 } from '../../../workflows/common/tag-conditions.js';
 
 describe('ownedResourceConditions', () => {
@@ -57,5 +59,49 @@ describe('createRequestConditions', () => {
         'aws:RequestTag/interactions:environment': 'staging',
       },
     });
+  });
+});
+
+describe('tagOnCreateConditions', () => {
+  it('requires the automation request tags, an execution and an expiry, and allows no other tag key', () => {
+    expect(tagOnCreateConditions('dev', ['interactions:requested-by'])).toEqual({
+      StringEquals: {
+        'aws:RequestTag/interactions:managed-by': 'interactions-automation',
+        'aws:RequestTag/interactions:environment': 'dev',
+      },
+      'ForAllValues:StringEquals': {
+        'aws:TagKeys': [
+          'interactions:managed-by',
+          'interactions:execution',
+          'interactions:expires-at',
+          'interactions:environment',
+          'interactions:requested-by',
+        ],
+      },
+      Null: {
+        'aws:RequestTag/interactions:execution': 'false',
+        'aws:RequestTag/interactions:expires-at': 'false',
+      },
+    });
+  });
+
+  it('allows only the automation tag keys when given no others', () => {
+    expect(tagOnCreateConditions('prod')['ForAllValues:StringEquals']).toEqual({
+      'aws:TagKeys': [
+        'interactions:managed-by',
+        'interactions:execution',
+        'interactions:expires-at',
+        'interactions:environment',
+      ],
+    });
+  });
+});
+
+describe('alreadyManagedConditions', () => {
+  it('matches a resource that already carries interactions:managed-by, in the service key it is given', () => {
+    expect(alreadyManagedConditions('rds:snapshot-tag')).toEqual({
+      Null: { 'rds:snapshot-tag/interactions:managed-by': 'false' },
+    });
+    expect(alreadyManagedConditions()).toEqual({ Null: { 'aws:ResourceTag/interactions:managed-by': 'false' } });
   });
 });
