@@ -13,7 +13,6 @@ import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { type Environment, names } from '../../shared/naming.js';
 import { elastiCacheArn, ownCacheSnapshotsArn, replicationGroupMembersArn } from '../common/arns.js';
 import { retrySdkTransient } from '../common/retry.js';
-import { PLANNED_NAME_PATH } from '../common/snapshot-lifecycle.js';
 import type { ExistingTagsScope, SnapshotService } from '../common/snapshot-service.js';
 import {
   buildSnapshotWorkflow,
@@ -137,11 +136,8 @@ export class CacheSnapshotWorkflow extends Construct implements AutomationWorkfl
       failureSummary: `Cache snapshot of ${replicationGroupId} failed`,
       verify: { source: { replicationGroupId } },
       report: {
-        summary: sfn.JsonPath.format(
-          'Cache snapshot {} of {} is available and verified',
-          sfn.JsonPath.stringAt(PLANNED_NAME_PATH),
-          replicationGroupId,
-        ),
+        subject: 'Cache snapshot',
+        source: replicationGroupId,
       },
       comment: `Snapshot of the ElastiCache replication group ${replicationGroupId}: validate, create, wait, verify, report`,
       snapshotsWildcardReason:

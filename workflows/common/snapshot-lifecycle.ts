@@ -62,10 +62,13 @@ export interface SnapshotLifecycleProps {
     /** @default nothing besides the snapshot name, `source` and the snapshot */
     readonly extra?: Readonly<Record<string, unknown>>;
   };
-  /** The success report: its summary (JSONPath intrinsics allowed) and details besides request, snapshot and checks. */
+  /** The success report. */
   readonly report: {
-    readonly summary: string;
-    /** @default no further details */
+    /** Summary `<subject> <snapshot> of <source> is available and verified`, e.g. subject `Cache snapshot`. */
+    readonly subject: string;
+    /** What was snapshotted (the instance, the replication group). */
+    readonly source: string;
+    /** Details besides request, snapshot and checks. @default no further details */
     readonly details?: Readonly<Record<string, unknown>>;
   };
 }
@@ -274,7 +277,11 @@ export class SnapshotLifecycle extends sfn.StateMachineFragment {
         environment: props.envName,
         status: 'SUCCEEDED',
         severity: 'low',
-        summary: props.report.summary,
+        summary: sfn.JsonPath.format(
+          `${props.report.subject} {} of {} is available and verified`,
+          sfn.JsonPath.stringAt(PLANNED_NAME_PATH),
+          props.report.source,
+        ),
         details: {
           'request.$': '$.plan',
           'snapshot.$': '$.verification.snapshot',

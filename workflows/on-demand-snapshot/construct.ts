@@ -15,7 +15,6 @@ import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { rdsArn } from '../common/arns.js';
 import type { FailurePath } from '../common/failure-path.js';
 import { retrySdkTransient } from '../common/retry.js';
-import { PLANNED_NAME_PATH } from '../common/snapshot-lifecycle.js';
 import type { SnapshotService } from '../common/snapshot-service.js';
 import {
   buildSnapshotWorkflow,
@@ -106,11 +105,8 @@ export class OnDemandSnapshotWorkflow extends Construct implements AutomationWor
         extra: { instance: sfn.JsonPath.objectAt('$.database.instance') },
       },
       report: {
-        summary: sfn.JsonPath.format(
-          'Snapshot {} of {} is available and verified',
-          sfn.JsonPath.stringAt(PLANNED_NAME_PATH),
-          instanceId,
-        ),
+        subject: 'Snapshot',
+        source: instanceId,
         details: { 'quota.$': '$.quota.manualSnapshots' },
       },
       comment: `On-demand manual snapshot of ${instanceId}: validate, quota, create, wait, verify, report`,

@@ -63,36 +63,28 @@ describe('createRequestConditions', () => {
 });
 
 describe('tagOnCreateConditions', () => {
-  it('requires the automation request tags, an execution and an expiry, and allows no other tag key', () => {
-    expect(tagOnCreateConditions('dev', ['interactions:requested-by'])).toEqual({
-      StringEquals: {
-        'aws:RequestTag/interactions:managed-by': 'interactions-automation',
-        'aws:RequestTag/interactions:environment': 'dev',
-      },
-      'ForAllValues:StringEquals': {
-        'aws:TagKeys': [
-          'interactions:managed-by',
-          'interactions:execution',
-          'interactions:expires-at',
-          'interactions:environment',
-          'interactions:requested-by',
-        ],
-      },
-      Null: {
-        'aws:RequestTag/interactions:execution': 'false',
-        'aws:RequestTag/interactions:expires-at': 'false',
-      },
+  it("requires createRequestConditions' tags and also an execution and an expiry in the request", () => {
+    // Act
+    const conditions = tagOnCreateConditions('dev');
+
+    // Assess
+    expect(conditions.StringEquals).toEqual(createRequestConditions('dev').StringEquals);
+    expect(conditions.Null).toEqual({
+      'aws:RequestTag/interactions:execution': 'false',
+      'aws:RequestTag/interactions:expires-at': 'false',
     });
   });
 
-  it('allows only the automation tag keys when given no others', () => {
-    expect(tagOnCreateConditions('prod')['ForAllValues:StringEquals']).toEqual({
-      'aws:TagKeys': [
-        'interactions:managed-by',
-        'interactions:execution',
-        'interactions:expires-at',
-        'interactions:environment',
-      ],
+  it('allows the automation tag keys and the extra keys it is given, and no other', () => {
+    const automationKeys = [
+      'interactions:managed-by',
+      'interactions:execution',
+      'interactions:expires-at',
+      'interactions:environment',
+    ];
+    expect(tagOnCreateConditions('prod')['ForAllValues:StringEquals']).toEqual({ 'aws:TagKeys': automationKeys });
+    expect(tagOnCreateConditions('prod', ['team'])['ForAllValues:StringEquals']).toEqual({
+      'aws:TagKeys': [...automationKeys, 'team'],
     });
   });
 });
