@@ -59,27 +59,18 @@ describe('snapshot workflows: cdk-nag', () => {
 });
 
 describe('snapshot workflows: IAM', () => {
-  it('deletes RDS snapshots only when they carry the automation tags of this environment', () => {
-    const deletes = statements().filter((s) => actions(s).includes('rds:deletedbsnapshot'));
+  it.each([
+    ['RDS', 'rds:deletedbsnapshot', 'rds:snapshot-tag'],
+    ['cache', 'elasticache:deletesnapshot', 'aws:ResourceTag'],
+  ])('deletes %s snapshots only when they carry the automation tags of this environment', (_service, action, key) => {
+    const deletes = statements().filter((s) => actions(s).includes(action));
     expect(deletes).toHaveLength(1);
     expect(deletes[0]?.Condition).toEqual({
       StringEquals: {
-        'rds:snapshot-tag/interactions:managed-by': 'interactions-automation',
-        'rds:snapshot-tag/interactions:environment': 'prod',
+        [`${key}/interactions:managed-by`]: 'interactions-automation',
+        [`${key}/interactions:environment`]: 'prod',
       },
-      Null: { 'rds:snapshot-tag/interactions:execution': 'false' },
-    });
-  });
-
-  it('deletes cache snapshots only when they carry the automation tags of this environment', () => {
-    const deletes = statements().filter((s) => actions(s).includes('elasticache:deletesnapshot'));
-    expect(deletes).toHaveLength(1);
-    expect(deletes[0]?.Condition).toEqual({
-      StringEquals: {
-        'aws:ResourceTag/interactions:managed-by': 'interactions-automation',
-        'aws:ResourceTag/interactions:environment': 'prod',
-      },
-      Null: { 'aws:ResourceTag/interactions:execution': 'false' },
+      Null: { [`${key}/interactions:execution`]: 'false' },
     });
   });
 
