@@ -39,7 +39,12 @@ new CacheSnapshotWorkflow(stack, 'CacheSnapshot', {
 const findings = unacknowledgedFindings(stack);
 const template = Template.fromStack(stack);
 
-type Statement = { Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, string>> };
+type Statement = {
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, string | string[]>>;
+};
 function statements(): Statement[] {
   return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
     (p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
@@ -54,45 +59,68 @@ describe('snapshot workflows: cdk-nag', () => {
 });
 
 describe('snapshot workflows: IAM', () => {
-  it('deletes RDS snapshots only when they carry the automation tags of this environment', () => {
-    const deletes = statements().filter((s) => actions(s).includes('rds:deletedbsnapshot'));
+  it.each([
+    ['RDS', 'rds:deletedbsnapshot', 'rds:snapshot-tag'],
+    ['cache', 'elasticache:deletesnapshot', 'aws:ResourceTag'],
+  ])('deletes %s snapshots only when they carry the automation tags of this environment', (_service, action, key) => {
+    const deletes = statements().filter((s) => actions(s).includes(action));
     expect(deletes).toHaveLength(1);
     expect(deletes[0]?.Condition).toEqual({
       StringEquals: {
-        'rds:snapshot-tag/interactions:managed-by': 'interactions-automation',
-        'rds:snapshot-tag/interactions:environment': 'prod',
+        [`${key}/interactions:managed-by`]: 'interactions-automation',
+        [`${key}/interactions:environment`]: 'prod',
       },
-      Null: { 'rds:snapshot-tag/interactions:execution': 'false' },
+      Null: { [`${key}/interactions:execution`]: 'false' },
     });
   });
 
-  it('deletes cache snapshots only when they carry the automation tags of this environment', () => {
-    const deletes = statements().filter((s) => actions(s).includes('elasticache:deletesnapshot'));
-    expect(deletes).toHaveLength(1);
-    expect(deletes[0]?.Condition).toEqual({
-      StringEquals: {
-        'aws:ResourceTag/interactions:managed-by': 'interactions-automation',
-        'aws:ResourceTag/interactions:environment': 'prod',
-      },
-      Null: { 'aws:ResourceTag/interactions:execution': 'false' },
-    });
-  });
-
-  it('creates snapshots only with the managed-by and environment request tags', () => {
+  it('creates and tags snapshots only with the automation tags of this environment, and no other tag keys', () => {
     const onSnapshots = statements().filter(
       (s) =>
+        s.Effect === 'Allow' &&
         (actions(s).includes('rds:createdbsnapshot') || actions(s).includes('elasticache:createsnapshot')) &&
         JSON.stringify(s.Resource).includes(':snapshot:'),
     );
-    expect(onSnapshots).toHaveLength(2);
+    expect(onSnapshots.map((s) => actions(s).sort())).toEqual([
+      ['rds:addtagstoresource', 'rds:createdbsnapshot'],
+      ['elasticache:addtagstoresource', 'elasticache:createsnapshot'],
+    ]);
     for (const s of onSnapshots) {
       expect(s.Condition).toEqual({
         StringEquals: {
           'aws:RequestTag/interactions:managed-by': 'interactions-automation',
           'aws:RequestTag/interactions:environment': 'prod',
         },
+        'ForAllValues:StringEquals': {
+          'aws:TagKeys': [
+            'interactions:managed-by',
+            'interactions:execution',
+            'interactions:expires-at',
+            'interactions:environment',
+            'interactions:requested-by',
+          ],
+        },
+        Null: {
+          'aws:RequestTag/interactions:execution': 'false',
+          'aws:RequestTag/interactions:expires-at': 'false',
+        },
       });
     }
+  });
+
+  it.each([
+    ['rds:addtagstoresource', 'rds:snapshot-tag/interactions:managed-by'],
+    ['elasticache:addtagstoresource', 'aws:ResourceTag/interactions:managed-by'],
+  ])('never adds tags (%s) to a snapshot that already carries the automation tags', (action, resourceTag) => {
+    // Allowed only together with the create, on the same snapshots the Deny covers.
+    const allows = statements().filter((s) => s.Effect === 'Allow' && actions(s).includes(action));
+    const denies = statements().filter((s) => s.Effect === 'Deny' && actions(s).includes(action));
+    expect(allows).toHaveLength(1);
+    expect(actions(allows[0] as Statement)).toHaveLength(2);
+    expect(denies).toHaveLength(1);
+    expect(denies[0]?.Resource).toEqual(allows[0]?.Resource);
+    expect(denies[0]?.Condition).toEqual({ Null: { [resourceTag]: 'false' } });
+    expect(actions(denies[0] as Statement)).toEqual([action]);
   });
 
   it('grants no mutating action on "*"', () => {

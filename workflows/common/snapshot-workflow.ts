@@ -1,12 +1,17 @@
 /**
  * What the two snapshot workflows (RDS on-demand and Redis) share: their props, the defaults and
- * checks of their timing, and their three functions (validate the request, verify the snapshot,
- * delete only this execution's snapshot).
+ * checks of their timing, their three functions (validate the request, verify the snapshot,
+ * delete only this execution's snapshot), and the assembly of functions, SnapshotLifecycle and
+ * state machine (`buildSnapshotWorkflow`), so a workflow construct states only its service.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { snapshotFunction } from './snapshot-functions.js';
+import { SnapshotLifecycle, type SnapshotLifecycleProps } from './snapshot-lifecycle.js';
+import { AutomationStateMachine } from './state-machine.js';
 import {
   type AutomationWorkflowProps,
   type FailureSeverity,
@@ -85,4 +90,62 @@ export function snapshotWorkflowFunctions(
       description: 'Deletes a snapshot only if its tags name the calling execution',
     }),
   };
+}
+
+/** The functions a snapshot workflow exposes, for alarms and dashboards. */
+export type SnapshotWorkflowFunctionRefs = { readonly [Role in keyof SnapshotWorkflowFunctions]: lambda.IFunction };
+
+/** What a snapshot workflow construct tells `buildSnapshotWorkflow` besides its props. */
+export interface SnapshotWorkflowSpec
+  extends Omit<SnapshotLifecycleProps, 'envName' | 'notifyFunction' | 'settings' | 'functions'> {
+  /** Construct name for error messages, e.g. `CacheSnapshotWorkflow`. */
+  readonly construct: string;
+  /** Timeout when the props set none. */
+  readonly defaultTimeout: Duration;
+  /** The workflow's own verify function (`functions/<name>`). */
+  readonly verifyFunction: { readonly name: string; readonly description: string };
+  /** Console description of the state machine. */
+  readonly comment: string;
+  /** Why the snapshot ARN pattern (`service.snapshotsArn`) may be a wildcard, for cdk-nag. */
+  readonly snapshotsWildcardReason: string;
+}
+
+/** A built snapshot workflow. */
+export interface SnapshotWorkflowParts {
+  readonly stateMachine: sfn.StateMachine;
+  readonly functions: SnapshotWorkflowFunctionRefs;
+}
+
+/**
+ * Builds into `scope` (the workflow construct) the functions, the SnapshotLifecycle and the state
+ * machine `interactions-<env>-<workflow>` (construct id `Workflow`), and acknowledges the snapshot
+ * ARN wildcard on the state machine and the guarded-delete role.
+ */
+export function buildSnapshotWorkflow(
+  scope: Construct,
+  props: SnapshotWorkflowProps,
+  spec: SnapshotWorkflowSpec,
+): SnapshotWorkflowParts {
+  const settings = snapshotWorkflowSettings(spec.construct, props, spec.defaultTimeout);
+  const functions = snapshotWorkflowFunctions(scope, props, spec.verifyFunction);
+  const lifecycle = new SnapshotLifecycle(scope, 'Lifecycle', {
+    ...spec,
+    envName: props.envName,
+    notifyFunction: props.notifyFunction,
+    settings,
+    functions,
+  });
+  const { stateMachine } = new AutomationStateMachine(scope, 'Workflow', {
+    envName: props.envName,
+    workflow: spec.workflow,
+    definition: lifecycle,
+    timeout: settings.timeout,
+    logGroup: props.logGroup,
+    logRetention: props.logRetention,
+    comment: spec.comment,
+  });
+  const { snapshotsArn } = spec.service;
+  acknowledgeWildcard(stateMachine, snapshotsArn, spec.snapshotsWildcardReason);
+  acknowledgeWildcard(functions.delete.role ?? functions.delete, snapshotsArn, spec.snapshotsWildcardReason);
+  return { stateMachine, functions };
 }

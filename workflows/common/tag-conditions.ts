@@ -1,8 +1,8 @@
 /**
  * The IAM condition blocks that keep the automation's grants on its own resources, written once:
  * every grant of a destructive action (delete, modify) requires the resource to carry the
- * automation's tags, and every create requires the request to carry them. The tag guard in code
- * repeats the check with this execution's name, which IAM cannot know.
+ * automation's tags, every create requires the request to carry them, and tags are added only at
+ * creation. The tag guard in code repeats the check with this execution's name, which IAM cannot know.
  */
 import type { Environment } from '../../shared/naming.js';
 import { MANAGED_BY, TAG_KEYS } from '../../shared/tags.js';
@@ -26,10 +26,7 @@ export function ownedResourceConditions(
   keyPrefix: ResourceTagConditionKey = 'aws:ResourceTag',
 ): IamConditions {
   return {
-    StringEquals: {
-      [`${keyPrefix}/${TAG_KEYS.managedBy}`]: MANAGED_BY,
-      [`${keyPrefix}/${TAG_KEYS.environment}`]: envName,
-    },
+    ...managedResourceConditions(envName, keyPrefix),
     Null: { [`${keyPrefix}/${TAG_KEYS.execution}`]: 'false' },
   };
 }
@@ -58,4 +55,34 @@ export function createRequestConditions(envName: Environment): IamConditions {
       [`aws:RequestTag/${TAG_KEYS.environment}`]: envName,
     },
   };
+}
+
+/**
+ * Conditions of a create that tags the new resource, and of the AddTagsToResource RDS and
+ * ElastiCache authorize for those tags (neither has a condition key that tells a tag-on-create from
+ * a later AddTagsToResource, as `ec2:CreateAction` does): the request tags managed-by and the
+ * environment (createRequestConditions), names an execution and an expiry, and carries no tag key
+ * besides the automation's (TAG_KEYS) and `extraTagKeys`.
+ */
+export function tagOnCreateConditions(envName: Environment, extraTagKeys: readonly string[] = []): IamConditions {
+  return {
+    ...createRequestConditions(envName),
+    'ForAllValues:StringEquals': { 'aws:TagKeys': [...Object.values(TAG_KEYS), ...extraTagKeys] },
+    Null: {
+      [`aws:RequestTag/${TAG_KEYS.execution}`]: 'false',
+      [`aws:RequestTag/${TAG_KEYS.expiresAt}`]: 'false',
+    },
+  };
+}
+
+/**
+ * Conditions of a Deny of AddTagsToResource: the resource already carries `interactions:managed-by`.
+ * A snapshot the automation made (any execution's, any environment's) then keeps the tags it was
+ * created with: nobody retags it to another execution, environment or expiry, which would hand it
+ * to another execution's cleanup or another environment's housekeeping. A resource being created
+ * has no tags yet, so its tag-on-create passes; so does an existing UNTAGGED resource, which IAM
+ * cannot tell from a new one (the workflows' READMEs say which guards cover that).
+ */
+export function alreadyManagedConditions(keyPrefix: ResourceTagConditionKey = 'aws:ResourceTag'): IamConditions {
+  return { Null: { [`${keyPrefix}/${TAG_KEYS.managedBy}`]: 'false' } };
 }

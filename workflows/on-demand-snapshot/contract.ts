@@ -16,6 +16,9 @@ const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 /** Longest retention a request may ask for: ten years. */
 export const MAX_RETAIN_DAYS = 3650;
 
+/** The tag recording who asked for a snapshot: IAM allows it at creation next to the automation's own tags. */
+export const REQUESTED_BY_TAG = 'interactions:requested-by';
+
 /** Who asked for the snapshot (an on-call engineer, a CI job): recorded in `interactions:requested-by`. */
 export const requestedBySchema = z
   .string()

@@ -1,9 +1,11 @@
 /**
  * Milestone matchers for workflow runs: a test states the states that matter and the outcome,
  * not the whole path (one full-path test per workflow pins that). Registered with `expect.extend`
- * when the testbed is imported. Failure messages show the run's status, error, cause and path.
+ * when the testbed is imported. Failure messages show the run's status, error, cause and path (its
+ * loop iterations collapsed, see path.ts).
  */
 import type { LambdaInvocation, RunResult } from '../state-machine-harness.js';
+import { formatPath } from './path.js';
 
 /** What a notify-outcome invocation was asked to report (any subset of its payload). */
 export type NotificationExpectation = Readonly<Record<string, unknown>>;
@@ -31,7 +33,7 @@ function describeRun(run: Run): string {
   const parts = [`status ${run.status}`];
   if (run.error !== undefined) parts.push(`error ${run.error}`);
   if (run.cause !== undefined) parts.push(`cause ${run.cause.slice(0, 500)}`);
-  return `${parts.join(', ')}\npath: ${run.path.map((s) => JSON.stringify(s)).join(' -> ')}`;
+  return `${parts.join(', ')}\npath: ${formatPath(run.path)}`;
 }
 
 function isRun(value: unknown): value is Run {

@@ -1,7 +1,9 @@
 import {
+  alreadyManagedConditions,
   createRequestConditions,
   managedResourceConditions,
   ownedResourceConditions,
+  tagOnCreateConditions,
 } from '../../../workflows/common/tag-conditions.js';
 
 describe('ownedResourceConditions', () => {
@@ -57,5 +59,41 @@ describe('createRequestConditions', () => {
         'aws:RequestTag/interactions:environment': 'staging',
       },
     });
+  });
+});
+
+describe('tagOnCreateConditions', () => {
+  it("requires createRequestConditions' tags and also an execution and an expiry in the request", () => {
+    // Act
+    const conditions = tagOnCreateConditions('dev');
+
+    // Assess
+    expect(conditions.StringEquals).toEqual(createRequestConditions('dev').StringEquals);
+    expect(conditions.Null).toEqual({
+      'aws:RequestTag/interactions:execution': 'false',
+      'aws:RequestTag/interactions:expires-at': 'false',
+    });
+  });
+
+  it('allows the automation tag keys and the extra keys it is given, and no other', () => {
+    const automationKeys = [
+      'interactions:managed-by',
+      'interactions:execution',
+      'interactions:expires-at',
+      'interactions:environment',
+    ];
+    expect(tagOnCreateConditions('prod')['ForAllValues:StringEquals']).toEqual({ 'aws:TagKeys': automationKeys });
+    expect(tagOnCreateConditions('prod', ['team'])['ForAllValues:StringEquals']).toEqual({
+      'aws:TagKeys': [...automationKeys, 'team'],
+    });
+  });
+});
+
+describe('alreadyManagedConditions', () => {
+  it('matches a resource that already carries interactions:managed-by, in the service key it is given', () => {
+    expect(alreadyManagedConditions('rds:snapshot-tag')).toEqual({
+      Null: { 'rds:snapshot-tag/interactions:managed-by': 'false' },
+    });
+    expect(alreadyManagedConditions()).toEqual({ Null: { 'aws:ResourceTag/interactions:managed-by': 'false' } });
   });
 });
