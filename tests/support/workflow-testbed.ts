@@ -12,6 +12,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { loadConfig } from '../../infra/config/index.js';
 import { type Environment, names } from '../../shared/naming.js';
 import { TAG_KEYS, type Tag, tagValue } from '../../shared/tags.js';
 import { type ScheduledEvent, scheduledEventSchema } from '../../workflows/backup-verification/contract.js';
@@ -117,15 +118,21 @@ export function retentionDaysTagged(run: Pick<RunResult, 'sdkCalls' | 'path'>, s
   return Math.round((Date.parse(expiresAt) - from.getTime()) / 86_400_000);
 }
 
-/** The variables the functions read at module load, as the AutomationFunction construct sets them. */
+/**
+ * The variables the functions read, as the automation stack sets them: the AutomationFunction
+ * construct's, notify-outcome's, and `DR_REGION` (config `automation.drRegion`) where the
+ * environment has a DR region.
+ */
 function functionEnvironment(env: Environment): Record<string, string> {
   const topic = (severity: Severity) => `arn:aws:sns:us-east-1:123456789012:${names.topic(env, severity)}`;
+  const { drRegion } = loadConfig(env).automation;
   return {
     ENVIRONMENT: env,
     REPORTS_BUCKET: names.reportsBucket(env),
     TOPIC_ARN_HIGH: topic('high'),
     TOPIC_ARN_MEDIUM: topic('medium'),
     TOPIC_ARN_LOW: topic('low'),
+    ...(drRegion === '' ? {} : { DR_REGION: drRegion }),
   };
 }
 

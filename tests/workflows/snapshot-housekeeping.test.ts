@@ -860,6 +860,23 @@ describe('snapshot housekeeping IAM', () => {
     }
   });
 
+  it('gives both functions the DR region as DR_REGION where a DR region is configured, and none without one', () => {
+    // Prepare
+    const variables = (template: typeof withDr.template, name: string) => {
+      const functions = Object.values(
+        template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: name } }),
+      ) as { Properties: { Environment: { Variables: Record<string, string> } } }[];
+      expect(functions).toHaveLength(1);
+      return functions[0]?.Properties.Environment.Variables;
+    };
+
+    // Assess
+    for (const name of ['interactions-prod-select-expired-snapshots', 'interactions-prod-operate-regional-snapshots']) {
+      expect(variables(withDr.template, name)).toMatchObject({ DR_REGION: prod.automation.drRegion });
+      expect(variables(withoutDr.template, name)).not.toHaveProperty('DR_REGION');
+    }
+  });
+
   it('refuses to build without the cache snapshot state machine when the nightly cache snapshot is on', () => {
     // Prepare
     const stack = new Stack(new App(), 'x');

@@ -101,7 +101,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
     const instanceId = props.databaseInstanceId ?? names.databaseInstance(envName);
     const replicationGroupId = props.cacheReplicationGroupId ?? names.cacheReplicationGroup(envName);
     const resources = new HousekeepingResources(this, envName, instanceId, drRegion);
-    const { select, operate } = housekeepingFunctions(this, envName, props.functionLogGroup, resources);
+    const { select, operate } = housekeepingFunctions(this, envName, props.functionLogGroup, resources, drRegion);
 
     const failure = new FailurePath(this, 'Failure', {
       workflow: WORKFLOW,

@@ -45,6 +45,7 @@ process.env.REPORTS_BUCKET = BUCKET;
 process.env.TOPIC_ARN_HIGH = TOPICS.high;
 process.env.TOPIC_ARN_MEDIUM = TOPICS.medium;
 process.env.TOPIC_ARN_LOW = TOPICS.low;
+process.env.DR_REGION = 'us-west-2';
 
 /** The EventBridge "Scheduled Event" a nightly rule delivers. */
 export const scheduledEvent = readFixture<{ id: string; time: string }>(
