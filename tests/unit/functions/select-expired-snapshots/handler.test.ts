@@ -55,6 +55,21 @@ describe('select-expired-snapshots handler', () => {
     expect(rdsIn).not.toHaveBeenCalled();
   });
 
+  it.each([3651, 1e9])(
+    'rejects a retentionDays of %s (beyond ten years) with ValidationError naming it, before any AWS call',
+    async (retentionDays) => {
+      // Act
+      const failure = handler({ ...event, retentionDays, planCopy: true }, context);
+
+      // Assess
+      await expect(failure).rejects.toMatchObject({
+        name: 'ValidationError',
+        issues: [expect.stringMatching(/^retentionDays: .*3650/)],
+      });
+      expect(rdsIn).not.toHaveBeenCalled();
+    },
+  );
+
   it('rejects its own region as the DR region', async () => {
     const withDr = createHandler({
       env: { ENVIRONMENT: 'prod', AWS_REGION: 'us-east-1', DR_REGION: 'us-west-2' },
