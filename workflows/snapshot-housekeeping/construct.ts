@@ -33,8 +33,6 @@ import { housekeepingReport } from './report.js';
 import { HousekeepingResources } from './resources.js';
 import { WORKFLOW } from './workflow.js';
 
-export { START_EXECUTION_TRANSIENT_ERRORS } from '../common/schedule.js';
-
 /** The config.automation fields the housekeeping reads. */
 export type SnapshotHousekeepingSettings = Pick<
   AutomationConfig,
