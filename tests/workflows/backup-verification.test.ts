@@ -7,15 +7,11 @@
  */
 import { DescribeSnapshotsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { type DBSnapshot, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
-import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadConfig } from '../../infra/config/index.js';
-import { BackupVerificationWorkflow } from '../../workflows/backup-verification/construct.js';
 import { readFixture } from '../support/fixtures.js';
-import { extractStateMachine, type MockedResponse, validateDefinition } from '../support/state-machine-harness.js';
+import { type MockedResponse, validateDefinition } from '../support/state-machine-harness.js';
 import {
   ruleTargetInput,
   scheduledDeliveries,
@@ -347,28 +343,17 @@ describe('backup verification infrastructure', () => {
   });
 
   it('checks cache snapshots only where the nightly cache snapshot is configured', () => {
-    const devApp = new App();
-    const devStack = new Stack(devApp, 'interactions-dev-automation');
-    const dev = loadConfig('dev');
-    new BackupVerificationWorkflow(devStack, 'BackupVerification', {
-      envName: 'dev',
-      scheduleExpression: dev.automation.nightlySchedule,
-      backupRetentionDays: dev.database.backupRetentionDays,
-      checkCacheSnapshot: dev.automation.cacheSnapshotNightly,
-      notifyFunction: lambda.Function.fromFunctionArn(
-        devStack,
-        'Notify',
-        'arn:aws:lambda:us-east-1:123456789012:function:interactions-dev-notify-outcome',
-      ),
-      functionLogGroup: new logs.LogGroup(devStack, 'TasksLogs'),
+    // Prepare: dev's config has the nightly cache snapshot off, prod's on.
+    const withoutCache = bed.variant('nocache', {
+      checkCacheSnapshot: loadConfig('dev').automation.cacheSnapshotNightly,
     });
-    const devSm = extractStateMachine(devStack, { name: 'interactions-dev-backup-verification' });
-    const evaluate = devSm.definition.States['Evaluate backups'] as unknown as { Parameters: Record<string, unknown> };
-    expect(evaluate.Parameters.cacheSnapshotRequired).toBe(false);
-    const prodEvaluate = bed.sm.definition.States['Evaluate backups'] as unknown as {
-      Parameters: Record<string, unknown>;
-    };
-    expect(prodEvaluate.Parameters).toMatchObject({
+
+    // Assess
+    const parameters = (definition: typeof bed.sm.definition) =>
+      (definition.States['Evaluate backups'] as unknown as { Parameters: Record<string, unknown> }).Parameters;
+    expect(parameters(withoutCache.sm.definition).cacheSnapshotRequired).toBe(false);
+    expect(JSON.stringify(withoutCache.template.toJSON())).not.toContain('elasticache:DescribeSnapshots');
+    expect(parameters(bed.sm.definition)).toMatchObject({
       cacheSnapshotRequired: true,
       cacheReplicationGroupId: 'interactions-prod',
     });

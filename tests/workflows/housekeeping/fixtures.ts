@@ -1,10 +1,10 @@
 /**
- * What the housekeeping workflow tests share: the prod housekeeping synthesized (with and without
- * DR and the nightly cache snapshot), realistic snapshots built on the AWS CLI fixtures, the RDS,
- * ElastiCache and SNS SDKs mocked as the real handlers see them, and reports in s3rver.
- * Call `useHousekeepingHandlers()` at the top of a test file; it starts and stops the local S3.
+ * What the housekeeping workflow test files share besides the testbed: realistic snapshots built on
+ * the AWS CLI fixtures, the RDS and ElastiCache SDKs mocked as the real handlers see them (source and
+ * DR region told apart by the client's region), the prod variant without DR and the nightly cache
+ * snapshot, and the SDK-integration responses. The testbed (tests/support/workflow-testbed.ts) does
+ * the rest: synthesis, handlers, reports in the local S3, SNS.
  */
-import '../../support/lambda-env.js';
 import {
   DescribeSnapshotsCommand,
   ElastiCacheClient,
@@ -18,39 +18,13 @@ import {
   DescribeDBSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadConfig } from '../../../infra/config/index.js';
-import type { AutomationConfig } from '../../../infra/config/types.js';
 import { MANAGED_BY, TAG_KEYS, type Tag } from '../../../shared/tags.js';
-import { SnapshotHousekeepingWorkflow } from '../../../workflows/snapshot-housekeeping/construct.js';
 import { readFixture } from '../../support/fixtures.js';
-import { type LocalS3, startLocalS3, useLocalS3ForHandlers } from '../../support/s3-server.js';
-import { extractStateMachine, type LambdaHandler, type RunResult } from '../../support/state-machine-harness.js';
+import type { RunResult } from '../../support/state-machine-harness.js';
+import type { WorkflowRun } from '../../support/workflow-testbed.js';
 
-process.env.ENVIRONMENT = 'prod';
-const BUCKET = 'interactions-prod-automation-reports';
-/** The severity topics notify-outcome publishes to. */
-export const TOPICS = {
-  high: 'arn:aws:sns:us-east-1:123456789012:interactions-prod-alerts-high',
-  medium: 'arn:aws:sns:us-east-1:123456789012:interactions-prod-alerts-medium',
-  low: 'arn:aws:sns:us-east-1:123456789012:interactions-prod-alerts-low',
-} as const;
-process.env.REPORTS_BUCKET = BUCKET;
-process.env.TOPIC_ARN_HIGH = TOPICS.high;
-process.env.TOPIC_ARN_MEDIUM = TOPICS.medium;
-process.env.TOPIC_ARN_LOW = TOPICS.low;
-process.env.DR_REGION = 'us-west-2';
-
-/** The EventBridge "Scheduled Event" a nightly rule delivers. */
-export const scheduledEvent = readFixture<{ id: string; time: string }>(
-  'eventbridge-scheduled-event.rust-runtime.json',
-);
 const base = readFixture<{ DBSnapshots: DBSnapshot[] }>(
   'rds-describe-db-snapshots-manual-available.awscli-example.json',
 ).DBSnapshots[0] as DBSnapshot;
@@ -118,32 +92,12 @@ export function expiredCacheSnapshot(name: string): CacheEntry {
   };
 }
 
-/** Builds a housekeeping with `automation` and extracts its state machine. */
-export function buildHousekeeping(stackId: string, automation: AutomationConfig) {
-  const app = new App();
-  const stack = new Stack(app, stackId);
-  const tasksLog = new logs.LogGroup(stack, 'TasksLogs', { logGroupName: '/aws/lambda/interactions-prod-tasks' });
-  const notifyFn = lambda.Function.fromFunctionArn(
-    stack,
-    'Notify',
-    'arn:aws:lambda:us-east-1:123456789012:function:interactions-prod-notify-outcome',
-  );
-  const cache = sfn.StateMachine.fromStateMachineName(stack, 'CacheSnapshot', 'interactions-prod-cache-snapshot');
-  const workflow = new SnapshotHousekeepingWorkflow(stack, 'Housekeeping', {
-    envName: 'prod',
-    automation,
-    notifyFunction: notifyFn,
-    functionLogGroup: tasksLog,
-    cacheSnapshotStateMachine: automation.cacheSnapshotNightly ? cache : undefined,
-  });
-  const template = Template.fromStack(stack);
-  return { workflow, template, sm: extractStateMachine(template, { name: 'interactions-prod-snapshot-housekeeping' }) };
-}
+/** prod's housekeeping props without the DR region and the nightly cache snapshot (a testbed variant). */
+export const WITHOUT_DR = { automation: { ...prod.automation, drRegion: '', cacheSnapshotNightly: false } };
 
 /** The SDK mocks the handlers meet. */
 export const rds = mockClient(RDSClient);
 export const elastiCache = mockClient(ElastiCacheClient);
-export const sns = mockClient(SNSClient);
 
 /** What the mocked AWS holds. */
 export interface AwsState {
@@ -166,8 +120,6 @@ export function mockAws(state: AwsState = {}): void {
   const cache = state.cache ?? [];
   rds.reset();
   elastiCache.reset();
-  sns.reset();
-  sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });
   rds.on(DescribeDBSnapshotsCommand).callsFake(async (input, getClient) => {
     const region = await (getClient() as RDSClient).config.region();
     const id = input.DBSnapshotIdentifier;
@@ -218,40 +170,8 @@ export function calledWith(run: RunResult, state: string, field: string): string
     .map((c) => String((c.parameters as Record<string, unknown>)[field]));
 }
 
-/** The SNS messages published during the run, with their topics. */
-export function notifications(): { topic: string; subject: string; message: string }[] {
-  return sns.commandCalls(PublishCommand).map((c) => ({
-    topic: c.args[0].input.TopicArn ?? '',
-    subject: c.args[0].input.Subject ?? '',
-    message: c.args[0].input.Message ?? '',
-  }));
-}
-
-/**
- * Starts s3rver for the reports before the file's tests and loads the real handlers; returns a
- * getter for them (they exist only once `beforeAll` ran).
- */
-export function useHousekeepingHandlers(): () => Record<string, LambdaHandler> {
-  let s3: LocalS3;
-  let restoreEnv: () => void;
-  let lambdas: Record<string, LambdaHandler> = {};
-  beforeAll(async () => {
-    s3 = await startLocalS3([BUCKET]);
-    restoreEnv = useLocalS3ForHandlers(s3);
-    const [select, operate, notify] = await Promise.all([
-      import('../../../functions/select-expired-snapshots/handler.js'),
-      import('../../../functions/operate-regional-snapshots/handler.js'),
-      import('../../../functions/notify-outcome/handler.js'),
-    ]);
-    lambdas = {
-      'interactions-prod-select-expired-snapshots': select.handler,
-      'interactions-prod-operate-regional-snapshots': operate.handler,
-      'interactions-prod-notify-outcome': notify.handler,
-    };
-  });
-  afterAll(async () => {
-    restoreEnv();
-    await s3.stop();
-  });
-  return () => lambdas;
+/** The output of a run that must have succeeded (the testbed parsed it with the contract). */
+export function outputOf(run: WorkflowRun<'snapshot-housekeeping'>) {
+  if (run.output === undefined) throw new Error(`The run ${run.status}: ${run.error} ${run.cause}`);
+  return run.output;
 }
