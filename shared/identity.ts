@@ -3,8 +3,7 @@
  * settings (set by the CDK app and the Lambda runtime), never from the payload. A payload may still
  * carry them (today's state machines send them); a mismatch is bad input, never silently trusted.
  */
-import { ValidationError } from './errors.js';
-import { logger } from './powertools.js';
+import { ConfigurationError, ValidationError } from './errors.js';
 
 /** Throws ValidationError when the payload's `field` is present and differs from the function's own value. */
 export function assertSameIdentity(field: string, payload: string | undefined, own: string): void {
@@ -22,22 +21,26 @@ export interface RegionSettings {
 
 /**
  * Checks the region a payload asks for against the function's settings: its own region, or the DR
- * region for `role` 'dr'. Until the state machines set DR_REGION on the functions, a 'dr' region
- * other than the function's own is accepted with a warning in the logs (the environment's tags
- * and name prefix still scope every call), so the gap is visible rather than silent.
+ * region for `role` 'dr'. A 'dr' call needs DR_REGION (the CDK app sets it on the functions of
+ * workflows with a DR region): without it the function has no DR region, and a region taken from
+ * the payload would let a malformed input choose where copies land and what is deleted.
+ * Throws ConfigurationError when DR_REGION is missing (or is the function's own region),
+ * ValidationError when the payload's region differs from it.
  */
 export function assertAllowedRegion(region: string, role: 'source' | 'dr', settings: RegionSettings): void {
   if (role === 'source') {
     assertSameIdentity('region', region, settings.AWS_REGION);
     return;
   }
-  if (settings.DR_REGION !== undefined) {
-    assertSameIdentity('region', region, settings.DR_REGION);
-    return;
+  if (settings.DR_REGION === undefined) {
+    throw new ConfigurationError(
+      `DR_REGION is not set: this function has no DR region, so it refuses the DR call for region ${region}`,
+    );
   }
-  if (region === settings.AWS_REGION) {
-    const issue = `region: ${region} is the function's own region, not a DR region`;
-    throw new ValidationError(`Invalid input: ${issue}`, { issues: [issue] });
+  if (settings.DR_REGION === settings.AWS_REGION) {
+    throw new ConfigurationError(
+      `DR_REGION is the function's own region ${settings.AWS_REGION}: a DR region must differ`,
+    );
   }
-  logger.warn('DR_REGION is not set: using the DR region the payload names', { region });
+  assertSameIdentity('region', region, settings.DR_REGION);
 }

@@ -31,6 +31,22 @@ export const executionContextSchema = z.object({
 });
 export type ExecutionContext = z.infer<typeof executionContextSchema>;
 
+/** Longest retention the automation plans for a snapshot: ten years. */
+export const MAX_RETENTION_DAYS = 3650;
+
+/**
+ * Days a snapshot is kept (the expiry it is tagged with counts from the execution's start): a whole
+ * number from 1 to MAX_RETENTION_DAYS. The cap keeps every planned expiry a valid date: a huge value
+ * would overflow it, and the tags could not be written.
+ */
+export const retentionDaysSchema = z
+  .number()
+  .check(
+    z.int('must be a whole number of days'),
+    z.gte(1, 'must be at least 1 day'),
+    z.lte(MAX_RETENTION_DAYS, `must be at most ${MAX_RETENTION_DAYS} days (ten years)`),
+  );
+
 /** An AWS region name such as `us-east-1` or `ap-southeast-2`. */
 export const awsRegionSchema = z.string().check(z.refine(isAwsRegion, 'must be an AWS region'));
 
@@ -64,3 +80,20 @@ export function isAwsRegion(value: string): boolean {
     value,
   );
 }
+
+/**
+ * The EventBridge "Scheduled Event" a nightly workflow is started with (operators start a run by
+ * hand with the same shape). `id` names what the run creates, so a duplicate delivery is a no-op.
+ */
+export const scheduledEventSchema = z.object({
+  version: z.optional(z.string()),
+  id: z.string().check(z.minLength(1)),
+  'detail-type': z.literal('Scheduled Event'),
+  source: z.literal('aws.events'),
+  account: z.optional(z.string()),
+  time: isoTimeSchema,
+  region: z.optional(z.string()),
+  resources: z.optional(z.array(z.string())),
+  detail: z.optional(z.record(z.string(), z.unknown())),
+});
+export type ScheduledEvent = z.infer<typeof scheduledEventSchema>;

@@ -105,10 +105,12 @@ export interface DeleteOutcome {
 
 /**
  * Deletes a snapshot after the state machine's guard allowed it, re-checking the rule in code (the
- * IAM tag condition is the third line of defence): a manual, available snapshot the automation of
- * `environment` created. Anything else is `refused` (not ours, not manual) or `busy` (its status
- * drifted since the describe, or the delete found it in a state that forbids deleting) and nothing
- * is deleted: one drifted copy is reported, it does not fail the night's run.
+ * IAM tag condition is the third line of defence, and the same rule): a manual, available snapshot
+ * the automation of `environment` created, carrying an `interactions:execution` tag (every delete
+ * grant requires one, so a snapshot without it is refused here with that reason rather than sent to
+ * a delete IAM would deny). Anything else is `refused` (not ours, not manual, no execution tag) or
+ * `busy` (its status drifted since the describe, or the delete found it in a state that forbids
+ * deleting) and nothing is deleted: one drifted copy is reported, it does not fail the night's run.
  */
 export async function deleteGuarded(
   store: RegionalSnapshotStore,
@@ -117,11 +119,15 @@ export async function deleteGuarded(
 ): Promise<DeleteOutcome> {
   const snapshot = await store.describe(identifier);
   if (snapshot === undefined) return { identifier, outcome: 'absent', reason: 'not found' };
-  if (!isManagedByEnvironment(snapshot.tags, environment) || snapshot.type !== 'manual') {
+  const execution = value(snapshot.tags, TAG_KEYS.execution);
+  if (!isManagedByEnvironment(snapshot.tags, environment) || snapshot.type !== 'manual' || execution === '') {
+    const seen = [TAG_KEYS.managedBy, TAG_KEYS.environment, TAG_KEYS.execution]
+      .map((key) => `${key}=${value(snapshot.tags, key) || '(none)'}`)
+      .join(', ');
     return {
       identifier,
       outcome: 'refused',
-      reason: `type ${snapshot.type}, ${TAG_KEYS.managedBy}=${value(snapshot.tags, TAG_KEYS.managedBy) || '(none)'}, ${TAG_KEYS.environment}=${value(snapshot.tags, TAG_KEYS.environment) || '(none)'}; expected manual and ${environment}`,
+      reason: `type ${snapshot.type}, ${seen}; expected manual, ${environment} and an execution tag`,
     };
   }
   if (snapshot.status !== 'available') return { identifier, outcome: 'busy', reason: `status ${snapshot.status}` };

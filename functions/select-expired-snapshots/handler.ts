@@ -16,8 +16,9 @@ import {
   awsRegionSchema,
   environmentSchema,
   executionContextSchema,
-  isoTimeSchema,
   rdsIdentifierSchema,
+  retentionDaysSchema,
+  scheduledEventSchema,
 } from '../../shared/schemas.js';
 import { cacheSnapshotPrefix } from '../../shared/snapshot-naming.js';
 import { automationTags } from '../../shared/tags.js';
@@ -29,14 +30,6 @@ import { copySource, drCopyName, selectExpiredCacheSnapshots, selectExpiredSnaps
 /** Tag on a DR copy naming the snapshot it was copied from. */
 export const SOURCE_SNAPSHOT_TAG = 'interactions:source-snapshot';
 
-/** The EventBridge "Scheduled Event" that starts the nightly run (operators start it with the same shape). */
-export const scheduledEventSchema = z.object({
-  id: z.string().check(z.minLength(1)),
-  'detail-type': z.literal('Scheduled Event'),
-  source: z.literal('aws.events'),
-  time: isoTimeSchema,
-});
-
 export const inputSchema = z.object({
   ...executionContextSchema.shape,
   /** Must match the function's ENVIRONMENT when given (the function's own decides). */
@@ -45,7 +38,7 @@ export const inputSchema = z.object({
   /** The function's own region (`source`) or its DR region (`dr`). */
   region: awsRegionSchema,
   instanceIdentifier: rdsIdentifierSchema,
-  retentionDays: z.number().check(z.int(), z.positive()),
+  retentionDays: retentionDaysSchema,
   /**
    * `source`: the instance's region (snapshots of `instanceIdentifier` are selected); `dr`: the DR
    * region (only the environment's copies, `interactions-<env>-dr-...`).

@@ -5,7 +5,7 @@
  */
 import { assertSameIdentity } from '../../shared/identity.js';
 import { automationHandler } from '../../shared/middleware.js';
-import { environmentSchema, executionContextSchema } from '../../shared/schemas.js';
+import { environmentSchema, executionContextSchema, retentionDaysSchema } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
 import {
   cacheSnapshotRequestSchema,
@@ -19,7 +19,7 @@ const common = {
   ...executionContextSchema.shape,
   /** Must match the function's ENVIRONMENT when given (the function's own decides). */
   environment: z.optional(environmentSchema),
-  retentionDays: z.number().check(z.int(), z.positive()),
+  retentionDays: retentionDaysSchema,
 };
 
 /** The state machine passes the execution input as `request`, next to its own settings. */

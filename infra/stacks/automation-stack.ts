@@ -187,8 +187,13 @@ export class AutomationStack extends Stack {
     // Nightly: verify the backups (read-only), then housekeeping (retention, DR copies, Redis snapshot).
     const backupVerification = new BackupVerificationWorkflow(this, 'BackupVerification', {
       ...base,
-      automation: config.automation,
+      scheduleExpression: config.automation.nightlySchedule,
       backupRetentionDays: config.database.backupRetentionDays,
+      backupMaxAgeHours: config.automation.backupMaxAgeHours,
+      restoreLagThresholdMinutes: config.automation.restoreLagThresholdMinutes,
+      manualSnapshotQuota: config.automation.manualSnapshotQuota,
+      manualSnapshotWarnFraction: config.automation.manualSnapshotWarnFraction,
+      checkCacheSnapshot: config.automation.cacheSnapshotNightly,
     });
     const snapshotHousekeeping = new SnapshotHousekeepingWorkflow(this, 'SnapshotHousekeeping', {
       envName,

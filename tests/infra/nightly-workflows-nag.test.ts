@@ -31,8 +31,9 @@ const stacks = ENVIRONMENT_NAMES.map((envName) => {
   );
   new BackupVerificationWorkflow(stack, 'BackupVerification', {
     envName,
-    automation: config.automation,
+    scheduleExpression: config.automation.nightlySchedule,
     backupRetentionDays: config.database.backupRetentionDays,
+    checkCacheSnapshot: config.automation.cacheSnapshotNightly,
     notifyFunction: notify,
     functionLogGroup: tasksLog,
   });

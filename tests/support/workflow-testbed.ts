@@ -12,9 +12,11 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { loadConfig } from '../../infra/config/index.js';
 import { type Environment, names } from '../../shared/naming.js';
+import { type ScheduledEvent, scheduledEventSchema } from '../../shared/schemas.js';
 import { TAG_KEYS, type Tag, tagValue } from '../../shared/tags.js';
-import { type ScheduledEvent, scheduledEventSchema } from '../../workflows/backup-verification/contract.js';
+import { HAND_OVER_STATES } from '../../workflows/common/schedule.js';
 import { readFixture } from './fixtures.js';
 import { type LocalS3, startLocalS3, useLocalS3ForHandlers } from './s3-server.js';
 import {
@@ -37,6 +39,7 @@ import {
 } from './testbed/workflows.js';
 
 export type { NotificationExpectation } from './testbed/matchers.js';
+export { ruleTargetInput, type ScheduledDeliveries, scheduledDeliveries } from './testbed/scheduled-delivery.js';
 export type { TestbedWorkflow, WorkflowInput, WorkflowOutput } from './testbed/workflows.js';
 
 type Severity = 'high' | 'medium' | 'low';
@@ -57,7 +60,10 @@ export interface TestbedRunOptions extends Omit<RunOptions, 'lambdas'> {
   readonly lambdas?: Readonly<Record<string, LambdaHandler>>;
 }
 
-/** The harness's result; `output` is set only when the run SUCCEEDED, and then it passed the contract. */
+/**
+ * The harness's result; `output` is set only when the run SUCCEEDED with the workflow's own output
+ * (not a delivery that only handed over to the named run), and then it passed the contract.
+ */
 export interface WorkflowRun<W extends TestbedWorkflow> extends Omit<RunResult, 'output'> {
   readonly output?: WorkflowOutput<W>;
 }
@@ -117,15 +123,21 @@ export function retentionDaysTagged(run: Pick<RunResult, 'sdkCalls' | 'path'>, s
   return Math.round((Date.parse(expiresAt) - from.getTime()) / 86_400_000);
 }
 
-/** The variables the functions read at module load, as the AutomationFunction construct sets them. */
+/**
+ * The variables the functions read, as the automation stack sets them: the AutomationFunction
+ * construct's, notify-outcome's, and `DR_REGION` (config `automation.drRegion`) where the
+ * environment has a DR region.
+ */
 function functionEnvironment(env: Environment): Record<string, string> {
   const topic = (severity: Severity) => `arn:aws:sns:us-east-1:123456789012:${names.topic(env, severity)}`;
+  const { drRegion } = loadConfig(env).automation;
   return {
     ENVIRONMENT: env,
     REPORTS_BUCKET: names.reportsBucket(env),
     TOPIC_ARN_HIGH: topic('high'),
     TOPIC_ARN_MEDIUM: topic('medium'),
     TOPIC_ARN_LOW: topic('low'),
+    ...(drRegion === '' ? {} : { DR_REGION: drRegion }),
   };
 }
 
@@ -138,6 +150,12 @@ function setEnvironment(values: Record<string, string>): () => void {
       else process.env[key] = value;
     }
   };
+}
+
+/** Whether the run was a scheduled delivery that ended in the hand-over (workflows/common/schedule.ts). */
+function endedByHandOver(path: readonly string[]): boolean {
+  const last = path.at(-1);
+  return last === HAND_OVER_STATES.handedOver || last === HAND_OVER_STATES.duplicate;
 }
 
 function contractError(
@@ -182,7 +200,8 @@ export function workflowTestbed<W extends TestbedWorkflow>(options: TestbedOptio
           ...runOptions,
           lambdas: { ...(await handlers), ...runOptions.lambdas },
         });
-        if (result.status !== 'SUCCEEDED') return { ...result, output: undefined };
+        // A delivery that only handed over (or skipped a duplicate) returns no workflow output.
+        if (result.status !== 'SUCCEEDED' || endedByHandOver(result.path)) return { ...result, output: undefined };
         const parsed = WORKFLOW_ENTRIES[workflow].contract.output.safeParse(result.output);
         if (!parsed.success) throw contractError(workflow, parsed.error.issues, result.output);
         // The output as the state machine built it (the contract passed): a test pinning it sees every field.

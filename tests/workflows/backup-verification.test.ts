@@ -7,16 +7,19 @@
  */
 import { DescribeSnapshotsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { type DBSnapshot, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
-import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadConfig } from '../../infra/config/index.js';
-import { BackupVerificationWorkflow } from '../../workflows/backup-verification/construct.js';
 import { readFixture } from '../support/fixtures.js';
-import { extractStateMachine, type MockedResponse, validateDefinition } from '../support/state-machine-harness.js';
-import { scheduledEvent, type WorkflowRun, workflowTestbed } from '../support/workflow-testbed.js';
+import { type MockedResponse, validateDefinition } from '../support/state-machine-harness.js';
+import {
+  ruleTargetInput,
+  scheduledDeliveries,
+  scheduledEvent,
+  sdkParameters,
+  type WorkflowRun,
+  workflowTestbed,
+} from '../support/workflow-testbed.js';
 
 const bed = workflowTestbed({ workflow: 'backup-verification', env: 'prod' });
 const trigger = scheduledEvent();
@@ -129,6 +132,7 @@ describe('backup verification workflow', () => {
     // Assess: the whole path, once per workflow
     expect(result).toHaveSucceeded();
     expect(result.path).toEqual([
+      'Delivered by the schedule?',
       'Gather backup facts',
       'Describe DB instance',
       'Describe account quotas',
@@ -233,6 +237,62 @@ describe('backup verification workflow', () => {
     expect(message?.Subject).toContain('FAILED');
   });
 
+  it('sends one report and one notification for two deliveries of the same scheduled event', async () => {
+    // Prepare: a night whose findings notify (a failing check), delivered twice by EventBridge.
+    const deliveries = scheduledDeliveries(bed);
+    const mocks = world({ backupAgeHours: 27 });
+
+    // Act
+    const first = await deliveries.deliver(trigger, mocks);
+    // The SDK mocks a second night's work would meet (the paged listing is consumed by the first).
+    world({ backupAgeHours: 27 });
+    const second = await deliveries.deliver(trigger, mocks);
+
+    // Assess
+    const runs = [...first, ...second];
+    expect(runs.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(first[0]).toHaveEndedWith('Start run named from the event', 'Handed over');
+    expect(first[1]).toHavePassedThrough('Evaluate backups', 'Report failed checks');
+    expect(second[0]).toHaveEndedWith('Start run named from the event', 'Skip duplicate delivery');
+    expect(runs.filter((r) => r.path.includes('Evaluate backups'))).toHaveLength(1);
+    expect(bed.published().map((p) => p.TopicArn)).toEqual([bed.topics.high]);
+  });
+
+  it('hands the delivery over to a run named from the event id, with the event itself as input', async () => {
+    // Prepare
+    const deliveries = scheduledDeliveries(bed);
+
+    // Act
+    const [handOver, named] = await deliveries.deliver(trigger, world());
+
+    // Assess
+    expect(sdkParameters(handOver as WorkflowRun<'backup-verification'>, 'Start run named from the event')).toEqual({
+      StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:interactions-prod-backup-verification',
+      Name: `nightly-${trigger.id}`,
+      Input: trigger,
+    });
+    expect(named).toHaveSucceeded();
+    expect(named?.output?.severity).toBe('ok');
+  });
+
+  it('fails through the catch-all, notifying, when the hand-over start is refused for another reason', async () => {
+    // Act
+    const result = await bed.run({
+      input: ruleTargetInput(bed.template, trigger),
+      mocks: {
+        'Start run named from the event': {
+          Throw: { Error: 'StepFunctions.AccessDeniedException', Cause: 'not authorized' },
+        },
+      },
+    });
+
+    // Assess
+    expect(result).toHaveFailedWith('StepFunctions.AccessDeniedException');
+    expect(result).not.toHavePassedThrough('Gather backup facts');
+    expect(result).toHaveNotified({ status: 'FAILED' });
+    expect(bed.published().map((p) => p.TopicArn)).toEqual([bed.topics.high]);
+  });
+
   it('fails through the catch-all when the instance cannot be described', async () => {
     // Act
     const result = await run({
@@ -248,19 +308,30 @@ describe('backup verification workflow', () => {
 });
 
 describe('backup verification infrastructure', () => {
-  it('is started nightly by the configured schedule with the scheduled event as input', () => {
+  it('is started nightly by the configured schedule with the scheduled event handed over', () => {
     bed.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: prod.automation.nightlySchedule,
       State: 'ENABLED',
       Targets: [
         Match.objectLike({
           Arn: { Ref: Match.stringLikeRegexp('^BackupVerificationWorkflowStateMachine') },
-          InputPath: '$',
           RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
         }),
       ],
     });
+    expect(ruleTargetInput(bed.template, trigger)).toEqual({ scheduledEvent: trigger });
     expect(bed.construct.schedule).toBeDefined();
+  });
+
+  it.each([
+    [{ scheduleExpression: 'nightly at 6' }, 'scheduleExpression must be a cron(...) or rate(...) expression'],
+    [{ backupRetentionDays: 0 }, 'backupRetentionDays must be a positive integer (got 0)'],
+    [{ backupMaxAgeHours: 0 }, 'backupMaxAgeHours must be positive (got 0)'],
+    [{ restoreLagThresholdMinutes: -5 }, 'restoreLagThresholdMinutes must be positive (got -5)'],
+    [{ manualSnapshotQuota: 2.5 }, 'manualSnapshotQuota must be a positive integer (got 2.5)'],
+    [{ manualSnapshotWarnFraction: 1.5 }, 'manualSnapshotWarnFraction must be in (0, 1] (got 1.5)'],
+  ])('fails at construction naming the prop when %j', (props, message) => {
+    expect(() => bed.variant('invalid', props)).toThrow(`BackupVerificationWorkflow: ${message}`);
   });
 
   it('logs ALL with execution data and traces with X-Ray', () => {
@@ -272,27 +343,17 @@ describe('backup verification infrastructure', () => {
   });
 
   it('checks cache snapshots only where the nightly cache snapshot is configured', () => {
-    const devApp = new App();
-    const devStack = new Stack(devApp, 'interactions-dev-automation');
-    const dev = loadConfig('dev');
-    new BackupVerificationWorkflow(devStack, 'BackupVerification', {
-      envName: 'dev',
-      automation: dev.automation,
-      backupRetentionDays: dev.database.backupRetentionDays,
-      notifyFunction: lambda.Function.fromFunctionArn(
-        devStack,
-        'Notify',
-        'arn:aws:lambda:us-east-1:123456789012:function:interactions-dev-notify-outcome',
-      ),
-      functionLogGroup: new logs.LogGroup(devStack, 'TasksLogs'),
+    // Prepare: dev's config has the nightly cache snapshot off, prod's on.
+    const withoutCache = bed.variant('nocache', {
+      checkCacheSnapshot: loadConfig('dev').automation.cacheSnapshotNightly,
     });
-    const devSm = extractStateMachine(devStack, { name: 'interactions-dev-backup-verification' });
-    const evaluate = devSm.definition.States['Evaluate backups'] as unknown as { Parameters: Record<string, unknown> };
-    expect(evaluate.Parameters.cacheSnapshotRequired).toBe(false);
-    const prodEvaluate = bed.sm.definition.States['Evaluate backups'] as unknown as {
-      Parameters: Record<string, unknown>;
-    };
-    expect(prodEvaluate.Parameters).toMatchObject({
+
+    // Assess
+    const parameters = (definition: typeof bed.sm.definition) =>
+      (definition.States['Evaluate backups'] as unknown as { Parameters: Record<string, unknown> }).Parameters;
+    expect(parameters(withoutCache.sm.definition).cacheSnapshotRequired).toBe(false);
+    expect(JSON.stringify(withoutCache.template.toJSON())).not.toContain('elasticache:DescribeSnapshots');
+    expect(parameters(bed.sm.definition)).toMatchObject({
       cacheSnapshotRequired: true,
       cacheReplicationGroupId: 'interactions-prod',
     });

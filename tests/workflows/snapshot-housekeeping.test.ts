@@ -23,11 +23,9 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { loadConfig } from '../../infra/config/index.js';
 import { MANAGED_BY, TAG_KEYS, type Tag } from '../../shared/tags.js';
 import { cacheSnapshotInputSchema } from '../../workflows/cache-snapshot/contract.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
-import { readFixture } from '../support/fixtures.js';
 import { validateDefinition } from '../support/state-machine-harness.js';
 import {
   scheduledEvent,
@@ -36,40 +34,13 @@ import {
   type WorkflowRun,
   workflowTestbed,
 } from '../support/workflow-testbed.js';
+import { ago, ahead, type CacheEntry, ours, outputOf, prod, snapshot, WITHOUT_DR } from './housekeeping/snapshots.js';
 
 // prod: DR region and nightly cache snapshot on; the variant has both off.
 const withDr = workflowTestbed({ workflow: 'snapshot-housekeeping', env: 'prod' });
 const bed = withDr;
-const withoutDr = bed.variant('nodr', {
-  automation: { ...loadConfig('prod').automation, drRegion: '', cacheSnapshotNightly: false },
-});
+const withoutDr = bed.variant('nodr', WITHOUT_DR);
 const trigger = scheduledEvent();
-const base = readFixture<{ DBSnapshots: DBSnapshot[] }>(
-  'rds-describe-db-snapshots-manual-available.awscli-example.json',
-).DBSnapshots[0] as DBSnapshot;
-
-const prod = loadConfig('prod');
-const DAY = 86_400_000;
-const now = Date.now();
-const ago = (days: number) => new Date(now - days * DAY);
-
-function snapshot(id: string, over: Partial<DBSnapshot> = {}, region = 'us-east-1'): DBSnapshot {
-  return {
-    ...base,
-    DBSnapshotIdentifier: id,
-    DBInstanceIdentifier: 'interactions-prod-postgres',
-    DBSnapshotArn: `arn:aws:rds:${region}:123456789012:snapshot:${id}`,
-    SnapshotCreateTime: ago(1),
-    ...over,
-  };
-}
-const ours = (expiresAt?: Date, environment = 'prod') => [
-  { Key: TAG_KEYS.managedBy, Value: MANAGED_BY },
-  { Key: TAG_KEYS.execution, Value: 'earlier-run' },
-  { Key: TAG_KEYS.environment, Value: environment },
-  ...(expiresAt === undefined ? [] : [{ Key: TAG_KEYS.expiresAt, Value: expiresAt.toISOString() }]),
-];
-
 /** Source-region manual snapshots: two expired automation snapshots among others that must survive. */
 const SOURCE = [
   snapshot('expired-by-tag', { TagList: ours(ago(2)) }),
@@ -77,10 +48,10 @@ const SOURCE = [
     TagList: ours(),
     SnapshotCreateTime: ago(prod.automation.manualSnapshotRetentionDays + 1),
   }),
-  snapshot('not-yet-expired', { TagList: ours(new Date(now + DAY)) }),
+  snapshot('not-yet-expired', { TagList: ours(ahead(1)) }),
   // Taken with `retainDays` (backup create-snapshot --retain-days): past the retention, but its expires-at is ahead.
   snapshot('kept-by-retain-days', {
-    TagList: ours(new Date(now + 300 * DAY)),
+    TagList: ours(ahead(300)),
     SnapshotCreateTime: ago(prod.automation.manualSnapshotRetentionDays + 65),
   }),
   snapshot('operator-snapshot', {
@@ -127,7 +98,6 @@ function cacheSnapshot(name: string, over: Partial<Snapshot> = {}): Snapshot {
     ...over,
   };
 }
-type CacheEntry = { snapshot: Snapshot; tags: Tag[] };
 /** Manual cache snapshots with their tags: two expired automation snapshots among others that must survive. */
 const CACHE: CacheEntry[] = [
   { snapshot: cacheSnapshot('interactions-prod-nightly-expired'), tags: ours(ago(2)) },
@@ -137,7 +107,7 @@ const CACHE: CacheEntry[] = [
     }),
     tags: ours(),
   },
-  { snapshot: cacheSnapshot('interactions-prod-nightly-fresh'), tags: ours(new Date(now + DAY)) },
+  { snapshot: cacheSnapshot('interactions-prod-nightly-fresh'), tags: ours(ahead(1)) },
   {
     snapshot: cacheSnapshot('interactions-prod-operator-made'),
     tags: [{ Key: TAG_KEYS.expiresAt, Value: ago(9).toISOString() }],
@@ -246,11 +216,6 @@ function tagReads(): string[] {
 
 const rdsDeleted = { Return: { DbSnapshot: { Status: 'deleted' } } };
 const cacheDeleted = { Return: { Snapshot: { SnapshotName: 'x', SnapshotStatus: 'deleting' } } };
-/** The output of a run that must have succeeded (the testbed parsed it with the contract). */
-function outputOf(run: WorkflowRun<'snapshot-housekeeping'>) {
-  if (run.output === undefined) throw new Error(`The run ${run.status}: ${run.error} ${run.cause}`);
-  return run.output;
-}
 const byName = (a: { identifier: string }, b: { identifier: string }) => a.identifier.localeCompare(b.identifier);
 
 describe('snapshot housekeeping workflow', () => {
@@ -355,7 +320,7 @@ describe('snapshot housekeeping workflow', () => {
     const retagged = { ...byId('expired-by-tag'), TagList: [{ Key: 'owner', Value: 'someone' }] };
     const extended = {
       ...byId('expired-by-age'),
-      TagList: [...ours(), { Key: TAG_KEYS.expiresAt, Value: new Date(now + 30 * DAY).toISOString() }],
+      TagList: [...ours(), { Key: TAG_KEYS.expiresAt, Value: ahead(30).toISOString() }],
     };
     mockRds({ 'expired-by-tag': retagged, 'expired-by-age': extended });
 
@@ -491,7 +456,7 @@ describe('snapshot housekeeping: expired cache snapshots', () => {
     mockCache(CACHE, {
       retagged: {
         // Someone extended the expiry; someone else took the snapshot over.
-        'interactions-prod-nightly-expired': ours(new Date(now + 30 * DAY)),
+        'interactions-prod-nightly-expired': ours(ahead(30)),
         'interactions-prod-untagged-expiry': [{ Key: 'owner', Value: 'someone' }],
       },
     });
@@ -857,6 +822,23 @@ describe('snapshot housekeeping IAM', () => {
           });
         }
       }
+    }
+  });
+
+  it('gives both functions the DR region as DR_REGION where a DR region is configured, and none without one', () => {
+    // Prepare
+    const variables = (template: typeof withDr.template, name: string) => {
+      const functions = Object.values(
+        template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: name } }),
+      ) as { Properties: { Environment: { Variables: Record<string, string> } } }[];
+      expect(functions).toHaveLength(1);
+      return functions[0]?.Properties.Environment.Variables;
+    };
+
+    // Assess
+    for (const name of ['interactions-prod-select-expired-snapshots', 'interactions-prod-operate-regional-snapshots']) {
+      expect(variables(withDr.template, name)).toMatchObject({ DR_REGION: prod.automation.drRegion });
+      expect(variables(withoutDr.template, name)).not.toHaveProperty('DR_REGION');
     }
   });
 

@@ -13,14 +13,13 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import type { AutomationConfig } from '../../infra/config/types.js';
 import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { names } from '../../shared/naming.js';
 import { elastiCacheArn, rdsArn, replicationGroupMembersArn } from '../common/arns.js';
 import { FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
 import { retrySdkTransient } from '../common/retry.js';
-import { nightlySchedule } from '../common/schedule.js';
+import { isScheduleExpression, nightlySchedule, oncePerScheduledEvent } from '../common/schedule.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
 import { workflowFunction } from '../common/workflow-function.js';
 import {
@@ -31,35 +30,68 @@ import {
 } from '../common/workflow-props.js';
 
 const WORKFLOW = 'backup-verification';
+const CONSTRUCT = 'BackupVerificationWorkflow';
 
-/** The config.automation fields the verification reads. */
-export type BackupVerificationSettings = Pick<
-  AutomationConfig,
-  | 'backupMaxAgeHours'
-  | 'restoreLagThresholdMinutes'
-  | 'manualSnapshotQuota'
-  | 'manualSnapshotWarnFraction'
-  | 'cacheSnapshotNightly'
-  | 'nightlySchedule'
-  | 'failureSeverity'
->;
-
-/** Props of BackupVerificationWorkflow. */
+/** Props of BackupVerificationWorkflow (the automation stack maps config.automation onto them). */
 export interface BackupVerificationWorkflowProps extends AutomationWorkflowProps {
-  /** Thresholds and schedule (config.automation); its failureSeverity is the default of `failureSeverity`. */
-  readonly automation: BackupVerificationSettings;
-  /** Expected automated backup retention (config.database.backupRetentionDays). */
+  /** EventBridge cron or rate expression of the nightly run (config `automation.nightlySchedule`). */
+  readonly scheduleExpression: string;
+  /** Expected automated backup retention in days (config `database.backupRetentionDays`). */
   readonly backupRetentionDays: number;
+  /** The newest automated backup must be younger than this many hours (config `automation.backupMaxAgeHours`). @default 26 */
+  readonly backupMaxAgeHours?: number;
+  /** Longest lag of LatestRestorableTime behind now, in minutes (config `automation.restoreLagThresholdMinutes`). @default 15 */
+  readonly restoreLagThresholdMinutes?: number;
+  /** The region's quota of manual DB snapshots (config `automation.manualSnapshotQuota`). @default 100, AWS's default quota */
+  readonly manualSnapshotQuota?: number;
+  /** Warn when manual snapshots reach this fraction of the quota, in (0, 1] (config `automation.manualSnapshotWarnFraction`). @default 0.8 */
+  readonly manualSnapshotWarnFraction?: number;
+  /**
+   * Check that the replication group has a fresh snapshot (config `automation.cacheSnapshotNightly`).
+   * @default false: the cache is not checked and the function gets no ElastiCache permission
+   */
+  readonly checkCacheSnapshot?: boolean;
   /** DB instance checked. @default `names.databaseInstance(envName)` (`interactions-<env>-postgres`) */
   readonly databaseInstanceId?: string;
-  /** Replication group whose snapshots are checked when `automation.cacheSnapshotNightly`. @default `names.cacheReplicationGroup(envName)` */
+  /** Replication group whose snapshots are checked with `checkCacheSnapshot`. @default `names.cacheReplicationGroup(envName)` */
   readonly cacheReplicationGroupId?: string;
   /** Overall execution timeout. @default 15 minutes */
   readonly timeout?: Duration;
-  /** Severity topic of a failure. @default `automation.failureSeverity` */
-  readonly failureSeverity?: AutomationWorkflowProps['failureSeverity'];
   /** Whether the nightly schedule rule is enabled. @default true */
   readonly scheduleEnabled?: boolean;
+}
+
+/** The thresholds the check Lambda evaluates, with their defaults filled in and checked. */
+interface BackupPolicy {
+  readonly backupMaxAgeHours: number;
+  readonly restoreLagThresholdMinutes: number;
+  readonly backupRetentionDays: number;
+  readonly manualSnapshotQuota: number;
+  readonly manualSnapshotWarnFraction: number;
+}
+
+/** Checks the schedule and fills the thresholds' defaults; throws `BackupVerificationWorkflow: <prop> must ...` for a bad one. */
+function backupPolicy(props: BackupVerificationWorkflowProps): BackupPolicy {
+  if (!isScheduleExpression(props.scheduleExpression)) {
+    throw new Error(
+      `${CONSTRUCT}: scheduleExpression must be a cron(...) or rate(...) expression (got "${props.scheduleExpression}")`,
+    );
+  }
+  const positive = (prop: string, value: number): number => {
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`${CONSTRUCT}: ${prop} must be positive (got ${value})`);
+    return value;
+  };
+  const warnFraction = props.manualSnapshotWarnFraction ?? 0.8;
+  if (!(warnFraction > 0 && warnFraction <= 1)) {
+    throw new Error(`${CONSTRUCT}: manualSnapshotWarnFraction must be in (0, 1] (got ${warnFraction})`);
+  }
+  return {
+    backupMaxAgeHours: positive('backupMaxAgeHours', props.backupMaxAgeHours ?? 26),
+    restoreLagThresholdMinutes: positive('restoreLagThresholdMinutes', props.restoreLagThresholdMinutes ?? 15),
+    backupRetentionDays: requirePositiveInteger(CONSTRUCT, 'backupRetentionDays', props.backupRetentionDays),
+    manualSnapshotQuota: requirePositiveInteger(CONSTRUCT, 'manualSnapshotQuota', props.manualSnapshotQuota ?? 100),
+    manualSnapshotWarnFraction: warnFraction,
+  };
 }
 
 /** The nightly backup verification (see the module comment). */
@@ -73,17 +105,10 @@ export class BackupVerificationWorkflow extends Construct implements AutomationW
 
   constructor(scope: Construct, id: string, props: BackupVerificationWorkflowProps) {
     super(scope, id);
-    const { automation } = props;
-    const { timeout, failureSeverity } = workflowSettings('BackupVerificationWorkflow', props, {
-      timeout: Duration.minutes(15),
-      failureSeverity: automation.failureSeverity,
-    });
-    requirePositiveInteger('BackupVerificationWorkflow', 'backupRetentionDays', props.backupRetentionDays);
-    if (automation.manualSnapshotWarnFraction <= 0 || automation.manualSnapshotWarnFraction > 1) {
-      throw new Error(
-        `BackupVerificationWorkflow: automation.manualSnapshotWarnFraction must be in (0, 1] (got ${automation.manualSnapshotWarnFraction})`,
-      );
-    }
+    // Checked before anything is built: a wrong config fails synth, naming the prop.
+    const { timeout, failureSeverity } = workflowSettings(CONSTRUCT, props, { timeout: Duration.minutes(15) });
+    const policy = backupPolicy(props);
+    const checkCache = props.checkCacheSnapshot ?? false;
     const instanceId = props.databaseInstanceId ?? names.databaseInstance(props.envName);
     const groupId = props.cacheReplicationGroupId ?? names.cacheReplicationGroup(props.envName);
 
@@ -104,7 +129,7 @@ export class BackupVerificationWorkflow extends Construct implements AutomationW
         resources: [rdsArn(this, 'db', instanceId), rdsArn(this, 'snapshot', '*')],
       }),
     );
-    if (automation.cacheSnapshotNightly) {
+    if (checkCache) {
       check.role.addToPolicy(
         new iam.PolicyStatement({
           actions: ['elasticache:DescribeSnapshots'],
@@ -163,15 +188,9 @@ export class BackupVerificationWorkflow extends Construct implements AutomationW
           accountQuotas: sfn.JsonPath.listAt('$.facts[1].accountQuotas'),
           // CDK drops null payload values: a boolean says whether the cache is checked.
           cacheReplicationGroupId: groupId,
-          cacheSnapshotRequired: automation.cacheSnapshotNightly,
+          cacheSnapshotRequired: checkCache,
           failureSeverity,
-          policy: {
-            backupMaxAgeHours: automation.backupMaxAgeHours,
-            restoreLagThresholdMinutes: automation.restoreLagThresholdMinutes,
-            backupRetentionDays: props.backupRetentionDays,
-            manualSnapshotQuota: automation.manualSnapshotQuota,
-            manualSnapshotWarnFraction: automation.manualSnapshotWarnFraction,
-          },
+          policy,
         },
         resultPath: '$.evaluation',
         timeout: Duration.seconds(90),
@@ -234,7 +253,11 @@ export class BackupVerificationWorkflow extends Construct implements AutomationW
     const machine = new AutomationStateMachine(this, 'Workflow', {
       envName: props.envName,
       workflow: WORKFLOW,
-      definition: gather,
+      definition: oncePerScheduledEvent(this, {
+        stateMachineName: names.stateMachine(props.envName, WORKFLOW),
+        run: gather,
+        failure,
+      }),
       timeout,
       logGroup: props.logGroup,
       logRetention: props.logRetention,
@@ -243,10 +266,12 @@ export class BackupVerificationWorkflow extends Construct implements AutomationW
     this.stateMachine = machine.stateMachine;
 
     this.schedule = nightlySchedule(this, 'NightlySchedule', {
-      schedule: automation.nightlySchedule,
+      schedule: props.scheduleExpression,
       stateMachine: this.stateMachine,
       description: `Starts ${names.stateMachine(props.envName, WORKFLOW)} every night`,
       enabled: props.scheduleEnabled,
+      // The first state starts the run named from the event: a duplicate delivery is a no-op.
+      handOver: true,
     });
 
     acknowledgeWildcard(
@@ -259,7 +284,7 @@ export class BackupVerificationWorkflow extends Construct implements AutomationW
       rdsArn(this, 'snapshot', '*'),
       'Read-only listing: the manual snapshot quota is per region, so every manual DB snapshot of the region is counted.',
     );
-    if (automation.cacheSnapshotNightly) {
+    if (checkCache) {
       acknowledgeWildcard(
         check.role,
         elastiCacheArn(this, 'snapshot', '*'),

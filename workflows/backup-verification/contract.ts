@@ -1,27 +1,13 @@
 /**
  * Contract of the backup verification workflow (`interactions-<env>-backup-verification`): started
- * nightly by its EventBridge schedule with the scheduled event as input (nightly-schedule.ts), it
+ * nightly by its EventBridge schedule with the scheduled event as input (workflows/common/schedule.ts), it
  * returns the findings and where their report was filed. The CLI and the tests import these schemas.
  */
-import { isoTimeSchema } from '../../shared/schemas.js';
+import { type ScheduledEvent, scheduledEventSchema } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
 
-/**
- * The EventBridge "Scheduled Event" a nightly workflow is started with (operators start a run by
- * hand with the same shape). `id` names what the run creates, so a duplicate delivery is a no-op.
- */
-export const scheduledEventSchema = z.object({
-  version: z.optional(z.string()),
-  id: z.string().check(z.minLength(1)),
-  'detail-type': z.literal('Scheduled Event'),
-  source: z.literal('aws.events'),
-  account: z.optional(z.string()),
-  time: isoTimeSchema,
-  region: z.optional(z.string()),
-  resources: z.optional(z.array(z.string())),
-  detail: z.optional(z.record(z.string(), z.unknown())),
-});
-export type ScheduledEvent = z.infer<typeof scheduledEventSchema>;
+/** The scheduled event (shared/schemas.ts), re-exported: the nightly workflows' contracts start from it. */
+export { type ScheduledEvent, scheduledEventSchema };
 
 /** What the workflow is started with: the scheduled event. */
 export const backupVerificationInputSchema = scheduledEventSchema;

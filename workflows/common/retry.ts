@@ -55,3 +55,16 @@ export function retryLambdaTransient<T extends sfn.TaskStateBase>(task: T): T {
   task.addRetry({ ...TRANSIENT_BACKOFF, errors: [...LAMBDA_TASK_TRANSIENT_ERRORS, ...RETRYABLE_ERROR_NAMES] });
   return task;
 }
+
+/**
+ * The errors the optimized `states:startExecution` integrations raise that a retry can fix:
+ * Step Functions names them `StepFunctions.<exception>` (not `Sfn.`): throttling and other unmodeled
+ * service errors arrive as the generic AWSStepFunctionsException, network failures as
+ * SdkClientException; ExecutionLimitExceeded clears as running executions finish.
+ */
+export const START_EXECUTION_TRANSIENT_ERRORS = [
+  'StepFunctions.AWSStepFunctionsException',
+  'StepFunctions.SdkClientException',
+  'StepFunctions.ThrottlingException',
+  'StepFunctions.ExecutionLimitExceededException',
+];

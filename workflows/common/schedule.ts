@@ -20,10 +20,9 @@ import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { FailurePath } from './failure-path.js';
-import { TRANSIENT_BACKOFF } from './retry.js';
+import { NestedExecution } from './nested-execution.js';
 
 /** The field of the rule's target input that carries the scheduled event when `handOver` is on. */
 export const SCHEDULED_EVENT_FIELD = 'scheduledEvent';
@@ -31,18 +30,17 @@ export const SCHEDULED_EVENT_FIELD = 'scheduledEvent';
 /** Prefix of the name of a run started from a scheduled event: `nightly-<event id>`. */
 export const NIGHTLY_RUN_PREFIX = 'nightly-';
 
-/**
- * The errors the optimized `states:startExecution` integrations raise that a retry can fix:
- * Step Functions names them `StepFunctions.<exception>` (not `Sfn.`): throttling and other unmodeled
- * service errors arrive as the generic AWSStepFunctionsException, network failures as
- * SdkClientException; ExecutionLimitExceeded clears as running executions finish.
- */
-export const START_EXECUTION_TRANSIENT_ERRORS = [
-  'StepFunctions.AWSStepFunctionsException',
-  'StepFunctions.SdkClientException',
-  'StepFunctions.ThrottlingException',
-  'StepFunctions.ExecutionLimitExceededException',
-];
+/** The state names of `oncePerScheduledEvent` (tests, runbooks and dashboards refer to them). */
+export const HAND_OVER_STATES = {
+  /** The Choice: a wrapped delivery, or a plain event? */
+  choice: 'Delivered by the schedule?',
+  /** The start of the run named from the event. */
+  start: 'Start run named from the event',
+  /** End of a delivery that started the named run. */
+  handedOver: 'Handed over',
+  /** End of a delivery whose named run already exists. */
+  duplicate: 'Skip duplicate delivery',
+} as const;
 
 /** Props of nightlySchedule. */
 export interface NightlyScheduleProps {
@@ -61,9 +59,14 @@ export interface NightlyScheduleProps {
   readonly handOver?: boolean;
 }
 
+/** Whether `expression` is an EventBridge `cron(...)` or `rate(...)` schedule expression. */
+export function isScheduleExpression(expression: string): boolean {
+  return /^(cron|rate)\(.+\)$/.test(expression);
+}
+
 /** Creates the rule; EventBridge retries a failed StartExecution for up to an hour. */
 export function nightlySchedule(scope: Construct, id: string, props: NightlyScheduleProps): events.Rule {
-  if (!/^(cron|rate)\(.+\)$/.test(props.schedule)) {
+  if (!isScheduleExpression(props.schedule)) {
     throw new Error(`nightlySchedule: schedule must be a cron(...) or rate(...) expression, got "${props.schedule}"`);
   }
   return new events.Rule(scope, id, {
@@ -102,23 +105,20 @@ export function oncePerScheduledEvent(scope: Construct, props: OncePerScheduledE
   const event = `$.${SCHEDULED_EVENT_FIELD}`;
   // Imported by name: an ARN built from the name, so the definition does not depend on itself.
   const self = sfn.StateMachine.fromStateMachineName(scope, 'RunNamedFromEvent', props.stateMachineName);
-  const start = new tasks.StepFunctionsStartExecution(scope, 'Start run named from the event', {
+  const start = new NestedExecution(scope, 'HandOver', {
+    stateName: HAND_OVER_STATES.start,
     stateMachine: self,
-    integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE,
-    name: sfn.JsonPath.format(`${NIGHTLY_RUN_PREFIX}{}`, sfn.JsonPath.stringAt(`${event}.id`)),
+    executionName: sfn.JsonPath.format(`${NIGHTLY_RUN_PREFIX}{}`, sfn.JsonPath.stringAt(`${event}.id`)),
     // The event itself, unchanged: two deliveries start the same name with the same input.
     input: sfn.TaskInput.fromJsonPathAt(event),
     resultSelector: { 'executionArn.$': '$.ExecutionArn' },
     resultPath: '$.run',
+    alreadyStarted: new sfn.Succeed(scope, HAND_OVER_STATES.duplicate),
+    alreadyStartedResultPath: '$.duplicate',
+    failure: props.failure,
   });
-  start.addRetry({ ...TRANSIENT_BACKOFF, errors: START_EXECUTION_TRANSIENT_ERRORS });
-  start.addCatch(new sfn.Succeed(scope, 'Skip duplicate delivery'), {
-    errors: ['StepFunctions.ExecutionAlreadyExistsException'],
-    resultPath: '$.duplicate',
-  });
-  props.failure.catch(start);
-  start.next(new sfn.Succeed(scope, 'Handed over'));
-  return new sfn.Choice(scope, 'Delivered by the schedule?')
+  start.next(new sfn.Succeed(scope, HAND_OVER_STATES.handedOver));
+  return new sfn.Choice(scope, HAND_OVER_STATES.choice)
     .when(sfn.Condition.isPresent(`${event}.id`), start)
     .otherwise(props.run);
 }

@@ -33,8 +33,6 @@ import { housekeepingReport } from './report.js';
 import { HousekeepingResources } from './resources.js';
 import { WORKFLOW } from './workflow.js';
 
-export { START_EXECUTION_TRANSIENT_ERRORS } from '../common/schedule.js';
-
 /** The config.automation fields the housekeeping reads. */
 export type SnapshotHousekeepingSettings = Pick<
   AutomationConfig,
@@ -101,7 +99,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
     const instanceId = props.databaseInstanceId ?? names.databaseInstance(envName);
     const replicationGroupId = props.cacheReplicationGroupId ?? names.cacheReplicationGroup(envName);
     const resources = new HousekeepingResources(this, envName, instanceId, drRegion);
-    const { select, operate } = housekeepingFunctions(this, envName, props.functionLogGroup, resources);
+    const { select, operate } = housekeepingFunctions(this, envName, props.functionLogGroup, resources, drRegion);
 
     const failure = new FailurePath(this, 'Failure', {
       workflow: WORKFLOW,

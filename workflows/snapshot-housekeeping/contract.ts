@@ -4,8 +4,9 @@
  * selected, what became of each deletion, the DR copy and the nested cache snapshot, and where the
  * report was filed. The CLI and the tests import these schemas.
  */
+import { scheduledEventSchema } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
-import { reportLocationSchema, scheduledEventSchema } from '../backup-verification/contract.js';
+import { reportLocationSchema } from '../backup-verification/contract.js';
 
 /** What the workflow is started with: the scheduled event (its `id` names the nightly cache snapshot). */
 export const snapshotHousekeepingInputSchema = scheduledEventSchema;

@@ -19,18 +19,24 @@ export interface HousekeepingFunctions {
   readonly operate: AutomationFunction;
 }
 
-/** Creates both functions (construct ids `SelectFunction`, `OperateFunction` under `scope`). */
+/**
+ * Creates both functions (construct ids `SelectFunction`, `OperateFunction` under `scope`). With a
+ * DR region (`drRegion` not `''`) both get it as `DR_REGION`: their only DR region, which they hold
+ * every DR call's region to (shared/identity.ts); without it they refuse DR calls.
+ */
 export function housekeepingFunctions(
   scope: Construct,
   envName: Environment,
   functionLogGroup: logs.ILogGroup,
   resources: HousekeepingResources,
+  drRegion: string,
 ): HousekeepingFunctions {
+  const environment = { WORKFLOW, ...(drRegion === '' ? {} : { DR_REGION: drRegion }) };
   const select = workflowFunction(scope, 'SelectFunction', {
     envName,
     name: 'select-expired-snapshots',
     description: 'Lists manual DB and cache snapshots and selects the automation snapshots whose retention has passed',
-    environment: { WORKFLOW },
+    environment,
     logGroup: functionLogGroup,
     timeout: Duration.seconds(60),
   });
@@ -59,7 +65,7 @@ export function housekeepingFunctions(
     envName,
     name: 'operate-regional-snapshots',
     description: 'Describes DB and cache snapshots for the delete guard; copies to and deletes in the DR region',
-    environment: { WORKFLOW },
+    environment,
     logGroup: functionLogGroup,
     timeout: Duration.seconds(60),
   });

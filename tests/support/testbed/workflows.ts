@@ -111,11 +111,17 @@ export const WORKFLOW_ENTRIES = {
   >({
     contract: { input: backupVerificationInputSchema, output: backupVerificationOutputSchema },
     build(stack, common, env, overrides) {
-      const config = loadConfig(env);
+      const { automation, database } = loadConfig(env);
       return new BackupVerificationWorkflow(stack, 'BackupVerification', {
         ...common,
-        automation: config.automation,
-        backupRetentionDays: config.database.backupRetentionDays,
+        scheduleExpression: automation.nightlySchedule,
+        backupRetentionDays: database.backupRetentionDays,
+        backupMaxAgeHours: automation.backupMaxAgeHours,
+        restoreLagThresholdMinutes: automation.restoreLagThresholdMinutes,
+        manualSnapshotQuota: automation.manualSnapshotQuota,
+        manualSnapshotWarnFraction: automation.manualSnapshotWarnFraction,
+        checkCacheSnapshot: automation.cacheSnapshotNightly,
+        failureSeverity: automation.failureSeverity,
         ...overrides,
       });
     },

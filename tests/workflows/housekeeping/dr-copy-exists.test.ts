@@ -3,22 +3,11 @@
  * DBSnapshotAlreadyExists, which is the copy already done, not a failure.
  */
 import { CopyDBSnapshotCommand } from '@aws-sdk/client-rds';
-import { runStateMachine } from '../../support/state-machine-harness.js';
-import {
-  buildHousekeeping,
-  DR_TARGET,
-  mockAws,
-  notifications,
-  prod,
-  RESPONSES,
-  rds,
-  scheduledEvent,
-  TOPICS,
-  useHousekeepingHandlers,
-} from './housekeeping-testbed.js';
+import { scheduledEvent, workflowTestbed } from '../../support/workflow-testbed.js';
+import { DR_TARGET, mockAws, outputOf, RESPONSES, rds } from './fixtures.js';
 
-const { sm } = buildHousekeeping('interactions-prod-automation', prod.automation);
-const lambdas = useHousekeepingHandlers();
+// prod: DR region and nightly cache snapshot on.
+const bed = workflowTestbed({ workflow: 'snapshot-housekeeping', env: 'prod' });
 
 describe('the DR copy', () => {
   it('treats a copy that already exists as done and reports the night as a success', async () => {
@@ -26,19 +15,18 @@ describe('the DR copy', () => {
     mockAws({ copy: 'already-exists' });
 
     // Act
-    const run = await runStateMachine(sm, {
-      input: scheduledEvent,
-      lambdas: lambdas(),
+    const run = await bed.run({
+      input: scheduledEvent(),
       mocks: { 'Snapshot cache': RESPONSES.cacheSnapshotStarted },
     });
 
     // Assess
-    expect(run.status).toBe('SUCCEEDED');
+    expect(run).toHaveSucceeded();
     expect(rds.commandCalls(CopyDBSnapshotCommand).map((c) => c.args[0].input.TargetDBSnapshotIdentifier)).toEqual([
       DR_TARGET,
     ]);
-    expect((run.output as { drCopy: { outcome: string } }).drCopy).toMatchObject({ outcome: 'exists' });
-    expect(run.path).not.toContain('Notify failure');
-    expect(notifications().map((n) => n.topic)).toEqual([TOPICS.low]);
+    expect(outputOf(run).drCopy).toMatchObject({ outcome: 'exists' });
+    expect(run).not.toHavePassedThrough('Notify failure');
+    expect(bed.published().map((p) => p.TopicArn)).toEqual([bed.topics.low]);
   });
 });

@@ -3,19 +3,12 @@
  * housekeeping execution: two executions for one event start (at most) one cache snapshot, and the
  * second records ALREADY_STARTED instead of failing.
  */
-import { runStateMachine } from '../../support/state-machine-harness.js';
-import {
-  buildHousekeeping,
-  mockAws,
-  notifications,
-  prod,
-  RESPONSES,
-  scheduledEvent,
-  useHousekeepingHandlers,
-} from './housekeeping-testbed.js';
+import { scheduledEvent, sdkParameters, workflowTestbed } from '../../support/workflow-testbed.js';
+import { mockAws, outputOf, RESPONSES } from './fixtures.js';
 
-const { sm } = buildHousekeeping('interactions-prod-automation', prod.automation);
-const lambdas = useHousekeepingHandlers();
+// prod: the nightly cache snapshot is on.
+const bed = workflowTestbed({ workflow: 'snapshot-housekeeping', env: 'prod' });
+const trigger = scheduledEvent();
 
 describe('the nightly cache snapshot', () => {
   it('is named from the event id whatever the execution is called', async () => {
@@ -23,18 +16,15 @@ describe('the nightly cache snapshot', () => {
     mockAws();
 
     // Act
-    const run = await runStateMachine(sm, {
-      input: scheduledEvent,
+    const run = await bed.run({
+      input: trigger,
       executionName: 'started-by-hand-42',
-      lambdas: lambdas(),
       mocks: { 'Snapshot cache': RESPONSES.cacheSnapshotStarted },
     });
 
     // Assess
-    expect(run.status).toBe('SUCCEEDED');
-    const start = run.sdkCalls.find((c) => c.state === 'Snapshot cache');
-    const name = (start?.parameters as { Name?: string } | undefined)?.Name;
-    expect(name).toBe(`nightly-${scheduledEvent.id}`);
+    expect(run).toHaveSucceeded();
+    expect(sdkParameters<{ Name: string }>(run, 'Snapshot cache').Name).toBe(`nightly-${trigger.id}`);
   });
 
   it('is a no-op for a second execution of the same event: ALREADY_STARTED, no failure', async () => {
@@ -42,9 +32,8 @@ describe('the nightly cache snapshot', () => {
     mockAws();
 
     // Act
-    const run = await runStateMachine(sm, {
-      input: scheduledEvent,
-      lambdas: lambdas(),
+    const run = await bed.run({
+      input: trigger,
       mocks: {
         'Snapshot cache': {
           Throw: { Error: 'StepFunctions.ExecutionAlreadyExistsException', Cause: 'Execution already exists' },
@@ -53,10 +42,10 @@ describe('the nightly cache snapshot', () => {
     });
 
     // Assess
-    expect(run.status).toBe('SUCCEEDED');
-    expect(run.path).toContain('Record cache snapshot already started');
+    expect(run).toHaveSucceeded();
+    expect(run).toHavePassedThrough('Record cache snapshot already started');
     expect(run.retries['Snapshot cache']).toBeUndefined();
-    expect((run.output as { cacheSnapshot: unknown }).cacheSnapshot).toEqual({ status: 'ALREADY_STARTED' });
-    expect(notifications()).toHaveLength(1);
+    expect(outputOf(run).cacheSnapshot).toEqual({ status: 'ALREADY_STARTED' });
+    expect(bed.published()).toHaveLength(1);
   });
 });

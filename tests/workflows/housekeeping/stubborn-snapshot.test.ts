@@ -3,31 +3,25 @@
  * item is still deleted, the DR copy and the nightly cache snapshot still run, and the report says
  * the night partly failed, at the partial-failure severity (not the paging failure severity).
  */
-
 import { CopyDBSnapshotCommand } from '@aws-sdk/client-rds';
-import { runStateMachine } from '../../support/state-machine-harness.js';
+import { scheduledEvent, workflowTestbed } from '../../support/workflow-testbed.js';
 import {
   ago,
-  buildHousekeeping,
   calledWith,
   expiredCacheSnapshot,
   mockAws,
-  notifications,
   ours,
-  prod,
+  outputOf,
   RESPONSES,
   rds,
-  scheduledEvent,
   snapshot,
-  TOPICS,
-  useHousekeepingHandlers,
-} from './housekeeping-testbed.js';
+} from './fixtures.js';
 
-const { sm } = buildHousekeeping('interactions-prod-automation', prod.automation);
-const lambdas = useHousekeepingHandlers();
+// prod: DR region and nightly cache snapshot on; partial failures go to the medium topic.
+const bed = workflowTestbed({ workflow: 'snapshot-housekeeping', env: 'prod' });
+const trigger = scheduledEvent();
 const SOURCE = [snapshot('stubborn', { TagList: ours(ago(3)) }), snapshot('expired', { TagList: ours(ago(2)) })];
 const CACHE = [expiredCacheSnapshot('interactions-prod-nightly-expired')];
-type Outcome = { identifier: string; outcome: string; error?: string };
 
 describe('a snapshot whose delete keeps failing', () => {
   it('is recorded failed while the rest of the night runs, and the report is a partial failure', async () => {
@@ -36,10 +30,9 @@ describe('a snapshot whose delete keeps failing', () => {
     const deleteFails = { Throw: { Error: 'Rds.KmsKeyNotAccessibleException', Cause: 'key disabled' } };
 
     // Act
-    const run = await runStateMachine(sm, {
-      input: scheduledEvent,
-      executionName: scheduledEvent.id,
-      lambdas: lambdas(),
+    const run = await bed.run({
+      input: trigger,
+      executionName: trigger.id,
       mocks: {
         // Oldest expiry first: "stubborn" is deleted first.
         'Delete snapshot': [deleteFails, RESPONSES.rdsDeleted],
@@ -49,19 +42,19 @@ describe('a snapshot whose delete keeps failing', () => {
     });
 
     // Assess
-    expect(run.status).toBe('SUCCEEDED');
-    const output = run.output as { deletions: Outcome[]; cacheDeletions: Outcome[]; partialFailure: boolean };
-    expect(output.deletions).toEqual([
+    expect(run).toHaveSucceeded();
+    expect(outputOf(run).deletions).toEqual([
       expect.objectContaining({ identifier: 'stubborn', outcome: 'failed', error: 'Rds.KmsKeyNotAccessibleException' }),
       { identifier: 'expired', outcome: 'deleted' },
     ]);
+    expect(outputOf(run).partialFailure).toBe(true);
     expect(calledWith(run, 'Delete cache snapshot', 'SnapshotName')).toEqual(['interactions-prod-nightly-expired']);
     expect(rds.commandCalls(CopyDBSnapshotCommand)).toHaveLength(1);
-    expect(run.path).toContain('Snapshot cache');
-    expect(run.path).not.toContain('Notify failure');
-    const sent = notifications();
-    expect(sent.map((n) => n.topic)).toEqual([TOPICS.medium]);
-    expect(sent[0]?.message).toMatch(/some deletions failed/);
+    expect(run).toHavePassedThrough('Delete expired snapshots', 'Copy snapshot to DR region', 'Snapshot cache');
+    expect(run).not.toHavePassedThrough('Notify failure');
+    const sent = bed.published();
+    expect(sent.map((p) => p.TopicArn)).toEqual([bed.topics.medium]);
+    expect(sent[0]?.Message).toMatch(/some deletions failed/);
   });
 
   it('records a describe that fails for one cache snapshot and still prunes the others', async () => {
@@ -69,9 +62,8 @@ describe('a snapshot whose delete keeps failing', () => {
     mockAws({ cache: [expiredCacheSnapshot('interactions-prod-a'), expiredCacheSnapshot('interactions-prod-b')] });
 
     // Act
-    const run = await runStateMachine(sm, {
-      input: scheduledEvent,
-      lambdas: lambdas(),
+    const run = await bed.run({
+      input: trigger,
       mocks: {
         'Describe cache snapshot before delete': [
           { Throw: { Error: 'AccessDeniedException', Cause: 'not authorized' } },
@@ -92,10 +84,9 @@ describe('a snapshot whose delete keeps failing', () => {
     });
 
     // Assess
-    expect(run.status).toBe('SUCCEEDED');
-    const outcomes = (run.output as { cacheDeletions: Outcome[] }).cacheDeletions.map((d) => d.outcome);
-    expect(outcomes).toEqual(['failed', expect.any(String)]);
-    expect(notifications().map((n) => n.topic)).toEqual([TOPICS.medium]);
+    expect(run).toHaveSucceeded();
+    expect(outputOf(run).cacheDeletions.map((d) => d.outcome)).toEqual(['failed', expect.any(String)]);
+    expect(bed.published().map((p) => p.TopicArn)).toEqual([bed.topics.medium]);
   });
 
   it('reports a night without failures at low severity', async () => {
@@ -103,15 +94,14 @@ describe('a snapshot whose delete keeps failing', () => {
     mockAws({ source: [snapshot('expired', { TagList: ours(ago(2)) })] });
 
     // Act
-    const run = await runStateMachine(sm, {
-      input: scheduledEvent,
-      lambdas: lambdas(),
+    const run = await bed.run({
+      input: trigger,
       mocks: { 'Delete snapshot': RESPONSES.rdsDeleted, 'Snapshot cache': RESPONSES.cacheSnapshotStarted },
     });
 
     // Assess
-    expect(run.status).toBe('SUCCEEDED');
-    expect((run.output as { partialFailure: boolean }).partialFailure).toBe(false);
-    expect(notifications().map((n) => n.topic)).toEqual([TOPICS.low]);
+    expect(run).toHaveSucceeded();
+    expect(outputOf(run).partialFailure).toBe(false);
+    expect(bed.published().map((p) => p.TopicArn)).toEqual([bed.topics.low]);
   });
 });

@@ -43,6 +43,40 @@ describe('operate-regional-snapshots handler', () => {
     expect(rdsIn).not.toHaveBeenCalled();
   });
 
+  it.each([
+    [
+      'copy',
+      {
+        action: 'copy',
+        sourceArn: 'arn:aws:rds:us-east-1:123456789012:snapshot:rds:x',
+        targetName: 'interactions-prod-dr-x',
+        kmsKeyId: 'arn:aws:kms:us-west-2:123456789012:alias/interactions-prod-dr',
+        tags: [{ Key: 'k', Value: 'v' }],
+      },
+    ],
+    ['delete', { action: 'delete', identifier: 'interactions-prod-dr-x' }],
+    ['describe', { action: 'describe', identifier: 'interactions-prod-dr-x' }],
+  ])(
+    'refuses a DR %s when the function has no DR_REGION, naming the variable, before any AWS call',
+    async (_action, call) => {
+      // Prepare
+      const withoutDr = createHandler({
+        env: { ENVIRONMENT: 'prod', AWS_REGION: 'us-east-1' },
+        clients: { rdsIn, elastiCache: () => elastiCache },
+      });
+
+      // Act
+      const failure = withoutDr({ ...base, region: 'us-west-2', ...call }, context);
+
+      // Assess
+      await expect(failure).rejects.toMatchObject({
+        name: 'ConfigurationError',
+        message: expect.stringContaining('DR_REGION is not set'),
+      });
+      expect(rdsIn).not.toHaveBeenCalled();
+    },
+  );
+
   it('refuses to delete in its own region (the state machine deletes there itself)', async () => {
     await expect(
       handler({ ...base, action: 'delete', region: 'us-east-1', identifier: 'interactions-prod-dr-x' }, context),

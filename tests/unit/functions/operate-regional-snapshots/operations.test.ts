@@ -25,6 +25,7 @@ function store(
 }
 const ours = [
   { Key: TAG_KEYS.managedBy, Value: MANAGED_BY },
+  { Key: TAG_KEYS.execution, Value: 'nightly-earlier' },
   { Key: TAG_KEYS.environment, Value: 'prod' },
   { Key: TAG_KEYS.expiresAt, Value: '2025-01-01T00:00:00.000Z' },
 ];
@@ -76,6 +77,20 @@ describe('deleteGuarded', () => {
       { status: 'available', type: 'manual', tags: ours.filter((t) => t.Key !== TAG_KEYS.environment) },
       'refused',
     ],
+    [
+      'without the execution tag (IAM would deny the delete)',
+      { status: 'available', type: 'manual', tags: ours.filter((t) => t.Key !== TAG_KEYS.execution) },
+      'refused',
+    ],
+    [
+      'with an empty execution tag',
+      {
+        status: 'available',
+        type: 'manual',
+        tags: ours.map((t) => (t.Key === TAG_KEYS.execution ? { ...t, Value: '' } : t)),
+      },
+      'refused',
+    ],
     ['no longer available (drifted since the describe)', { status: 'copying', type: 'manual', tags: ours }, 'busy'],
   ])(
     'returns an outcome instead of failing the run when the snapshot is %s, deleting nothing',
@@ -87,6 +102,22 @@ describe('deleteGuarded', () => {
       expect(deleted).toEqual([]);
     },
   );
+  it('names the missing execution tag in the reason of the refusal', async () => {
+    // Prepare
+    const { s, deleted } = store({
+      status: 'available',
+      type: 'manual',
+      tags: ours.filter((t) => t.Key !== TAG_KEYS.execution),
+    });
+
+    // Act
+    const result = await deleteGuarded(s, 'x', 'prod');
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'refused' });
+    expect(result.reason).toContain(`${TAG_KEYS.execution}=(none)`);
+    expect(deleted).toEqual([]);
+  });
   it('reports busy when the delete finds a state that forbids it, absent when it is already gone', async () => {
     await expect(
       deleteGuarded(store({ status: 'available', type: 'manual', tags: ours }, 'busy').s, 'x', 'prod'),

@@ -55,8 +55,51 @@ describe('select-expired-snapshots handler', () => {
     expect(rdsIn).not.toHaveBeenCalled();
   });
 
+  it.each([3651, 1e9])(
+    'rejects a retentionDays of %s (beyond ten years) with ValidationError naming it, before any AWS call',
+    async (retentionDays) => {
+      // Act
+      const failure = handler({ ...event, retentionDays, planCopy: true }, context);
+
+      // Assess
+      await expect(failure).rejects.toMatchObject({
+        name: 'ValidationError',
+        issues: [expect.stringMatching(/^retentionDays: .*3650/)],
+      });
+      expect(rdsIn).not.toHaveBeenCalled();
+    },
+  );
+
   it('rejects its own region as the DR region', async () => {
-    await expect(handler({ ...event, regionRole: 'dr' }, context)).rejects.toMatchObject({ name: 'ValidationError' });
+    const withDr = createHandler({
+      env: { ENVIRONMENT: 'prod', AWS_REGION: 'us-east-1', DR_REGION: 'us-west-2' },
+      clients,
+    });
+    await expect(withDr({ ...event, regionRole: 'dr' }, context)).rejects.toMatchObject({ name: 'ValidationError' });
+    expect(rdsIn).not.toHaveBeenCalled();
+  });
+
+  it('refuses a DR selection when the function has no DR_REGION, naming the variable, before any AWS call', async () => {
+    // Act
+    const failure = handler({ ...event, regionRole: 'dr', region: 'us-west-2' }, context);
+
+    // Assess
+    await expect(failure).rejects.toMatchObject({
+      name: 'ConfigurationError',
+      message: expect.stringContaining('DR_REGION is not set'),
+    });
+    expect(rdsIn).not.toHaveBeenCalled();
+  });
+
+  it('refuses a DR selection when DR_REGION is its own region', async () => {
+    const misconfigured = createHandler({
+      env: { ENVIRONMENT: 'prod', AWS_REGION: 'us-east-1', DR_REGION: 'us-east-1' },
+      clients,
+    });
+    await expect(misconfigured({ ...event, regionRole: 'dr' }, context)).rejects.toMatchObject({
+      name: 'ConfigurationError',
+    });
+    expect(rdsIn).not.toHaveBeenCalled();
   });
 
   it('holds the DR region to DR_REGION when the function has it', async () => {

@@ -38,6 +38,31 @@ describe('validate-snapshot-request handler', () => {
     });
   });
 
+  it.each([3651, 1e9])(
+    'fails with ValidationError naming retentionDays when it is %s days (beyond ten years), not TypeError',
+    async (retentionDays) => {
+      // Act
+      const failure = handler(
+        { ...base, retentionDays, kind: 'db', request: { snapshotName: 'keep-me', requestedBy: 'ci' } },
+        context,
+      );
+
+      // Assess
+      await expect(failure).rejects.toMatchObject({
+        name: 'ValidationError',
+        issues: [expect.stringMatching(/^retentionDays: .*3650/)],
+      });
+    },
+  );
+
+  it('accepts a retentionDays of exactly ten years', async () => {
+    const plan = await handler(
+      { ...base, retentionDays: 3650, kind: 'db', request: { snapshotName: 'keep-me', requestedBy: 'ci' } },
+      context,
+    );
+    expect(plan).toMatchObject({ expiresAt: '2034-12-30T00:00:00.000Z' });
+  });
+
   it('fails with ValidationError naming the field when the request is malformed', async () => {
     await expect(
       handler({ ...base, kind: 'db', request: { snapshotName: 'UPPER', requestedBy: '' } }, context),
