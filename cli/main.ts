@@ -4,6 +4,7 @@
  * (a usage error points at the `--help` of the command reached); `--debug` adds the stack.
  */
 import { CommanderError } from 'commander';
+import { ENVIRONMENT_NAMES } from '../infra/config/index.js';
 import { describeAwsError } from './aws/errors.js';
 import type { CommandGroup } from './command.js';
 import { type CliDeps, CommandFailedError, EXIT, type ExitCode, InterruptedError, UsageError } from './context.js';
@@ -26,7 +27,7 @@ export async function runCli(
     await program.parseAsync([...argv], { from: 'user' });
     return state.exitCode ?? EXIT.ok;
   } catch (error) {
-    return reportError(error, deps, state, debug);
+    return reportError(error, deps, state, debug, argv);
   }
 }
 
@@ -47,7 +48,30 @@ function commanderMessage(error: CommanderError, state: ParseState): string {
   );
 }
 
-function reportError(error: unknown, deps: CliDeps, state: ParseState, debug: boolean): ExitCode {
+const isEnvironment = (word: string | undefined) => (ENVIRONMENT_NAMES as readonly string[]).includes(word ?? '');
+
+/**
+ * The seed's scripts put the environment first (`backup.sh create-snapshot prod ...`), so an
+ * environment typed where a command belongs, or given to a command that takes none, is a habit
+ * worth naming instead of only "unknown command" or "too many arguments".
+ */
+function environmentHint(error: CommanderError, argv: readonly string[]): string {
+  if (error.code === 'commander.unknownCommand' && argv.some((word, i) => i < 2 && isEnvironment(word))) {
+    return ' (the environment goes after the command: <group> <command> <env>)';
+  }
+  if (error.code === 'commander.excessArguments' && argv[0] === 'executions' && isEnvironment(argv[2])) {
+    return ' (executions watch takes no environment: executions watch <arn|name>)';
+  }
+  return '';
+}
+
+function reportError(
+  error: unknown,
+  deps: CliDeps,
+  state: ParseState,
+  debug: boolean,
+  argv: readonly string[],
+): ExitCode {
   if (error instanceof CommanderError) {
     // --help, --version and `help` end as "errors" with exit code 0 under exitOverride.
     if (error.exitCode === 0) return EXIT.ok;
@@ -56,7 +80,7 @@ function reportError(error: unknown, deps: CliDeps, state: ParseState, debug: bo
       deps.stderr(usageLine(`missing command after '${state.commandPath}': one of ${choices}`, state));
       return EXIT.usage;
     }
-    deps.stderr(usageLine(commanderMessage(error, state), state));
+    deps.stderr(usageLine(commanderMessage(error, state) + environmentHint(error, argv), state));
     return EXIT.usage;
   }
   const stack = debug && error instanceof Error && error.stack ? `${error.stack}\n` : '';

@@ -315,3 +315,36 @@ describe('region, profile and global options', () => {
     expect(result.stderr).toMatch(/^error: stop here\nError: stop here\n\s+at /);
   });
 });
+
+describe('the environment typed where the seed scripts put it', () => {
+  it.each([
+    [['backup', 'prod', 'list-backups']],
+    [['prod', 'backup', 'list-backups']],
+  ])('%j says the environment goes after the command', async (argv) => {
+    // Act
+    const result = await run(argv, { ...noClients, env: {} });
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('(the environment goes after the command: <group> <command> <env>)');
+    expectNoAwsCall();
+  });
+
+  it('executions watch with an environment says that watch takes none', async () => {
+    // Act
+    const result = await run(['executions', 'watch', 'prod', 'cli-x-1'], { ...noClients, env: {} });
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('(executions watch takes no environment: executions watch <arn|name>)');
+    expectNoAwsCall();
+  });
+
+  it('an ordinary unknown command gets no environment hint', async () => {
+    // Act
+    const result = await run(['backup', 'lst-backups', 'prod'], { ...noClients, env: {} });
+
+    // Assess
+    expect(result.stderr).not.toContain('environment goes after');
+  });
+});
