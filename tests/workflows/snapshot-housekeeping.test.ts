@@ -590,6 +590,47 @@ describe('snapshot housekeeping: environment scoping and recorded outcomes', () 
     expect(deletedIds(run)).not.toContain('prod-instance-no-env-tag');
   });
 
+  it('never selects nor deletes a managed-by and prod-tagged snapshot without an execution tag (IAM would deny the delete)', async () => {
+    // Prepare
+    const withoutExecution = (tags: Tag[]) => tags.filter((t) => t.Key !== TAG_KEYS.execution);
+    const noExecution = snapshot('prod-no-execution-tag', { TagList: withoutExecution(ours(ago(2))) });
+    const noExecutionCache: CacheEntry = {
+      snapshot: cacheSnapshot('interactions-prod-no-execution-tag'),
+      tags: withoutExecution(ours(ago(2))),
+    };
+    mockRds({}, [...CACHE, noExecutionCache], { source: [...SOURCE, noExecution] });
+
+    // Act
+    const run = await withoutDr.run({
+      input: trigger,
+      mocks: { 'Delete snapshot': rdsDeleted, 'Delete cache snapshot': cacheDeleted },
+    });
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    const output = outputOf(run);
+    expect(output.selected.map((s) => s.identifier)).not.toContain('prod-no-execution-tag');
+    expect(output.cacheSelected?.map((s) => s.identifier)).not.toContain('interactions-prod-no-execution-tag');
+    expect(deletedIds(run)).not.toContain('prod-no-execution-tag');
+    expect(deletedCacheNames(run)).not.toContain('interactions-prod-no-execution-tag');
+    expect(output.deletions.map((d) => d.outcome)).toEqual(['deleted', 'deleted']);
+  });
+
+  it('refuses at the guard a snapshot whose execution tag was removed since selection', async () => {
+    // Prepare
+    const stripped = ours(ago(2)).filter((t) => t.Key !== TAG_KEYS.execution);
+    mockRds({ 'expired-by-tag': { ...byId('expired-by-tag'), TagList: stripped } });
+
+    // Act
+    const run = await withoutDr.run({ input: trigger, mocks: { 'Delete snapshot': rdsDeleted } });
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    expect(deletedIds(run)).toEqual(['expired-by-age']);
+    const refused = outputOf(run).deletions.find((d) => d.outcome === 'refused');
+    expect(refused).toMatchObject({ identifier: 'expired-by-tag', environment: 'prod', execution: '' });
+  });
+
   it('refuses at the guard a snapshot whose environment tag changed since selection', async () => {
     // Prepare
     mockRds({ 'expired-by-tag': { ...byId('expired-by-tag'), TagList: ours(ago(2), 'staging') } });

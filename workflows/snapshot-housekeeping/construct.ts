@@ -3,10 +3,10 @@
  * (ElastiCache) snapshots, the cross-region copy for region DR and, where configured, the nightly
  * cache snapshot (a nested execution of the cache-snapshot workflow). Deletion is three times
  * guarded, for both kinds: the selection Lambda picks only expired, available, manual snapshots
- * tagged `interactions:managed-by` and `interactions:environment` = this environment (of its instance
- * in the source region, named `interactions-<env>-dr-` in the DR region); right before each delete
- * the snapshot is described again and a Choice refuses it if anything changed; IAM allows the delete
- * only on snapshots carrying both tags. dev, staging and prod share the account and region: the
+ * tagged `interactions:managed-by`, `interactions:environment` = this environment and an
+ * `interactions:execution` (of its instance in the source region, named `interactions-<env>-dr-` in
+ * the DR region); right before each delete the snapshot is described again and a Choice refuses it if
+ * anything changed; IAM allows the delete only on snapshots carrying those tags. dev, staging and prod share the account and region: the
  * environment tag keeps each environment's housekeeping off the others' snapshots.
  * See README.md.
  */

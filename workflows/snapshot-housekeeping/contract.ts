@@ -38,6 +38,8 @@ export const deletionOutcomeSchema = z.object({
   status: z.optional(z.string()),
   managedBy: z.optional(z.string()),
   environment: z.optional(z.string()),
+  /** The `interactions:execution` the guard saw (`''` when absent: refused, as IAM would deny the delete). */
+  execution: z.optional(z.string()),
   expiresAt: z.optional(z.string()),
 });
 
