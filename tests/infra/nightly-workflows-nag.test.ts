@@ -39,7 +39,10 @@ const stacks = ENVIRONMENT_NAMES.map((envName) => {
   });
   new SnapshotHousekeepingWorkflow(stack, 'SnapshotHousekeeping', {
     envName,
-    automation: config.automation,
+    scheduleExpression: config.automation.housekeepingSchedule,
+    retentionDays: config.automation.manualSnapshotRetentionDays,
+    drRegion: config.automation.drRegion || undefined,
+    failureSeverity: config.automation.failureSeverity,
     notifyFunction: notify,
     functionLogGroup: tasksLog,
     // A concrete machine (as the lead wires it), so the nested-execution grant renders as in the real stack.
