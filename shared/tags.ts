@@ -73,6 +73,16 @@ export function isManagedByEnvironment(tags: readonly Tag[] | undefined, environ
   return isManagedByAutomation(tags) && tagValue(tags, TAG_KEYS.environment) === environment;
 }
 
+/**
+ * Whether the tags name the execution that created the resource (a non-empty
+ * `interactions:execution`). Every delete grant requires that tag (workflows/common/tag-conditions.ts),
+ * so a resource without it is not one the automation may delete: code skips it instead of sending a
+ * delete IAM would deny.
+ */
+export function hasExecutionTag(tags: readonly Tag[] | undefined): boolean {
+  return (tagValue(tags, TAG_KEYS.execution) ?? '') !== '';
+}
+
 /** Whether the tags mark a resource created by this execution. */
 export function isOwnedByExecution(tags: readonly Tag[] | undefined, execution: string): boolean {
   return isManagedByAutomation(tags) && execution !== '' && tagValue(tags, TAG_KEYS.execution) === execution;

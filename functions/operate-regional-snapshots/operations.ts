@@ -78,6 +78,8 @@ export interface GuardFacts {
   readonly managedBy: string;
   /** `interactions:environment`: the guard Choice requires this workflow's environment. */
   readonly environment: string;
+  /** `interactions:execution`: the guard Choice requires one (every delete grant does). */
+  readonly execution: string;
   readonly expiresAt: string;
 }
 
@@ -86,12 +88,14 @@ const value = (tags: readonly Tag[], key: string): string => tagValue(tags, key)
 /** Describes a snapshot (DB or cache) for the guard Choice. */
 export async function describeForGuard(store: SnapshotDescriber, identifier: string): Promise<GuardFacts> {
   const snapshot = await store.describe(identifier);
-  if (snapshot === undefined) return { status: 'absent', type: '', managedBy: '', environment: '', expiresAt: '' };
+  if (snapshot === undefined)
+    return { status: 'absent', type: '', managedBy: '', environment: '', execution: '', expiresAt: '' };
   return {
     status: snapshot.status,
     type: snapshot.type,
     managedBy: value(snapshot.tags, TAG_KEYS.managedBy),
     environment: value(snapshot.tags, TAG_KEYS.environment),
+    execution: value(snapshot.tags, TAG_KEYS.execution),
     expiresAt: value(snapshot.tags, TAG_KEYS.expiresAt),
   };
 }

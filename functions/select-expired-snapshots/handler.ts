@@ -23,12 +23,10 @@ import {
 import { cacheSnapshotPrefix } from '../../shared/snapshot-naming.js';
 import { automationTags } from '../../shared/tags.js';
 import * as z from '../../shared/zod.js';
+import { SOURCE_SNAPSHOT_TAG } from '../../workflows/snapshot-housekeeping/contract.js';
 import { listCacheSnapshots } from './cache-listing.js';
 import { listSnapshots } from './listing.js';
 import { copySource, drCopyName, selectExpiredCacheSnapshots, selectExpiredSnapshots } from './select.js';
-
-/** Tag on a DR copy naming the snapshot it was copied from. */
-export const SOURCE_SNAPSHOT_TAG = 'interactions:source-snapshot';
 
 export const inputSchema = z.object({
   ...executionContextSchema.shape,

@@ -2,15 +2,15 @@
  * Which manual DB and cache snapshots the nightly housekeeping may delete, and which snapshot it
  * copies to the DR region. Pure: the snapshot list and the clock are parameters. The selection rule
  * is the safety property the tests check for every generated list: only manual, available snapshots
- * tagged `interactions:managed-by` = MANAGED_BY and `interactions:environment` = this environment,
- * of this environment's instance (source region) or named `interactions-<env>-dr-` (DR region), and
+ * tagged `interactions:managed-by` = MANAGED_BY, `interactions:environment` = this environment and
+ * an `interactions:execution` (every delete grant requires it), of this environment's instance (source region) or named `interactions-<env>-dr-` (DR region), and
  * only once they are expired (cache snapshots must also carry the automation's name prefix).
  * dev, staging and prod share one account and region: without the environment scoping, one
  * environment's housekeeping would delete another's snapshots with its own retention.
  */
 import type { Environment } from '../../shared/naming.js';
 import { drCopyPrefix } from '../../shared/snapshot-naming.js';
-import { isManagedByEnvironment, TAG_KEYS, type Tag, tagValue } from '../../shared/tags.js';
+import { hasExecutionTag, isManagedByEnvironment, TAG_KEYS, type Tag, tagValue } from '../../shared/tags.js';
 
 /** A DB snapshot reduced to what the selection reads. */
 export interface SnapshotRecord {
@@ -78,13 +78,16 @@ export function expiryOf(
   return { at: new Date(snapshot.createdAt.getTime() + retentionDays * DAY_MS), reason: 'age' };
 }
 
-/** Whether the snapshot belongs to the policy's environment: its instance or DR copy name, and its environment tag. */
+/**
+ * Whether the snapshot belongs to the policy's environment: its instance or DR copy name, its
+ * environment tag, and an execution tag (without one it is not ours: IAM would deny its delete).
+ */
 export function isEnvironmentSnapshot(snapshot: SnapshotRecord, policy: DbSelectionPolicy): boolean {
   const scoped =
     policy.region === 'source'
       ? policy.instanceId !== '' && snapshot.instanceId === policy.instanceId
       : snapshot.identifier.startsWith(drCopyPrefix(policy.environment));
-  return scoped && isManagedByEnvironment(snapshot.tags, policy.environment);
+  return scoped && isManagedByEnvironment(snapshot.tags, policy.environment) && hasExecutionTag(snapshot.tags);
 }
 
 /** Whether the housekeeping may delete `snapshot` at `now` (see the module comment). */
@@ -143,8 +146,8 @@ export interface CacheSelectionPolicy extends SelectionPolicy {
 
 /**
  * Whether the housekeeping may delete cache snapshot `snapshot` at `now`: manual, available, named
- * with the automation's prefix, tagged `interactions:managed-by` = MANAGED_BY and
- * `interactions:environment` = the policy's environment, and expired.
+ * with the automation's prefix, tagged `interactions:managed-by` = MANAGED_BY,
+ * `interactions:environment` = the policy's environment and an `interactions:execution`, and expired.
  */
 export function isExpiredAutomationCacheSnapshot(
   snapshot: CacheSnapshotRecord,
@@ -153,7 +156,7 @@ export function isExpiredAutomationCacheSnapshot(
 ): boolean {
   if (snapshot.source !== 'manual' || snapshot.status !== 'available') return false;
   if (policy.namePrefix === '' || !snapshot.name.startsWith(policy.namePrefix)) return false;
-  if (!isManagedByEnvironment(snapshot.tags, policy.environment)) return false;
+  if (!isManagedByEnvironment(snapshot.tags, policy.environment) || !hasExecutionTag(snapshot.tags)) return false;
   const expiry = expiryOf(snapshot, policy.retentionDays);
   return expiry !== undefined && expiry.at.getTime() < now.getTime();
 }

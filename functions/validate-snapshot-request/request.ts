@@ -11,10 +11,8 @@ import { type CacheSnapshotInput, cacheSnapshotInputSchema } from '../../workflo
 import {
   type OnDemandSnapshotInput,
   onDemandSnapshotInputSchema,
+  REQUESTED_BY_TAG,
 } from '../../workflows/on-demand-snapshot/contract.js';
-
-/** Tag naming who asked for a snapshot (an on-call engineer, a CI job). */
-export const REQUESTED_BY_TAG = 'interactions:requested-by';
 
 /** What the operator (the CLI, CI, a console user) starts an on-demand DB snapshot with: the workflow's contract. */
 export const dbSnapshotRequestSchema = onDemandSnapshotInputSchema;

@@ -196,10 +196,11 @@ export class AutomationStack extends Stack {
       checkCacheSnapshot: config.automation.cacheSnapshotNightly,
     });
     const snapshotHousekeeping = new SnapshotHousekeepingWorkflow(this, 'SnapshotHousekeeping', {
-      envName,
-      automation: config.automation,
-      notifyFunction: this.notifyFunction,
-      functionLogGroup: this.logGroup,
+      ...base,
+      scheduleExpression: config.automation.housekeepingSchedule,
+      retentionDays: config.automation.manualSnapshotRetentionDays,
+      // The config's '' means no DR region.
+      drRegion: config.automation.drRegion || undefined,
       sourceKmsKey: props.platform.database.encryptionKey,
       cacheSnapshotStateMachine: config.automation.cacheSnapshotNightly ? cacheSnapshot.stateMachine : undefined,
     });

@@ -14,7 +14,7 @@ import { BackupVerificationWorkflow } from '../../workflows/backup-verification/
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
-type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+type Statement = { Effect: 'Allow' | 'Deny'; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 const stacks = ENVIRONMENT_NAMES.map((envName) => {
   const config = loadConfig(envName);
@@ -39,7 +39,10 @@ const stacks = ENVIRONMENT_NAMES.map((envName) => {
   });
   new SnapshotHousekeepingWorkflow(stack, 'SnapshotHousekeeping', {
     envName,
-    automation: config.automation,
+    scheduleExpression: config.automation.housekeepingSchedule,
+    retentionDays: config.automation.manualSnapshotRetentionDays,
+    drRegion: config.automation.drRegion || undefined,
+    failureSeverity: config.automation.failureSeverity,
     notifyFunction: notify,
     functionLogGroup: tasksLog,
     // A concrete machine (as the lead wires it), so the nested-execution grant renders as in the real stack.
@@ -117,6 +120,45 @@ describe.each(stacks)('nightly workflows in $envName', ({ envName, stack, templa
         },
         Null: { [`${prefix}/interactions:execution`]: 'false' },
       });
+    }
+  });
+
+  it("tag a DR copy only at its creation, with the copy's tags alone, and never retag one", () => {
+    // Prepare
+    const withAction = (action: string, effect: Statement['Effect']) =>
+      statements(template).filter((s) => s.Effect === effect && [s.Action].flat().includes(action));
+    const tagOnCreate = {
+      StringEquals: {
+        'aws:RequestTag/interactions:managed-by': MANAGED_BY,
+        'aws:RequestTag/interactions:environment': envName,
+      },
+      'ForAllValues:StringEquals': {
+        'aws:TagKeys': [
+          'interactions:managed-by',
+          'interactions:execution',
+          'interactions:expires-at',
+          'interactions:environment',
+          'interactions:source-snapshot',
+        ],
+      },
+      Null: {
+        'aws:RequestTag/interactions:execution': 'false',
+        'aws:RequestTag/interactions:expires-at': 'false',
+      },
+    };
+
+    // Act
+    const copies = withAction('rds:CopyDBSnapshot', 'Allow');
+    const tagAllows = withAction('rds:AddTagsToResource', 'Allow');
+    const tagDenies = withAction('rds:AddTagsToResource', 'Deny');
+
+    // Assess: dev has no DR region, so no copy and no tagging at all.
+    const expected = envName === 'dev' ? 0 : 1;
+    expect([copies.length, tagAllows.length, tagDenies.length]).toEqual([expected, expected, expected]);
+    for (const s of [...copies, ...tagAllows]) expect(s.Condition).toEqual(tagOnCreate);
+    for (const deny of tagDenies) {
+      expect(deny.Condition).toEqual({ Null: { 'rds:snapshot-tag/interactions:managed-by': 'false' } });
+      expect(deny.Resource).toEqual(tagAllows[0]?.Resource);
     }
   });
 

@@ -29,6 +29,7 @@ import {
 } from './state-machine-harness.js';
 import { loadHandlers } from './testbed/handlers.js';
 import { notifications } from './testbed/matchers.js';
+import { formatPath } from './testbed/path.js';
 import {
   synthesizeWorkflow,
   type TestbedWorkflow,
@@ -110,7 +111,7 @@ export function sdkParameters<T = Record<string, unknown>>(
 ): T {
   const call = run.sdkCalls.find((c) => c.state === state);
   if (call === undefined) {
-    throw new Error(`The run made no call from "${state}". Path: ${run.path.join(' -> ')}`);
+    throw new Error(`The run made no call from "${state}". Path: ${formatPath(run.path)}`);
   }
   return call.parameters as T;
 }

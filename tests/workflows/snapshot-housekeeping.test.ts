@@ -18,7 +18,7 @@ import {
   DescribeDBSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -590,6 +590,47 @@ describe('snapshot housekeeping: environment scoping and recorded outcomes', () 
     expect(deletedIds(run)).not.toContain('prod-instance-no-env-tag');
   });
 
+  it('never selects nor deletes a managed-by and prod-tagged snapshot without an execution tag (IAM would deny the delete)', async () => {
+    // Prepare
+    const withoutExecution = (tags: Tag[]) => tags.filter((t) => t.Key !== TAG_KEYS.execution);
+    const noExecution = snapshot('prod-no-execution-tag', { TagList: withoutExecution(ours(ago(2))) });
+    const noExecutionCache: CacheEntry = {
+      snapshot: cacheSnapshot('interactions-prod-no-execution-tag'),
+      tags: withoutExecution(ours(ago(2))),
+    };
+    mockRds({}, [...CACHE, noExecutionCache], { source: [...SOURCE, noExecution] });
+
+    // Act
+    const run = await withoutDr.run({
+      input: trigger,
+      mocks: { 'Delete snapshot': rdsDeleted, 'Delete cache snapshot': cacheDeleted },
+    });
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    const output = outputOf(run);
+    expect(output.selected.map((s) => s.identifier)).not.toContain('prod-no-execution-tag');
+    expect(output.cacheSelected?.map((s) => s.identifier)).not.toContain('interactions-prod-no-execution-tag');
+    expect(deletedIds(run)).not.toContain('prod-no-execution-tag');
+    expect(deletedCacheNames(run)).not.toContain('interactions-prod-no-execution-tag');
+    expect(output.deletions.map((d) => d.outcome)).toEqual(['deleted', 'deleted']);
+  });
+
+  it('refuses at the guard a snapshot whose execution tag was removed since selection', async () => {
+    // Prepare
+    const stripped = ours(ago(2)).filter((t) => t.Key !== TAG_KEYS.execution);
+    mockRds({ 'expired-by-tag': { ...byId('expired-by-tag'), TagList: stripped } });
+
+    // Act
+    const run = await withoutDr.run({ input: trigger, mocks: { 'Delete snapshot': rdsDeleted } });
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    expect(deletedIds(run)).toEqual(['expired-by-age']);
+    const refused = outputOf(run).deletions.find((d) => d.outcome === 'refused');
+    expect(refused).toMatchObject({ identifier: 'expired-by-tag', environment: 'prod', execution: '' });
+  });
+
   it('refuses at the guard a snapshot whose environment tag changed since selection', async () => {
     // Prepare
     mockRds({ 'expired-by-tag': { ...byId('expired-by-tag'), TagList: ours(ago(2), 'staging') } });
@@ -842,21 +883,45 @@ describe('snapshot housekeeping IAM', () => {
     }
   });
 
-  it('refuses to build without the cache snapshot state machine when the nightly cache snapshot is on', () => {
-    // Prepare
-    const stack = new Stack(new App(), 'x');
-    expect(
-      () =>
-        new SnapshotHousekeepingWorkflow(stack, 'H', {
-          envName: 'prod',
-          automation: prod.automation,
-          notifyFunction: lambda.Function.fromFunctionArn(
-            stack,
-            'N',
-            'arn:aws:lambda:us-east-1:123456789012:function:n',
-          ),
-          functionLogGroup: new logs.LogGroup(stack, 'L'),
-        }),
-    ).toThrow(/cacheSnapshotStateMachine/);
+  it.each([
+    [
+      'scheduleExpression is not cron or rate',
+      { scheduleExpression: '03:40 daily' },
+      'scheduleExpression must be a cron(...) or rate(...) expression',
+    ],
+    ['retentionDays is 0', { retentionDays: 0 }, 'retentionDays must be a positive integer (got 0)'],
+    ['retentionDays passes the cap', { retentionDays: 3651 }, 'retentionDays must be at most 3650 (got 3651)'],
+    [
+      'deleteConcurrency is not an integer',
+      { deleteConcurrency: 1.5 },
+      'deleteConcurrency must be a positive integer (got 1.5)',
+    ],
+    ['deleteConcurrency is above 10', { deleteConcurrency: 11 }, 'deleteConcurrency must be at most 10 (got 11)'],
+    ['drRegion is not a region', { drRegion: '' }, 'drRegion must be an AWS region such as us-west-2 (got "")'],
+    ['timeout is zero', { timeout: Duration.seconds(0) }, 'timeout must be positive'],
+  ])('fails at construction naming the prop when %s', (_when, props, message) => {
+    expect(() => bed.variant('invalid', props)).toThrow(`SnapshotHousekeepingWorkflow: ${message}`);
+  });
+
+  it("fails at construction when drRegion is the stack's own region", () => {
+    // Prepare: a stack with a concrete region, as the app builds it (the testbed's is region-agnostic).
+    const stack = new Stack(new App(), 'interactions-prod-automation', { env: { region: 'us-west-2' } });
+
+    // Act
+    const build = () =>
+      new SnapshotHousekeepingWorkflow(stack, 'SnapshotHousekeeping', {
+        envName: 'prod',
+        scheduleExpression: prod.automation.housekeepingSchedule,
+        drRegion: 'us-west-2',
+        notifyFunction: lambda.Function.fromFunctionArn(
+          stack,
+          'Notify',
+          'arn:aws:lambda:us-west-2:123456789012:function:interactions-prod-notify-outcome',
+        ),
+        functionLogGroup: new logs.LogGroup(stack, 'TasksLogs'),
+      });
+
+    // Assess
+    expect(build).toThrow("SnapshotHousekeepingWorkflow: drRegion must differ from the stack's region (us-west-2)");
   });
 });

@@ -11,7 +11,8 @@
  * fails the Map, which the workflow routes to its failure path.
  *
  * State shape: each item arrives as `$.snapshot` (`identifier`, `expiresAtTag`); the describe task
- * writes the guard fields (`managedBy`, `environment`, `type`, `status`, `expiresAt`) to `$.guard`.
+ * writes the guard fields (`managedBy`, `environment`, `execution`, `type`, `status`, `expiresAt`) to
+ * `$.guard`, tag values as strings (`''` when the tag is absent).
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -133,6 +134,7 @@ export class GuardedDeletion extends sfn.StateMachineFragment {
       'status.$': `${GUARD_PATH}.status`,
       'managedBy.$': `${GUARD_PATH}.managedBy`,
       'environment.$': `${GUARD_PATH}.environment`,
+      'execution.$': `${GUARD_PATH}.execution`,
       'expiresAt.$': `${GUARD_PATH}.expiresAt`,
     });
     const deleted = record(this, `Record ${prefix}snapshot deleted`, 'deleted');
@@ -181,13 +183,15 @@ export class GuardedDeletion extends sfn.StateMachineFragment {
 
 /**
  * The guard: the snapshot is still manual (DB SnapshotType or cache SnapshotSource), available,
- * tagged as this environment's automation's, and its `interactions:expires-at` tag is the value
- * seen at selection (`''` then and now when absent).
+ * tagged as this environment's automation's with an `interactions:execution` (the delete grant
+ * requires one: without it the delete would be denied and recorded `failed` every night), and its
+ * `interactions:expires-at` tag is the value seen at selection (`''` then and now when absent).
  */
 function stillOursAndExpired(envName: Environment): sfn.Condition {
   return sfn.Condition.and(
     sfn.Condition.stringEquals(`${GUARD_PATH}.managedBy`, MANAGED_BY),
     sfn.Condition.stringEquals(`${GUARD_PATH}.environment`, envName),
+    sfn.Condition.not(sfn.Condition.stringEquals(`${GUARD_PATH}.execution`, '')),
     sfn.Condition.stringEquals(`${GUARD_PATH}.type`, 'manual'),
     sfn.Condition.stringEquals(`${GUARD_PATH}.status`, 'available'),
     sfn.Condition.stringEqualsJsonPath(`${GUARD_PATH}.expiresAt`, '$.snapshot.expiresAtTag'),

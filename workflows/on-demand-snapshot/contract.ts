@@ -4,6 +4,7 @@
  * these schemas instead of keeping copies; they use `shared/zod.js` (zod/mini) because the validate
  * Lambda bundles them.
  */
+import { retentionDaysSchema } from '../../shared/schemas.js';
 import { validateSnapshotName } from '../../shared/snapshot-naming.js';
 import * as z from '../../shared/zod.js';
 
@@ -12,9 +13,6 @@ import * as z from '../../shared/zod.js';
  * `requestedBy` becomes a tag value, so it is held to the same rule here rather than failing the create call.
  */
 const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-
-/** Longest retention a request may ask for: ten years. */
-export const MAX_RETAIN_DAYS = 3650;
 
 /** The tag recording who asked for a snapshot: IAM allows it at creation next to the automation's own tags. */
 export const REQUESTED_BY_TAG = 'interactions:requested-by';
@@ -36,17 +34,10 @@ export const reasonSchema = z.optional(
 
 /**
  * Days the snapshot is kept before housekeeping deletes it (it plans `interactions:expires-at` from
- * this), instead of the environment's `automation.manualSnapshotRetentionDays`.
+ * this), instead of the environment's `automation.manualSnapshotRetentionDays`: the automation's one
+ * retention rule (1 to MAX_RETENTION_DAYS).
  */
-export const retainDaysSchema = z.optional(
-  z
-    .number()
-    .check(
-      z.int('must be a whole number of days'),
-      z.gte(1, 'must be at least 1 day'),
-      z.lte(MAX_RETAIN_DAYS, `must be at most ${MAX_RETAIN_DAYS} days (ten years)`),
-    ),
-);
+export const retainDaysSchema = z.optional(retentionDaysSchema);
 
 /** A snapshot name under every rule of `validateSnapshotName`, each broken rule reported as its own issue. */
 export function snapshotNameSchema() {

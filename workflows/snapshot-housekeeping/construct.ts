@@ -3,26 +3,33 @@
  * (ElastiCache) snapshots, the cross-region copy for region DR and, where configured, the nightly
  * cache snapshot (a nested execution of the cache-snapshot workflow). Deletion is three times
  * guarded, for both kinds: the selection Lambda picks only expired, available, manual snapshots
- * tagged `interactions:managed-by` and `interactions:environment` = this environment (of its instance
- * in the source region, named `interactions-<env>-dr-` in the DR region); right before each delete
- * the snapshot is described again and a Choice refuses it if anything changed; IAM allows the delete
- * only on snapshots carrying both tags. dev, staging and prod share the account and region: the
- * environment tag keeps each environment's housekeeping off the others' snapshots.
+ * tagged `interactions:managed-by`, `interactions:environment` = this environment and an
+ * `interactions:execution` (of its instance in the source region, named `interactions-<env>-dr-` in
+ * the DR region); right before each delete the snapshot is described again and a Choice refuses it if
+ * anything changed; IAM allows the delete only on snapshots carrying those tags. dev, staging and
+ * prod share the account and region: the environment tag keeps each environment's housekeeping off
+ * the others' snapshots.
  * See README.md.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { AutomationConfig } from '../../infra/config/types.js';
-import { type Environment, names } from '../../shared/naming.js';
+import { names } from '../../shared/naming.js';
+import { isAwsRegion, MAX_RETENTION_DAYS } from '../../shared/schemas.js';
 import { FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
-import { nightlySchedule, oncePerScheduledEvent } from '../common/schedule.js';
+import { isScheduleExpression, nightlySchedule, oncePerScheduledEvent } from '../common/schedule.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
+import {
+  type AutomationWorkflow,
+  type AutomationWorkflowProps,
+  type AutomationWorkflowSettings,
+  requirePositiveInteger,
+  workflowSettings,
+} from '../common/workflow-props.js';
 import { cachePruning } from './cache-pruning.js';
 import { drCopy } from './dr-copy.js';
 import { housekeepingFunctions } from './functions.js';
@@ -33,23 +40,25 @@ import { housekeepingReport } from './report.js';
 import { HousekeepingResources } from './resources.js';
 import { WORKFLOW } from './workflow.js';
 
-/** The config.automation fields the housekeeping reads. */
-export type SnapshotHousekeepingSettings = Pick<
-  AutomationConfig,
-  'manualSnapshotRetentionDays' | 'drRegion' | 'cacheSnapshotNightly' | 'housekeepingSchedule' | 'failureSeverity'
->;
+const CONSTRUCT = 'SnapshotHousekeepingWorkflow';
 
-/** Props of SnapshotHousekeepingWorkflow. */
-export interface SnapshotHousekeepingWorkflowProps {
-  /** The environment: names the state machine, the functions and the DR copies. */
-  readonly envName: Environment;
-  /** Retention, DR region, nightly cache snapshot, schedule and failure severity (config.automation). */
-  readonly automation: SnapshotHousekeepingSettings;
-  /** notify-outcome: writes the JSON and Markdown report and notifies the severity topic. */
-  readonly notifyFunction: lambda.IFunction;
-  /** The automation's shared function log group (`/aws/lambda/interactions-<env>-tasks`). */
-  readonly functionLogGroup: logs.ILogGroup;
-  /** DB instance whose snapshots are copied to the DR region. @default `names.databaseInstance(envName)` */
+/** Props of SnapshotHousekeepingWorkflow (the automation stack maps config.automation onto them). */
+export interface SnapshotHousekeepingWorkflowProps extends AutomationWorkflowProps {
+  /** EventBridge cron or rate expression of the nightly run (config `automation.housekeepingSchedule`). */
+  readonly scheduleExpression: string;
+  /**
+   * Days the automation keeps its own manual snapshots that carry no `interactions:expires-at` tag,
+   * and the expiry tonight's DR copy is tagged with (config `automation.manualSnapshotRetentionDays`);
+   * an integer from 1 to MAX_RETENTION_DAYS. @default 35
+   */
+  readonly retentionDays?: number;
+  /**
+   * Region that receives a copy of the newest DB snapshot every night, and whose expired copies are
+   * pruned (config `automation.drRegion`, `''` there meaning none); not the stack's own region.
+   * @default no DR copy and no DR pruning
+   */
+  readonly drRegion?: string;
+  /** DB instance whose snapshots are pruned and copied to the DR region. @default `names.databaseInstance(envName)` */
   readonly databaseInstanceId?: string;
   /**
    * Replication group whose expired automation cache snapshots (named `interactions-<env>-...`) are
@@ -58,32 +67,36 @@ export interface SnapshotHousekeepingWorkflowProps {
    */
   readonly cacheReplicationGroupId?: string;
   /**
-   * The cache-snapshot state machine, started as a nested execution every night. Required when
-   * `automation.cacheSnapshotNightly` is on. @default no nightly cache snapshot
+   * The cache-snapshot state machine, started as a nested execution every night (pass it where
+   * config `automation.cacheSnapshotNightly` is on). @default no nightly cache snapshot
    */
   readonly cacheSnapshotStateMachine?: sfn.IStateMachine;
   /**
    * KMS key in the DR region that encrypts the copies (a key or alias ARN of that region).
-   * @default the alias `alias/interactions-<env>-dr` in `automation.drRegion`, which the DR region's
-   * own stack must create; IAM is then scoped to keys carrying that alias
+   * @default the alias `alias/interactions-<env>-dr` in `drRegion`, which the DR region's own stack
+   * must create; IAM is then scoped to keys carrying that alias
    */
   readonly drKmsKeyArn?: string;
   /** KMS key of the source DB snapshots: the copy needs a grant on it. @default no grant (unencrypted or AWS-managed key) */
   readonly sourceKmsKey?: kms.IKey;
-  /** Snapshot deletions running at once. @default 2 */
+  /** Snapshot deletions running at once, from 1 to 10. @default 2 */
   readonly deleteConcurrency?: number;
-  /** Log group of the state machine. @default a new `/aws/vendedlogs/states/...` group with `logRetention` */
-  readonly logGroup?: logs.ILogGroup;
-  /** Retention of the log group created when `logGroup` is absent. @default one month */
-  readonly logRetention?: logs.RetentionDays;
   /** Overall execution timeout (the nested cache snapshot takes up to an hour). @default 2 hours */
   readonly timeout?: Duration;
   /** Whether the nightly schedule rule is enabled. @default true */
   readonly scheduleEnabled?: boolean;
 }
 
+/** The props with their defaults filled in and checked. */
+interface HousekeepingSettings extends AutomationWorkflowSettings {
+  readonly retentionDays: number;
+  readonly concurrency: number;
+  /** `''`: no DR region. */
+  readonly drRegion: string;
+}
+
 /** The nightly snapshot housekeeping (see the module comment). */
-export class SnapshotHousekeepingWorkflow extends Construct {
+export class SnapshotHousekeepingWorkflow extends Construct implements AutomationWorkflow {
   /** The state machine `interactions-<env>-snapshot-housekeeping`. */
   readonly stateMachine: sfn.StateMachine;
   /** The functions of the workflow, for alarms and dashboards. */
@@ -93,8 +106,9 @@ export class SnapshotHousekeepingWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: SnapshotHousekeepingWorkflowProps) {
     super(scope, id);
-    const { automation, envName } = props;
-    const { retentionDays, concurrency, drRegion } = validate(this, props);
+    const { envName } = props;
+    // Checked before anything is built: a wrong config fails synth, naming the prop.
+    const { timeout, failureSeverity, retentionDays, concurrency, drRegion } = housekeepingSettings(this, props);
     const stack = Stack.of(this);
     const instanceId = props.databaseInstanceId ?? names.databaseInstance(envName);
     const replicationGroupId = props.cacheReplicationGroupId ?? names.cacheReplicationGroup(envName);
@@ -105,7 +119,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
       workflow: WORKFLOW,
       envName,
       notifyFunction: props.notifyFunction,
-      severity: automation.failureSeverity,
+      severity: failureSeverity,
       summary: `Snapshot housekeeping of ${envName} failed`,
     });
 
@@ -184,7 +198,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
         },
         details: reportDetails,
         // A few stubborn snapshots are tomorrow's work, not a page: at most medium.
-        partialFailureSeverity: automation.failureSeverity === 'low' ? 'low' : 'medium',
+        partialFailureSeverity: failureSeverity === 'low' ? 'low' : 'medium',
       }),
     );
 
@@ -198,7 +212,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
         run: selectSource,
         failure,
       }),
-      timeout: props.timeout ?? Duration.hours(2),
+      timeout,
       logGroup: props.logGroup,
       logRetention: props.logRetention,
       comment: 'Nightly: delete expired automation DB and cache snapshots, copy to the DR region, snapshot the cache',
@@ -206,7 +220,7 @@ export class SnapshotHousekeepingWorkflow extends Construct {
     this.stateMachine = machine.stateMachine;
 
     this.schedule = nightlySchedule(this, 'NightlySchedule', {
-      schedule: automation.housekeepingSchedule,
+      schedule: props.scheduleExpression,
       stateMachine: this.stateMachine,
       description: `Starts ${names.stateMachine(envName, WORKFLOW)} every night`,
       enabled: props.scheduleEnabled,
@@ -225,34 +239,29 @@ export class SnapshotHousekeepingWorkflow extends Construct {
   }
 }
 
-/** Checks the props, naming the one that is wrong; returns the values the graph uses. */
-function validate(
-  scope: Construct,
-  props: SnapshotHousekeepingWorkflowProps,
-): { retentionDays: number; concurrency: number; drRegion: string } {
-  const { automation } = props;
-  const retentionDays = automation.manualSnapshotRetentionDays;
-  if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+/** Fills the defaults and checks the props; throws `SnapshotHousekeepingWorkflow: <prop> must ...` for a bad one. */
+function housekeepingSettings(scope: Construct, props: SnapshotHousekeepingWorkflowProps): HousekeepingSettings {
+  const { timeout, failureSeverity } = workflowSettings(CONSTRUCT, props, { timeout: Duration.hours(2) });
+  if (!isScheduleExpression(props.scheduleExpression)) {
     throw new Error(
-      `SnapshotHousekeepingWorkflow: automation.manualSnapshotRetentionDays must be a positive integer (got ${retentionDays})`,
+      `${CONSTRUCT}: scheduleExpression must be a cron(...) or rate(...) expression (got "${props.scheduleExpression}")`,
     );
   }
-  if (automation.cacheSnapshotNightly && props.cacheSnapshotStateMachine === undefined) {
-    throw new Error(
-      'SnapshotHousekeepingWorkflow: cacheSnapshotStateMachine is required when automation.cacheSnapshotNightly is on',
-    );
+  const retentionDays = requirePositiveInteger(CONSTRUCT, 'retentionDays', props.retentionDays ?? 35);
+  // The selection and the DR copy's expiry refuse more (shared/schemas.ts retentionDaysSchema): fail synth instead.
+  if (retentionDays > MAX_RETENTION_DAYS) {
+    throw new Error(`${CONSTRUCT}: retentionDays must be at most ${MAX_RETENTION_DAYS} (got ${retentionDays})`);
   }
-  const concurrency = props.deleteConcurrency ?? 2;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10) {
-    throw new Error(
-      `SnapshotHousekeepingWorkflow: deleteConcurrency must be an integer from 1 to 10 (got ${concurrency})`,
-    );
+  const concurrency = requirePositiveInteger(CONSTRUCT, 'deleteConcurrency', props.deleteConcurrency ?? 2);
+  if (concurrency > 10) {
+    throw new Error(`${CONSTRUCT}: deleteConcurrency must be at most 10 (got ${concurrency})`);
   }
-  const drRegion = automation.drRegion;
+  const drRegion = props.drRegion ?? '';
+  if (props.drRegion !== undefined && !isAwsRegion(props.drRegion)) {
+    throw new Error(`${CONSTRUCT}: drRegion must be an AWS region such as us-west-2 (got "${props.drRegion}")`);
+  }
   if (drRegion !== '' && drRegion === Stack.of(scope).region) {
-    throw new Error(
-      `SnapshotHousekeepingWorkflow: automation.drRegion must differ from the stack's region (${drRegion})`,
-    );
+    throw new Error(`${CONSTRUCT}: drRegion must differ from the stack's region (${drRegion})`);
   }
-  return { retentionDays, concurrency, drRegion };
+  return { timeout, failureSeverity, retentionDays, concurrency, drRegion };
 }

@@ -8,6 +8,12 @@ import { scheduledEventSchema } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
 import { reportLocationSchema } from '../backup-verification/contract.js';
 
+/**
+ * Tag on a DR copy naming the snapshot it was copied from: set by the copy next to the automation's
+ * tags (select-expired-snapshots plans it), and the one extra key IAM allows at the copy's creation.
+ */
+export const SOURCE_SNAPSHOT_TAG = 'interactions:source-snapshot';
+
 /** What the workflow is started with: the scheduled event (its `id` names the nightly cache snapshot). */
 export const snapshotHousekeepingInputSchema = scheduledEventSchema;
 export type SnapshotHousekeepingInput = z.infer<typeof snapshotHousekeepingInputSchema>;
@@ -38,6 +44,8 @@ export const deletionOutcomeSchema = z.object({
   status: z.optional(z.string()),
   managedBy: z.optional(z.string()),
   environment: z.optional(z.string()),
+  /** The `interactions:execution` the guard saw (`''` when absent: refused, as IAM would deny the delete). */
+  execution: z.optional(z.string()),
   expiresAt: z.optional(z.string()),
 });
 

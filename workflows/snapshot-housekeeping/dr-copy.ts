@@ -3,8 +3,9 @@
  * operate-regional-snapshots with a DR-region client (SDK integrations reach only the state machine's
  * region). The copy's target name derives from the source snapshot only, so a re-run or duplicate
  * delivery meets `DBSnapshotAlreadyExists`, which the function reports as done. This module also
- * grants what these states need: CopyDBSnapshot and AddTagsToResource with the automation's request
- * tags, and the KMS grants RDS makes for the copy.
+ * grants what these states need: CopyDBSnapshot and AddTagsToResource only with the automation's
+ * request tags, tags only at creation (a Deny keeps AddTagsToResource off any snapshot already
+ * carrying them, as the snapshot workflows do), and the KMS grants RDS makes for the copy.
  */
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,7 +17,8 @@ import { type Environment, names } from '../../shared/naming.js';
 import type { FailurePath } from '../common/failure-path.js';
 import { GUARD_PATH, GuardedDeletion } from '../common/guarded-deletion.js';
 import { lambdaTask } from '../common/lambda-task.js';
-import { createRequestConditions } from '../common/tag-conditions.js';
+import { alreadyManagedConditions, tagOnCreateConditions } from '../common/tag-conditions.js';
+import { SOURCE_SNAPSHOT_TAG } from './contract.js';
 import type { HousekeepingResources } from './resources.js';
 import { WORKFLOW } from './workflow.js';
 
@@ -67,22 +69,35 @@ export function drCopy(scope: Construct, props: DrCopyProps): DrCopyStates {
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
   const role = props.operateRole.grantPrincipal;
-  const requestTagCondition = createRequestConditions(envName);
+  // The copy's tags (automationTags plus the source it came from): managed-by, environment, an
+  // execution and an expiry, and no other key.
+  const tagOnCreate = tagOnCreateConditions(envName, [SOURCE_SNAPSHOT_TAG]);
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       // CopyDBSnapshot is authorized on the source snapshot (automated ones are `snapshot:rds:...`,
       // in the source region) and on the target, which must be one of this environment's DR copies.
       actions: ['rds:CopyDBSnapshot'],
       resources: [resources.allSnapshots, resources.drCopies],
-      conditions: requestTagCondition,
+      conditions: tagOnCreate,
     }),
   );
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
-      // Tagging the new copy only: never another snapshot (tags are what the delete guards read).
+      // RDS authorizes the copy's tags as AddTagsToResource on the new copy: never another snapshot
+      // (tags are what the delete guards read).
       actions: ['rds:AddTagsToResource'],
       resources: [resources.drCopies],
-      conditions: requestTagCondition,
+      conditions: tagOnCreate,
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      // Tags only at creation: a copy already carrying the automation's tags is never retagged to
+      // another execution, environment or expiry.
+      effect: iam.Effect.DENY,
+      actions: ['rds:AddTagsToResource'],
+      resources: [resources.drCopies],
+      conditions: alreadyManagedConditions('rds:snapshot-tag'),
     }),
   );
   const drPruning = drCopyPruning(scope, props);

@@ -5,9 +5,9 @@
 import { DescribeDBSnapshotsCommand, paginateDescribeDBSnapshots, type RDSClient } from '@aws-sdk/client-rds';
 import { ENVIRONMENT_NAMES, loadConfig } from '../../../infra/config/index.js';
 import { parseS3Uri, s3ObjectConsoleUrl } from '../../../shared/console-links.js';
+import { MAX_RETENTION_DAYS } from '../../../shared/schemas.js';
 import { validateSnapshotName } from '../../../shared/snapshot-naming.js';
 import {
-  MAX_RETAIN_DAYS,
   type OnDemandSnapshotOutput,
   onDemandSnapshotInputSchema,
   onDemandSnapshotOutputSchema,
@@ -24,8 +24,8 @@ const MIN_RETAIN_DAYS = 1;
 /** `--retain-days`: a whole number of days, 1..3650. */
 function parseRetainDays(value: string): number {
   const days = Number(value);
-  if (!/^\d+$/.test(value) || days < MIN_RETAIN_DAYS || days > MAX_RETAIN_DAYS) {
-    throw new UsageError(`must be a whole number of days from ${MIN_RETAIN_DAYS} to ${MAX_RETAIN_DAYS}`);
+  if (!/^\d+$/.test(value) || days < MIN_RETAIN_DAYS || days > MAX_RETENTION_DAYS) {
+    throw new UsageError(`must be a whole number of days from ${MIN_RETAIN_DAYS} to ${MAX_RETENTION_DAYS}`);
   }
   return days;
 }

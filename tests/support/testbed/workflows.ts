@@ -134,7 +134,7 @@ export const WORKFLOW_ENTRIES = {
   >({
     contract: { input: snapshotHousekeepingInputSchema, output: snapshotHousekeepingOutputSchema },
     build(stack, common, env, overrides) {
-      const automation = overrides.automation ?? loadConfig(env).automation;
+      const { automation } = loadConfig(env);
       // The nested cache snapshot machine is referenced by name, as the automation stack wires it.
       const cache = sfn.StateMachine.fromStateMachineName(
         stack,
@@ -143,9 +143,11 @@ export const WORKFLOW_ENTRIES = {
       );
       return new SnapshotHousekeepingWorkflow(stack, 'SnapshotHousekeeping', {
         ...common,
-        automation,
-        cacheSnapshotStateMachine:
-          'cacheSnapshotNightly' in automation && automation.cacheSnapshotNightly ? cache : undefined,
+        scheduleExpression: automation.housekeepingSchedule,
+        retentionDays: automation.manualSnapshotRetentionDays,
+        drRegion: automation.drRegion || undefined,
+        cacheSnapshotStateMachine: automation.cacheSnapshotNightly ? cache : undefined,
+        failureSeverity: automation.failureSeverity,
         ...overrides,
       });
     },

@@ -1,5 +1,6 @@
 import '../../support/testbed/matchers.js';
 import { collapsePath, formatPath } from '../../support/testbed/path.js';
+import { sdkParameters } from '../../support/workflow-testbed.js';
 
 const POLL = ['Wait for snapshot', 'Describe snapshot', 'Count snapshot poll', 'Snapshot available?'];
 const polls = (times: number) => Array.from({ length: times }, () => POLL).flat();
@@ -77,5 +78,20 @@ describe('failure messages of the milestone matchers', () => {
       'path: "Start waiting" -> ("Wait for snapshot" -> "Describe snapshot" -> "Count snapshot poll" -> "Snapshot available?") ×90 -> "Snapshot wait timed out"',
     );
     expect(message.match(/Describe snapshot/g)).toHaveLength(1);
+  });
+});
+
+describe('sdkParameters', () => {
+  it('names the state and prints the path with its loop iterations collapsed when the run made no call from it', () => {
+    // Prepare
+    const run = { sdkCalls: [], path: ['Start waiting', ...polls(90), 'Snapshot wait timed out'] };
+
+    // Act
+    const act = () => sdkParameters(run, 'Delete snapshot');
+
+    // Assess
+    expect(act).toThrow(
+      'The run made no call from "Delete snapshot". Path: "Start waiting" -> ("Wait for snapshot" -> "Describe snapshot" -> "Count snapshot poll" -> "Snapshot available?") ×90 -> "Snapshot wait timed out"',
+    );
   });
 });

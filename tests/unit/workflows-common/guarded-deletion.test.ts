@@ -164,6 +164,17 @@ describe('GuardedDeletion', () => {
     expect(withDelete[0]?.[1].Properties.Roles[0]?.Ref).toMatch(/^FunctionRole/);
   });
 
+  it('lets the guard Choice delete only a snapshot with an execution tag, as the delete grant requires', () => {
+    // Act
+    const choice = iterationStates(build().definition)['Snapshot still ours and expired?'] as unknown as {
+      Choices: { And?: unknown[]; Next: string }[];
+    };
+
+    // Assess
+    const toDelete = choice.Choices.find((c) => c.Next === 'Delete snapshot');
+    expect(toDelete?.And).toContainEqual({ Not: { Variable: '$.guard.execution', StringEquals: '' } });
+  });
+
   it('fails when concurrency is not a positive integer, naming it', () => {
     expect(() => build(() => ({ concurrency: 0 }))).toThrow(
       'GuardedDeletion Pruning: concurrency must be a positive integer (got 0)',

@@ -80,7 +80,7 @@ export function expiredCacheSnapshot(name: string): CacheEntry {
 }
 
 /** prod's housekeeping props without the DR region and the nightly cache snapshot (a testbed variant). */
-export const WITHOUT_DR = { automation: { ...prod.automation, drRegion: '', cacheSnapshotNightly: false } };
+export const WITHOUT_DR = { drRegion: undefined, cacheSnapshotStateMachine: undefined };
 
 /** Mocked responses of the SDK-integration states. */
 export const RESPONSES = {

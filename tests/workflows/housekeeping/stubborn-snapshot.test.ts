@@ -74,6 +74,7 @@ describe('a snapshot whose delete keeps failing', () => {
               type: 'manual',
               managedBy: 'interactions-automation',
               environment: 'prod',
+              execution: 'earlier-run',
               expiresAt: ago(2).toISOString(),
             },
           },

@@ -37,18 +37,20 @@ describe('describeForGuard', () => {
       type: 'manual',
       managedBy: MANAGED_BY,
       environment: 'prod',
+      execution: 'nightly-earlier',
       expiresAt: '2025-01-01T00:00:00.000Z',
     });
   });
   it('gives empty strings for absent tags and status absent for a missing snapshot', async () => {
     await expect(
       describeForGuard(store({ status: 'available', type: 'manual', tags: [] }).s, 'x'),
-    ).resolves.toMatchObject({ managedBy: '', expiresAt: '' });
+    ).resolves.toMatchObject({ managedBy: '', environment: '', execution: '', expiresAt: '' });
     await expect(describeForGuard(store(undefined).s, 'x')).resolves.toEqual({
       status: 'absent',
       type: '',
       managedBy: '',
       environment: '',
+      execution: '',
       expiresAt: '',
     });
   });
@@ -148,6 +150,7 @@ describe('describeForGuard over cache snapshots', () => {
       type: 'manual',
       managedBy: MANAGED_BY,
       environment: 'prod',
+      execution: 'nightly-earlier',
       expiresAt: '2025-01-01T00:00:00.000Z',
     });
     expect(elastiCache.commandCalls(DescribeSnapshotsCommand)[0]?.args[0].input).toEqual({

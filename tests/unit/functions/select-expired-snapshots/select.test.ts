@@ -20,7 +20,16 @@ const fixture = JSON.parse(
 const NOW = new Date('2025-01-15T02:30:00Z');
 const DAY = 86_400_000;
 const envTag = (env: string): Tag => ({ Key: TAG_KEYS.environment, Value: env });
-const ours = (extra: Tag[] = []): Tag[] => [{ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }, envTag('prod'), ...extra];
+const executionTag = (name: string): Tag => ({ Key: TAG_KEYS.execution, Value: name });
+/** The tags every snapshot prod's automation makes carries (managed-by, environment, execution), and `extra`. */
+const ours = (extra: Tag[] = []): Tag[] => [
+  { Key: TAG_KEYS.managedBy, Value: MANAGED_BY },
+  envTag('prod'),
+  executionTag('nightly-1'),
+  ...extra,
+];
+/** prod's managed-by and environment tags without the execution tag every delete grant requires. */
+const withoutExecution = (extra: Tag[] = []): Tag[] => ours(extra).filter((t) => t.Key !== TAG_KEYS.execution);
 const INSTANCE = 'interactions-prod-postgres';
 /** The prod source region's policy. */
 const P = { environment: 'prod', region: 'source', instanceId: INSTANCE, retentionDays: 7 } as const;
@@ -94,6 +103,11 @@ describe('selectExpiredSnapshots', () => {
       { instanceId: 'interactions-dev-postgres', tags: ours([expires(new Date(0))]) },
     ],
     ['without an instance', { instanceId: undefined, tags: ours([expires(new Date(0))]) }],
+    [
+      'managed-by and prod-tagged but without an execution tag (IAM would deny its delete)',
+      { tags: withoutExecution([expires(new Date(0))]) },
+    ],
+    ['with an empty execution tag', { tags: [...withoutExecution([expires(new Date(0))]), executionTag('')] }],
   ])('never selects a source-region snapshot %s', (_why, over: Partial<SnapshotRecord>) => {
     expect(selectExpiredSnapshots([record(over)], NOW, P)).toEqual([]);
   });
@@ -107,8 +121,14 @@ describe('selectExpiredSnapshots', () => {
     });
     const stagingNamedLikeProd = record({ identifier: 'interactions-prod-dr-x', tags: staging.tags });
     const prodNotACopy = record({ identifier: 'interactions-prod-pre-upgrade', tags });
+    const withoutExecutionTag = record({
+      identifier: 'interactions-prod-dr-no-execution',
+      tags: withoutExecution([expires(new Date(0))]),
+    });
     expect(
-      selectExpiredSnapshots([own, staging, stagingNamedLikeProd, prodNotACopy], NOW, PDR).map((s) => s.identifier),
+      selectExpiredSnapshots([own, staging, stagingNamedLikeProd, prodNotACopy, withoutExecutionTag], NOW, PDR).map(
+        (s) => s.identifier,
+      ),
     ).toEqual(['interactions-prod-dr-2025-01-01-05-10']);
   });
 
@@ -119,6 +139,7 @@ describe('selectExpiredSnapshots', () => {
   const tagArb: fc.Arbitrary<Tag> = fc.oneof(
     fc.constant({ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }),
     fc.constantFrom('prod', 'staging', 'dev', '').map(envTag),
+    fc.oneof(fc.constant(''), fc.string()).map(executionTag),
     fc.record({ Key: fc.constant(TAG_KEYS.managedBy), Value: fc.string() }),
     fc.record({
       Key: fc.constant(TAG_KEYS.expiresAt),
@@ -145,7 +166,7 @@ describe('selectExpiredSnapshots', () => {
     tags: fc.array(tagArb, { maxLength: 4 }),
   });
 
-  it("never selects what the automation may not delete, nor another environment's or instance's snapshot; every selection is expired (property)", () => {
+  it("never selects what the automation may not delete (no execution tag included), nor another environment's or instance's snapshot; every selection is expired (property)", () => {
     fc.assert(
       fc.property(
         fc.array(snapshotArb, { maxLength: 30 }),
@@ -163,6 +184,7 @@ describe('selectExpiredSnapshots', () => {
             expect(managedBy).toBe(MANAGED_BY);
             // The first environment tag decides, as it does for managed-by.
             expect(source.tags.find((t) => t.Key === TAG_KEYS.environment)?.Value).toBe('prod');
+            expect(source.tags.find((t) => t.Key === TAG_KEYS.execution)?.Value ?? '').not.toBe('');
             if (region === 'source') expect(source.instanceId).toBe(INSTANCE);
             else expect(source.identifier.startsWith('interactions-prod-dr-')).toBe(true);
             expect(source.type).toBe('manual');
@@ -253,6 +275,10 @@ describe('selectExpiredCacheSnapshots', () => {
       { tags: [{ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }, envTag('staging'), expires(new Date(0))] },
     ],
     ['without the environment tag', { tags: [{ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }, expires(new Date(0))] }],
+    [
+      'managed-by and prod-tagged but without an execution tag (IAM would deny its delete)',
+      { tags: withoutExecution([expires(new Date(0))]) },
+    ],
     ['tagged with an unparseable expiry', { tags: ours([{ Key: TAG_KEYS.expiresAt, Value: 'soon' }]) }],
   ])('never selects one %s', (_why, over) => {
     expect(selectExpiredCacheSnapshots([cache(over)], NOW, policy)).toEqual([]);
@@ -266,6 +292,7 @@ describe('selectExpiredCacheSnapshots', () => {
   const tagArb: fc.Arbitrary<Tag> = fc.oneof(
     fc.constant({ Key: TAG_KEYS.managedBy, Value: MANAGED_BY }),
     fc.constantFrom('prod', 'staging', 'dev', '').map(envTag),
+    fc.oneof(fc.constant(''), fc.string()).map(executionTag),
     fc.record({ Key: fc.constant(TAG_KEYS.managedBy), Value: fc.string() }),
     fc.record({
       Key: fc.constant(TAG_KEYS.expiresAt),
@@ -289,7 +316,7 @@ describe('selectExpiredCacheSnapshots', () => {
     tags: fc.array(tagArb, { maxLength: 4 }),
   });
 
-  it("never selects an unowned, other environment's, automatic, unprefixed or unavailable cache snapshot; everything selected is expired (property)", () => {
+  it("never selects an unowned, other environment's, execution-less, automatic, unprefixed or unavailable cache snapshot; everything selected is expired (property)", () => {
     fc.assert(
       fc.property(
         fc.array(cacheArb, { maxLength: 30 }),
@@ -304,6 +331,7 @@ describe('selectExpiredCacheSnapshots', () => {
             if (source === undefined) continue;
             expect(source.tags.find((t) => t.Key === TAG_KEYS.managedBy)?.Value).toBe(MANAGED_BY);
             expect(source.tags.find((t) => t.Key === TAG_KEYS.environment)?.Value).toBe('prod');
+            expect(source.tags.find((t) => t.Key === TAG_KEYS.execution)?.Value ?? '').not.toBe('');
             expect(source.source).toBe('manual');
             expect(source.status).toBe('available');
             expect(source.name.startsWith(PREFIX)).toBe(true);

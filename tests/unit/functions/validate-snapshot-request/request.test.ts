@@ -4,10 +4,10 @@ import {
   defaultCacheSnapshotName,
   planCacheSnapshot,
   planDbSnapshot,
-  REQUESTED_BY_TAG,
 } from '../../../../functions/validate-snapshot-request/request.js';
 import { ValidationError } from '../../../../shared/errors.js';
 import { validateSnapshotName } from '../../../../shared/snapshot-naming.js';
+import { REQUESTED_BY_TAG } from '../../../../workflows/on-demand-snapshot/contract.js';
 
 const context = {
   environment: 'prod' as const,
