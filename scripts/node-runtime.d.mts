@@ -19,8 +19,8 @@ export function requiredNodeMajor(manifest: Manifest): number;
 export function nodePackageFor(manifest: Manifest, platform: string, arch: string): string | undefined;
 /** The platforms package.json provides Node.js for, e.g. `['linux-arm64', 'linux-x64']`. */
 export function providedPlatforms(manifest: Manifest): string[];
-/** What to tell a user whose Node.js is older than the project needs; undefined when it is recent enough. */
-export function nodeTooOld(manifest: Manifest, runtime: Runtime): string | undefined;
+/** Whether `runtime` is older than the project needs. */
+export function nodeTooOld(manifest: Manifest, runtime: Runtime): boolean;
 /** The command that runs `npm ci` with npm on a recent enough Node.js, or why there is none. */
 export function npmCiCommand(
   manifest: Manifest,

@@ -3,7 +3,7 @@
  * Lambda runtime's), and the npm package that provides it on a platform (the pinned
  * `optionalDependencies` `node-<platform>-<arch>`, whose `bin/node` npm links as
  * `node_modules/.bin/node`, first on PATH in every npm script and npx command).
- * Shared by `setup.mjs` and `check-node.mjs`; pure, so tests call it with any platform or version.
+ * Used by `setup.mjs`; pure, so tests call it with any platform or version.
  */
 
 /** @typedef {{ engines?: { node?: string }, optionalDependencies?: Record<string, string> }} Manifest package.json */
@@ -46,21 +46,13 @@ export function providedPlatforms(manifest) {
 }
 
 /**
- * What to tell a user whose Node.js is older than the project needs, or undefined when it is recent enough.
+ * Whether `runtime` is older than the project needs.
  * @param {Manifest} manifest
  * @param {Runtime} runtime
- * @returns {string | undefined}
+ * @returns {boolean}
  */
-export function nodeTooOld(manifest, { version, platform, arch }) {
-  const required = requiredNodeMajor(manifest);
-  const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
-  if (major >= required) return undefined;
-  const where = `${platform}-${arch}`;
-  const provided = providedPlatforms(manifest);
-  const why = provided.includes(where)
-    ? `package.json provides Node.js ${required} for ${where} (node_modules/.bin/node), but it is not installed: run \`npm ci\` again`
-    : `the npm registry has no Node.js ${required} package for ${where} (package.json provides one for ${provided.join(', ') || 'no platform'}): install Node.js ${required} (\`nvm install\` reads .nvmrc), then run \`npm ci\` again`;
-  return `This project needs Node.js ${required} (the Lambda runtime), and npm scripts here would run Node.js ${version}: ${why}.`;
+export function nodeTooOld(manifest, runtime) {
+  return Number(/^v?(\d+)\./.exec(runtime.version)?.[1]) < requiredNodeMajor(manifest);
 }
 
 /**
@@ -76,8 +68,18 @@ export function nodeTooOld(manifest, { version, platform, arch }) {
 export function npmCiCommand(manifest, runtime, options) {
   const ci = ['npm', 'ci', ...options];
   if (!nodeTooOld(manifest, runtime)) return { command: ci };
+  const required = requiredNodeMajor(manifest);
   const nodePackage = nodePackageFor(manifest, runtime.platform, runtime.arch);
-  if (!nodePackage) return { error: nodeTooOld(manifest, runtime) ?? '' };
+  if (!nodePackage) {
+    const where = `${runtime.platform}-${runtime.arch}`;
+    const provided = providedPlatforms(manifest).join(', ') || 'no platform';
+    return {
+      error:
+        `This project needs Node.js ${required} (the Lambda runtime), and this is Node.js ${runtime.version}; ` +
+        `the npm registry has no Node.js ${required} package for ${where} (package.json provides one for ${provided}): ` +
+        `install Node.js ${required} (\`nvm install\` reads .nvmrc), then run \`npm ci\`.`,
+    };
+  }
   return {
     command: ['npx', '--yes', `--package=${nodePackage}`, '--', ...ci],
     note: `npm ci on ${nodePackage}: the system's Node.js is ${runtime.version}`,

@@ -1,11 +1,12 @@
 /**
  * The Node.js the project runs on: one major version (the Lambda runtime's) named alike by
  * package.json `engines`, .nvmrc, the pinned node-linux-* packages, the README and the CI docs; the
- * tests themselves run on it; `npm run setup` and the postinstall check choose and explain it per
+ * tests themselves run on it; `npm run setup` runs `npm ci` on it (or says what to install) per
  * platform; and every dependency install script is an explicit decision.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type Manifest,
@@ -108,23 +109,14 @@ describe('scripts/node-runtime.mjs', () => {
     expect(providedPlatforms(manifest).sort()).toEqual(['linux-arm64', 'linux-x64']);
   });
 
-  it.each(['v24.0.0', 'v24.22.3', 'v26.1.0'])('accepts Node.js %s', (version) => {
-    expect(nodeTooOld(manifest, linux(version))).toBeUndefined();
-  });
-
-  it('on a platform with a package, an older Node.js means the package is missing', () => {
-    expect(nodeTooOld(manifest, linux('v20.20.2'))).toBe(
-      'This project needs Node.js 24 (the Lambda runtime), and npm scripts here would run Node.js v20.20.2: ' +
-        'package.json provides Node.js 24 for linux-x64 (node_modules/.bin/node), but it is not installed: run `npm ci` again.',
-    );
-  });
-
-  it('on a platform without one, says to install Node.js 24 and which platforms have a package', () => {
-    expect(nodeTooOld(manifest, { version: 'v22.11.0', platform: 'darwin', arch: 'arm64' })).toBe(
-      'This project needs Node.js 24 (the Lambda runtime), and npm scripts here would run Node.js v22.11.0: ' +
-        'the npm registry has no Node.js 24 package for darwin-arm64 (package.json provides one for linux-arm64, ' +
-        'linux-x64): install Node.js 24 (`nvm install` reads .nvmrc), then run `npm ci` again.',
-    );
+  it.each([
+    ['v20.20.2', true],
+    ['v22.11.0', true],
+    ['v24.0.0', false],
+    ['v24.22.3', false],
+    ['v26.1.0', false],
+  ])('Node.js %s is too old: %s', (version, tooOld) => {
+    expect(nodeTooOld(manifest, linux(version))).toBe(tooOld);
   });
 
   describe('npm run setup', () => {
@@ -143,22 +135,41 @@ describe('scripts/node-runtime.mjs', () => {
     });
 
     it('refuses, saying what to install, where no package exists for an older Node.js', () => {
-      const plan = npmCiCommand(manifest, { version: 'v20.20.2', platform: 'darwin', arch: 'arm64' }, []);
-      expect(plan).toEqual({ error: expect.stringContaining('no Node.js 24 package for darwin-arm64') });
+      expect(npmCiCommand(manifest, { version: 'v22.11.0', platform: 'darwin', arch: 'arm64' }, [])).toEqual({
+        error:
+          'This project needs Node.js 24 (the Lambda runtime), and this is Node.js v22.11.0; the npm registry has ' +
+          'no Node.js 24 package for darwin-arm64 (package.json provides one for linux-arm64, linux-x64): ' +
+          'install Node.js 24 (`nvm install` reads .nvmrc), then run `npm ci`.',
+      });
+    });
+
+    it('on a recent enough Node.js, needs no package for the platform', () => {
+      expect(npmCiCommand(manifest, { version: 'v24.1.0', platform: 'darwin', arch: 'arm64' }, [])).toEqual({
+        command: ['npm', 'ci'],
+      });
     });
   });
 });
 
-describe('postinstall check (scripts/check-node.mjs)', () => {
-  it('is the postinstall script, and setup runs npm ci', () => {
-    expect(manifest.scripts.postinstall).toBe('node scripts/check-node.mjs');
+describe('npm run setup (scripts/setup.mjs)', () => {
+  it('is the setup script', () => {
     expect(manifest.scripts.setup).toBe('node scripts/setup.mjs');
   });
 
-  it('passes on Node.js 24 and says which Node.js the npm scripts run', () => {
-    const run = spawnSync(process.execPath, ['scripts/check-node.mjs'], { cwd: ROOT, encoding: 'utf8' });
-    expect(run.status).toBe(0);
-    expect(run.stdout).toContain(`npm scripts and npx commands here run Node.js ${process.version} (`);
-    expect(run.stderr).toBe('');
+  it('on Node.js 24 runs exactly npm ci with the options given, and passes on its exit code', () => {
+    // Prepare: a fake npm that records its arguments and exits 3.
+    const dir = mkdtempSync(join(tmpdir(), 'setup-'));
+    writeFileSync(join(dir, 'npm'), '#!/bin/sh\necho "npm $*"\nexit 3\n');
+    chmodSync(join(dir, 'npm'), 0o755);
+    // Act
+    const run = spawnSync(process.execPath, ['scripts/setup.mjs', '--no-audit', '--no-fund'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: `${dir}:${process.env.PATH}` },
+    });
+    rmSync(dir, { recursive: true, force: true });
+    // Assess
+    expect(run.stdout).toBe('npm ci --no-audit --no-fund\n');
+    expect(run.status).toBe(3);
   });
 });
