@@ -21,9 +21,9 @@ export function nodePackageFor(manifest: Manifest, platform: string, arch: strin
 export function providedPlatforms(manifest: Manifest): string[];
 /** Whether `runtime` is older than the project needs. */
 export function nodeTooOld(manifest: Manifest, runtime: Runtime): boolean;
-/** The command that runs `npm ci` with npm on a recent enough Node.js, or why there is none. */
-export function npmCiCommand(
+/** The commands that run `npm ci` with npm on a recent enough Node.js (then prime npx's cache of the project), or why there are none. */
+export function npmCiCommands(
   manifest: Manifest,
   runtime: Runtime,
   options: readonly string[],
-): { command: string[]; note?: string } | { error: string };
+): { commands: string[][]; note?: string } | { error: string };

@@ -56,18 +56,20 @@ export function nodeTooOld(manifest, runtime) {
 }
 
 /**
- * The command that runs `npm ci` with npm itself on a recent enough Node.js: plain `npm ci` when
+ * The commands that run `npm ci` with npm itself on a recent enough Node.js: plain `npm ci` when
  * `runtime` is one, else through npx with the pinned Node.js package for the platform (npx puts its
- * `node` first on PATH, and `npm` is a `#!/usr/bin/env node` script).
+ * `node` first on PATH, and `npm` is a `#!/usr/bin/env node` script). In that case a second command,
+ * on the same Node.js, installs the project into npx's cache: `npx interactions-ops` does that on
+ * first use, and on the older Node.js npm would warn EBADENGINE about the project's own `engines`.
  * @param {Manifest} manifest
  * @param {Runtime} runtime the Node.js that runs this
  * @param {readonly string[]} options passed on to `npm ci`
- * @returns {{ command: string[], note?: string } | { error: string }} the command (and a line saying
- *   which Node.js runs npm, when it is not the system's), or why there is none
+ * @returns {{ commands: string[][], note?: string } | { error: string }} the commands to run in
+ *   order (and a line saying which Node.js runs npm, when it is not the system's), or why there are none
  */
-export function npmCiCommand(manifest, runtime, options) {
+export function npmCiCommands(manifest, runtime, options) {
   const ci = ['npm', 'ci', ...options];
-  if (!nodeTooOld(manifest, runtime)) return { command: ci };
+  if (!nodeTooOld(manifest, runtime)) return { commands: [ci] };
   const required = requiredNodeMajor(manifest);
   const nodePackage = nodePackageFor(manifest, runtime.platform, runtime.arch);
   if (!nodePackage) {
@@ -80,8 +82,12 @@ export function npmCiCommand(manifest, runtime, options) {
         `install Node.js ${required} (\`nvm install\` reads .nvmrc), then run \`npm ci\`.`,
     };
   }
+  const onNode = ['npx', '--yes', `--package=${nodePackage}`, '--'];
   return {
-    command: ['npx', '--yes', `--package=${nodePackage}`, '--', ...ci],
+    commands: [
+      [...onNode, ...ci],
+      [...onNode, 'npm', 'exec', '--yes', '--package=.', '--', 'node', '--version'],
+    ],
     note: `npm ci on ${nodePackage}: the system's Node.js is ${runtime.version}`,
   };
 }

