@@ -24,6 +24,7 @@ interface PackageJson extends Manifest {
   readonly optionalDependencies: Readonly<Record<string, string>>;
   readonly allowScripts: Readonly<Record<string, boolean>>;
   readonly scripts: Readonly<Record<string, string>>;
+  readonly devEngines: unknown;
 }
 interface LockEntry {
   readonly version?: string;
@@ -79,6 +80,10 @@ describe('dependency install scripts: a committed decision', () => {
     expect(withScripts.length).toBeGreaterThan(0);
     expect(Object.keys(manifest.allowScripts).sort()).toEqual(withScripts);
     expect(Object.values(manifest.allowScripts).every((allowed) => allowed === false)).toBe(true);
+  });
+
+  it('only an npm that enforces allowScripts (11.16+) installs or runs anything here (devEngines)', () => {
+    expect(manifest.devEngines).toEqual({ packageManager: { name: 'npm', version: '>=11.16.0', onFail: 'error' } });
   });
 
   it('a new unreviewed install script fails the install, locally as in CI (.npmrc)', () => {
