@@ -48,7 +48,6 @@ const BENCH_ENV: Record<string, string> = {
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
   AWS_REGION: 'us-east-1',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   REPORTS_BUCKET: 'interactions-dev-automation-reports',
   TOPIC_ARN_HIGH: 'arn:aws:sns:us-east-1:123456789012:interactions-dev-alerts-high',
   TOPIC_ARN_MEDIUM: 'arn:aws:sns:us-east-1:123456789012:interactions-dev-alerts-medium',

@@ -3,7 +3,6 @@
  * SDK integrations, one throttling retry, two polls) and reports execution time, transitions and
  * Lambda invocations per run. `npx tsx bench/workflows.ts [runs]` writes bench/results/workflows.json.
  */
-import '../tests/support/harness/polyfills.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

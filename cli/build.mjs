@@ -29,8 +29,8 @@ export async function buildCli(outfile = CLI_BUNDLE) {
     outfile,
     bundle: true,
     platform: 'node',
-    // Operators run it on their own machines and CI runners: Node 20 is the floor (package.json engines).
-    target: ['node20'],
+    // Operators run it on their own machines and CI runners: Node 24 is the floor (package.json engines).
+    target: ['node24'],
     format: 'esm',
     mainFields: ['module', 'main'],
     banner: { js: `#!/usr/bin/env node\n${ESM_BANNER}` },

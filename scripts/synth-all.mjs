@@ -15,7 +15,10 @@ const outdir = 'cdk.out';
 
 rmSync(outdir, { recursive: true, force: true });
 const started = performance.now();
-const cdkArgs = ['cdk', 'synth', '--quiet', '--output', outdir, ...(env ? ['-c', `env=${env}`] : [])];
+// Synth makes no network call: no notices fetched (`--no-notices`; deploys still show them), no
+// check for a newer CDK CLI, and no telemetry (cdk.json `cli-telemetry: false`, for every command).
+// npm's own update check is off in .npmrc.
+const cdkArgs = ['cdk', 'synth', '--quiet', '--no-notices', '--output', outdir, ...(env ? ['-c', `env=${env}`] : [])];
 // Synth must never need an account: strip any ambient credentials and profile.
 const childEnv = {
   ...process.env,
@@ -23,6 +26,7 @@ const childEnv = {
   AWS_ACCESS_KEY_ID: '',
   AWS_SECRET_ACCESS_KEY: '',
   AWS_SESSION_TOKEN: '',
+  CDK_DISABLE_VERSION_CHECK: 'true',
 };
 const result = spawnSync('npx', cdkArgs, { stdio: 'inherit', env: childEnv });
 const seconds = ((performance.now() - started) / 1000).toFixed(1);

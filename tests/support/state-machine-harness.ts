@@ -5,7 +5,6 @@
  * Waits and retry pauses do not sleep; the state machine's TimeoutSeconds runs on a virtual clock.
  * How-to: tests/support/README.md.
  */
-import './harness/polyfills.js';
 import aslValidator from 'asl-validator';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import { buildMockTable, type MockedResponse, type MockTestCase } from './harness/mocks.js';

@@ -30,6 +30,7 @@ const WORKFLOWS = join(ROOT, '.github', 'workflows');
 const TAG_SCRIPT = join(ROOT, '.github', 'scripts', 'image-tags.sh');
 const VALIDATOR = join(ROOT, 'node_modules', '.bin', 'action-validator');
 const DEPLOY = './.github/workflows/deploy.yml';
+const NODE_MAJOR = Number(readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim());
 
 interface Step {
   readonly name?: string;
@@ -171,9 +172,10 @@ describe('CI', () => {
     expect(upload?.with?.path).toBe('cdk.out/');
   });
 
-  it('sets up Node.js 20 with the npm cache', () => {
+  it('sets up the Node.js major of .nvmrc (24, the Lambda runtime) with the npm cache', () => {
     const setup = allSteps(ci).find((s) => s.uses?.startsWith('actions/setup-node@'));
-    expect(setup?.with).toEqual({ 'node-version': 20, cache: 'npm' });
+    expect(setup?.with).toEqual({ 'node-version': NODE_MAJOR, cache: 'npm' });
+    expect(NODE_MAJOR).toBe(24);
   });
 
   it('holds no credentials: read-only token, no OIDC, no AWS action', () => {
@@ -331,11 +333,46 @@ describe('deployments', () => {
 describe('workflow hygiene', () => {
   const everyStep = files.flatMap((file) => allSteps(wf(file)).map((s) => [file, s] as const));
 
-  it('pins every action to a major version tag or a commit', () => {
+  it('pins every action to a full commit SHA (a tag can be moved), its release named in a comment', () => {
     const actions = everyStep.filter(([, s]) => s.uses !== undefined);
     expect(actions.length).toBeGreaterThan(5);
     for (const [file, s] of actions)
-      expect(`${file}: ${s.uses}`).toMatch(/: [\w.-]+\/[\w.-]+(\/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+      expect(`${file}: ${s.uses}`).toMatch(/: [\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/);
+    // The YAML parser drops comments: read the lines themselves.
+    const lines = files.flatMap((file) =>
+      readFileSync(join(WORKFLOWS, file), 'utf8')
+        .split('\n')
+        .filter((line) => /^\s*(- )?uses: (?!\.\/)/.test(line))
+        .map((line) => `${file}: ${line.trim()}`),
+    );
+    expect(lines).toHaveLength(actions.length);
+    for (const line of lines) expect(line).toMatch(/uses: [\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  });
+
+  it('pins each action to one commit and release in every workflow', () => {
+    const pins = new Map<string, Set<string>>();
+    for (const file of files)
+      for (const match of readFileSync(join(WORKFLOWS, file), 'utf8').matchAll(/uses: ([\w./-]+)@(\S+ # \S+)/g)) {
+        const [, action = '', pin = ''] = match;
+        pins.set(action, (pins.get(action) ?? new Set()).add(pin));
+      }
+    expect([...pins.keys()].sort()).toEqual([
+      'actions/checkout',
+      'actions/setup-node',
+      'actions/upload-artifact',
+      'aws-actions/configure-aws-credentials',
+    ]);
+    for (const [action, pinned] of pins) expect(`${action}: ${pinned.size}`).toBe(`${action}: 1`);
+  });
+
+  it('sets up the Node.js major of .nvmrc wherever Node.js is set up', () => {
+    const setups = everyStep.filter(([, s]) => s.uses?.startsWith('actions/setup-node@'));
+    expect(setups.map(([file]) => file).sort()).toEqual(['deploy.yml', 'infrastructure-ci.yml']);
+    for (const [, s] of setups) expect(s.with?.['node-version']).toBe(NODE_MAJOR);
+  });
+
+  it('no longer silences the SDK warning for old Node.js versions', () => {
+    for (const file of files) expect(readFileSync(join(WORKFLOWS, file), 'utf8')).not.toContain('NODE_VERSION_SUPPORT');
   });
 
   it('never interpolates ${{ }} into a script: values reach run steps through env (no injection)', () => {
@@ -839,7 +876,7 @@ describe('.ci/run', () => {
     return { ...result, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
   };
   const ALL = [
-    'npm ci --no-audit --no-fund',
+    'npm run setup -- --no-audit --no-fund',
     'npm run build:cli',
     'npm run typecheck',
     'npm run lint',
@@ -847,7 +884,7 @@ describe('.ci/run', () => {
     'npm run synth',
   ];
 
-  it('runs install, the CLI bundle, type-check, lint, tests and synth in order', () => {
+  it('runs install (npm ci on Node.js 24), CLI bundle, type-check, lint, tests and synth in order', () => {
     const run = ciRun({});
     expect(run.status).toBe(0);
     expect(run.calls).toEqual(ALL);

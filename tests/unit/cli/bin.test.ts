@@ -23,7 +23,6 @@ function cliEnv(endpoint: string, extra: Record<string, string> = {}): NodeJS.Pr
     AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
     AWS_ENDPOINT_URL: endpoint,
     AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...extra,
   };
 }
