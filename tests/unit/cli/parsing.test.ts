@@ -317,18 +317,18 @@ describe('region, profile and global options', () => {
 });
 
 describe('the environment typed where the seed scripts put it', () => {
-  it.each([
-    [['backup', 'prod', 'list-backups']],
-    [['prod', 'backup', 'list-backups']],
-  ])('%j says the environment goes after the command', async (argv) => {
-    // Act
-    const result = await run(argv, { ...noClients, env: {} });
+  it.each([[['backup', 'prod', 'list-backups']], [['prod', 'backup', 'list-backups']]])(
+    '%j says the environment goes after the command',
+    async (argv) => {
+      // Act
+      const result = await run(argv, { ...noClients, env: {} });
 
-    // Assess
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('(the environment goes after the command: <group> <command> <env>)');
-    expectNoAwsCall();
-  });
+      // Assess
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('(the environment goes after the command: <group> <command> <env>)');
+      expectNoAwsCall();
+    },
+  );
 
   it('executions watch with an environment says that watch takes none', async () => {
     // Act
