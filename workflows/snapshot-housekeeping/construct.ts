@@ -30,14 +30,13 @@ import {
   requirePositiveInteger,
   workflowSettings,
 } from '../common/workflow-props.js';
-import { cachePruning } from './cache-pruning.js';
 import { drCopy } from './dr-copy.js';
 import { housekeepingFunctions } from './functions.js';
 import { acknowledgeHousekeepingFindings } from './nag.js';
 import { nightlyCacheSnapshot } from './nightly-cache-snapshot.js';
-import { rdsPruning } from './rds-pruning.js';
 import { housekeepingReport } from './report.js';
 import { HousekeepingResources } from './resources.js';
+import { SOURCE_PRUNING, sourcePruning } from './source-pruning.js';
 import { WORKFLOW } from './workflow.js';
 
 const CONSTRUCT = 'SnapshotHousekeepingWorkflow';
@@ -142,8 +141,8 @@ export class SnapshotHousekeepingWorkflow extends Construct implements Automatio
       }),
     );
     const pruning = { envName, operateFunction: operate.function, resources, concurrency };
-    const deleteExpired = failure.catch(rdsPruning(this, pruning).map);
-    const deleteExpiredCache = failure.catch(cachePruning(this, pruning).map);
+    const deleteExpired = failure.catch(sourcePruning(this, SOURCE_PRUNING.rds, pruning).map);
+    const deleteExpiredCache = failure.catch(sourcePruning(this, SOURCE_PRUNING.cache, pruning).map);
 
     selectSource.next(deleteExpired);
     deleteExpired.next(deleteExpiredCache);
