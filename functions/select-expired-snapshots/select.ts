@@ -104,16 +104,38 @@ export function selectExpiredSnapshots(
   now: Date,
   policy: DbSelectionPolicy,
 ): SelectedSnapshot[] {
+  return selectExpired(snapshots, policy, {
+    identifier: (snapshot) => snapshot.identifier,
+    isExpired: (snapshot) => isExpiredAutomationSnapshot(snapshot, now, policy),
+  });
+}
+
+/** How the shared selection loop reads one kind of snapshot. */
+interface SelectionAdapter<Snapshot extends { readonly arn: string; readonly tags: readonly Tag[] }> {
+  /** The name the deletion Map deletes by (DB identifier, cache snapshot name). */
+  readonly identifier: (snapshot: Snapshot) => string;
+  /** The kind's own rules (manual, available, ours, expired). */
+  readonly isExpired: (snapshot: Snapshot) => boolean;
+}
+
+/**
+ * The one selection loop of the DB and cache kinds: the kind's rules decide, then each selected
+ * snapshot is recorded in one shape (so both deletion Maps read the same fields), oldest expiry
+ * first, at most `maxPerRun`.
+ */
+function selectExpired<
+  Snapshot extends { readonly arn: string; readonly tags: readonly Tag[]; readonly createdAt: Date | undefined },
+>(snapshots: readonly Snapshot[], policy: SelectionPolicy, adapter: SelectionAdapter<Snapshot>): SelectedSnapshot[] {
   if (!Number.isInteger(policy.retentionDays) || policy.retentionDays < 1) {
     throw new RangeError(`retentionDays must be a positive integer, got ${policy.retentionDays}`);
   }
   const selected: SelectedSnapshot[] = [];
   for (const snapshot of snapshots) {
-    if (!isExpiredAutomationSnapshot(snapshot, now, policy)) continue;
+    if (!adapter.isExpired(snapshot)) continue;
     const expiry = expiryOf(snapshot, policy.retentionDays);
     if (expiry === undefined) continue;
     selected.push({
-      identifier: snapshot.identifier,
+      identifier: adapter.identifier(snapshot),
       arn: snapshot.arn,
       reason: expiry.reason,
       expiredAt: expiry.at.toISOString(),
@@ -170,25 +192,11 @@ export function selectExpiredCacheSnapshots(
   now: Date,
   policy: CacheSelectionPolicy,
 ): SelectedSnapshot[] {
-  if (!Number.isInteger(policy.retentionDays) || policy.retentionDays < 1) {
-    throw new RangeError(`retentionDays must be a positive integer, got ${policy.retentionDays}`);
-  }
   if (policy.namePrefix === '') throw new RangeError('namePrefix must not be empty');
-  const selected: SelectedSnapshot[] = [];
-  for (const snapshot of snapshots) {
-    if (!isExpiredAutomationCacheSnapshot(snapshot, now, policy)) continue;
-    const expiry = expiryOf(snapshot, policy.retentionDays);
-    if (expiry === undefined) continue;
-    selected.push({
-      identifier: snapshot.name,
-      arn: snapshot.arn,
-      reason: expiry.reason,
-      expiredAt: expiry.at.toISOString(),
-      expiresAtTag: tagValue(snapshot.tags, TAG_KEYS.expiresAt) ?? '',
-    });
-  }
-  selected.sort((a, b) => a.expiredAt.localeCompare(b.expiredAt) || a.identifier.localeCompare(b.identifier));
-  return selected.slice(0, policy.maxPerRun ?? DEFAULT_MAX_PER_RUN);
+  return selectExpired(snapshots, policy, {
+    identifier: (snapshot) => snapshot.name,
+    isExpired: (snapshot) => isExpiredAutomationCacheSnapshot(snapshot, now, policy),
+  });
 }
 
 function newest(snapshots: readonly SnapshotRecord[]): SnapshotRecord | undefined {
