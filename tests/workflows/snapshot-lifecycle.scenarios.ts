@@ -235,6 +235,19 @@ export function describeSnapshotLifecycle(fixture: SnapshotLifecycleFixture): vo
       expect(result).toHaveNotified({ status: 'FAILED', error: invalid.Error });
     });
 
+    it('keeps waiting when a Describe right after the create does not find the snapshot yet', async () => {
+      // Act: the first Describe does not see the new snapshot (eventual consistency), the second does
+      const result = await run({
+        ...created,
+        'Describe snapshot': [{ Throw: { Error: errors.notFound, Cause: 'Snapshot not found.' } }, available],
+      });
+
+      // Assess
+      expect(result).toHaveSucceeded();
+      expect(result.path.filter((state) => state === 'Describe snapshot')).toHaveLength(2);
+      expect(fixture.deletes()).toEqual([]);
+    });
+
     it.each([
       ['a snapshot still creating', 'creating'],
       ['an empty Describe result (not yet visible)', undefined],

@@ -66,6 +66,7 @@ export function rdsSnapshotService(scope: Construct, database: rds.IDatabaseInst
     errors: {
       alreadyExists: 'Rds.DbSnapshotAlreadyExistsException',
       quotaExceeded: 'Rds.SnapshotQuotaExceededException',
+      notFound: 'Rds.DbSnapshotNotFoundException',
     },
     messages: {
       duplicateName:
