@@ -41,6 +41,9 @@ describe('on-demand snapshot workflow', () => {
       'Validate request',
       'Describe database',
       'Check snapshot quota',
+      'Find manual snapshot quota',
+      'Manual snapshot quota listed?',
+      'Select manual snapshot quota',
       'Snapshot quota left?',
       'Create snapshot',
       'Start waiting',
@@ -91,6 +94,20 @@ describe('on-demand snapshot workflow', () => {
     // Assess
     expect(result).toHaveSucceeded();
     expect(result).toHavePassedThrough('Snapshot quota left?', 'Create snapshot');
+  });
+
+  it('creates when the quota answer has no ManualSnapshots entry (the filter matches nothing) instead of stopping the execution', async () => {
+    // Act
+    const result = await run({
+      ...created,
+      'Check snapshot quota': ok({ AccountQuotas: [{ AccountQuotaName: 'DBInstances', Used: 1, Max: 40 }] }),
+      'Describe snapshot': available,
+    });
+
+    // Assess
+    expect(result).toHaveSucceeded();
+    expect(result).toHavePassedThrough('Manual snapshot quota listed?', 'Note quota not listed', 'Create snapshot');
+    expect(result).toHaveNotified({ status: 'SUCCEEDED', details: { quota: [] } });
   });
 
   it('fails before creating when the manual snapshot quota is used up', async () => {

@@ -85,6 +85,8 @@ export interface SnapshotLifecycleFixture {
   readonly errors: {
     readonly alreadyExists: string;
     readonly quotaExceeded: string;
+    /** A Describe by name that finds no snapshot. */
+    readonly notFound: string;
     /** A network error before any response (retried). */
     readonly network: string;
     /** Throttling as Step Functions reports it for this service. */
@@ -186,6 +188,7 @@ export function rdsLifecycleFixture(bed: WorkflowTestbed<'on-demand-snapshot'>):
     errors: {
       alreadyExists: 'Rds.DbSnapshotAlreadyExistsException',
       quotaExceeded: 'Rds.SnapshotQuotaExceededException',
+      notFound: 'Rds.DbSnapshotNotFoundException',
       network: 'Rds.SdkClientException',
       throttled: {
         Error: 'Rds.RdsException',
@@ -253,6 +256,7 @@ export function cacheLifecycleFixture(bed: WorkflowTestbed<'cache-snapshot'>): S
     errors: {
       alreadyExists: 'ElastiCache.SnapshotAlreadyExistsException',
       quotaExceeded: 'ElastiCache.SnapshotQuotaExceededException',
+      notFound: 'ElastiCache.SnapshotNotFoundException',
       network: 'ElastiCache.SdkClientException',
       throttled: {
         Error: 'ElastiCache.ElastiCacheException',

@@ -13,6 +13,8 @@ export function describeSnapshotLifecycle(fixture: SnapshotLifecycleFixture): vo
   const { service, run, errors, ownTags, created } = fixture;
   const available = fixture.described('available');
   const alreadyExists = { Throw: { Error: errors.alreadyExists, Cause: 'A snapshot with that name already exists.' } };
+  /** The service's prefix of SDK-integration error names (`Rds`, `ElastiCache`). */
+  const servicePrefix = errors.network.split('.')[0];
 
   describe(`${service} snapshot lifecycle`, () => {
     it('has a valid JSONPath definition with an overall timeout', () => {
@@ -66,8 +68,9 @@ export function describeSnapshotLifecycle(fixture: SnapshotLifecycleFixture): vo
     });
 
     it('fails on a duplicate name and deletes nothing', async () => {
-      // Prepare: the name is held by a snapshot of another execution of the automation
-      const otherExecution = [ownTags[0], { Key: 'interactions:execution', Value: 'someone-elses-run' }];
+      // Prepare: the name is held by a snapshot of another execution of the automation in this
+      // environment (managed-by and environment match: only the execution tag tells it apart)
+      const otherExecution = [ownTags[0], { Key: 'interactions:execution', Value: 'someone-elses-run' }, ownTags[2]];
 
       // Act
       const result = await run({ ...created, 'Create snapshot': alreadyExists, ...fixture.existing(otherExecution) });
@@ -195,6 +198,54 @@ export function describeSnapshotLifecycle(fixture: SnapshotLifecycleFixture): vo
       expect(result).toHaveSucceeded();
       expect(result.retries['Describe snapshot']).toBeUndefined();
       expect(result.path.filter((state) => state === 'Describe snapshot')).toHaveLength(2);
+    });
+
+    it('notifies and fails, deleting nothing, when the create fails for a reason it cannot retry', async () => {
+      // Prepare: an error that is neither transient, nor a duplicate name, nor the quota
+      const invalid = {
+        Error: `${servicePrefix}.InvalidParameterValueException`,
+        Cause: 'The source is not available.',
+      };
+
+      // Act
+      const result = await run({ ...created, 'Create snapshot': { Throw: invalid } });
+
+      // Assess
+      expect(result).toHaveFailedWith(invalid.Error);
+      expect(result).toHaveEndedWith('Create snapshot', 'Snapshot created?', ...FAILURE_TAIL);
+      expect(fixture.deletes()).toEqual([]);
+      expect(result).toHaveNotified({ status: 'FAILED', error: invalid.Error });
+    });
+
+    it('deletes its own snapshot, notifies and fails when a Describe of the wait fails for a reason it cannot retry', async () => {
+      // Prepare: not transient, so not counted as a poll; the snapshot exists and is this execution's
+      const invalid = {
+        Error: `${servicePrefix}.InvalidParameterValueException`,
+        Cause: 'Access to the snapshot was refused.',
+      };
+      fixture.guardFinds('available', ownTags);
+
+      // Act
+      const result = await run({ ...created, 'Describe snapshot': { Throw: invalid } });
+
+      // Assess
+      expect(result).toHaveFailedWith(invalid.Error);
+      expect(result).toHaveEndedWith('Describe snapshot', 'Snapshot created?', 'Delete snapshot', ...FAILURE_TAIL);
+      expect(fixture.deletes()).toEqual([fixture.deleteInput]);
+      expect(result).toHaveNotified({ status: 'FAILED', error: invalid.Error });
+    });
+
+    it('keeps waiting when a Describe right after the create does not find the snapshot yet', async () => {
+      // Act: the first Describe does not see the new snapshot (eventual consistency), the second does
+      const result = await run({
+        ...created,
+        'Describe snapshot': [{ Throw: { Error: errors.notFound, Cause: 'Snapshot not found.' } }, available],
+      });
+
+      // Assess
+      expect(result).toHaveSucceeded();
+      expect(result.path.filter((state) => state === 'Describe snapshot')).toHaveLength(2);
+      expect(fixture.deletes()).toEqual([]);
     });
 
     it.each([

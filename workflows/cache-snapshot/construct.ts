@@ -67,6 +67,7 @@ export function cacheSnapshotService(
     errors: {
       alreadyExists: 'ElastiCache.SnapshotAlreadyExistsException',
       quotaExceeded: 'ElastiCache.SnapshotQuotaExceededException',
+      notFound: 'ElastiCache.SnapshotNotFoundException',
     },
     messages: {
       duplicateName:

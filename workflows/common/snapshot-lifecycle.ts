@@ -233,7 +233,10 @@ export class SnapshotLifecycle extends sfn.StateMachineFragment {
       budget: settings.waitBudget,
       // No Retry or Catch on it: the loop owns them (a throttled attempt counts as a poll).
       describe: this.describeSnapshot(service, 'Describe snapshot', '$.describe'),
-      transientErrors: transientSdkErrors(service.errorPrefix),
+      // A snapshot not found yet is "not yet visible" like an empty list (the service's read after the
+      // create is eventually consistent): failing here would clean up nothing and leave the snapshot
+      // that appears a moment later until its expires-at.
+      transientErrors: [...transientSdkErrors(service.errorPrefix), service.errors.notFound],
       failure,
       // An empty list (or no status) is "not yet available": the loop polls again until its budget.
       ready: sfn.Condition.and(sfn.Condition.isPresent(status), sfn.Condition.stringEquals(status, 'available')),

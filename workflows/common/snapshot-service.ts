@@ -62,8 +62,11 @@ export interface SnapshotService {
      */
     readonly read?: (scope: ExistingTagsScope) => sfn.IChainable;
   };
-  /** Error names of the create. */
-  readonly errors: { readonly alreadyExists: string; readonly quotaExceeded: string };
+  /**
+   * Error names: of the create (`alreadyExists`, `quotaExceeded`), and of a Describe by name that does
+   * not find the snapshot (`notFound`: right after the create, while the new snapshot is not yet visible).
+   */
+  readonly errors: { readonly alreadyExists: string; readonly quotaExceeded: string; readonly notFound: string };
   /** `States.Format` expressions of the failure causes (`$.plan.snapshotName` names the snapshot). */
   readonly messages: {
     readonly duplicateName: string;

@@ -23,6 +23,9 @@ import {
 } from '../common/snapshot-workflow.js';
 import type { AutomationWorkflow } from '../common/workflow-props.js';
 
+/** The AccountQuotaName of the manual DB snapshot quota in DescribeAccountAttributes. */
+const MANUAL_SNAPSHOTS = 'ManualSnapshots';
+
 /** The ManualSnapshots account quota as RDS counts it (`[{ Used, Max }]`, empty if RDS omits it). */
 const QUOTA = '$.quota.manualSnapshots[0]';
 
@@ -63,6 +66,7 @@ export function rdsSnapshotService(scope: Construct, database: rds.IDatabaseInst
     errors: {
       alreadyExists: 'Rds.DbSnapshotAlreadyExistsException',
       quotaExceeded: 'Rds.SnapshotQuotaExceededException',
+      notFound: 'Rds.DbSnapshotNotFoundException',
     },
     messages: {
       duplicateName:
@@ -126,7 +130,8 @@ export class OnDemandSnapshotWorkflow extends Construct implements AutomationWor
   /**
    * Describe database (proves the instance exists; its size and engine are verified against) ->
    * Check snapshot quota (ManualSnapshots Used/Max as RDS itself counts them) -> `create` when
-   * quota is left. A quota answer without Used or Max has nothing to compare: the create decides.
+   * quota is left. A quota answer without the ManualSnapshots entry, or without its Used or Max,
+   * has nothing to compare: the create decides.
    */
   private quotaCheck(database: rds.IDatabaseInstance, failure: FailurePath, create: sfn.IChainable): sfn.IChainable {
     const describeDatabase = failure.catch(
@@ -152,12 +157,32 @@ export class OnDemandSnapshotWorkflow extends Construct implements AutomationWor
           // DescribeAccountAttributes has no resource type: IAM accepts only "*" (read-only).
           iamResources: ['*'],
           iamAction: 'rds:DescribeAccountAttributes',
-          resultSelector: { 'manualSnapshots.$': "$.AccountQuotas[?(@.AccountQuotaName == 'ManualSnapshots')]" },
-          resultPath: '$.quota',
+          // The whole answer: a filter matching nothing is an uncatchable States.Runtime error (AWS and
+          // the local engine), so the ManualSnapshots entry is selected only once it is known to be listed.
+          resultPath: '$.quota.answer',
         }),
         'Rds',
       ),
     );
+    // Whether some string of the answer is exactly `ManualSnapshots` (the answer as JSON, split at the
+    // double quotes): only an AccountQuotaName can be that word. No filter, no Choice on a filter.
+    const findQuota = new sfn.Pass(this, 'Find manual snapshot quota', {
+      parameters: {
+        'listed.$': `States.ArrayContains(States.StringSplit(States.JsonToString($.quota.answer), '"'), '${MANUAL_SNAPSHOTS}')`,
+      },
+      resultPath: '$.quota.found',
+    });
+    const selectQuota = new sfn.Pass(this, 'Select manual snapshot quota', {
+      parameters: {
+        'manualSnapshots.$': `$.quota.answer.AccountQuotas[?(@.AccountQuotaName == '${MANUAL_SNAPSHOTS}')]`,
+      },
+      resultPath: '$.quota',
+    });
+    // An answer without the entry has nothing to compare: the create decides (and reports no quota).
+    const quotaUnknown = new sfn.Pass(this, 'Note quota not listed', {
+      result: sfn.Result.fromObject({ manualSnapshots: [] }),
+      resultPath: '$.quota',
+    });
     const quotaReached = failure.raise('Reject over quota', 'QuotaExceededError', {
       format: `States.Format('Manual DB snapshot quota reached: {} of {} used. Delete old manual snapshots or raise the quota, then retry.', ${QUOTA}.Used, ${QUOTA}.Max)`,
     });
@@ -171,6 +196,15 @@ export class OnDemandSnapshotWorkflow extends Construct implements AutomationWor
         quotaReached,
       )
       .otherwise(create);
-    return describeDatabase.next(checkQuota).next(quotaChoice);
+    quotaUnknown.next(create);
+    selectQuota.next(quotaChoice);
+    return describeDatabase
+      .next(checkQuota)
+      .next(findQuota)
+      .next(
+        new sfn.Choice(this, 'Manual snapshot quota listed?')
+          .when(sfn.Condition.booleanEquals('$.quota.found.listed', true), selectQuota)
+          .otherwise(quotaUnknown),
+      );
   }
 }

@@ -45,6 +45,12 @@ function queryLanguages(definition: Record<string, unknown>): unknown[] {
   return found;
 }
 
+/** Whether a logging destination names its log group (an empty destination logs nowhere). */
+function namesLogGroup(destination: unknown): boolean {
+  const group = isRecord(destination) ? destination.CloudWatchLogsLogGroup : undefined;
+  return isRecord(group) && group.LogGroupArn !== undefined && renderValue(group.LogGroupArn) !== '';
+}
+
 /** The missing defaults of a state machine, each a finding: Definition, TimeoutSeconds, LoggingLevelAll, Tracing, QueryLanguage. */
 export function stateMachineDefaults(node: CfnResource): NagRuleResult {
   if (node.cfnResourceType !== 'AWS::StepFunctions::StateMachine') return NagRuleCompliance.NOT_APPLICABLE;
@@ -60,7 +66,14 @@ export function stateMachineDefaults(node: CfnResource): NagRuleResult {
   }
   const logging = properties.LoggingConfiguration;
   const destinations = isRecord(logging) && Array.isArray(logging.Destinations) ? logging.Destinations : [];
-  if (!isRecord(logging) || logging.Level !== 'ALL' || destinations.length === 0) findings.push('LoggingLevelAll');
+  if (
+    !isRecord(logging) ||
+    logging.Level !== 'ALL' ||
+    destinations.length === 0 ||
+    !destinations.every(namesLogGroup)
+  ) {
+    findings.push('LoggingLevelAll');
+  }
   const tracing = properties.TracingConfiguration;
   if (!isRecord(tracing) || tracing.Enabled !== true) findings.push('Tracing');
   return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;

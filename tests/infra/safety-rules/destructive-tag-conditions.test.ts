@@ -58,6 +58,10 @@ describe('Interactions-DestructiveTagConditions', () => {
         { StringLike: { [`rds:db-tag/${MANAGED_BY}`]: 'interactions-*', [`rds:db-tag/${ENVIRONMENT}`]: 'prod' } },
       ],
       [
+        'a wildcard environment value, which matches every environment',
+        { StringLike: { [`rds:db-tag/${MANAGED_BY}`]: 'interactions-automation', [`rds:db-tag/${ENVIRONMENT}`]: '*' } },
+      ],
+      [
         'several environments',
         {
           StringEquals: {

@@ -59,6 +59,19 @@ describe('Interactions-StateMachineDefaults', () => {
       expect(findingsOf(stack, StateMachineDefaults)).toEqual(['Interactions-StateMachineDefaults[LoggingLevelAll]']);
     });
 
+    it.each([
+      ['no destination', []],
+      ['a destination without a log group', [{}]],
+    ])('reports logging level ALL with %s', (_case, destinations) => {
+      // Prepare
+      const stack = newStack();
+      rawMachine(stack, { ...pass, TimeoutSeconds: 60 }).loggingConfiguration = { level: 'ALL', destinations };
+      // Act
+      const findings = findingsOf(stack, StateMachineDefaults);
+      // Assess
+      expect(findings).toEqual(['Interactions-StateMachineDefaults[LoggingLevelAll]']);
+    });
+
     it('reports JSONata at the top of the definition', () => {
       const stack = newStack();
       new sfn.StateMachine(stack, 'Jsonata', {
