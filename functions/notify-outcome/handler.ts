@@ -4,14 +4,22 @@
  * short message that links the report and the execution in the console. Reports first, so the
  * evidence exists even if the notification fails (the state machine retries the whole task; both
  * writes are idempotent overwrites of the same keys).
+ *
+ * Once the outcome is reported (filed, and published unless `publish` is false), it publishes
+ * `WorkflowSucceeded` or `WorkflowFailed` (shared/metrics-contract.ts). Only then: an attempt that
+ * fails before the end is retried, and must not count a success the run may never reach. The
+ * dead-man's switch (infra/constructs/workflow-monitoring.ts) watches WorkflowSucceeded, so every
+ * SUCCEEDED outcome counts, a quiet all-ok night and a partial housekeeping night (SUCCEEDED, reported
+ * at its partial-failure severity) alike.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { s3Client } from '../../shared/clients/s3.js';
 import { snsClient } from '../../shared/clients/sns.js';
 import { assertSameIdentity } from '../../shared/identity.js';
+import { publishMetric, workflowOutcomeMetric } from '../../shared/metrics-contract.js';
 import { automationHandler } from '../../shared/middleware.js';
-import { logger, metrics } from '../../shared/powertools.js';
+import { logger } from '../../shared/powertools.js';
 import * as z from '../../shared/zod.js';
 import {
   jsonReport,
@@ -74,9 +82,10 @@ export const { handler, createHandler } = automationHandler({
 
     const reports = { bucket, json: keys.json, markdown: keys.markdown };
     const summary = { reports, severity: facts.severity, links: facts.links };
-    metrics.addMetric(outcome.status === 'SUCCEEDED' ? 'WorkflowSucceeded' : 'WorkflowFailed', 'Count', 1);
+    const outcomeMetric = workflowOutcomeMetric(settings.ENVIRONMENT, outcome.workflow, outcome.status);
     if (!outcome.publish) {
       logger.info('Outcome reported without notification', { status: outcome.status, reports: keys });
+      publishMetric(outcomeMetric, 1);
       return { ...summary, messageId: null };
     }
 
@@ -94,6 +103,7 @@ export const { handler, createHandler } = automationHandler({
     );
 
     logger.info('Outcome reported', { status: outcome.status, severity: facts.severity, reports: keys });
+    publishMetric(outcomeMetric, 1);
     return { ...summary, messageId: published.MessageId ?? null };
   },
 });

@@ -11,10 +11,18 @@
  * with execution data: the event carries `details.error` and `details.cause`).
  *
  * CloudWatch limits an alarm's look-back (period x evaluation periods) to 7 days (1 day for periods
- * under an hour). Schedules that fit (nightly: 1 day + slack) get a plain alarm on the state
- * machine's ExecutionsSucceeded, summed per hour over the whole window, with missing data breaching. Longer schedules
- * (monthly, quarterly, half-yearly) cannot: a daily EventBridge rule runs the `check-last-success`
- * function, which publishes SecondsSinceLastSuccess, and the alarm watches that metric instead.
+ * under an hour). Schedules that fit (nightly: 1 day + slack) get a plain alarm on the real-run
+ * success metric, summed per hour over the whole window, with missing data breaching. That metric is
+ * `WorkflowSucceeded`, which notify-outcome publishes when a run reports a SUCCEEDED outcome, with
+ * exactly the dimension set of shared/metrics-contract.ts; NOT the state machine's
+ * ExecutionsSucceeded, because the nightly workflows are started through a hand-over
+ * (workflows/common/schedule.ts) whose own success would count: the switch would prove only that the
+ * schedule fired, and stay green while every real run hung until its timeout.
+ *
+ * Longer schedules (monthly, quarterly, half-yearly) cannot: a daily EventBridge rule runs the
+ * `check-last-success` function, which publishes SecondsSinceLastSuccess, and the alarm watches that
+ * metric instead. It counts every SUCCEEDED execution, so it is only for workflows started without a
+ * hand-over (see that function's module comment).
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -26,6 +34,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { type MetricDescriptor, workflowSucceededMetric } from '../../shared/metrics-contract.js';
 import { type Environment, names, type WorkflowName } from '../../shared/naming.js';
 import { NOTIFIED_CAUSE_PREFIX, UNREPORTED_FAILURE } from '../../workflows/common/failure-path.js';
 
@@ -68,11 +77,21 @@ export const UNREPORTED_FAILURE_PATTERN = logs.FilterPattern.all(
   ),
 );
 
+/** The CloudWatch metric of `descriptor`: the same namespace, name and dimension set the function publishes. */
+export function contractMetric(descriptor: MetricDescriptor, props: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    ...props,
+    namespace: descriptor.namespace,
+    metricName: descriptor.metricName,
+    dimensionsMap: { ...descriptor.dimensions },
+  });
+}
+
 /** Failure alarm and dead-man's switch of one workflow (see the module comment). */
 export class WorkflowMonitoring extends Construct {
   /** ALARM when an execution ended without its own failure notification in the last 5 minutes. */
   readonly failureAlarm: cloudwatch.Alarm;
-  /** ALARM when no success within the schedule period plus slack; absent without a schedule. */
+  /** ALARM when no real run succeeded within the schedule period plus slack; absent without a schedule. */
   readonly deadManAlarm?: cloudwatch.Alarm;
   /** Executions that failed without their own notification, counted from the execution log. */
   readonly unreportedFailures: cloudwatch.Metric;
@@ -121,7 +140,7 @@ export class WorkflowMonitoring extends Construct {
     const period = props.schedulePeriod;
     const slack = props.slack ?? Duration.seconds(Math.max(period.toSeconds() / 4, Duration.hours(2).toSeconds()));
     const window = period.toSeconds() + slack.toSeconds();
-    const description = `No successful execution of ${machineName} for ${Math.round(window / 3600)} hours (schedule ${period.toHumanString()} + slack ${slack.toHumanString()})`;
+    const description = `No successful run of ${machineName} for ${Math.round(window / 3600)} hours (schedule ${period.toHumanString()} + slack ${slack.toHumanString()})`;
 
     if (window <= MAX_ALARM_LOOKBACK.toSeconds()) {
       // Hourly periods: periods of an hour or more may look back 7 days, and the window is hit to the hour.
@@ -129,7 +148,11 @@ export class WorkflowMonitoring extends Construct {
       this.deadManAlarm = new cloudwatch.Alarm(this, 'DeadManAlarm', {
         alarmName: `${machineName}-no-recent-success`,
         alarmDescription: description,
-        metric: props.stateMachine.metricSucceeded({ period: Duration.hours(1), statistic: 'Sum' }),
+        // A real run's reported success; a hand-over's own success never counts (see the module comment).
+        metric: contractMetric(workflowSucceededMetric(props.envName, props.workflow), {
+          period: Duration.hours(1),
+          statistic: 'Sum',
+        }),
         threshold: 1,
         evaluationPeriods: hours,
         datapointsToAlarm: hours,

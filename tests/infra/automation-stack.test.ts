@@ -230,7 +230,9 @@ describe('AutomationStack', () => {
   it('watches a nightly workflow with an alarm over 30 hourly periods (1 day + 6 h slack), missing data breaching', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'interactions-prod-backup-verification-no-recent-success',
-      MetricName: 'ExecutionsSucceeded',
+      Namespace: 'Interactions/Automation',
+      MetricName: 'WorkflowSucceeded',
+      Dimensions: Match.arrayWith([{ Name: 'service', Value: 'interactions-prod-notify-outcome' }]),
       Period: 3600,
       EvaluationPeriods: 30,
       DatapointsToAlarm: 30,

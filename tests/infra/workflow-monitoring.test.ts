@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { UNREPORTED_FAILURE_PATTERN, WorkflowMonitoring } from '../../infra/constructs/workflow-monitoring.js';
+import { workflowSucceededMetric } from '../../shared/metrics-contract.js';
 
 function setup() {
   const s = new Stack(new App(), 'Monitoring');
@@ -84,9 +85,72 @@ describe('WorkflowMonitoring', () => {
       slack: Duration.days(1),
     });
     Template.fromStack(s).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ExecutionsSucceeded',
+      MetricName: 'WorkflowSucceeded',
       Period: 3600,
       EvaluationPeriods: 168,
+    });
+  });
+
+  describe('dead-man switch of a nightly workflow (real runs only)', () => {
+    const { s, stateMachine, executionLog, topic } = setup();
+    new WorkflowMonitoring(s, 'Nightly', {
+      envName: 'prod',
+      workflow: 'backup-verification',
+      stateMachine,
+      executionLog,
+      topic,
+      schedulePeriod: Duration.days(1),
+    });
+    const template = Template.fromStack(s);
+    const deadMan = () => {
+      const alarms = template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { AlarmName: 'interactions-prod-backup-verification-no-recent-success' },
+      });
+      expect(Object.keys(alarms)).toHaveLength(1);
+      return Object.values(alarms)[0] as {
+        Properties: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] };
+      };
+    };
+
+    it("watches notify-outcome's WorkflowSucceeded with exactly its dimension set, not ExecutionsSucceeded", () => {
+      // Act
+      const { Namespace, MetricName, Dimensions } = deadMan().Properties;
+
+      // Assess: the values notify-outcome prints (tests/unit/functions/notify-outcome/handler.test.ts).
+      expect({ Namespace, MetricName }).toEqual({
+        Namespace: 'Interactions/Automation',
+        MetricName: 'WorkflowSucceeded',
+      });
+      expect(Object.fromEntries(Dimensions.map((d) => [d.Name, d.Value]))).toEqual({
+        service: 'interactions-prod-notify-outcome',
+        environment: 'prod',
+        workflow: 'backup-verification',
+      });
+    });
+
+    it('is built from the shared metric contract the function publishes with', () => {
+      // Prepare
+      const contract = workflowSucceededMetric('prod', 'backup-verification');
+
+      // Act
+      const { Namespace, MetricName, Dimensions } = deadMan().Properties;
+
+      // Assess
+      expect(Namespace).toBe(contract.namespace);
+      expect(MetricName).toBe(contract.metricName);
+      expect(Object.fromEntries(Dimensions.map((d) => [d.Name, d.Value]))).toEqual(contract.dimensions);
+    });
+
+    it('sums successes per hour over the 30-hour window, missing data breaching', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'interactions-prod-backup-verification-no-recent-success',
+        Statistic: 'Sum',
+        Period: 3600,
+        EvaluationPeriods: 30,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
     });
   });
 

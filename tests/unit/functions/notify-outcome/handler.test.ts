@@ -6,6 +6,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler } from '../../../../functions/notify-outcome/handler.js';
+import { workflowSucceededMetric } from '../../../../shared/metrics-contract.js';
 import { type LocalS3, startLocalS3 } from '../../../support/s3-server.js';
 
 const bucket = 'interactions-dev-automation-reports';
@@ -59,6 +60,35 @@ const outcome = {
   error: 'VerificationFailedError',
   cause: '{"errorType":"VerificationFailedError","errorMessage":"backup age 31 h > 26 h"}',
 };
+
+/** The EMF lines (JSON with `_aws`) printed while `act` runs, with metrics enabled for it. */
+async function captureEmf(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  const lines: string[] = [];
+  const disabled = process.env.POWERTOOLS_METRICS_DISABLED;
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    await act().catch(() => undefined);
+  } finally {
+    out.mockRestore();
+    if (disabled === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+    else process.env.POWERTOOLS_METRICS_DISABLED = disabled;
+  }
+  return lines
+    .join('')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => '_aws' in line);
+}
+
+/** The EMF lines that carry `metricName`. */
+function linesOf(emf: Record<string, unknown>[], metricName: string): Record<string, unknown>[] {
+  return emf.filter((line) => metricName in line);
+}
 
 async function readObject(key: string): Promise<{ body: string; contentType: string | undefined }> {
   const object = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -224,5 +254,73 @@ describe('notify-outcome handler', () => {
     const result = await handler({ ...outcome, execution: 'no-account' }, { awsRequestId: 'r2' } as Context);
     expect(result).toMatchObject({ links: { execution: null } });
     expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).not.toContain('Execution in the console');
+  });
+});
+
+describe('notify-outcome WorkflowSucceeded (what the dead-man alarm watches)', () => {
+  it('prints WorkflowSucceeded with exactly service, environment and workflow for a SUCCEEDED outcome', async () => {
+    // Act
+    const emf = await captureEmf(() =>
+      handler({ ...outcome, status: 'SUCCEEDED', severity: 'low', execution: 'nightly-ok' }, context),
+    );
+
+    // Assess
+    const [line, ...more] = linesOf(emf, 'WorkflowSucceeded');
+    expect(more).toHaveLength(0);
+    expect(line).toMatchObject({
+      _aws: {
+        CloudWatchMetrics: [
+          {
+            Namespace: 'Interactions/Automation',
+            Dimensions: [['service', 'environment', 'workflow']],
+            Metrics: [{ Name: 'WorkflowSucceeded', Unit: 'Count' }],
+          },
+        ],
+      },
+      service: 'interactions-dev-notify-outcome',
+      environment: 'dev',
+      workflow: 'backup-verification',
+      WorkflowSucceeded: 1,
+    });
+    // The same descriptor builds the dead-man alarm's metric (tests/infra/workflow-monitoring.test.ts).
+    const contract = workflowSucceededMetric('dev', 'backup-verification');
+    const directive = (line?._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] })
+      .CloudWatchMetrics[0];
+    expect(directive?.Namespace).toBe(contract.namespace);
+    expect([...(directive?.Dimensions[0] ?? [])].sort()).toEqual(Object.keys(contract.dimensions).sort());
+    expect(line).toMatchObject({ ...contract.dimensions, [contract.metricName]: 1 });
+  });
+
+  it('counts a quiet all-ok run filed without notification', async () => {
+    // Act
+    const emf = await captureEmf(() =>
+      handler({ ...outcome, status: 'SUCCEEDED', execution: 'quiet-ok', publish: false }, context),
+    );
+
+    // Assess
+    expect(linesOf(emf, 'WorkflowSucceeded')).toEqual([
+      expect.objectContaining({ workflow: 'backup-verification', WorkflowSucceeded: 1 }),
+    ]);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('counts a FAILED outcome as WorkflowFailed, never as a success', async () => {
+    // Act
+    const emf = await captureEmf(() => handler({ ...outcome, execution: 'failed-night' }, context));
+
+    // Assess
+    expect(linesOf(emf, 'WorkflowSucceeded')).toHaveLength(0);
+    expect(linesOf(emf, 'WorkflowFailed')).toEqual([expect.objectContaining({ WorkflowFailed: 1 })]);
+  });
+
+  it('counts no success when the notification fails (the attempt is retried)', async () => {
+    // Prepare
+    sns.on(PublishCommand).rejects(new Error('SNS unavailable'));
+
+    // Act
+    const emf = await captureEmf(() => handler({ ...outcome, status: 'SUCCEEDED', execution: 'sns-down' }, context));
+
+    // Assess
+    expect(linesOf(emf, 'WorkflowSucceeded')).toHaveLength(0);
   });
 });

@@ -1,0 +1,67 @@
+/**
+ * Metrics a function publishes and an alarm watches, defined once for both sides. CloudWatch
+ * identifies a metric by namespace, name and the exact set of dimensions (names and values): an
+ * alarm with one dimension more or less, or another value, watches a series nobody writes, and a
+ * dead-man alarm on such a series stays quiet or pages forever. So the function publishes with
+ * `publishMetric(descriptor)` and the CDK side builds its alarm metric from the same descriptor.
+ */
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { type Environment, names, type WorkflowName } from './naming.js';
+
+/** A metric as CloudWatch identifies it, plus the unit it is published in. */
+export interface MetricDescriptor {
+  /** CloudWatch namespace. */
+  readonly namespace: string;
+  /** Metric name. */
+  readonly metricName: string;
+  /**
+   * The complete dimension set. Powertools always adds `service` to every metric it publishes, so
+   * the set names it explicitly: the publishing function's name.
+   */
+  readonly dimensions: Readonly<{ service: string } & Record<string, string>>;
+  /** Unit of each published value. */
+  readonly unit: 'Count' | 'Seconds';
+}
+
+/** The function that reports every workflow's outcome (its AutomationFunction `name`). */
+export const OUTCOME_FUNCTION = 'notify-outcome';
+
+/** How a workflow run ended, as notify-outcome receives it. */
+export type WorkflowOutcomeStatus = 'SUCCEEDED' | 'FAILED';
+
+/**
+ * `WorkflowSucceeded` / `WorkflowFailed`: one per run that reported its outcome through
+ * notify-outcome, with dimensions service (notify-outcome's function name), environment and workflow.
+ */
+export function workflowOutcomeMetric(
+  env: Environment,
+  workflow: WorkflowName,
+  status: WorkflowOutcomeStatus,
+): MetricDescriptor {
+  return {
+    namespace: names.metricsNamespace,
+    metricName: status === 'SUCCEEDED' ? 'WorkflowSucceeded' : 'WorkflowFailed',
+    dimensions: { service: names.lambdaFunction(env, OUTCOME_FUNCTION), environment: env, workflow },
+    unit: 'Count',
+  };
+}
+
+/**
+ * The real-run success the dead-man's switch watches: a hand-over (workflows/common/schedule.ts)
+ * and a duplicate delivery never report an outcome, so they never count.
+ */
+export function workflowSucceededMetric(env: Environment, workflow: WorkflowName): MetricDescriptor {
+  return workflowOutcomeMetric(env, workflow, 'SUCCEEDED');
+}
+
+/**
+ * Publishes one value of `metric` at once (its own EMF line), with exactly its dimension set: a
+ * Metrics instance of its own, so neither the shared instance's invocation dimensions nor
+ * POWERTOOLS_SERVICE_NAME can add to or change the set. POWERTOOLS_METRICS_DISABLED still applies.
+ */
+export function publishMetric(metric: MetricDescriptor, value: number): void {
+  const { service, ...dimensions } = metric.dimensions;
+  const single = new Metrics({ namespace: metric.namespace, serviceName: service, singleMetric: true });
+  if (Object.keys(dimensions).length > 0) single.addDimensions(dimensions);
+  single.addMetric(metric.metricName, metric.unit, value);
+}
