@@ -3,6 +3,12 @@
  * (7 days): run daily, it publishes how long ago the state machine last succeeded as the metric
  * `SecondsSinceLastSuccess`; an alarm fires above the schedule period plus slack. A machine that
  * never succeeded counts from its creation, so a fresh deployment does not alarm at once.
+ *
+ * It counts every SUCCEEDED execution, so it is only for workflows started without a hand-over
+ * (workflows/common/schedule.ts `oncePerScheduledEvent`): a hand-over's own success would count
+ * as the workflow's. Every handed-over workflow today is nightly and watched through notify-outcome's
+ * WorkflowSucceeded instead (infra/constructs/workflow-monitoring.ts); a monthly one handed over
+ * would need this check to skip hand-overs (e.g. count only `nightly-` names) first.
  */
 import { DescribeStateMachineCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { sfnClient } from '../../shared/clients/sfn.js';

@@ -284,8 +284,8 @@ describe('notify-outcome WorkflowSucceeded (what the dead-man alarm watches)', (
     });
     // The same descriptor builds the dead-man alarm's metric (tests/infra/workflow-monitoring.test.ts).
     const contract = workflowSucceededMetric('dev', 'backup-verification');
-    const directive = (line?._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] })
-      .CloudWatchMetrics[0];
+    type Directive = { Namespace: string; Dimensions: string[][] };
+    const directive = (line?._aws as { CloudWatchMetrics: Directive[] } | undefined)?.CloudWatchMetrics[0];
     expect(directive?.Namespace).toBe(contract.namespace);
     expect([...(directive?.Dimensions[0] ?? [])].sort()).toEqual(Object.keys(contract.dimensions).sort());
     expect(line).toMatchObject({ ...contract.dimensions, [contract.metricName]: 1 });
