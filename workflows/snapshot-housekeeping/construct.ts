@@ -33,7 +33,7 @@ import {
 import { drCopy } from './dr-copy.js';
 import { housekeepingFunctions } from './functions.js';
 import { acknowledgeHousekeepingFindings } from './nag.js';
-import { nightlyCacheSnapshot } from './nightly-cache-snapshot.js';
+import { CACHE_SNAPSHOT_PATH, nightlyCacheSnapshot } from './nightly-cache-snapshot.js';
 import { housekeepingReport } from './report.js';
 import { HousekeepingResources } from './resources.js';
 import { SOURCE_PRUNING, sourcePruning } from './source-pruning.js';
@@ -158,6 +158,9 @@ export class SnapshotHousekeepingWorkflow extends Construct implements Automatio
       'cacheDeletions.$': '$.cacheDeletions',
     };
 
+    // Nested runs whose failure makes the night a partial failure (they notified on their own).
+    const nestedRuns: Record<string, string> = {};
+
     if (drRegion !== '') {
       const dr = drCopy(this, {
         envName,
@@ -179,10 +182,11 @@ export class SnapshotHousekeepingWorkflow extends Construct implements Automatio
     }
 
     if (props.cacheSnapshotStateMachine !== undefined) {
-      const cache = nightlyCacheSnapshot(this, props.cacheSnapshotStateMachine, failure);
+      const cache = nightlyCacheSnapshot(this, props.cacheSnapshotStateMachine);
       tail.next(cache.start);
       tail = cache.end;
-      reportDetails['cacheSnapshot.$'] = '$.cacheSnapshot';
+      reportDetails['cacheSnapshot.$'] = CACHE_SNAPSHOT_PATH;
+      nestedRuns.cacheSnapshot = `${CACHE_SNAPSHOT_PATH}.status`;
     }
 
     tail.next(
@@ -195,6 +199,7 @@ export class SnapshotHousekeepingWorkflow extends Construct implements Automatio
           cache: '$.cacheDeletions',
           ...(drRegion === '' ? {} : { dr: '$.drDeletions' }),
         },
+        nestedRuns,
         details: reportDetails,
         // A few stubborn snapshots are tomorrow's work, not a page: at most medium.
         partialFailureSeverity: failureSeverity === 'low' ? 'low' : 'medium',

@@ -60,10 +60,15 @@ export const drCopySchema = z.union([
   z.object({ outcome: z.literal('no-source') }),
 ]);
 
-/** The nested cache snapshot execution: finished, or already started by an earlier delivery of the event. */
+/**
+ * The nested cache snapshot execution: succeeded, already started by an earlier delivery of the
+ * event, or failed (its own failure path notified; the night is then a partial failure, and the
+ * error and cause of the awaited start are kept).
+ */
 export const nestedCacheSnapshotSchema = z.union([
-  z.object({ executionArn: z.string(), status: z.string() }),
+  z.object({ executionArn: z.string(), status: z.literal('SUCCEEDED') }),
   z.object({ status: z.literal('ALREADY_STARTED') }),
+  z.object({ status: z.literal('FAILED'), error: z.string(), cause: z.string() }),
 ]);
 
 /**
@@ -84,7 +89,10 @@ export const snapshotHousekeepingOutputSchema = z.object({
   drSelected: z.optional(z.array(selectedSnapshotSchema)),
   drDeletions: z.optional(z.array(deletionOutcomeSchema)),
   cacheSnapshot: z.optional(nestedCacheSnapshotSchema),
-  /** Some deletion was recorded `failed`: the night is reported at the partial-failure severity. */
+  /**
+   * Some deletion was recorded `failed`, or the nested cache snapshot `FAILED`: the night is
+   * reported at the partial-failure severity.
+   */
   partialFailure: z.boolean(),
   report: reportLocationSchema,
 });
