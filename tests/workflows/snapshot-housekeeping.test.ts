@@ -34,6 +34,7 @@ import {
   type WorkflowRun,
   workflowTestbed,
 } from '../support/workflow-testbed.js';
+import { mockOwnerRuns } from './housekeeping/owner-runs.js';
 import { ago, ahead, type CacheEntry, ours, outputOf, prod, snapshot, WITHOUT_DR } from './housekeeping/snapshots.js';
 
 // prod: DR region and nightly cache snapshot on; the variant has both off.
@@ -173,6 +174,7 @@ function mockRds(
   { source = SOURCE, automated = AUTOMATED }: { source?: DBSnapshot[]; automated?: DBSnapshot[] } = {},
 ): void {
   mockCache(cache);
+  mockOwnerRuns();
   rds.reset();
   rds.on(DescribeDBSnapshotsCommand).callsFake(async (input, getClient) => {
     const region = await (getClient() as RDSClient).config.region();

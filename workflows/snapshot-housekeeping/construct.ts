@@ -135,6 +135,8 @@ export class SnapshotHousekeepingWorkflow extends Construct implements Automatio
           retentionDays,
           planCopy: drRegion !== '',
           cacheReplicationGroupId: replicationGroupId,
+          // Where the owning runs of the not-yet-expired snapshots are looked up (failed-run leftovers).
+          stateMachineArn: sfn.JsonPath.stringAt('$$.StateMachine.Id'),
         },
         resultPath: '$.source',
         timeout: Duration.seconds(90),

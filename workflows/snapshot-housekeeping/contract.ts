@@ -18,15 +18,21 @@ export const SOURCE_SNAPSHOT_TAG = 'interactions:source-snapshot';
 export const snapshotHousekeepingInputSchema = scheduledEventSchema;
 export type SnapshotHousekeepingInput = z.infer<typeof snapshotHousekeepingInputSchema>;
 
-/** One snapshot the selection found expired (select-expired-snapshots). */
+/** One snapshot the selection found due (select-expired-snapshots). */
 export const selectedSnapshotSchema = z.object({
   identifier: z.string(),
   arn: z.string(),
-  /** `expires-at`: its tag is past; `age`: no tag, older than the retention. */
-  reason: z.enum(['expires-at', 'age']),
+  /**
+   * `expires-at`: its tag is past; `age`: no tag, older than the retention; `failed-run`: not yet
+   * expired, but the run that made it ended FAILED, TIMED_OUT or ABORTED (its leftover).
+   */
+  reason: z.enum(['expires-at', 'age', 'failed-run']),
+  /** When it became deletable: its expiry, or (`failed-run`) the selection time. */
   expiredAt: z.string(),
   /** The `interactions:expires-at` value seen at selection (`''` when absent). */
   expiresAtTag: z.string(),
+  /** The `interactions:execution` value seen at selection: the guard refuses the delete if it changed. */
+  execution: z.string(),
 });
 
 /**
