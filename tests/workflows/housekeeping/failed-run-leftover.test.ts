@@ -117,4 +117,23 @@ describe("a failed run's leftover snapshot", () => {
       expect.objectContaining({ identifier: 'before-migration-failed', outcome: 'refused', execution: 'cli-other' }),
     ]);
   });
+
+  it('may look up only the executions of on-demand-snapshot and cache-snapshot, read-only', () => {
+    // Act
+    const policies = Object.values(bed.template.findResources('AWS::IAM::Policy')) as {
+      Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } };
+    }[];
+    const lookups = policies
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st) => [st.Action].flat().includes('states:DescribeExecution'))
+      .filter((st) => JSON.stringify(st.Resource).includes('on-demand-snapshot'));
+
+    // Assess
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0]?.Action).toBe('states:DescribeExecution');
+    const resources = JSON.stringify(lookups[0]?.Resource);
+    expect(resources).toContain(`:execution:${ON_DEMAND}:*`);
+    expect(resources).toContain(`:execution:${CACHE_SNAPSHOT}:*`);
+    expect(lookups[0]?.Resource).toHaveLength(2);
+  });
 });
