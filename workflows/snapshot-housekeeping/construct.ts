@@ -2,7 +2,8 @@
  * SnapshotHousekeepingWorkflow: the nightly retention of the automation's OWN manual DB and cache
  * (ElastiCache) snapshots, the cross-region copy for region DR and, where configured, the nightly
  * cache snapshot (a nested execution of the cache-snapshot workflow). Deletion is three times
- * guarded, for both kinds: the selection Lambda picks only expired, available, manual snapshots
+ * guarded, for both kinds: the selection Lambda picks only expired (or, before expiry, those whose
+ * own on-demand or cache snapshot run failed: README "Leftovers of failed runs"), available, manual snapshots
  * tagged `interactions:managed-by`, `interactions:environment` = this environment and an
  * `interactions:execution` (of its instance in the source region, named `interactions-<env>-dr-` in
  * the DR region); right before each delete the snapshot is described again and a Choice refuses it if
