@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { errorName } from '../../shared/errors.js';
 import type { Tag } from '../../shared/tags.js';
+import { mapLimited } from './map-limited.js';
 import type { CacheSnapshotRecord } from './select.js';
 
 /** Tag reads in flight at once: ElastiCache throttles a burst of them. */
@@ -37,20 +38,6 @@ export function toCacheRecord(snapshot: Snapshot, tags: readonly Tag[]): CacheSn
     createdAt: createdAt(snapshot),
     tags,
   };
-}
-
-/** Runs `fn` over `items` with at most `limit` calls in flight, keeping the order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** What the listing returns: every manual snapshot of the group, and the tagged candidates. */

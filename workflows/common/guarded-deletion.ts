@@ -10,7 +10,12 @@
  * workflow. Only a defect of the iteration itself (a malformed describe result failing the Choice)
  * fails the Map, which the workflow routes to its failure path.
  *
- * State shape: each item arrives as `$.snapshot` (`identifier`, `expiresAtTag`); the describe task
+ * The guard re-checks what the selection decided on, whatever its reason (`expires-at`, `age`, or
+ * `failed-run`, a leftover of a failed run selected before its expiry): still ours, and the
+ * `interactions:expires-at` and `interactions:execution` tags unchanged since selection. It never
+ * compares the expiry with the clock itself: the selection did, or judged the owning run instead.
+ *
+ * State shape: each item arrives as `$.snapshot` (`identifier`, `expiresAtTag`, `execution`); the describe task
  * writes the guard fields (`managedBy`, `environment`, `execution`, `type`, `status`, `expiresAt`) to
  * `$.guard`, tag values as strings (`''` when the tag is absent).
  */
@@ -184,7 +189,8 @@ export class GuardedDeletion extends sfn.StateMachineFragment {
 /**
  * The guard: the snapshot is still manual (DB SnapshotType or cache SnapshotSource), available,
  * tagged as this environment's automation's with an `interactions:execution` (the delete grant
- * requires one: without it the delete would be denied and recorded `failed` every night), and its
+ * requires one: without it the delete would be denied and recorded `failed` every night) that is the
+ * one seen at selection (a `failed-run` selection judged that execution's run), and its
  * `interactions:expires-at` tag is the value seen at selection (`''` then and now when absent).
  */
 function stillOursAndExpired(envName: Environment): sfn.Condition {
@@ -192,6 +198,7 @@ function stillOursAndExpired(envName: Environment): sfn.Condition {
     sfn.Condition.stringEquals(`${GUARD_PATH}.managedBy`, MANAGED_BY),
     sfn.Condition.stringEquals(`${GUARD_PATH}.environment`, envName),
     sfn.Condition.not(sfn.Condition.stringEquals(`${GUARD_PATH}.execution`, '')),
+    sfn.Condition.stringEqualsJsonPath(`${GUARD_PATH}.execution`, '$.snapshot.execution'),
     sfn.Condition.stringEquals(`${GUARD_PATH}.type`, 'manual'),
     sfn.Condition.stringEquals(`${GUARD_PATH}.status`, 'available'),
     sfn.Condition.stringEqualsJsonPath(`${GUARD_PATH}.expiresAt`, '$.snapshot.expiresAtTag'),

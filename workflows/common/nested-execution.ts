@@ -8,7 +8,8 @@
  *
  * The fragment owns what every such start needs, written once: the transient-error retry
  * (START_EXECUTION_TRANSIENT_ERRORS with the automation's backoff and jitter), the "already started"
- * catch, the catch-all to the workflow's failure path, and the grant: the task is CDK's
+ * catch, the catch-all (to the workflow's failure path, or, for an awaited run that reports its own
+ * failure, to a state that records it: `recordFailure`), and the grant: the task is CDK's
  * StepFunctionsStartExecution, which registers `states:StartExecution` on the target state machine
  * only (plus, when awaited, Describe/Stop of that machine's executions and the managed rule `.sync`
  * needs) on the role of the state machine it is bound to.
@@ -35,7 +36,7 @@ export interface NestedExecutionProps {
   readonly input: sfn.TaskInput;
   /**
    * Wait for the nested execution to end (`startExecution.sync:2`): its failure fails this state,
-   * which then goes to the failure path. @default false: the execution is started, not awaited
+   * which then goes to the failure path (or `recordFailure`). @default false: the execution is started, not awaited
    */
   readonly waitForCompletion?: boolean;
   /** Link the nested execution to this one in the console. @default false */
@@ -50,8 +51,19 @@ export interface NestedExecutionProps {
   readonly alreadyStarted: sfn.IChainable;
   /** Where the ExecutionAlreadyExists error is kept on the way to `alreadyStarted`. */
   readonly alreadyStartedResultPath: string;
-  /** The workflow's catch-all: every other error of the start, after its retries. */
-  readonly failure: FailurePath;
+  /**
+   * The workflow's catch-all: every other error of the start, after its retries. Give exactly one of
+   * `failure` and `recordFailure`.
+   */
+  readonly failure?: FailurePath;
+  /**
+   * Instead of the failure path, where every other error goes (after its retries), kept at
+   * `resultPath` as `{ Error, Cause }`: for an awaited run whose own failure path already notified
+   * (`States.TaskFailed` with the run's description as cause), so the parent records the failure
+   * instead of failing and notifying a second time. Only with `waitForCompletion`.
+   * @default none: errors go to `failure`
+   */
+  readonly recordFailure?: { readonly next: sfn.IChainable; readonly resultPath: string };
 }
 
 /** The start of a nested execution named from its trigger (see the module comment). */
@@ -64,6 +76,14 @@ export class NestedExecution extends sfn.StateMachineFragment {
   constructor(scope: Construct, id: string, props: NestedExecutionProps) {
     super(scope, id);
     if (props.executionName.trim() === '') throw new Error(`NestedExecution ${id}: executionName must not be empty`);
+    if ((props.failure === undefined) === (props.recordFailure === undefined)) {
+      throw new Error(`NestedExecution ${id}: give exactly one of failure and recordFailure`);
+    }
+    if (props.recordFailure !== undefined && props.waitForCompletion !== true) {
+      throw new Error(
+        `NestedExecution ${id}: recordFailure needs waitForCompletion (a run not awaited cannot fail here)`,
+      );
+    }
     this.task = new tasks.StepFunctionsStartExecution(this, props.stateName, {
       stateMachine: props.stateMachine,
       integrationPattern:
@@ -81,7 +101,14 @@ export class NestedExecution extends sfn.StateMachineFragment {
       errors: [EXECUTION_ALREADY_EXISTS],
       resultPath: props.alreadyStartedResultPath,
     });
-    props.failure.catch(this.task);
+    if (props.recordFailure !== undefined) {
+      this.task.addCatch(props.recordFailure.next, {
+        errors: ['States.ALL'],
+        resultPath: props.recordFailure.resultPath,
+      });
+    } else {
+      props.failure?.catch(this.task);
+    }
     this.startState = this.task;
     this.endStates = [this.task];
   }

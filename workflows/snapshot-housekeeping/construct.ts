@@ -2,7 +2,8 @@
  * SnapshotHousekeepingWorkflow: the nightly retention of the automation's OWN manual DB and cache
  * (ElastiCache) snapshots, the cross-region copy for region DR and, where configured, the nightly
  * cache snapshot (a nested execution of the cache-snapshot workflow). Deletion is three times
- * guarded, for both kinds: the selection Lambda picks only expired, available, manual snapshots
+ * guarded, for both kinds: the selection Lambda picks only expired (or, before expiry, those whose
+ * own on-demand or cache snapshot run failed: README "Leftovers of failed runs"), available, manual snapshots
  * tagged `interactions:managed-by`, `interactions:environment` = this environment and an
  * `interactions:execution` (of its instance in the source region, named `interactions-<env>-dr-` in
  * the DR region); right before each delete the snapshot is described again and a Choice refuses it if
@@ -33,7 +34,7 @@ import {
 import { drCopy } from './dr-copy.js';
 import { housekeepingFunctions } from './functions.js';
 import { acknowledgeHousekeepingFindings } from './nag.js';
-import { nightlyCacheSnapshot } from './nightly-cache-snapshot.js';
+import { CACHE_SNAPSHOT_PATH, nightlyCacheSnapshot } from './nightly-cache-snapshot.js';
 import { housekeepingReport } from './report.js';
 import { HousekeepingResources } from './resources.js';
 import { SOURCE_PRUNING, sourcePruning } from './source-pruning.js';
@@ -135,6 +136,8 @@ export class SnapshotHousekeepingWorkflow extends Construct implements Automatio
           retentionDays,
           planCopy: drRegion !== '',
           cacheReplicationGroupId: replicationGroupId,
+          // Where the owning runs of the not-yet-expired snapshots are looked up (failed-run leftovers).
+          stateMachineArn: sfn.JsonPath.stringAt('$$.StateMachine.Id'),
         },
         resultPath: '$.source',
         timeout: Duration.seconds(90),
@@ -158,6 +161,9 @@ export class SnapshotHousekeepingWorkflow extends Construct implements Automatio
       'cacheDeletions.$': '$.cacheDeletions',
     };
 
+    // Nested runs whose failure makes the night a partial failure (they notified on their own).
+    const nestedRuns: Record<string, string> = {};
+
     if (drRegion !== '') {
       const dr = drCopy(this, {
         envName,
@@ -179,10 +185,11 @@ export class SnapshotHousekeepingWorkflow extends Construct implements Automatio
     }
 
     if (props.cacheSnapshotStateMachine !== undefined) {
-      const cache = nightlyCacheSnapshot(this, props.cacheSnapshotStateMachine, failure);
+      const cache = nightlyCacheSnapshot(this, props.cacheSnapshotStateMachine);
       tail.next(cache.start);
       tail = cache.end;
-      reportDetails['cacheSnapshot.$'] = '$.cacheSnapshot';
+      reportDetails['cacheSnapshot.$'] = CACHE_SNAPSHOT_PATH;
+      nestedRuns.cacheSnapshot = `${CACHE_SNAPSHOT_PATH}.status`;
     }
 
     tail.next(
@@ -195,6 +202,7 @@ export class SnapshotHousekeepingWorkflow extends Construct implements Automatio
           cache: '$.cacheDeletions',
           ...(drRegion === '' ? {} : { dr: '$.drDeletions' }),
         },
+        nestedRuns,
         details: reportDetails,
         // A few stubborn snapshots are tomorrow's work, not a page: at most medium.
         partialFailureSeverity: failureSeverity === 'low' ? 'low' : 'medium',

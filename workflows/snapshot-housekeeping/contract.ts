@@ -18,15 +18,21 @@ export const SOURCE_SNAPSHOT_TAG = 'interactions:source-snapshot';
 export const snapshotHousekeepingInputSchema = scheduledEventSchema;
 export type SnapshotHousekeepingInput = z.infer<typeof snapshotHousekeepingInputSchema>;
 
-/** One snapshot the selection found expired (select-expired-snapshots). */
+/** One snapshot the selection found due (select-expired-snapshots). */
 export const selectedSnapshotSchema = z.object({
   identifier: z.string(),
   arn: z.string(),
-  /** `expires-at`: its tag is past; `age`: no tag, older than the retention. */
-  reason: z.enum(['expires-at', 'age']),
+  /**
+   * `expires-at`: its tag is past; `age`: no tag, older than the retention; `failed-run`: not yet
+   * expired, but the run that made it ended FAILED, TIMED_OUT or ABORTED (its leftover).
+   */
+  reason: z.enum(['expires-at', 'age', 'failed-run']),
+  /** When it became deletable: its expiry, or (`failed-run`) the selection time. */
   expiredAt: z.string(),
   /** The `interactions:expires-at` value seen at selection (`''` when absent). */
   expiresAtTag: z.string(),
+  /** The `interactions:execution` value seen at selection: the guard refuses the delete if it changed. */
+  execution: z.string(),
 });
 
 /**
@@ -60,10 +66,15 @@ export const drCopySchema = z.union([
   z.object({ outcome: z.literal('no-source') }),
 ]);
 
-/** The nested cache snapshot execution: finished, or already started by an earlier delivery of the event. */
+/**
+ * The nested cache snapshot execution: succeeded, already started by an earlier delivery of the
+ * event, or failed (its own failure path notified; the night is then a partial failure, and the
+ * error and cause of the awaited start are kept).
+ */
 export const nestedCacheSnapshotSchema = z.union([
-  z.object({ executionArn: z.string(), status: z.string() }),
+  z.object({ executionArn: z.string(), status: z.literal('SUCCEEDED') }),
   z.object({ status: z.literal('ALREADY_STARTED') }),
+  z.object({ status: z.literal('FAILED'), error: z.string(), cause: z.string() }),
 ]);
 
 /**
@@ -84,7 +95,10 @@ export const snapshotHousekeepingOutputSchema = z.object({
   drSelected: z.optional(z.array(selectedSnapshotSchema)),
   drDeletions: z.optional(z.array(deletionOutcomeSchema)),
   cacheSnapshot: z.optional(nestedCacheSnapshotSchema),
-  /** Some deletion was recorded `failed`: the night is reported at the partial-failure severity. */
+  /**
+   * Some deletion was recorded `failed`, or the nested cache snapshot `FAILED`: the night is
+   * reported at the partial-failure severity.
+   */
   partialFailure: z.boolean(),
   report: reportLocationSchema,
 });

@@ -58,6 +58,10 @@ export function housekeepingFunctions(
   select.role.addToPolicy(
     new iam.PolicyStatement({ actions: ['elasticache:ListTagsForResource'], resources: [resources.ownCacheSnapshots] }),
   );
+  // Read-only: whether the run that made a not-yet-expired snapshot failed (its leftover is swept).
+  select.role.addToPolicy(
+    new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: resources.ownerExecutions }),
+  );
 
   // The pre-delete describe runs in the Lambda in both regions: it flattens the tags for the guard
   // Choice (a JSONPath filter over TagList fails the state when the tag is absent).

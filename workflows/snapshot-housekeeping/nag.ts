@@ -47,6 +47,13 @@ export function acknowledgeHousekeepingFindings(props: HousekeepingNagProps): vo
     resources.allCacheSnapshots,
     'Read-only DescribeSnapshots listing of the replication group (filtered by ReplicationGroupId), authorized on the snapshot resource type.',
   );
+  for (const executions of resources.ownerExecutions) {
+    acknowledgeWildcard(
+      select.role,
+      executions,
+      'Read-only DescribeExecution of the runs that made the automation snapshots (named per run, up to 50 a night): scoped to the executions of the on-demand-snapshot and cache-snapshot state machines of this environment.',
+    );
+  }
   Validations.of(props.schedule).acknowledge({
     id: 'Serverless-EventBusDLQ',
     reason:

@@ -2,14 +2,23 @@
  * The nightly cache snapshot: a nested, awaited execution of the cache-snapshot workflow, named from
  * the scheduled event (`nightly-<event id>`) so that a duplicate delivery finds it already there and
  * records `ALREADY_STARTED` instead of taking a second snapshot (common/nested-execution.ts).
+ *
+ * A failed cache-snapshot run has already notified through its own failure path, and the cache
+ * snapshot does not depend on the pruning and DR copy that ran before it: its failure (any error of
+ * the awaited start after its retries) is recorded as `cacheSnapshot: { status: 'FAILED', error,
+ * cause }` and the night is reported as a partial failure (report.ts), not sent to housekeeping's
+ * failure path, which would notify a second time and fail a night whose other work succeeded.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { FailurePath } from '../common/failure-path.js';
 import { NestedExecution } from '../common/nested-execution.js';
 import { NIGHTLY_RUN_PREFIX } from '../common/schedule.js';
+import { NESTED_RUN_FAILED } from './report.js';
 import { WORKFLOW } from './workflow.js';
+
+/** Where the nested run's outcome is kept (and reported as `cacheSnapshot`). */
+export const CACHE_SNAPSHOT_PATH = '$.cacheSnapshot';
 
 /** The nightly cache snapshot's states: "Snapshot cache" first, "Cache snapshot done" last. */
 export interface NightlyCacheSnapshotStates {
@@ -17,15 +26,25 @@ export interface NightlyCacheSnapshotStates {
   readonly end: sfn.Pass;
 }
 
-/** Builds "Snapshot cache" -> "Cache snapshot done" (ALREADY_STARTED on a duplicate). */
+/**
+ * Builds "Snapshot cache" -> "Cache snapshot done" (ALREADY_STARTED on a duplicate, FAILED with the
+ * error and cause when the run failed).
+ */
 export function nightlyCacheSnapshot(
   scope: Construct,
   cacheSnapshotStateMachine: sfn.IStateMachine,
-  failure: FailurePath,
 ): NightlyCacheSnapshotStates {
   const alreadyTaken = new sfn.Pass(scope, 'Record cache snapshot already started', {
     result: sfn.Result.fromObject({ status: 'ALREADY_STARTED' }),
-    resultPath: '$.cacheSnapshot',
+    resultPath: CACHE_SNAPSHOT_PATH,
+  });
+  const failed = new sfn.Pass(scope, 'Record cache snapshot run failed', {
+    parameters: {
+      status: NESTED_RUN_FAILED,
+      'error.$': '$.cacheSnapshotError.Error',
+      'cause.$': '$.cacheSnapshotError.Cause',
+    },
+    resultPath: CACHE_SNAPSHOT_PATH,
   });
   const startCache = new NestedExecution(scope, 'NightlyCacheSnapshot', {
     stateName: 'Snapshot cache',
@@ -35,14 +54,15 @@ export function nightlyCacheSnapshot(
     waitForCompletion: true,
     associateWithParent: true,
     resultSelector: { 'executionArn.$': '$.ExecutionArn', 'status.$': '$.Status' },
-    resultPath: '$.cacheSnapshot',
+    resultPath: CACHE_SNAPSHOT_PATH,
     taskTimeout: Duration.minutes(75),
     alreadyStarted: alreadyTaken,
     alreadyStartedResultPath: '$.cacheSnapshotError',
-    failure,
+    recordFailure: { next: failed, resultPath: '$.cacheSnapshotError' },
   });
   const joined = new sfn.Pass(scope, 'Cache snapshot done');
   startCache.next(joined);
   alreadyTaken.next(joined);
+  failed.next(joined);
   return { start: startCache, end: joined };
 }

@@ -1,8 +1,9 @@
 /**
- * The end of a night: look for deletions recorded `failed`, choose the report's severity (low when
- * everything went through, the partial-failure severity when some items failed), report, build the
- * output and succeed. A partial failure is reported, never raised: the items that failed are
- * retried the next night, and the rest of the night (DR copy, cache snapshot) has run.
+ * The end of a night: look for deletions recorded `failed` and nested runs recorded `FAILED`, choose
+ * the report's severity (low when everything went through, the partial-failure severity when some
+ * items or a nested run failed), report, build the output and succeed. A partial failure is
+ * reported, never raised: the items that failed are retried the next night, a failed nested run
+ * (the cache snapshot) has notified through its own failure path, and the rest of the night has run.
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -23,11 +24,19 @@ export interface HousekeepingReportProps {
   readonly failure: FailurePath;
   /** JSONPath of each Map's outcome list, e.g. `{ rds: '$.deletions' }`. */
   readonly outcomeLists: OutcomeLists;
+  /**
+   * JSONPath of each nested run's recorded status, e.g. `{ cacheSnapshot: '$.cacheSnapshot.status' }`:
+   * a status of `FAILED` makes the night a partial failure. @default no nested runs
+   */
+  readonly nestedRuns?: Readonly<Record<string, string>>;
   /** Fields of the report details and of the output (JSONPath keys ending in `.$`). */
   readonly details: Record<string, unknown>;
   /** The severity of a night with failed items: never above the failure severity. */
   readonly partialFailureSeverity: Severity;
 }
+
+/** The status a nested run's failure is recorded with (nightly-cache-snapshot.ts): the night is then partial. */
+export const NESTED_RUN_FAILED = 'FAILED';
 
 /** Where the per-list "any failed?" flags are kept. */
 const FAILED_PATH = '$.failed';
@@ -43,7 +52,7 @@ function containsFailed(listPath: string): string {
   return `States.ArrayContains(States.StringSplit(States.JsonToString(${listPath}), '"'), 'failed')`;
 }
 
-/** "Check for failed deletions" -> "Any deletion failed?" -> report -> build output -> done. */
+/** "Check for failed deletions" -> "Anything failed?" -> report -> build output -> done. */
 export function housekeepingReport(scope: Construct, props: HousekeepingReportProps): sfn.Pass {
   const lists = Object.entries(props.outcomeLists);
   const check = new sfn.Pass(scope, 'Check for failed deletions', {
@@ -59,7 +68,7 @@ export function housekeepingReport(scope: Construct, props: HousekeepingReportPr
     'Note partial failure',
     props.partialFailureSeverity,
     true,
-    'some deletions failed (outcome failed in the details); they are retried next night',
+    'some deletions failed (outcome failed in the details: retried next night) or a nested run failed (status FAILED in the details: it notified on its own)',
   );
   const fully = verdict('Note full success', 'low', false, 'every selected snapshot was handled');
 
@@ -85,10 +94,16 @@ export function housekeepingReport(scope: Construct, props: HousekeepingReportPr
       resultPath: '$.notification',
     }),
   );
+  const failedRuns = Object.values(props.nestedRuns ?? {}).map((statusPath) =>
+    sfn.Condition.stringEquals(statusPath, NESTED_RUN_FAILED),
+  );
   check.next(
-    new sfn.Choice(scope, 'Any deletion failed?')
+    new sfn.Choice(scope, 'Anything failed?')
       .when(
-        sfn.Condition.or(...lists.map(([key]) => sfn.Condition.booleanEquals(`${FAILED_PATH}.${key}`, true))),
+        sfn.Condition.or(
+          ...lists.map(([key]) => sfn.Condition.booleanEquals(`${FAILED_PATH}.${key}`, true)),
+          ...failedRuns,
+        ),
         partly,
       )
       .otherwise(fully),

@@ -3,6 +3,7 @@
  * dev, staging and prod share the account and region: every pattern that names the automation's
  * snapshots carries the environment prefix `interactions-<env>-`.
  */
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { type Environment, names } from '../../shared/naming.js';
 import { elastiCacheArn, ownCacheSnapshotsArn, rdsArn } from '../common/arns.js';
@@ -21,6 +22,11 @@ export class HousekeepingResources {
   readonly drCopies: string;
   /** The DB instance whose snapshots are listed. */
   readonly instance: string;
+  /**
+   * Executions of the state machines that make the automation's snapshots (on-demand-snapshot,
+   * cache-snapshot): the selection looks up whether a snapshot's run failed.
+   */
+  readonly ownerExecutions: string[];
 
   constructor(scope: Construct, envName: Environment, instanceId: string, drRegion: string) {
     this.allSnapshots = rdsArn(scope, 'snapshot', '*');
@@ -29,5 +35,13 @@ export class HousekeepingResources {
     this.allDrSnapshots = drRegion === '' ? '' : rdsArn(scope, 'snapshot', '*', drRegion);
     this.drCopies = drRegion === '' ? '' : rdsArn(scope, 'snapshot', `${names.prefix(envName)}-dr-*`, drRegion);
     this.instance = rdsArn(scope, 'db', instanceId);
+    this.ownerExecutions = (['on-demand-snapshot', 'cache-snapshot'] as const).map((workflow) =>
+      Stack.of(scope).formatArn({
+        service: 'states',
+        resource: 'execution',
+        resourceName: `${names.stateMachine(envName, workflow)}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
   }
 }

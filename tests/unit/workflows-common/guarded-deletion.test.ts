@@ -175,6 +175,22 @@ describe('GuardedDeletion', () => {
     expect(toDelete?.And).toContainEqual({ Not: { Variable: '$.guard.execution', StringEquals: '' } });
   });
 
+  it('lets the guard Choice delete only a snapshot whose execution tag is the one seen at selection, whatever the reason', () => {
+    // Act
+    const choice = iterationStates(build().definition)['Snapshot still ours and expired?'] as unknown as {
+      Choices: { And?: unknown[]; Next: string }[];
+    };
+
+    // Assess: a failed-run selection judged that execution's run; a changed tag is another snapshot's story.
+    const toDelete = choice.Choices.find((c) => c.Next === 'Delete snapshot');
+    expect(toDelete?.And).toContainEqual({ Variable: '$.guard.execution', StringEqualsPath: '$.snapshot.execution' });
+    expect(toDelete?.And).toContainEqual({
+      Variable: '$.guard.expiresAt',
+      StringEqualsPath: '$.snapshot.expiresAtTag',
+    });
+    expect(JSON.stringify(toDelete)).not.toContain('reason');
+  });
+
   it('fails when concurrency is not a positive integer, naming it', () => {
     expect(() => build(() => ({ concurrency: 0 }))).toThrow(
       'GuardedDeletion Pruning: concurrency must be a positive integer (got 0)',

@@ -21,7 +21,16 @@ type TaskState = {
   Next: string;
 };
 
-function build(options: { waitForCompletion?: boolean; executionName?: string } = {}) {
+interface BuildOptions {
+  readonly waitForCompletion?: boolean;
+  readonly executionName?: string;
+  /** Route errors to a "Record run failed" state instead of the failure path. */
+  readonly recordFailure?: boolean;
+  /** Give the failure path as well (with recordFailure: both). @default true unless recordFailure */
+  readonly withFailurePath?: boolean;
+}
+
+function build(options: BuildOptions = {}) {
   const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
   const failure = new FailurePath(stack, 'Failure', {
     workflow: 'snapshot-housekeeping',
@@ -45,7 +54,11 @@ function build(options: { waitForCompletion?: boolean; executionName?: string } 
     taskTimeout: options.waitForCompletion === true ? Duration.minutes(75) : undefined,
     alreadyStarted: new sfn.Pass(stack, 'Record already started'),
     alreadyStartedResultPath: '$.duplicate',
-    failure,
+    failure: (options.withFailurePath ?? options.recordFailure !== true) ? failure : undefined,
+    recordFailure:
+      options.recordFailure === true
+        ? { next: new sfn.Pass(stack, 'Record run failed'), resultPath: '$.runError' }
+        : undefined,
   });
   nested.next(new sfn.Succeed(stack, 'Done'));
   new sfn.StateMachine(stack, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(nested) });
@@ -124,6 +137,32 @@ describe('NestedExecution', () => {
     const follow = statements(template).filter((s) => [s.Action].flat().includes('states:DescribeExecution'));
     expect(follow).toHaveLength(1);
     expect(JSON.stringify(follow[0]?.Resource)).toContain(':execution:interactions-dev-cache-snapshot*');
+  });
+
+  it('routes every other error of an awaited run to recordFailure instead of the failure path', () => {
+    // Act
+    const { state } = build({ waitForCompletion: true, recordFailure: true });
+
+    // Assess
+    expect(state.Catch.map((c) => [c.ErrorEquals, c.Next, c.ResultPath])).toEqual([
+      [[EXECUTION_ALREADY_EXISTS], 'Record already started', '$.duplicate'],
+      [['States.ALL'], 'Record run failed', '$.runError'],
+    ]);
+  });
+
+  it('fails when recordFailure is given for a run that is not awaited', () => {
+    expect(() => build({ recordFailure: true })).toThrow(
+      'NestedExecution Nested: recordFailure needs waitForCompletion',
+    );
+  });
+
+  it('fails unless exactly one of failure and recordFailure is given', () => {
+    expect(() => build({ waitForCompletion: true, recordFailure: true, withFailurePath: true })).toThrow(
+      'NestedExecution Nested: give exactly one of failure and recordFailure',
+    );
+    expect(() => build({ withFailurePath: false })).toThrow(
+      'NestedExecution Nested: give exactly one of failure and recordFailure',
+    );
   });
 
   it('fails naming the fragment when the execution name is empty', () => {

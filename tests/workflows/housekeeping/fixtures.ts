@@ -13,8 +13,10 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mockOwnerRuns } from './owner-runs.js';
 import { AUTOMATED, type CacheEntry, DR_TARGET } from './snapshots.js';
 
+export * from './owner-runs.js';
 export * from './snapshots.js';
 
 /** The SDK mocks the handlers meet. */
@@ -33,6 +35,8 @@ export interface AwsState {
   readonly cache?: CacheEntry[];
   /** What CopyDBSnapshot does. @default starts the copy */
   readonly copy?: 'starts' | 'already-exists';
+  /** Statuses of the snapshots' owning runs (see mockOwnerRuns). @default every run SUCCEEDED */
+  readonly runs?: Readonly<Record<string, string>>;
 }
 
 /** Resets the mocks to `state` (DR and source told apart by the client's region). */
@@ -42,6 +46,7 @@ export function mockAws(state: AwsState = {}): void {
   const cache = state.cache ?? [];
   rds.reset();
   elastiCache.reset();
+  mockOwnerRuns(state.runs);
   rds.on(DescribeDBSnapshotsCommand).callsFake(async (input, getClient) => {
     const region = await (getClient() as RDSClient).config.region();
     const id = input.DBSnapshotIdentifier;

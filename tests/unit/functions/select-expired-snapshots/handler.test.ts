@@ -1,12 +1,22 @@
-/** The selection handler's identity checks: whose snapshots and which region come from its settings. */
-import { DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+/**
+ * The selection handler's identity checks (whose snapshots and which region come from its settings)
+ * and its owning-run lookups (a failed run's leftover is selected before its expiry).
+ */
+import { type DBSnapshot, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler } from '../../../../functions/select-expired-snapshots/handler.js';
+import { MAX_OWNER_RUN_CHECKS } from '../../../../functions/select-expired-snapshots/select.js';
+import { automationTags } from '../../../../shared/tags.js';
 
 const rdsMock = mockClient(RDSClient);
+const sfnMock = mockClient(SFNClient);
 const rdsIn = jest.fn((region: string) => new RDSClient({ region }));
-const clients = { rdsIn, elastiCache: () => never() };
+const sfn = new SFNClient({ region: 'us-east-1' });
+const clients = { rdsIn, elastiCache: () => never(), sfn: () => sfn };
+const HOUSEKEEPING = 'arn:aws:states:us-east-1:123456789012:stateMachine:interactions-prod-snapshot-housekeeping';
+const ON_DEMAND_EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:interactions-prod-on-demand-snapshot:';
 const context = { functionName: 'select', awsRequestId: 'r1' } as Context;
 
 function never(): never {
@@ -23,9 +33,24 @@ const event = {
   instanceIdentifier: 'interactions-prod-postgres',
   retentionDays: 7,
   planCopy: false,
+  stateMachineArn: HOUSEKEEPING,
 };
 
+/** A manual snapshot of prod's instance made by run `execution`, expiring in ten years. */
+function onDemand(execution: string, createdAt = new Date('2025-01-14T10:00:00Z')): DBSnapshot {
+  return {
+    DBSnapshotIdentifier: `before-migration-${execution}`,
+    DBSnapshotArn: `arn:aws:rds:us-east-1:123456789012:snapshot:before-migration-${execution}`,
+    DBInstanceIdentifier: 'interactions-prod-postgres',
+    SnapshotType: 'manual',
+    Status: 'available',
+    SnapshotCreateTime: createdAt,
+    TagList: automationTags({ environment: 'prod', execution, expiresAt: new Date('2035-01-01T00:00:00Z') }),
+  };
+}
+
 beforeEach(() => {
+  sfnMock.reset();
   rdsMock.reset();
   rdsIn.mockClear();
   rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [] });
@@ -113,5 +138,82 @@ describe('select-expired-snapshots handler', () => {
     await expect(withDr({ ...event, regionRole: 'dr', region: 'us-west-2' }, context)).resolves.toMatchObject({
       region: 'us-west-2',
     });
+  });
+});
+
+describe('select-expired-snapshots handler: leftovers of failed runs', () => {
+  const handler = createHandler({ env: { ENVIRONMENT: 'prod', AWS_REGION: 'us-east-1' }, clients });
+
+  it('selects a snapshot far from expiry whose on-demand run failed, and keeps those of running, succeeded or unknown runs', async () => {
+    // Prepare
+    rdsMock
+      .on(DescribeDBSnapshotsCommand)
+      .resolves({ DBSnapshots: [onDemand('failed-1'), onDemand('ok-1'), onDemand('busy-1'), onDemand('other-1')] });
+    const statuses: Record<string, string> = { 'failed-1': 'TIMED_OUT', 'ok-1': 'SUCCEEDED', 'busy-1': 'RUNNING' };
+    sfnMock.on(DescribeExecutionCommand).callsFake(async ({ executionArn }: { executionArn: string }) => {
+      const status = statuses[executionArn.replace(ON_DEMAND_EXECUTION, '')];
+      if (status === undefined) throw Object.assign(new Error('no such execution'), { name: 'ExecutionDoesNotExist' });
+      return { status };
+    });
+
+    // Act
+    const result = await handler(event, context);
+
+    // Assess
+    expect(result.selected).toEqual([
+      expect.objectContaining({ identifier: 'before-migration-failed-1', reason: 'failed-run', execution: 'failed-1' }),
+    ]);
+    expect(
+      sfnMock
+        .commandCalls(DescribeExecutionCommand)
+        .map((c) => c.args[0].input.executionArn)
+        .sort(),
+    ).toEqual(['busy-1', 'failed-1', 'ok-1', 'other-1'].map((name) => `${ON_DEMAND_EXECUTION}${name}`));
+  });
+
+  it(`looks up at most ${MAX_OWNER_RUN_CHECKS} owning runs a night, the newest snapshots first`, async () => {
+    // Prepare
+    const snapshots = Array.from({ length: MAX_OWNER_RUN_CHECKS + 10 }, (_, i) =>
+      onDemand(`run-${i}`, new Date(Date.UTC(2025, 0, 1, 0, i))),
+    );
+    rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: snapshots });
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
+
+    // Act
+    await handler(event, context);
+
+    // Assess
+    const looked = sfnMock.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input.executionArn);
+    expect(looked).toHaveLength(MAX_OWNER_RUN_CHECKS);
+    expect(looked).toContain(`${ON_DEMAND_EXECUTION}run-${MAX_OWNER_RUN_CHECKS + 9}`);
+    expect(looked).not.toContain(`${ON_DEMAND_EXECUTION}run-0`);
+  });
+
+  it('fails retryably when DescribeExecution is throttled', async () => {
+    // Prepare
+    rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [onDemand('failed-1')] });
+    sfnMock
+      .on(DescribeExecutionCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    // Act, Assess
+    await expect(handler(event, context)).rejects.toMatchObject({ name: 'RetryableError' });
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['of another environment', HOUSEKEEPING.replace('-prod-', '-staging-')],
+    ['in another region', HOUSEKEEPING.replace('us-east-1', 'eu-west-1')],
+    ['of another state machine', HOUSEKEEPING.replace('snapshot-housekeeping', 'on-demand-snapshot')],
+  ])('rejects a source selection whose stateMachineArn is %s, before any AWS call', async (_, stateMachineArn) => {
+    // Act
+    const failure = handler({ ...event, stateMachineArn }, context);
+
+    // Assess
+    await expect(failure).rejects.toMatchObject({
+      name: 'ValidationError',
+      issues: [expect.stringMatching(/^stateMachineArn: must be the ARN of interactions-prod-snapshot-housekeeping/)],
+    });
+    expect(rdsIn).not.toHaveBeenCalled();
   });
 });

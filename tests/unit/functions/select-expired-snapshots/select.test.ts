@@ -2,11 +2,15 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { toRecord } from '../../../../functions/select-expired-snapshots/listing.js';
 import {
+  boundOwnerRunChecks,
   type CacheSnapshotRecord,
+  cacheOwnerRunChecks,
   copySource,
+  dbOwnerRunChecks,
   drCopyName,
   isExpiredAutomationCacheSnapshot,
   isExpiredAutomationSnapshot,
+  isSelectableSnapshot,
   type SnapshotRecord,
   selectExpiredCacheSnapshots,
   selectExpiredSnapshots,
@@ -61,6 +65,7 @@ describe('selectExpiredSnapshots', () => {
         reason: 'expires-at',
         expiredAt: new Date(NOW.getTime() - 1000).toISOString(),
         expiresAtTag: new Date(NOW.getTime() - 1000).toISOString(),
+        execution: 'nightly-1',
       },
     ]);
   });
@@ -150,6 +155,13 @@ describe('selectExpiredSnapshots', () => {
     }),
     fc.record({ Key: fc.string(), Value: fc.string() }),
   );
+  /** Statuses of owning runs, by execution name (the ours() execution among them). */
+  const ownerRunsArb: fc.Arbitrary<Map<string, string>> = fc
+    .dictionary(
+      fc.oneof(fc.constant('nightly-1'), fc.string()),
+      fc.constantFrom('FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED', 'RUNNING', 'ABSENT'),
+    )
+    .map((statuses) => new Map(Object.entries(statuses)));
   const snapshotArb: fc.Arbitrary<SnapshotRecord> = fc.record({
     identifier: fc.oneof(
       fc.string({ minLength: 1 }),
@@ -166,6 +178,28 @@ describe('selectExpiredSnapshots', () => {
     tags: fc.array(tagArb, { maxLength: 4 }),
   });
 
+  it('never selects before its expiry a snapshot whose run SUCCEEDED, is RUNNING or is unknown (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(snapshotArb, { maxLength: 30 }),
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
+        fc.integer({ min: 1, max: 400 }),
+        fc.dictionary(
+          fc.oneof(fc.constant('nightly-1'), fc.string()),
+          fc.constantFrom('SUCCEEDED', 'RUNNING', 'PENDING_REDRIVE', 'ABSENT'),
+        ),
+        (snapshots, now, retentionDays, statuses) => {
+          const ownerRuns = new Map(Object.entries(statuses));
+          const policy = { ...P, retentionDays, maxPerRun: 1000, ownerRuns };
+          const selected = selectExpiredSnapshots(snapshots, now, policy);
+          expect(selected.filter((s) => s.reason === 'failed-run')).toEqual([]);
+          expect(selected).toEqual(selectExpiredSnapshots(snapshots, now, { ...P, retentionDays, maxPerRun: 1000 }));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("never selects what the automation may not delete (no execution tag included), nor another environment's or instance's snapshot; every selection is expired (property)", () => {
     fc.assert(
       fc.property(
@@ -173,8 +207,9 @@ describe('selectExpiredSnapshots', () => {
         fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
         fc.integer({ min: 1, max: 400 }),
         fc.constantFrom('source', 'dr') as fc.Arbitrary<'source' | 'dr'>,
-        (snapshots, now, retentionDays, region) => {
-          const policy = { ...P, region, retentionDays, maxPerRun: 1000 };
+        ownerRunsArb,
+        (snapshots, now, retentionDays, region, ownerRuns) => {
+          const policy = { ...P, region, retentionDays, maxPerRun: 1000, ownerRuns };
           const selected = selectExpiredSnapshots(snapshots, now, policy);
           for (const s of selected) {
             const source = snapshots.find((x) => x.identifier === s.identifier && x.arn === s.arn);
@@ -189,12 +224,18 @@ describe('selectExpiredSnapshots', () => {
             else expect(source.identifier.startsWith('interactions-prod-dr-')).toBe(true);
             expect(source.type).toBe('manual');
             expect(source.status).toBe('available');
-            expect(new Date(s.expiredAt).getTime()).toBeLessThan(now.getTime());
-            expect(isExpiredAutomationSnapshot(source, now, policy)).toBe(true);
+            if (s.reason === 'failed-run') {
+              // Before its expiry only as the leftover of a run that ended without succeeding.
+              expect(['FAILED', 'TIMED_OUT', 'ABORTED']).toContain(ownerRuns.get(s.execution));
+              expect(isSelectableSnapshot(source, policy)).toBe(true);
+            } else {
+              expect(new Date(s.expiredAt).getTime()).toBeLessThan(now.getTime());
+              expect(isExpiredAutomationSnapshot(source, now, policy)).toBe(true);
+            }
           }
-          // Completeness: every deletable snapshot is selected.
+          // Completeness: every expired deletable snapshot is selected.
           const deletable = snapshots.filter((x) => isExpiredAutomationSnapshot(x, now, policy));
-          expect(selected).toHaveLength(deletable.length);
+          expect(selected.filter((x) => x.reason !== 'failed-run')).toHaveLength(deletable.length);
         },
       ),
       { numRuns: 300 },
@@ -250,6 +291,7 @@ describe('selectExpiredCacheSnapshots', () => {
         reason: 'expires-at',
         expiredAt: new Date(NOW.getTime() - 1000).toISOString(),
         expiresAtTag: new Date(NOW.getTime() - 1000).toISOString(),
+        execution: 'nightly-1',
       },
     ]);
   });
@@ -379,5 +421,82 @@ describe('copySource and drCopyName', () => {
     expect(drCopyName('dev', 'Pre_Migration--X', 'interactions-dev-postgres')).toBe(
       'interactions-dev-dr-pre-migration-x',
     );
+  });
+});
+
+describe('leftovers of failed runs', () => {
+  const FAR = expires(new Date(NOW.getTime() + 3000 * DAY));
+  const leftover = (execution: string, over: Partial<SnapshotRecord> = {}) =>
+    record({
+      identifier: `before-migration-${execution}`,
+      tags: [...ours([FAR]).filter((t) => t.Key !== TAG_KEYS.execution), executionTag(execution)],
+      ...over,
+    });
+
+  it.each(['FAILED', 'TIMED_OUT', 'ABORTED'])(
+    'selects one far from expiry whose run ended %s, reason failed-run',
+    (status) => {
+      const r = leftover('cli-1');
+      const selected = selectExpiredSnapshots([r], NOW, { ...P, ownerRuns: new Map([['cli-1', status]]) });
+      expect(selected).toEqual([
+        {
+          identifier: 'before-migration-cli-1',
+          arn: r.arn,
+          reason: 'failed-run',
+          expiredAt: NOW.toISOString(),
+          expiresAtTag: FAR.Value,
+          execution: 'cli-1',
+        },
+      ]);
+    },
+  );
+
+  it("never selects a failed run's snapshot that is not ours, still creating, or another environment's", () => {
+    const runs = new Map([['cli-1', 'FAILED']]);
+    const creating = leftover('cli-1', { status: 'creating' });
+    const mine = leftover('cli-1');
+    expect(selectExpiredSnapshots([mine], NOW, { ...P, ownerRuns: runs })).toHaveLength(1);
+    const staging = {
+      ...mine,
+      tags: mine.tags.map((t) => (t.Key === TAG_KEYS.environment ? envTag('staging') : t)),
+    };
+    const foreign = leftover('cli-1', { instanceId: 'interactions-staging-postgres' });
+    expect(selectExpiredSnapshots([creating, staging, foreign], NOW, { ...P, ownerRuns: runs })).toEqual([]);
+  });
+
+  it('lists the not-yet-expired snapshots of ours for a lookup (source region only), not the expired ones', () => {
+    const expired = record({ identifier: 'old', tags: ours([expires(new Date(NOW.getTime() - 1000))]) });
+    const fresh = leftover('cli-2');
+    const invalidName = leftover('not a run name');
+    expect(dbOwnerRunChecks([expired, fresh, invalidName], NOW, P)).toEqual([
+      { kind: 'db', execution: 'cli-2', createdAt: fresh.createdAt },
+    ]);
+    expect(dbOwnerRunChecks([fresh], NOW, PDR)).toEqual([]);
+  });
+
+  it('lists cache snapshots of ours for a lookup', () => {
+    const c: CacheSnapshotRecord = {
+      name: 'interactions-prod-cli-3',
+      arn: 'arn:aws:elasticache:us-east-1:123456789012:snapshot:interactions-prod-cli-3',
+      source: 'manual',
+      status: 'available',
+      createdAt: NOW,
+      tags: [...ours([FAR]).filter((t) => t.Key !== TAG_KEYS.execution), executionTag('cli-3')],
+    };
+    const policy = { environment: 'prod', retentionDays: 7, namePrefix: 'interactions-prod-' } as const;
+    expect(cacheOwnerRunChecks([c], NOW, policy)).toEqual([{ kind: 'cache', execution: 'cli-3', createdAt: NOW }]);
+    expect(cacheOwnerRunChecks([{ ...c, name: 'hand-made' }], NOW, policy)).toEqual([]);
+  });
+
+  it('bounds the lookups, newest first, one per owning run', () => {
+    const at = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
+    const checks = [
+      { kind: 'db', execution: 'a', createdAt: at(30) },
+      { kind: 'db', execution: 'b', createdAt: at(10) },
+      { kind: 'db', execution: 'b', createdAt: at(5) },
+      { kind: 'cache', execution: 'b', createdAt: at(20) },
+      { kind: 'db', execution: 'c', createdAt: undefined },
+    ] as const;
+    expect(boundOwnerRunChecks(checks, 3).map((c) => `${c.kind}:${c.execution}`)).toEqual(['db:b', 'cache:b', 'db:a']);
   });
 });
