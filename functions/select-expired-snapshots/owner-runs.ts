@@ -6,19 +6,42 @@
  * ARNs are built in the partition, region and account of the housekeeping's own state machine.
  * An execution that does not exist (made by another workflow, or older than the 90 days Step
  * Functions keeps closed executions) is recorded ABSENT_RUN: the snapshot waits for its expiry.
+ * A run that failed AFTER its snapshot passed verification (the success notification failed, or the
+ * run timed out or was aborted there) kept that snapshot on purpose (SnapshotLifecycle's keepPath):
+ * its history (sfn:GetExecutionHistory, read only for failed runs) shows it entered VERIFIED_STATE,
+ * and it is recorded VERIFIED_RUN, which the selection never takes early.
  * Throttling and server errors propagate: the shared middleware turns them into RetryableError.
  */
-import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, paginateGetExecutionHistory, type SFNClient } from '@aws-sdk/client-sfn';
 import { errorName } from '../../shared/errors.js';
 import { type Environment, names } from '../../shared/naming.js';
 import { mapLimited } from './map-limited.js';
-import { ABSENT_RUN, type OwnerKind, type OwnerRunCheck } from './select.js';
+import { ABSENT_RUN, isFailedRun, type OwnerKind, type OwnerRunCheck, VERIFIED_RUN } from './select.js';
 
 /** Lookups in flight at once: DescribeExecution's bucket is small (shared with the console and CLI). */
 const LOOKUP_CONCURRENCY = 4;
 
 /** Errors meaning "there is no such execution": the snapshot is not judged by it. */
 const NOT_AN_EXECUTION = new Set(['ExecutionDoesNotExist', 'InvalidArn']);
+
+/**
+ * The state a snapshot workflow enters only once "Verify snapshot" passed (ReportAndSucceed's
+ * notification in SnapshotLifecycle): a run that entered it made a snapshot it meant to keep.
+ */
+export const VERIFIED_STATE = 'Notify success';
+
+/** Whether execution `executionArn`'s history shows it entered VERIFIED_STATE (newest events first). */
+async function enteredVerifiedState(sfn: SFNClient, executionArn: string): Promise<boolean> {
+  const pages = paginateGetExecutionHistory(
+    { client: sfn, pageSize: 1000 },
+    { executionArn, reverseOrder: true, includeExecutionData: false },
+  );
+  for await (const page of pages) {
+    const events = page.events ?? [];
+    if (events.some((event) => event.stateEnteredEventDetails?.name === VERIFIED_STATE)) return true;
+  }
+  return false;
+}
 
 /** The state machine whose executions make each kind of snapshot. */
 export function ownerStateMachineName(environment: Environment, kind: OwnerKind): string {
@@ -44,7 +67,7 @@ export interface OwnerRuns {
   readonly cache: Map<string, string>;
 }
 
-/** Describes each check's owning execution (at most LOOKUP_CONCURRENCY at once). */
+/** Describes each check's owning execution, and a failed one's history (at most LOOKUP_CONCURRENCY at once). */
 export async function describeOwnerRuns(
   sfn: SFNClient,
   scope: ExecutionScope,
@@ -53,9 +76,9 @@ export async function describeOwnerRuns(
 ): Promise<OwnerRuns> {
   const statuses = await mapLimited(checks, LOOKUP_CONCURRENCY, async (check) => {
     try {
-      const { status } = await sfn.send(
-        new DescribeExecutionCommand({ executionArn: ownerExecutionArn(scope, environment, check) }),
-      );
+      const executionArn = ownerExecutionArn(scope, environment, check);
+      const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      if (isFailedRun(status) && (await enteredVerifiedState(sfn, executionArn))) return VERIFIED_RUN;
       return status ?? ABSENT_RUN;
     } catch (error) {
       if (NOT_AN_EXECUTION.has(errorName(error))) return ABSENT_RUN;

@@ -56,6 +56,13 @@ export const FAILED_RUN_STATUSES: readonly string[] = ['FAILED', 'TIMED_OUT', 'A
 /** Status recorded for an owning execution that does not exist (not ours to judge: the snapshot is kept). */
 export const ABSENT_RUN = 'ABSENT';
 
+/**
+ * Status recorded for an owning execution that failed after its snapshot passed verification: the
+ * workflow kept that snapshot on purpose (only its notification or what followed failed), so it
+ * waits for its expiry like a succeeded run's.
+ */
+export const VERIFIED_RUN = 'FAILED_AFTER_VERIFICATION';
+
 /** Owning-run lookups (sfn:DescribeExecution) one selection makes at most, newest snapshots first. */
 export const MAX_OWNER_RUN_CHECKS = 50;
 

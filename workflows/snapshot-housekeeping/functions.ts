@@ -58,9 +58,13 @@ export function housekeepingFunctions(
   select.role.addToPolicy(
     new iam.PolicyStatement({ actions: ['elasticache:ListTagsForResource'], resources: [resources.ownCacheSnapshots] }),
   );
-  // Read-only: whether the run that made a not-yet-expired snapshot failed (its leftover is swept).
+  // Read-only: whether the run that made a not-yet-expired snapshot failed (its leftover is swept),
+  // and, for a failed one, whether its history shows the snapshot verified (then it is kept).
   select.role.addToPolicy(
-    new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: resources.ownerExecutions }),
+    new iam.PolicyStatement({
+      actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+      resources: resources.ownerExecutions,
+    }),
   );
 
   // The pre-delete describe runs in the Lambda in both regions: it flattens the tags for the guard

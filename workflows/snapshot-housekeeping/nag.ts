@@ -51,7 +51,7 @@ export function acknowledgeHousekeepingFindings(props: HousekeepingNagProps): vo
     acknowledgeWildcard(
       select.role,
       executions,
-      'Read-only DescribeExecution of the runs that made the automation snapshots (named per run, up to 50 a night): scoped to the executions of the on-demand-snapshot and cache-snapshot state machines of this environment.',
+      'Read-only DescribeExecution and GetExecutionHistory of the runs that made the automation snapshots (named per run, up to 50 a night): scoped to the executions of the on-demand-snapshot and cache-snapshot state machines of this environment.',
     );
   }
   Validations.of(props.schedule).acknowledge({

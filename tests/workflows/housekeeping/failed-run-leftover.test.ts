@@ -2,7 +2,8 @@
  * A run that fails while its snapshot is still `creating` cannot delete it (RDS and ElastiCache
  * refuse), and its expiry may be years ahead (`--retain-days`): the next night's housekeeping looks
  * up the owning run and deletes the leftover of a FAILED, TIMED_OUT or ABORTED run, never that of a
- * run that SUCCEEDED, is RUNNING or does not exist (another workflow's, or forgotten after 90 days).
+ * run that SUCCEEDED, is RUNNING or does not exist (another workflow's, or forgotten after 90 days),
+ * nor that of a run that failed after its snapshot passed verification (kept on purpose).
  */
 import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
@@ -46,7 +47,7 @@ const mocks = {
 };
 
 describe("a failed run's leftover snapshot", () => {
-  it('is deleted by the next night, far from its expiry; those of succeeded, running or unknown runs are kept', async () => {
+  it('is deleted by the next night, far from its expiry; those of succeeded, running, unknown or verified-then-failed runs are kept', async () => {
     // Prepare
     mockAws({
       source: [
@@ -65,6 +66,7 @@ describe("a failed run's leftover snapshot", () => {
         [`${ON_DEMAND}:cli-running`]: 'RUNNING',
         [`${ON_DEMAND}:drill-7`]: 'ABSENT',
         [`${CACHE_SNAPSHOT}:cache-aborted`]: 'ABORTED',
+        [`${CACHE_SNAPSHOT}:nightly-ok`]: 'VERIFIED_THEN_FAILED',
       },
     });
 
@@ -118,7 +120,7 @@ describe("a failed run's leftover snapshot", () => {
     ]);
   });
 
-  it('may look up only the executions of on-demand-snapshot and cache-snapshot, read-only', () => {
+  it('may read only the executions (and their history) of on-demand-snapshot and cache-snapshot, read-only', () => {
     // Act
     const policies = Object.values(bed.template.findResources('AWS::IAM::Policy')) as {
       Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } };
@@ -130,7 +132,7 @@ describe("a failed run's leftover snapshot", () => {
 
     // Assess
     expect(lookups).toHaveLength(1);
-    expect(lookups[0]?.Action).toBe('states:DescribeExecution');
+    expect(lookups[0]?.Action).toEqual(['states:DescribeExecution', 'states:GetExecutionHistory']);
     const resources = JSON.stringify(lookups[0]?.Resource);
     expect(resources).toContain(`:execution:${ON_DEMAND}:*`);
     expect(resources).toContain(`:execution:${CACHE_SNAPSHOT}:*`);

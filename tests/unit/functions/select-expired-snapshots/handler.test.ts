@@ -3,7 +3,7 @@
  * and its owning-run lookups (a failed run's leftover is selected before its expiry).
  */
 import { type DBSnapshot, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler } from '../../../../functions/select-expired-snapshots/handler.js';
@@ -155,6 +155,7 @@ describe('select-expired-snapshots handler: leftovers of failed runs', () => {
       if (status === undefined) throw Object.assign(new Error('no such execution'), { name: 'ExecutionDoesNotExist' });
       return { status };
     });
+    sfnMock.on(GetExecutionHistoryCommand).resolves({ events: [] });
 
     // Act
     const result = await handler(event, context);
@@ -169,6 +170,67 @@ describe('select-expired-snapshots handler: leftovers of failed runs', () => {
         .map((c) => c.args[0].input.executionArn)
         .sort(),
     ).toEqual(['busy-1', 'failed-1', 'ok-1', 'other-1'].map((name) => `${ON_DEMAND_EXECUTION}${name}`));
+  });
+
+  it.each(['FAILED', 'TIMED_OUT', 'ABORTED'] as const)(
+    'keeps a verified snapshot whose run ended %s after verification (at or after the success notification)',
+    async (status) => {
+      // Prepare
+      rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [onDemand('verified-1'), onDemand('failed-1')] });
+      sfnMock.on(DescribeExecutionCommand).resolves({ status });
+      const entered = (name: string, id: number) => ({
+        id,
+        timestamp: new Date(),
+        type: 'TaskStateEntered' as const,
+        stateEnteredEventDetails: { name },
+      });
+      sfnMock
+        .on(GetExecutionHistoryCommand, { executionArn: `${ON_DEMAND_EXECUTION}verified-1` })
+        .resolvesOnce({ events: [entered('Notify failure', 90)], nextToken: 'older' })
+        .resolvesOnce({ events: [entered('Notify success', 80), entered('Verify snapshot', 70)] });
+      sfnMock
+        .on(GetExecutionHistoryCommand, { executionArn: `${ON_DEMAND_EXECUTION}failed-1` })
+        .resolves({ events: [entered('Notify failure', 40), entered('Verify snapshot', 30)] });
+
+      // Act
+      const result = await handler(event, context);
+
+      // Assess
+      expect(result.selected).toEqual([
+        expect.objectContaining({ identifier: 'before-migration-failed-1', reason: 'failed-run' }),
+      ]);
+      const historyCalls = sfnMock.commandCalls(GetExecutionHistoryCommand).map((c) => c.args[0].input);
+      expect(historyCalls).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ executionArn: `${ON_DEMAND_EXECUTION}verified-1`, nextToken: 'older' }),
+        ]),
+      );
+    },
+  );
+
+  it('reads no history of a run that succeeded or is running', async () => {
+    // Prepare
+    rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [onDemand('ok-1')] });
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
+
+    // Act
+    const result = await handler(event, context);
+
+    // Assess
+    expect(result.selected).toEqual([]);
+    expect(sfnMock.commandCalls(GetExecutionHistoryCommand)).toHaveLength(0);
+  });
+
+  it('fails retryably when GetExecutionHistory is throttled, deleting nothing', async () => {
+    // Prepare
+    rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [onDemand('failed-1')] });
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'FAILED' });
+    sfnMock
+      .on(GetExecutionHistoryCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    // Act, Assess
+    await expect(handler(event, context)).rejects.toMatchObject({ name: 'RetryableError' });
   });
 
   it(`looks up at most ${MAX_OWNER_RUN_CHECKS} owning runs a night, the newest snapshots first`, async () => {
