@@ -429,6 +429,26 @@ describe('snapshot housekeeping workflow', () => {
     expect(run).not.toHavePassedThrough('Notify failure');
     expect(run).toHaveNotified({ status: 'SUCCEEDED', severity: 'medium' });
   });
+
+  it('pages through the catch-all when the nested cache snapshot is still going at its timeout (it notified nobody)', async () => {
+    // Prepare
+    mockRds();
+
+    // Act
+    const run = await withDr.run({
+      input: trigger,
+      mocks: {
+        'Delete snapshot': { Return: { DbSnapshot: { Status: 'deleted' } } },
+        'Snapshot cache': { Throw: { Error: 'States.Timeout', Cause: 'Task timed out after 4500 seconds' } },
+      },
+    });
+
+    // Assess
+    expect(run).toHaveFailedWith('States.Timeout');
+    expect(run).toHavePassedThrough('Snapshot cache', 'Notify failure');
+    expect(run).not.toHavePassedThrough('Record cache snapshot run failed');
+    expect(run).toHaveNotified({ status: 'FAILED' });
+  });
 });
 
 describe('snapshot housekeeping: expired cache snapshots', () => {

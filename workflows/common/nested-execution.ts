@@ -18,7 +18,7 @@ import type { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import type { FailurePath } from './failure-path.js';
+import { ERROR_PATH, type FailurePath } from './failure-path.js';
 import { START_EXECUTION_TRANSIENT_ERRORS, TRANSIENT_BACKOFF } from './retry.js';
 
 /** The error Step Functions raises for a second start of an execution name. */
@@ -51,17 +51,15 @@ export interface NestedExecutionProps {
   readonly alreadyStarted: sfn.IChainable;
   /** Where the ExecutionAlreadyExists error is kept on the way to `alreadyStarted`. */
   readonly alreadyStartedResultPath: string;
+  /** The workflow's catch-all: every other error of the start, after its retries. */
+  readonly failure: FailurePath;
   /**
-   * The workflow's catch-all: every other error of the start, after its retries. Give exactly one of
-   * `failure` and `recordFailure`.
-   */
-  readonly failure?: FailurePath;
-  /**
-   * Instead of the failure path, where every other error goes (after its retries), kept at
-   * `resultPath` as `{ Error, Cause }`: for an awaited run whose own failure path already notified
-   * (`States.TaskFailed` with the run's description as cause), so the parent records the failure
-   * instead of failing and notifying a second time. Only with `waitForCompletion`.
-   * @default none: errors go to `failure`
+   * Where the awaited run's own failure goes instead of the failure path, kept at `resultPath` as
+   * `{ Error, Cause }`: a run that failed has notified through its own failure path, so the parent
+   * records it rather than failing and notifying a second time. Caught as `States.TaskFailed`, which
+   * in a Catch matches every error but `States.Timeout`: this task's own timeout (the run is still
+   * going and has notified nobody) still goes to `failure`. Only with `waitForCompletion`.
+   * @default none: every error goes to `failure`
    */
   readonly recordFailure?: { readonly next: sfn.IChainable; readonly resultPath: string };
 }
@@ -76,9 +74,6 @@ export class NestedExecution extends sfn.StateMachineFragment {
   constructor(scope: Construct, id: string, props: NestedExecutionProps) {
     super(scope, id);
     if (props.executionName.trim() === '') throw new Error(`NestedExecution ${id}: executionName must not be empty`);
-    if ((props.failure === undefined) === (props.recordFailure === undefined)) {
-      throw new Error(`NestedExecution ${id}: give exactly one of failure and recordFailure`);
-    }
     if (props.recordFailure !== undefined && props.waitForCompletion !== true) {
       throw new Error(
         `NestedExecution ${id}: recordFailure needs waitForCompletion (a run not awaited cannot fail here)`,
@@ -102,13 +97,14 @@ export class NestedExecution extends sfn.StateMachineFragment {
       resultPath: props.alreadyStartedResultPath,
     });
     if (props.recordFailure !== undefined) {
+      // Named first: Catch takes the first match, and not every engine keeps States.Timeout out of States.TaskFailed.
+      this.task.addCatch(props.failure.startState, { errors: ['States.Timeout'], resultPath: ERROR_PATH });
       this.task.addCatch(props.recordFailure.next, {
-        errors: ['States.ALL'],
+        errors: ['States.TaskFailed'],
         resultPath: props.recordFailure.resultPath,
       });
-    } else {
-      props.failure?.catch(this.task);
     }
+    props.failure.catch(this.task);
     this.startState = this.task;
     this.endStates = [this.task];
   }

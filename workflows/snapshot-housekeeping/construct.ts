@@ -185,7 +185,7 @@ export class SnapshotHousekeepingWorkflow extends Construct implements Automatio
     }
 
     if (props.cacheSnapshotStateMachine !== undefined) {
-      const cache = nightlyCacheSnapshot(this, props.cacheSnapshotStateMachine);
+      const cache = nightlyCacheSnapshot(this, props.cacheSnapshotStateMachine, failure);
       tail.next(cache.start);
       tail = cache.end;
       reportDetails['cacheSnapshot.$'] = CACHE_SNAPSHOT_PATH;

@@ -5,13 +5,16 @@
  *
  * A failed cache-snapshot run has already notified through its own failure path, and the cache
  * snapshot does not depend on the pruning and DR copy that ran before it: its failure (any error of
- * the awaited start after its retries) is recorded as `cacheSnapshot: { status: 'FAILED', error,
- * cause }` and the night is reported as a partial failure (report.ts), not sent to housekeeping's
- * failure path, which would notify a second time and fail a night whose other work succeeded.
+ * the awaited start after its retries but this state's own timeout) is recorded as
+ * `cacheSnapshot: { status: 'FAILED', error, cause }` and the night is reported as a partial failure
+ * (report.ts), not sent to housekeeping's failure path, which would notify a second time and fail a
+ * night whose other work succeeded. A run still going after 75 minutes has notified nobody: that
+ * timeout goes to the failure path and pages.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import type { FailurePath } from '../common/failure-path.js';
 import { NestedExecution } from '../common/nested-execution.js';
 import { NIGHTLY_RUN_PREFIX } from '../common/schedule.js';
 import { NESTED_RUN_FAILED } from './report.js';
@@ -33,6 +36,7 @@ export interface NightlyCacheSnapshotStates {
 export function nightlyCacheSnapshot(
   scope: Construct,
   cacheSnapshotStateMachine: sfn.IStateMachine,
+  failure: FailurePath,
 ): NightlyCacheSnapshotStates {
   const alreadyTaken = new sfn.Pass(scope, 'Record cache snapshot already started', {
     result: sfn.Result.fromObject({ status: 'ALREADY_STARTED' }),
@@ -59,6 +63,7 @@ export function nightlyCacheSnapshot(
     alreadyStarted: alreadyTaken,
     alreadyStartedResultPath: '$.cacheSnapshotError',
     recordFailure: { next: failed, resultPath: '$.cacheSnapshotError' },
+    failure,
   });
   const joined = new sfn.Pass(scope, 'Cache snapshot done');
   startCache.next(joined);

@@ -26,8 +26,6 @@ interface BuildOptions {
   readonly executionName?: string;
   /** Route errors to a "Record run failed" state instead of the failure path. */
   readonly recordFailure?: boolean;
-  /** Give the failure path as well (with recordFailure: both). @default true unless recordFailure */
-  readonly withFailurePath?: boolean;
 }
 
 function build(options: BuildOptions = {}) {
@@ -54,7 +52,7 @@ function build(options: BuildOptions = {}) {
     taskTimeout: options.waitForCompletion === true ? Duration.minutes(75) : undefined,
     alreadyStarted: new sfn.Pass(stack, 'Record already started'),
     alreadyStartedResultPath: '$.duplicate',
-    failure: (options.withFailurePath ?? options.recordFailure !== true) ? failure : undefined,
+    failure,
     recordFailure:
       options.recordFailure === true
         ? { next: new sfn.Pass(stack, 'Record run failed'), resultPath: '$.runError' }
@@ -139,29 +137,22 @@ describe('NestedExecution', () => {
     expect(JSON.stringify(follow[0]?.Resource)).toContain(':execution:interactions-dev-cache-snapshot*');
   });
 
-  it('routes every other error of an awaited run to recordFailure instead of the failure path', () => {
+  it("records an awaited run's own failure, and sends the task's timeout (a run still going) to the failure path", () => {
     // Act
     const { state } = build({ waitForCompletion: true, recordFailure: true });
 
-    // Assess
+    // Assess: the timeout is named before States.TaskFailed, which in AWS matches every error but it.
     expect(state.Catch.map((c) => [c.ErrorEquals, c.Next, c.ResultPath])).toEqual([
       [[EXECUTION_ALREADY_EXISTS], 'Record already started', '$.duplicate'],
-      [['States.ALL'], 'Record run failed', '$.runError'],
+      [['States.Timeout'], 'Notify failure', '$.error'],
+      [['States.TaskFailed'], 'Record run failed', '$.runError'],
+      [['States.ALL'], 'Notify failure', '$.error'],
     ]);
   });
 
   it('fails when recordFailure is given for a run that is not awaited', () => {
     expect(() => build({ recordFailure: true })).toThrow(
       'NestedExecution Nested: recordFailure needs waitForCompletion',
-    );
-  });
-
-  it('fails unless exactly one of failure and recordFailure is given', () => {
-    expect(() => build({ waitForCompletion: true, recordFailure: true, withFailurePath: true })).toThrow(
-      'NestedExecution Nested: give exactly one of failure and recordFailure',
-    );
-    expect(() => build({ withFailurePath: false })).toThrow(
-      'NestedExecution Nested: give exactly one of failure and recordFailure',
     );
   });
 
