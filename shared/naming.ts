@@ -40,3 +40,10 @@ export const names = {
   parameterPrefix: (env: Environment) => `/interactions/${env}`,
   metricsNamespace: 'Interactions/Automation',
 } as const;
+
+/**
+ * The state a snapshot workflow enters only after "Verify snapshot" passed (its success
+ * notification). Housekeeping reads it from a failed run's history to keep the snapshot that run
+ * meant to keep, so the workflows and the function take the name from here.
+ */
+export const SNAPSHOT_VERIFIED_STATE = 'Notify success';

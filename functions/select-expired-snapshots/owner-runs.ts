@@ -14,7 +14,7 @@
  */
 import { DescribeExecutionCommand, paginateGetExecutionHistory, type SFNClient } from '@aws-sdk/client-sfn';
 import { errorName } from '../../shared/errors.js';
-import { type Environment, names } from '../../shared/naming.js';
+import { type Environment, names, SNAPSHOT_VERIFIED_STATE } from '../../shared/naming.js';
 import { mapLimited } from './map-limited.js';
 import { ABSENT_RUN, isFailedRun, type OwnerKind, type OwnerRunCheck, VERIFIED_RUN } from './select.js';
 
@@ -28,7 +28,7 @@ const NOT_AN_EXECUTION = new Set(['ExecutionDoesNotExist', 'InvalidArn']);
  * The state a snapshot workflow enters only once "Verify snapshot" passed (ReportAndSucceed's
  * notification in SnapshotLifecycle): a run that entered it made a snapshot it meant to keep.
  */
-export const VERIFIED_STATE = 'Notify success';
+export const VERIFIED_STATE = SNAPSHOT_VERIFIED_STATE;
 
 /** Whether execution `executionArn`'s history shows it entered VERIFIED_STATE (newest events first). */
 async function enteredVerifiedState(sfn: SFNClient, executionArn: string): Promise<boolean> {

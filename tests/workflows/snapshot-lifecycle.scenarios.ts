@@ -4,6 +4,8 @@
  * mock and local S3 server). What differs per service comes from its fixture
  * (snapshot-lifecycle.fixtures.ts). Every Lambda task runs its real handler.
  */
+
+import { SNAPSHOT_VERIFIED_STATE } from '../../shared/naming.js';
 import { validateDefinition } from '../support/state-machine-harness.js';
 import { retentionDaysTagged } from '../support/workflow-testbed.js';
 import { FAILURE_TAIL, POLL, type SnapshotLifecycleFixture, SUCCESS_TAIL } from './snapshot-lifecycle.fixtures.js';
@@ -20,6 +22,14 @@ export function describeSnapshotLifecycle(fixture: SnapshotLifecycleFixture): vo
     it('has a valid JSONPath definition with an overall timeout', () => {
       validateDefinition(fixture.definition);
       expect(fixture.definition.TimeoutSeconds).toBe(fixture.timeoutSeconds);
+    });
+
+    it('enters the state housekeeping reads as "verified" only right after Verify snapshot', () => {
+      // Housekeeping keeps a failed run's snapshot when the run's history shows this state.
+      const entering = Object.entries(fixture.definition.States).filter(
+        ([, state]) => (state as { Next?: string }).Next === SNAPSHOT_VERIFIED_STATE,
+      );
+      expect(entering.map(([name]) => name)).toEqual(['Verify snapshot']);
     });
 
     it("keeps the snapshot for the request's retainDays: its expires-at tag, which housekeeping deletes by", async () => {

@@ -7,6 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { WorkflowName } from '../../shared/naming.js';
+import { SNAPSHOT_VERIFIED_STATE } from '../../shared/naming.js';
 import type { FailurePath } from './failure-path.js';
 import { lambdaTask } from './lambda-task.js';
 
@@ -24,7 +25,7 @@ export interface ReportAndSucceedProps {
   readonly output: Record<string, unknown>;
   /** Name of the Succeed state, e.g. "Snapshot ready". */
   readonly succeedName: string;
-  /** Name of the notification task. @default 'Notify success' */
+  /** Name of the notification task. @default 'Notify success' (SNAPSHOT_VERIFIED_STATE: housekeeping reads it) */
   readonly notifyName?: string;
 }
 
@@ -36,7 +37,7 @@ export class ReportAndSucceed extends sfn.StateMachineFragment {
   constructor(scope: Construct, id: string, props: ReportAndSucceedProps) {
     super(scope, id);
     const notify = props.failure.catch(
-      lambdaTask(this, props.notifyName ?? 'Notify success', {
+      lambdaTask(this, props.notifyName ?? SNAPSHOT_VERIFIED_STATE, {
         workflow: props.workflow,
         lambdaFunction: props.notifyFunction,
         payload: props.payload,
