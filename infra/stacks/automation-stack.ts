@@ -24,6 +24,12 @@ import type { EnvironmentConfig, Severity } from '../config/index.js';
 import { AutomationFunction } from '../constructs/automation-function.js';
 import { acknowledgeWildcard } from '../constructs/nag.js';
 import { WorkflowMonitoring } from '../constructs/workflow-monitoring.js';
+import {
+  backupVerificationConfig,
+  nightlyCacheSnapshot,
+  snapshotHousekeepingConfig,
+  snapshotWorkflowConfig,
+} from './workflow-config.js';
 
 /**
  * What the automation needs from the platform stack. PlatformStack satisfies it structurally;
@@ -169,15 +175,11 @@ export class AutomationStack extends Stack {
       reason: 'A lost daily check publishes no metric, and the dead-man alarm treats missing data as breaching',
     });
 
-    // Config is mapped to workflow props here, once: the workflows see props, never the config.
-    const base = {
-      envName,
-      notifyFunction: this.notifyFunction,
-      functionLogGroup: this.logGroup,
-      failureSeverity: config.automation.failureSeverity,
-    };
+    // Config is mapped to workflow props once (workflow-config.ts, shared with the testbed): the
+    // workflows see props, never the config.
+    const base = { envName, notifyFunction: this.notifyFunction, functionLogGroup: this.logGroup };
     // Backups: the seed's "Manual Snapshots: taken before major updates" and Redis snapshots.
-    const snapshotProps = { ...base, retentionDays: config.automation.manualSnapshotRetentionDays };
+    const snapshotProps = { ...base, ...snapshotWorkflowConfig(config) };
     const onDemandSnapshot = new OnDemandSnapshotWorkflow(this, 'OnDemandSnapshot', {
       ...snapshotProps,
       database: props.platform.database.instance,
@@ -187,22 +189,13 @@ export class AutomationStack extends Stack {
     // Nightly: verify the backups (read-only), then housekeeping (retention, DR copies, Redis snapshot).
     const backupVerification = new BackupVerificationWorkflow(this, 'BackupVerification', {
       ...base,
-      scheduleExpression: config.automation.nightlySchedule,
-      backupRetentionDays: config.database.backupRetentionDays,
-      backupMaxAgeHours: config.automation.backupMaxAgeHours,
-      restoreLagThresholdMinutes: config.automation.restoreLagThresholdMinutes,
-      manualSnapshotQuota: config.automation.manualSnapshotQuota,
-      manualSnapshotWarnFraction: config.automation.manualSnapshotWarnFraction,
-      checkCacheSnapshot: config.automation.cacheSnapshotNightly,
+      ...backupVerificationConfig(config),
     });
     const snapshotHousekeeping = new SnapshotHousekeepingWorkflow(this, 'SnapshotHousekeeping', {
       ...base,
-      scheduleExpression: config.automation.housekeepingSchedule,
-      retentionDays: config.automation.manualSnapshotRetentionDays,
-      // The config's '' means no DR region.
-      drRegion: config.automation.drRegion || undefined,
+      ...snapshotHousekeepingConfig(config),
       sourceKmsKey: props.platform.database.encryptionKey,
-      cacheSnapshotStateMachine: config.automation.cacheSnapshotNightly ? cacheSnapshot.stateMachine : undefined,
+      cacheSnapshotStateMachine: nightlyCacheSnapshot(config) ? cacheSnapshot.stateMachine : undefined,
     });
 
     // Monitoring of every workflow, in one place: on-demand workflows get the failure alarm only.

@@ -8,6 +8,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { loadConfig } from '../../../infra/config/index.js';
+import {
+  backupVerificationConfig,
+  nightlyCacheSnapshot,
+  snapshotHousekeepingConfig,
+  snapshotWorkflowConfig,
+} from '../../../infra/stacks/workflow-config.js';
 import { type Environment, names } from '../../../shared/naming.js';
 import type * as z from '../../../shared/zod.js';
 import {
@@ -70,7 +76,6 @@ export const WORKFLOW_ENTRIES = {
   >({
     contract: { input: onDemandSnapshotInputSchema, output: onDemandSnapshotOutputSchema },
     build(stack, common, env, overrides) {
-      const { automation } = loadConfig(env);
       const database = rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Db', {
         instanceIdentifier: names.databaseInstance(env),
         instanceEndpointAddress: 'db.example.internal',
@@ -79,9 +84,8 @@ export const WORKFLOW_ENTRIES = {
       });
       return new OnDemandSnapshotWorkflow(stack, 'OnDemandSnapshot', {
         ...common,
+        ...snapshotWorkflowConfig(loadConfig(env)),
         database,
-        retentionDays: automation.manualSnapshotRetentionDays,
-        failureSeverity: automation.failureSeverity,
         ...overrides,
       });
     },
@@ -94,11 +98,9 @@ export const WORKFLOW_ENTRIES = {
   >({
     contract: { input: cacheSnapshotInputSchema, output: cacheSnapshotOutputSchema },
     build(stack, common, env, overrides) {
-      const { automation } = loadConfig(env);
       return new CacheSnapshotWorkflow(stack, 'CacheSnapshot', {
         ...common,
-        retentionDays: automation.manualSnapshotRetentionDays,
-        failureSeverity: automation.failureSeverity,
+        ...snapshotWorkflowConfig(loadConfig(env)),
         ...overrides,
       });
     },
@@ -111,17 +113,9 @@ export const WORKFLOW_ENTRIES = {
   >({
     contract: { input: backupVerificationInputSchema, output: backupVerificationOutputSchema },
     build(stack, common, env, overrides) {
-      const { automation, database } = loadConfig(env);
       return new BackupVerificationWorkflow(stack, 'BackupVerification', {
         ...common,
-        scheduleExpression: automation.nightlySchedule,
-        backupRetentionDays: database.backupRetentionDays,
-        backupMaxAgeHours: automation.backupMaxAgeHours,
-        restoreLagThresholdMinutes: automation.restoreLagThresholdMinutes,
-        manualSnapshotQuota: automation.manualSnapshotQuota,
-        manualSnapshotWarnFraction: automation.manualSnapshotWarnFraction,
-        checkCacheSnapshot: automation.cacheSnapshotNightly,
-        failureSeverity: automation.failureSeverity,
+        ...backupVerificationConfig(loadConfig(env)),
         ...overrides,
       });
     },
@@ -134,7 +128,7 @@ export const WORKFLOW_ENTRIES = {
   >({
     contract: { input: snapshotHousekeepingInputSchema, output: snapshotHousekeepingOutputSchema },
     build(stack, common, env, overrides) {
-      const { automation } = loadConfig(env);
+      const config = loadConfig(env);
       // The nested cache snapshot machine is referenced by name, as the automation stack wires it.
       const cache = sfn.StateMachine.fromStateMachineName(
         stack,
@@ -143,11 +137,8 @@ export const WORKFLOW_ENTRIES = {
       );
       return new SnapshotHousekeepingWorkflow(stack, 'SnapshotHousekeeping', {
         ...common,
-        scheduleExpression: automation.housekeepingSchedule,
-        retentionDays: automation.manualSnapshotRetentionDays,
-        drRegion: automation.drRegion || undefined,
-        cacheSnapshotStateMachine: automation.cacheSnapshotNightly ? cache : undefined,
-        failureSeverity: automation.failureSeverity,
+        ...snapshotHousekeepingConfig(config),
+        cacheSnapshotStateMachine: nightlyCacheSnapshot(config) ? cache : undefined,
         ...overrides,
       });
     },

@@ -1,0 +1,52 @@
+/**
+ * The one mapping from an environment's config to each workflow's props (what is not a reference
+ * to another construct). The automation stack and the workflow testbed both build the workflows
+ * from it, so a test runs the workflow exactly as the stack configures it.
+ */
+import type { BackupVerificationWorkflowProps } from '../../workflows/backup-verification/construct.js';
+import type { SnapshotWorkflowProps } from '../../workflows/common/snapshot-workflow.js';
+import type { SnapshotHousekeepingWorkflowProps } from '../../workflows/snapshot-housekeeping/construct.js';
+import type { EnvironmentConfig } from '../config/index.js';
+
+/** What every workflow takes from config. */
+export function commonWorkflowConfig(config: EnvironmentConfig) {
+  return { failureSeverity: config.automation.failureSeverity } as const;
+}
+
+/** The on-demand (RDS) and cache snapshot workflows. */
+export function snapshotWorkflowConfig(config: EnvironmentConfig) {
+  return {
+    ...commonWorkflowConfig(config),
+    retentionDays: config.automation.manualSnapshotRetentionDays,
+  } as const satisfies Partial<SnapshotWorkflowProps>;
+}
+
+/** The nightly backup verification. */
+export function backupVerificationConfig(config: EnvironmentConfig) {
+  return {
+    ...commonWorkflowConfig(config),
+    scheduleExpression: config.automation.nightlySchedule,
+    backupRetentionDays: config.database.backupRetentionDays,
+    backupMaxAgeHours: config.automation.backupMaxAgeHours,
+    restoreLagThresholdMinutes: config.automation.restoreLagThresholdMinutes,
+    manualSnapshotQuota: config.automation.manualSnapshotQuota,
+    manualSnapshotWarnFraction: config.automation.manualSnapshotWarnFraction,
+    checkCacheSnapshot: config.automation.cacheSnapshotNightly,
+  } as const satisfies Partial<BackupVerificationWorkflowProps>;
+}
+
+/** The nightly snapshot housekeeping; `cacheSnapshotStateMachine` is given only where `nightlyCacheSnapshot`. */
+export function snapshotHousekeepingConfig(config: EnvironmentConfig) {
+  return {
+    ...commonWorkflowConfig(config),
+    scheduleExpression: config.automation.housekeepingSchedule,
+    retentionDays: config.automation.manualSnapshotRetentionDays,
+    // The config's '' means no DR region.
+    drRegion: config.automation.drRegion || undefined,
+  } as const satisfies Partial<SnapshotHousekeepingWorkflowProps>;
+}
+
+/** Whether housekeeping starts the nightly cache snapshot. */
+export function nightlyCacheSnapshot(config: EnvironmentConfig): boolean {
+  return config.automation.cacheSnapshotNightly;
+}
