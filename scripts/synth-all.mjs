@@ -2,7 +2,8 @@
 /**
  * The main job: synthesizes every environment (or `--env <name>`) with cdk-nag and CloudFormation
  * validation, without AWS credentials, then reports each stack it produced. Exits non-zero on any
- * config error or unacknowledged cdk-nag finding.
+ * config error or unacknowledged cdk-nag finding; warnings (e.g. an environment whose high-severity
+ * alerts reach nobody) are printed by `cdk synth` and counted here, but do not fail.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -48,4 +49,20 @@ for (const file of templates) {
   console.log(
     `${file.replace('.template.json', '').padEnd(34)} ${String(resources).padStart(9)} ${(text.length / 1024).toFixed(0).padStart(8)}`,
   );
+}
+
+// CDK writes each stack's annotations to <stack>.metadata.json; name the warnings once more at the
+// end, since `cdk synth` prints them above the long cdk-nag-free output where they are easy to miss.
+const warnings = readdirSync(outdir)
+  .filter((f) => f.endsWith('.metadata.json'))
+  .sort()
+  .flatMap((file) =>
+    Object.values(JSON.parse(readFileSync(join(outdir, file), 'utf8')))
+      .flat()
+      .filter((entry) => entry.type === 'aws:cdk:warning')
+      .map((entry) => `${file.replace('.metadata.json', '')}: ${String(entry.data).replace(/ \[ack: .*\]$/, '')}`),
+  );
+if (warnings.length > 0) {
+  console.log(`\n${warnings.length} warning(s), not failures:`);
+  for (const warning of warnings) console.log(`  - ${warning}`);
 }

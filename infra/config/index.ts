@@ -5,7 +5,13 @@
 import { dev } from './dev.js';
 import { prod } from './prod.js';
 import { staging } from './staging.js';
-import { ENVIRONMENT_NAMES, type EnvironmentConfig, type EnvironmentName } from './types.js';
+import {
+  ENVIRONMENT_NAMES,
+  type EnvironmentConfig,
+  type EnvironmentName,
+  type MonitoringConfig,
+  type Severity,
+} from './types.js';
 
 export * from './types.js';
 
@@ -82,6 +88,11 @@ export const PLACEHOLDER_ACCOUNT = '123456789012';
 export const VALID_LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
+
+/** Whether a severity's subscriptions reach anyone (an email address or an https endpoint). */
+export function hasSubscriber(subscriptions: MonitoringConfig['subscriptions'][Severity]): boolean {
+  return subscriptions.emails.length > 0 || subscriptions.httpsEndpoints.length > 0;
+}
 
 /** Every problem of `config`, each naming the field; empty when the config is sound. */
 export function validateConfig(config: EnvironmentConfig): string[] {
@@ -296,6 +307,15 @@ export function validateConfig(config: EnvironmentConfig): string[] {
         url.startsWith('https://'),
         `monitoring.subscriptions.${severity}.httpsEndpoints: '${url}' is not an https URL`,
       );
+  }
+
+  // Alarms page nobody without a high-severity subscriber. Synth without an account only warns (on
+  // the high topic, see AlertTopics); a prod deploy, like the placeholder certificate above, fails.
+  if (env === 'prod' && config.account !== '') {
+    check(
+      hasSubscriber(monitoring.subscriptions.high),
+      `monitoring.subscriptions.high: prod has no high-severity subscriber, so a deploy to account ${config.account} would page nobody: add the on-call email or PagerDuty https endpoint to monitoring.subscriptions.high in infra/config/prod.ts`,
+    );
   }
 
   // Automation

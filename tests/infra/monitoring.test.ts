@@ -4,7 +4,7 @@
  * three dashboards, and cdk-nag. One small stack per environment, built once.
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -21,6 +21,7 @@ import {
 } from '../../infra/config/index.js';
 import { evaluationWindow } from '../../infra/constructs/monitoring/evaluation-window.js';
 import { cacheNodeIds } from '../../infra/constructs/monitoring/metrics.js';
+import { NO_HIGH_SUBSCRIBER_WARNING } from '../../infra/constructs/monitoring/topics.js';
 import { Monitoring } from '../../infra/constructs/monitoring.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
@@ -303,6 +304,15 @@ describe.each(ENVIRONMENT_NAMES.map((name) => [name]))('Monitoring in %s', (envN
       f.template.resourceCountIs('AWS::SQS::Queue', 0);
       expect(f.monitoring.topics.high).toBeDefined();
     });
+
+    test('synth warns on the high topic that high-severity alarms notify nobody', () => {
+      Annotations.fromStack(f.stack).hasWarning(
+        `/${f.stack.stackName}/Monitoring/Topics/High`,
+        Match.stringLikeRegexp(
+          `monitoring\\.subscriptions\\.high is empty for ${envName}: .*infra/config/${envName}\\.ts.*${NO_HIGH_SUBSCRIBER_WARNING}`,
+        ),
+      );
+    });
   });
 
   describe('alarms', () => {
@@ -525,6 +535,24 @@ describe('Monitoring with subscriptions', () => {
       });
     },
   );
+
+  test('no synth warning once a high-severity subscriber is configured', () => {
+    Annotations.fromStack(f.stack).hasNoWarning('*', Match.stringLikeRegexp('monitoring\\.subscriptions\\.high'));
+  });
+
+  test('subscribers of medium and low only still leave the high-severity warning', () => {
+    // Prepare
+    const onlyLower = { ...subscriptions, high: { emails: [], httpsEndpoints: [] } };
+
+    // Act
+    const lower = buildFixture({ ...base, monitoring: { ...base.monitoring, subscriptions: onlyLower } });
+
+    // Assess
+    Annotations.fromStack(lower.stack).hasWarning(
+      '/Monitoring-prod/Monitoring/Topics/High',
+      Match.stringLikeRegexp('monitoring\\.subscriptions\\.high is empty for prod'),
+    );
+  });
 
   test('exactly the configured subscriptions exist', () => {
     f.template.resourceCountIs('AWS::SNS::Subscription', 4);

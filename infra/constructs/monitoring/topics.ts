@@ -2,7 +2,7 @@
  * The three alert topics `interactions-<env>-alerts-high|medium|low`, encrypted with one customer
  * key, TLS-only, with the subscriptions of the environment's config.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -10,9 +10,12 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { names } from '../../../shared/naming.js';
-import type { EnvironmentName, MonitoringConfig, Severity } from '../../config/index.js';
+import { type EnvironmentName, hasSubscriber, type MonitoringConfig, type Severity } from '../../config/index.js';
 
 export const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low'];
+
+/** Id of the synth warning on the high topic of an environment with no high-severity subscriber. */
+export const NO_HIGH_SUBSCRIBER_WARNING = '@interactions/monitoring:noHighSeveritySubscriber';
 
 /** Services that publish alerts: CloudWatch alarm actions and EventBridge rules. */
 const PUBLISHING_SERVICES = ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] as const;
@@ -82,10 +85,16 @@ export class AlertTopics extends Construct {
       }),
     ) as Record<Severity, sns.Topic>;
 
-    const hasSubscriptions = SEVERITIES.some(
-      (severity) =>
-        props.subscriptions[severity].emails.length > 0 || props.subscriptions[severity].httpsEndpoints.length > 0,
-    );
+    if (!hasSubscriber(props.subscriptions.high)) {
+      // Shown by `cdk synth` / `npm run synth` without failing it: synth must work before anyone is
+      // on call. A prod deploy (account set) is refused instead, by the config's validation.
+      Annotations.of(this.topics.high).addWarningV2(
+        NO_HIGH_SUBSCRIBER_WARNING,
+        `monitoring.subscriptions.high is empty for ${props.envName}: high-severity alarms notify nobody. Add the on-call email or PagerDuty https endpoint in infra/config/${props.envName}.ts (required for a prod deploy).`,
+      );
+    }
+
+    const hasSubscriptions = SEVERITIES.some((severity) => hasSubscriber(props.subscriptions[severity]));
     if (!hasSubscriptions) return;
 
     // A PagerDuty or webhook outage must not lose alerts: SNS parks what it could not deliver

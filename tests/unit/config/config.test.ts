@@ -259,7 +259,9 @@ describe('errors a broken config gets', () => {
 
   it('a deploy with the real certificate from context loads; synth without account keeps the placeholder', () => {
     const arn = 'arn:aws:acm:us-east-1:111122223333:certificate/12345678-1234-1234-1234-123456789abc';
-    expect(loadConfig('prod', { account: '111122223333', albCertificateArn: arn }).compute.albCertificateArn).toBe(arn);
+    expect(loadConfig('staging', { account: '111122223333', albCertificateArn: arn }).compute.albCertificateArn).toBe(
+      arn,
+    );
     expect(loadConfig('prod').compute.albCertificateArn).toMatch(/:123456789012:/);
   });
 
@@ -380,5 +382,45 @@ describe('nightly schedules', () => {
     expect(problems).toContain(
       `automation.housekeepingSchedule: '${schedule}' is not a daily cron(M H * * ? *) expression at a fixed time`,
     );
+  });
+});
+
+describe('high-severity subscribers', () => {
+  const REAL_CERTIFICATE = 'arn:aws:acm:us-east-1:111122223333:certificate/12345678-1234-1234-1234-123456789abc';
+  /** The config a deploy to an account would load: real certificate, subscriptions as given. */
+  function deployConfig(name: string, high: { emails: string[]; httpsEndpoints: string[] }): EnvironmentConfig {
+    const config = applyOverrides(loadConfig(name), { account: '111122223333', albCertificateArn: REAL_CERTIFICATE });
+    const subscriptions = { ...config.monitoring.subscriptions, high };
+    return { ...config, monitoring: { ...config.monitoring, subscriptions } };
+  }
+
+  it('fails a prod deploy (account set) with no high-severity subscriber, naming the field and how to fix it', () => {
+    // Act
+    const load = () => loadConfig('prod', { account: '111122223333', albCertificateArn: REAL_CERTIFICATE });
+
+    // Assess
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/Invalid configuration for environment 'prod'/);
+    expect(load).toThrow(
+      /monitoring\.subscriptions\.high: prod has no high-severity subscriber.*infra\/config\/prod\.ts/,
+    );
+  });
+
+  it.each([
+    ['an email address', { emails: ['oncall@example.com'], httpsEndpoints: [] }],
+    [
+      'a PagerDuty https endpoint',
+      { emails: [], httpsEndpoints: ['https://events.pagerduty.com/integration/x/enqueue'] },
+    ],
+  ])('passes a prod deploy with %s as high-severity subscriber', (_label, high) => {
+    expect(validateConfig(deployConfig('prod', high))).toEqual([]);
+  });
+
+  it('lets prod synthesize without an account (the topics warn instead)', () => {
+    expect(loadConfig('prod').monitoring.subscriptions.high).toEqual({ emails: [], httpsEndpoints: [] });
+  });
+
+  it.each(['dev', 'staging'])('lets a %s deploy go without a high-severity subscriber (a warning only)', (name) => {
+    expect(validateConfig(deployConfig(name, { emails: [], httpsEndpoints: [] }))).toEqual([]);
   });
 });
