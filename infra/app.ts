@@ -5,9 +5,11 @@
  */
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { names } from '../shared/naming.js';
 import type { EnvironmentConfig } from './config/index.js';
 import { InteractionsSafetyChecks } from './safety-rules/index.js';
 import { AutomationStack } from './stacks/automation-stack.js';
+import { DrStack } from './stacks/dr-stack.js';
 import { EdgeStack } from './stacks/edge-stack.js';
 import { PlatformStack } from './stacks/platform-stack.js';
 
@@ -15,9 +17,14 @@ export interface EnvironmentStacks {
   readonly platform: PlatformStack;
   readonly edge: EdgeStack;
   readonly automation: AutomationStack;
+  /** Present only where `automation.drRegion` is set (staging, prod): the DR copies' KMS key. */
+  readonly dr?: DrStack;
 }
 
-/** Adds one environment's stacks (`interactions-<env>-platform`, `-edge`, `-automation`). */
+/**
+ * Adds one environment's stacks (`interactions-<env>-platform`, `-edge`, `-automation`, and `-dr`
+ * in the DR region where the environment has one).
+ */
 export function addEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
   const account = config.account === '' ? undefined : config.account;
   const prefix = `interactions-${config.name}`;
@@ -42,10 +49,28 @@ export function addEnvironment(app: App, config: EnvironmentConfig): Environment
     config,
     platform,
   });
-  for (const stack of [platform, edge, automation]) {
+  const dr = config.automation.drRegion === '' ? undefined : addDrStack(app, config, account, automation);
+  for (const stack of [platform, edge, automation, ...(dr === undefined ? [] : [dr])]) {
     for (const [key, value] of Object.entries(config.tags)) Tags.of(stack).add(key, value);
   }
-  return { platform, edge, automation };
+  return { platform, edge, automation, dr };
+}
+
+/**
+ * `interactions-<env>-dr` in the DR region. The automation depends on it so that
+ * `cdk deploy 'interactions-<env>-*'` creates the DR key before the first night's copy needs it.
+ */
+function addDrStack(app: App, config: EnvironmentConfig, account: string | undefined, automation: AutomationStack) {
+  const stackName = names.stack(config.name, 'dr');
+  const dr = new DrStack(app, stackName, {
+    stackName,
+    description: `Interaction Management System DR region resources (${config.name}): KMS key of the DB snapshot copies`,
+    env: { account, region: config.automation.drRegion },
+    config,
+    terminationProtection: config.name === 'prod',
+  });
+  automation.addStackDependency(dr, "the nightly DR copy encrypts with the DR stack's KMS key");
+  return dr;
 }
 
 /** Registers cdk-nag on the whole app: synth exits non-zero on any unacknowledged finding. */

@@ -27,7 +27,7 @@ export const names = {
   cacheReplicationGroup: (env: Environment) => `interactions-${env}`,
   assetsBucket: (env: Environment) => `interactions-${env}-assets`,
   dbCredentialsSecret: (env: Environment) => `/interactions/${env}/db-credentials`,
-  stack: (env: Environment, part: 'platform' | 'edge' | 'automation') => `interactions-${env}-${part}`,
+  stack: (env: Environment, part: 'platform' | 'edge' | 'automation' | 'dr') => `interactions-${env}-${part}`,
   stateMachine: (env: Environment, workflow: WorkflowName) => `interactions-${env}-${workflow}`,
   /** Lambda functions: the seed's `/aws/lambda/interactions-{env}-tasks` log group is shared by them. */
   lambdaFunction: (env: Environment, fn: string) => `interactions-${env}-${fn}`,
