@@ -36,6 +36,8 @@ export const names = {
   cacheLogGroup: (env: Environment) => `/aws/elasticache/interactions-${env}`,
   rdsLogGroup: (instanceId: string) => `/aws/rds/instance/${instanceId}/postgresql`,
   reportsBucket: (env: Environment) => `interactions-${env}-automation-reports`,
+  /** The KMS key of the DR copies in the DR region (`interactions-<env>-dr` stack), without `alias/`. */
+  drKeyAlias: (env: Environment) => `interactions-${env}-dr`,
   topic: (env: Environment, severity: 'high' | 'medium' | 'low') => `interactions-${env}-alerts-${severity}`,
   parameterPrefix: (env: Environment) => `/interactions/${env}`,
   metricsNamespace: 'Interactions/Automation',

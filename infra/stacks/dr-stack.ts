@@ -12,7 +12,7 @@ import { fixedNameRemovalPolicy } from '../constructs/removal.js';
 
 /** The alias the housekeeping's DR copy encrypts with (workflows/snapshot-housekeeping/dr-copy.ts). */
 export function drKeyAliasName(envName: EnvironmentName): string {
-  return `alias/${names.prefix(envName)}-dr`;
+  return `alias/${names.drKeyAlias(envName)}`;
 }
 
 export interface DrStackProps extends StackProps {

@@ -65,7 +65,7 @@ export function drCopy(scope: Construct, props: DrCopyProps): DrCopyStates {
       service: 'kms',
       region: drRegion,
       resource: 'alias',
-      resourceName: `${names.prefix(envName)}-dr`,
+      resourceName: names.drKeyAlias(envName),
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
   const role = props.operateRole.grantPrincipal;
@@ -211,7 +211,7 @@ function grantKms(props: DrCopyProps, stack: Stack): void {
       ? {
           resources: [drKeysByAlias(stack, props.drRegion)],
           conditions: {
-            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': `alias/${names.prefix(props.envName)}-dr` },
+            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': `alias/${names.drKeyAlias(props.envName)}` },
           },
         }
       : { resources: [props.drKmsKeyArn], conditions: {} };
