@@ -5,12 +5,7 @@
  * snapshot deletes) and the nested cache snapshot execution mocked per state. SDK-integration
  * responses use Step Functions' member names.
  */
-import {
-  DescribeSnapshotsCommand,
-  ElastiCacheClient,
-  ListTagsForResourceCommand,
-  type Snapshot,
-} from '@aws-sdk/client-elasticache';
+import { DescribeSnapshotsCommand, ElastiCacheClient, ListTagsForResourceCommand } from '@aws-sdk/client-elasticache';
 import {
   CopyDBSnapshotCommand,
   type DBSnapshot,
@@ -35,7 +30,17 @@ import {
   workflowTestbed,
 } from '../support/workflow-testbed.js';
 import { mockOwnerRuns } from './housekeeping/owner-runs.js';
-import { ago, ahead, type CacheEntry, ours, outputOf, prod, snapshot, WITHOUT_DR } from './housekeeping/snapshots.js';
+import {
+  ago,
+  ahead,
+  type CacheEntry,
+  cacheSnapshot,
+  ours,
+  outputOf,
+  prod,
+  snapshot,
+  WITHOUT_DR,
+} from './housekeeping/snapshots.js';
 
 // prod: DR region and nightly cache snapshot on; the variant has both off.
 const withDr = workflowTestbed({ workflow: 'snapshot-housekeeping', env: 'prod' });
@@ -86,19 +91,6 @@ const DR = [
   snapshot('interactions-staging-dr-2024-12-01-05-10', { TagList: ours(ago(1), 'staging') }, 'us-west-2'),
 ];
 
-/** An ElastiCache snapshot of the prod replication group as DescribeSnapshots returns it (no tags). */
-function cacheSnapshot(name: string, over: Partial<Snapshot> = {}): Snapshot {
-  return {
-    SnapshotName: name,
-    ARN: `arn:aws:elasticache:us-east-1:123456789012:snapshot:${name}`,
-    ReplicationGroupId: 'interactions-prod',
-    SnapshotSource: 'manual',
-    SnapshotStatus: 'available',
-    Engine: 'redis',
-    NodeSnapshots: [{ CacheClusterId: 'interactions-prod-001', NodeGroupId: '0001', SnapshotCreateTime: ago(1) }],
-    ...over,
-  };
-}
 /** Manual cache snapshots with their tags: two expired automation snapshots among others that must survive. */
 const CACHE: CacheEntry[] = [
   { snapshot: cacheSnapshot('interactions-prod-nightly-expired'), tags: ours(ago(2)) },

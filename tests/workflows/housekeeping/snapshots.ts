@@ -63,20 +63,23 @@ export interface CacheEntry {
   readonly tags: Tag[];
 }
 
+/** An ElastiCache snapshot of the prod replication group as DescribeSnapshots returns it (no tags). */
+export function cacheSnapshot(name: string, over: Partial<Snapshot> = {}): Snapshot {
+  return {
+    SnapshotName: name,
+    ARN: `arn:aws:elasticache:us-east-1:123456789012:snapshot:${name}`,
+    ReplicationGroupId: 'interactions-prod',
+    SnapshotSource: 'manual',
+    SnapshotStatus: 'available',
+    Engine: 'redis',
+    NodeSnapshots: [{ CacheClusterId: 'interactions-prod-001', NodeGroupId: '0001', SnapshotCreateTime: ago(1) }],
+    ...over,
+  };
+}
+
 /** An expired automation cache snapshot. */
 export function expiredCacheSnapshot(name: string): CacheEntry {
-  return {
-    snapshot: {
-      SnapshotName: name,
-      ARN: `arn:aws:elasticache:us-east-1:123456789012:snapshot:${name}`,
-      ReplicationGroupId: 'interactions-prod',
-      SnapshotSource: 'manual',
-      SnapshotStatus: 'available',
-      Engine: 'redis',
-      NodeSnapshots: [{ CacheClusterId: 'interactions-prod-001', NodeGroupId: '0001', SnapshotCreateTime: ago(1) }],
-    },
-    tags: ours(ago(2)),
-  };
+  return { snapshot: cacheSnapshot(name), tags: ours(ago(2)) };
 }
 
 /** prod's housekeeping props without the DR region and the nightly cache snapshot (a testbed variant). */
