@@ -20,7 +20,7 @@ export interface MetricDescriptor {
    */
   readonly dimensions: Readonly<{ service: string } & Record<string, string>>;
   /** Unit of each published value. */
-  readonly unit: 'Count' | 'Seconds';
+  readonly unit: 'Count' | 'Seconds' | 'None';
 }
 
 /** The function that reports every workflow's outcome (its AutomationFunction `name`). */
@@ -64,4 +64,64 @@ export function publishMetric(metric: MetricDescriptor, value: number): void {
   const single = new Metrics({ namespace: metric.namespace, serviceName: service, singleMetric: true });
   if (Object.keys(dimensions).length > 0) single.addDimensions(dimensions);
   single.addMetric(metric.metricName, metric.unit, value);
+}
+
+/** The function that evaluates the nightly backup checks (its AutomationFunction `name`). */
+export const BACKUP_CHECK_FUNCTION = 'check-backups';
+
+/** The workflow whose run publishes the backup checks' metrics. */
+export const BACKUP_CHECK_WORKFLOW: WorkflowName = 'backup-verification';
+
+/**
+ * The metrics check-backups publishes each night through the shared Metrics instance, and the unit
+ * of each (functions/check-backups/evaluate.ts and handler.ts).
+ */
+export const BACKUP_CHECK_METRICS = {
+  /** Hours since the newest available automated DB snapshot was created. */
+  BackupAgeHours: 'None',
+  /** Minutes the instance's LatestRestorableTime lags the check's start. */
+  RestoreLagMinutes: 'None',
+  /** Manual DB snapshots in the region, against the account quota. */
+  ManualSnapshotCount: 'Count',
+  /** Checks that failed in one run. */
+  BackupChecksFailed: 'Count',
+  /** Checks that warned in one run. */
+  BackupChecksWarned: 'Count',
+} as const satisfies Record<string, MetricDescriptor['unit']>;
+
+/** Name of a metric check-backups publishes. */
+export type BackupCheckMetricName = keyof typeof BACKUP_CHECK_METRICS;
+
+/**
+ * A metric of check-backups with the dimension set it really has: Powertools' `service` (the
+ * function's name, from POWERTOOLS_SERVICE_NAME) plus the invocation's environment and workflow that
+ * the handler chain adds (shared/middleware.ts); the workflow is backup-verification (its WORKFLOW).
+ */
+export function backupCheckMetric(env: Environment, metricName: BackupCheckMetricName): MetricDescriptor {
+  return {
+    namespace: names.metricsNamespace,
+    metricName,
+    dimensions: {
+      service: names.lambdaFunction(env, BACKUP_CHECK_FUNCTION),
+      environment: env,
+      workflow: BACKUP_CHECK_WORKFLOW,
+    },
+    unit: BACKUP_CHECK_METRICS[metricName],
+  };
+}
+
+/** The function that publishes the long-schedule dead-man metric (its AutomationFunction `name`). */
+export const LAST_SUCCESS_CHECK_FUNCTION = 'check-last-success';
+
+/**
+ * `SecondsSinceLastSuccess` of `workflow`, as check-last-success publishes it: service (its function
+ * name), environment and the workflow of the checked state machine.
+ */
+export function secondsSinceLastSuccessMetric(env: Environment, workflow: WorkflowName): MetricDescriptor {
+  return {
+    namespace: names.metricsNamespace,
+    metricName: 'SecondsSinceLastSuccess',
+    dimensions: { service: names.lambdaFunction(env, LAST_SUCCESS_CHECK_FUNCTION), environment: env, workflow },
+    unit: 'Seconds',
+  };
 }

@@ -21,6 +21,7 @@ import { AutomationStateMachine } from '../../workflows/common/state-machine.js'
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig, Severity } from '../config/index.js';
+import { AutomationDashboard } from '../constructs/automation-dashboard.js';
 import { AutomationFunction } from '../constructs/automation-function.js';
 import { acknowledgeWildcard } from '../constructs/nag.js';
 import { WorkflowMonitoring } from '../constructs/workflow-monitoring.js';
@@ -78,6 +79,8 @@ export class AutomationStack extends Stack {
   readonly lastSuccessCheckFunction: lambda.Function;
   /** The platform's severity topics. */
   readonly topics: Readonly<Record<Severity, sns.ITopic>>;
+  /** `interactions-<env>-automation`: the backups row and one row per monitored workflow. */
+  readonly dashboard: AutomationDashboard;
   /** The environment's configuration, for the workflows added to this stack. */
   readonly config: EnvironmentConfig;
   /** The state machines of this environment, by workflow. */
@@ -198,7 +201,9 @@ export class AutomationStack extends Stack {
       cacheSnapshotStateMachine: nightlyCacheSnapshot(config) ? cacheSnapshot.stateMachine : undefined,
     });
 
-    // Monitoring of every workflow, in one place: on-demand workflows get the failure alarm only.
+    // Monitoring of every workflow, in one place: on-demand workflows get the failure alarm only;
+    // addWorkflowMonitoring also adds each workflow's dashboard row.
+    this.dashboard = new AutomationDashboard(this, 'Dashboard', { envName, thresholds: config.automation });
     const nightly = Duration.days(1);
     const monitored: readonly [sfn.IStateMachine, WorkflowMonitoringOptions][] = [
       [onDemandSnapshot.stateMachine, { workflow: 'on-demand-snapshot' }],
@@ -212,7 +217,7 @@ export class AutomationStack extends Stack {
 
   /**
    * Adds failure and dead-man alarms for a workflow's state machine, notifying the configured
-   * failure severity topic, and lets the dead-man check read that machine's executions. The failure
+   * failure severity topic, and its row on the automation dashboard, and lets the dead-man check read that machine's executions. The failure
    * alarm pages only for executions that ended without their own notification: one page per incident.
    */
   addWorkflowMonitoring(stateMachine: sfn.IStateMachine, options: WorkflowMonitoringOptions): WorkflowMonitoring {
@@ -227,6 +232,7 @@ export class AutomationStack extends Stack {
       slack: options.slack,
       lastSuccessCheck: this.lastSuccessCheckFunction,
     });
+    this.dashboard.addWorkflow(workflow, stateMachine, monitoring);
     this.lastSuccessCheckFunction.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['states:ListExecutions', 'states:DescribeStateMachine'],

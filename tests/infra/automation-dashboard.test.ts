@@ -1,0 +1,262 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { type EnvironmentName, loadConfig } from '../../infra/config/index.js';
+import type { Severity } from '../../infra/config/types.js';
+import { AutomationStack } from '../../infra/stacks/automation-stack.js';
+import {
+  backupCheckMetric,
+  type MetricDescriptor,
+  secondsSinceLastSuccessMetric,
+  workflowOutcomeMetric,
+} from '../../shared/metrics-contract.js';
+import type { WorkflowName } from '../../shared/naming.js';
+import { unacknowledgedFindings } from './support-nag.js';
+
+/** A stand-in for PlatformStack exposing the references the automation takes. */
+class FakePlatform extends Stack {
+  readonly monitoring: { topics: Record<Severity, sns.ITopic> };
+  readonly database: { instance: rds.IDatabaseInstance; encryptionKey: kms.IKey };
+  readonly network: { vpc: ec2.IVpc };
+  constructor(app: App, envName: EnvironmentName) {
+    super(app, 'FakePlatform');
+    const key = new kms.Key(this, 'TopicKey', { enableKeyRotation: true });
+    const topic = (severity: Severity) =>
+      new sns.Topic(this, `Alerts${severity}`, {
+        topicName: `interactions-${envName}-alerts-${severity}`,
+        masterKey: key,
+      });
+    this.monitoring = { topics: { high: topic('high'), medium: topic('medium'), low: topic('low') } };
+    this.network = { vpc: new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 0 }) };
+    this.database = {
+      instance: rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, 'Db', {
+        instanceIdentifier: `interactions-${envName}-postgres`,
+        instanceEndpointAddress: 'db.example.internal',
+        port: 5432,
+        securityGroups: [],
+      }),
+      encryptionKey: new kms.Key(this, 'DbKey', { enableKeyRotation: true }),
+    };
+  }
+}
+
+interface Widget {
+  readonly type: string;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly properties: {
+    readonly title?: string;
+    readonly markdown?: string;
+    readonly metrics?: unknown[][];
+    readonly annotations?: { readonly horizontal?: { readonly value: number; readonly label?: string }[] };
+  };
+}
+
+/** Joins the DashboardBody's Fn::Join, each token (Ref, GetAtt) standing as `<token>`, and parses it. */
+function dashboardWidgets(template: Template, dashboardName: string): Widget[] {
+  const dashboards = template.findResources('AWS::CloudWatch::Dashboard', {
+    Properties: { DashboardName: dashboardName },
+  });
+  const [dashboard] = Object.values(dashboards);
+  if (dashboard === undefined) throw new Error(`no dashboard ${dashboardName}`);
+  const body = dashboard.Properties.DashboardBody as string | { 'Fn::Join': [string, unknown[]] };
+  const text =
+    typeof body === 'string'
+      ? body
+      : body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : '<token>')).join(body['Fn::Join'][0]);
+  return (JSON.parse(text) as { widgets: Widget[] }).widgets;
+}
+
+/** A drawn series as CloudWatch identifies it: namespace, name and the dimension set (order-free). */
+interface Series {
+  readonly namespace: unknown;
+  readonly metricName: unknown;
+  readonly dimensions: Record<string, unknown>;
+}
+
+/** Reads a dashboard metric array `[namespace, name, dim, value, ..., {options}?]`. */
+function series(metric: unknown[]): Series {
+  const [namespace, metricName, ...rest] = metric.filter((part) => typeof part !== 'object');
+  const dimensions: Record<string, unknown> = {};
+  for (let i = 0; i < rest.length; i += 2) dimensions[String(rest[i])] = rest[i + 1];
+  return { namespace, metricName, dimensions };
+}
+
+function expected(descriptor: MetricDescriptor): Series {
+  return {
+    namespace: descriptor.namespace,
+    metricName: descriptor.metricName,
+    dimensions: { ...descriptor.dimensions },
+  };
+}
+
+const stateMachineSeries = (metricName: string): Series => ({
+  namespace: 'AWS/States',
+  metricName,
+  dimensions: { StateMachineArn: '<token>' },
+});
+
+const built = new Map<EnvironmentName, { stack: AutomationStack; template: Template; widgets: Widget[] }>();
+function automation(envName: EnvironmentName) {
+  const existing = built.get(envName);
+  if (existing) return existing;
+  const app = new App();
+  const stack = new AutomationStack(app, `interactions-${envName}-automation`, {
+    config: loadConfig(envName),
+    platform: new FakePlatform(app, envName),
+  });
+  const template = Template.fromStack(stack);
+  const widgets = dashboardWidgets(template, `interactions-${envName}-automation`);
+  const result = { stack, template, widgets };
+  built.set(envName, result);
+  return result;
+}
+
+const byTitle = (widgets: Widget[], title: string): Widget => {
+  const widget = widgets.find((w) => w.properties.title === title);
+  if (widget === undefined) throw new Error(`no widget "${title}" in ${widgets.map((w) => w.properties.title)}`);
+  return widget;
+};
+
+describe.each<EnvironmentName>(['dev', 'staging', 'prod'])('automation dashboard (%s)', (envName) => {
+  const config = loadConfig(envName);
+
+  it('is named interactions-<env>-automation and lays out in the 24-column grid', () => {
+    // Act
+    const { template, widgets } = automation(envName);
+
+    // Assess
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: `interactions-${envName}-automation`,
+    });
+    expect(widgets.length).toBeGreaterThan(0);
+    for (const widget of widgets) expect(widget.x + widget.width).toBeLessThanOrEqual(24);
+  });
+
+  it.each([
+    ['Automated backup age (hours)', 'BackupAgeHours', [config.automation.backupMaxAgeHours]],
+    ['Restore window lag (minutes)', 'RestoreLagMinutes', [config.automation.restoreLagThresholdMinutes]],
+    [
+      'Manual DB snapshots',
+      'ManualSnapshotCount',
+      [
+        config.automation.manualSnapshotQuota,
+        Math.floor(config.automation.manualSnapshotQuota * config.automation.manualSnapshotWarnFraction),
+      ],
+    ],
+  ] as const)('draws %s from the exact series check-backups publishes, with its config lines', (title, name, lines) => {
+    // Act
+    const widget = byTitle(automation(envName).widgets, title);
+
+    // Assess
+    expect(widget.properties.metrics?.map(series)).toEqual([expected(backupCheckMetric(envName, name))]);
+    expect(widget.properties.annotations?.horizontal?.map((a) => a.value)).toEqual(lines);
+  });
+
+  it('draws the backup age against the 26 h line and the snapshots against a quota of 100', () => {
+    // Act
+    const { widgets } = automation(envName);
+
+    // Assess
+    expect(byTitle(widgets, 'Automated backup age (hours)').properties.annotations?.horizontal?.[0]?.value).toBe(26);
+    expect(byTitle(widgets, 'Manual DB snapshots').properties.annotations?.horizontal?.map((a) => a.value)).toEqual([
+      100, 80,
+    ]);
+  });
+
+  it.each<WorkflowName>(['on-demand-snapshot', 'cache-snapshot', 'backup-verification', 'snapshot-housekeeping'])(
+    'has a row for %s: its executions, reported outcomes and duration',
+    (workflow) => {
+      // Act
+      const { widgets } = automation(envName);
+
+      // Assess
+      const outcomes = byTitle(widgets, `${workflow}: executions per day`);
+      expect((outcomes.properties.metrics ?? []).map(series)).toEqual([
+        stateMachineSeries('ExecutionsSucceeded'),
+        stateMachineSeries('ExecutionsFailed'),
+        stateMachineSeries('ExecutionsTimedOut'),
+        stateMachineSeries('ExecutionsAborted'),
+        expected(workflowOutcomeMetric(envName, workflow, 'SUCCEEDED')),
+        expected(workflowOutcomeMetric(envName, workflow, 'FAILED')),
+      ]);
+      const duration = byTitle(widgets, `${workflow}: execution duration (ms)`);
+      const stats = (duration.properties.metrics ?? []).map((m) => (m.at(-1) as { stat?: string }).stat);
+      expect(stats).toEqual(['p50', 'p90', 'Maximum']);
+    },
+  );
+
+  it('has one workflow row per monitored workflow: four today', () => {
+    // Act
+    const { widgets } = automation(envName);
+
+    // Assess
+    const rows = widgets.filter((w) => w.properties.markdown?.startsWith('## Workflow '));
+    expect(rows).toHaveLength(4);
+  });
+});
+
+describe('AutomationDashboard', () => {
+  it('adds a section with a title row and its widgets, and refuses an empty one', () => {
+    // Prepare
+    const app = new App();
+    const stack = new AutomationStack(app, 'interactions-dev-automation', {
+      config: loadConfig('dev'),
+      platform: new FakePlatform(app, 'dev'),
+    });
+
+    // Act
+    stack.dashboard.addSection('Recovery tests', [new cloudwatch.TextWidget({ markdown: 'RTO trend', width: 8 })]);
+
+    // Assess
+    const widgets = dashboardWidgets(Template.fromStack(stack), 'interactions-dev-automation');
+    expect(widgets.slice(-2).map((w) => w.properties.markdown)).toEqual(['## Recovery tests', 'RTO trend']);
+    expect(() => stack.dashboard.addSection('Empty', [])).toThrow('AutomationDashboard section "Empty": no widgets');
+  });
+
+  it('draws the time since the last success of a workflow watched through check-last-success', () => {
+    // Prepare
+    const app = new App();
+    const stack = new AutomationStack(app, 'interactions-prod-automation', {
+      config: loadConfig('prod'),
+      platform: new FakePlatform(app, 'prod'),
+    });
+    const executionLog = new logs.LogGroup(stack, 'MonthlyLogs');
+    const stateMachine = new sfn.StateMachine(stack, 'Monthly', {
+      definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'MonthlyPass')),
+    });
+
+    // Act
+    stack.addWorkflowMonitoring(stateMachine, {
+      workflow: 'recovery-test',
+      schedulePeriod: Duration.days(31),
+      executionLog,
+    });
+
+    // Assess
+    const widgets = dashboardWidgets(Template.fromStack(stack), 'interactions-prod-automation');
+    const since = byTitle(widgets, 'recovery-test: seconds since last success');
+    expect(since.properties.metrics?.map(series)).toEqual([
+      expected(secondsSinceLastSuccessMetric('prod', 'recovery-test')),
+    ]);
+    expect(since.properties.annotations?.horizontal?.[0]?.value).toBeGreaterThan(31 * 86400);
+    expect(widgets.filter((w) => w.properties.title?.endsWith('since last success'))).toHaveLength(1);
+  });
+
+  it('keeps the automation stack free of cdk-nag findings', () => {
+    // Act
+    const { stack } = automation('prod');
+
+    // Assess
+    expect(unacknowledgedFindings(stack)).toEqual([]);
+  });
+});
