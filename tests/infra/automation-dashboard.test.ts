@@ -10,6 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { type EnvironmentName, loadConfig } from '../../infra/config/index.js';
 import type { Severity } from '../../infra/config/types.js';
 import { AutomationStack } from '../../infra/stacks/automation-stack.js';
+import { type DashboardWidget, dashboardWidgets } from '../../scripts/render-dashboard.js';
 import {
   backupCheckMetric,
   type MetricDescriptor,
@@ -46,35 +47,6 @@ class FakePlatform extends Stack {
   }
 }
 
-interface Widget {
-  readonly type: string;
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-  readonly properties: {
-    readonly title?: string;
-    readonly markdown?: string;
-    readonly metrics?: unknown[][];
-    readonly annotations?: { readonly horizontal?: { readonly value: number; readonly label?: string }[] };
-  };
-}
-
-/** Joins the DashboardBody's Fn::Join, each token (Ref, GetAtt) standing as `<token>`, and parses it. */
-function dashboardWidgets(template: Template, dashboardName: string): Widget[] {
-  const dashboards = template.findResources('AWS::CloudWatch::Dashboard', {
-    Properties: { DashboardName: dashboardName },
-  });
-  const [dashboard] = Object.values(dashboards);
-  if (dashboard === undefined) throw new Error(`no dashboard ${dashboardName}`);
-  const body = dashboard.Properties.DashboardBody as string | { 'Fn::Join': [string, unknown[]] };
-  const text =
-    typeof body === 'string'
-      ? body
-      : body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : '<token>')).join(body['Fn::Join'][0]);
-  return (JSON.parse(text) as { widgets: Widget[] }).widgets;
-}
-
 /** A drawn series as CloudWatch identifies it: namespace, name and the dimension set (order-free). */
 interface Series {
   readonly namespace: unknown;
@@ -104,7 +76,7 @@ const stateMachineSeries = (metricName: string): Series => ({
   dimensions: { StateMachineArn: '<token>' },
 });
 
-const built = new Map<EnvironmentName, { stack: AutomationStack; template: Template; widgets: Widget[] }>();
+const built = new Map<EnvironmentName, { stack: AutomationStack; template: Template; widgets: DashboardWidget[] }>();
 function automation(envName: EnvironmentName) {
   const existing = built.get(envName);
   if (existing) return existing;
@@ -120,7 +92,7 @@ function automation(envName: EnvironmentName) {
   return result;
 }
 
-const byTitle = (widgets: Widget[], title: string): Widget => {
+const byTitle = (widgets: DashboardWidget[], title: string): DashboardWidget => {
   const widget = widgets.find((w) => w.properties.title === title);
   if (widget === undefined) throw new Error(`no widget "${title}" in ${widgets.map((w) => w.properties.title)}`);
   return widget;
