@@ -217,8 +217,9 @@ export class AutomationStack extends Stack {
 
   /**
    * Adds failure and dead-man alarms for a workflow's state machine, notifying the configured
-   * failure severity topic, and its row on the automation dashboard, and lets the dead-man check read that machine's executions. The failure
-   * alarm pages only for executions that ended without their own notification: one page per incident.
+   * failure severity topic, adds its row to the automation dashboard, and lets the dead-man check
+   * read that machine's executions. The failure alarm pages only for executions that ended without
+   * their own notification: one page per incident.
    */
   addWorkflowMonitoring(stateMachine: sfn.IStateMachine, options: WorkflowMonitoringOptions): WorkflowMonitoring {
     const { workflow } = options;
