@@ -1,14 +1,9 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as rds from 'aws-cdk-lib/aws-rds';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { type EnvironmentName, loadConfig } from '../../infra/config/index.js';
-import type { Severity } from '../../infra/config/types.js';
 import { AutomationStack } from '../../infra/stacks/automation-stack.js';
 import { type DashboardWidget, dashboardWidgets } from '../../scripts/render-dashboard.js';
 import {
@@ -18,34 +13,8 @@ import {
   workflowOutcomeMetric,
 } from '../../shared/metrics-contract.js';
 import type { WorkflowName } from '../../shared/naming.js';
+import { FakePlatform } from './support-automation-platform.js';
 import { unacknowledgedFindings } from './support-nag.js';
-
-/** A stand-in for PlatformStack exposing the references the automation takes. */
-class FakePlatform extends Stack {
-  readonly monitoring: { topics: Record<Severity, sns.ITopic> };
-  readonly database: { instance: rds.IDatabaseInstance; encryptionKey: kms.IKey };
-  readonly network: { vpc: ec2.IVpc };
-  constructor(app: App, envName: EnvironmentName) {
-    super(app, 'FakePlatform');
-    const key = new kms.Key(this, 'TopicKey', { enableKeyRotation: true });
-    const topic = (severity: Severity) =>
-      new sns.Topic(this, `Alerts${severity}`, {
-        topicName: `interactions-${envName}-alerts-${severity}`,
-        masterKey: key,
-      });
-    this.monitoring = { topics: { high: topic('high'), medium: topic('medium'), low: topic('low') } };
-    this.network = { vpc: new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 0 }) };
-    this.database = {
-      instance: rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, 'Db', {
-        instanceIdentifier: `interactions-${envName}-postgres`,
-        instanceEndpointAddress: 'db.example.internal',
-        port: 5432,
-        securityGroups: [],
-      }),
-      encryptionKey: new kms.Key(this, 'DbKey', { enableKeyRotation: true }),
-    };
-  }
-}
 
 /** A drawn series as CloudWatch identifies it: namespace, name and the dimension set (order-free). */
 interface Series {

@@ -1,43 +1,15 @@
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as rds from 'aws-cdk-lib/aws-rds';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { loadConfig } from '../../infra/config/index.js';
-import type { Severity } from '../../infra/config/types.js';
 import { AutomationStack } from '../../infra/stacks/automation-stack.js';
+import { FakePlatform } from './support-automation-platform.js';
 import { unacknowledgedFindings } from './support-nag.js';
-
-/** A stand-in for PlatformStack exposing the references the automation takes. */
-class FakePlatform extends Stack {
-  readonly monitoring: { topics: Record<Severity, sns.ITopic> };
-  readonly database: { instance: rds.IDatabaseInstance; encryptionKey: kms.IKey };
-  readonly network: { vpc: ec2.IVpc };
-  constructor(app: App) {
-    super(app, 'FakePlatform');
-    const key = new kms.Key(this, 'TopicKey', { enableKeyRotation: true });
-    const topic = (severity: Severity) =>
-      new sns.Topic(this, `Alerts${severity}`, { topicName: `interactions-prod-alerts-${severity}`, masterKey: key });
-    this.monitoring = { topics: { high: topic('high'), medium: topic('medium'), low: topic('low') } };
-    this.network = { vpc: new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 0 }) };
-    this.database = {
-      instance: rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, 'Db', {
-        instanceIdentifier: 'interactions-prod-postgres',
-        instanceEndpointAddress: 'db.example.internal',
-        port: 5432,
-        securityGroups: [],
-      }),
-      encryptionKey: new kms.Key(this, 'DbKey', { enableKeyRotation: true }),
-    };
-  }
-}
 
 const config = loadConfig('prod');
 const app = new App();
-const platform = new FakePlatform(app);
+const platform = new FakePlatform(app, 'prod');
 const stack = new AutomationStack(app, 'interactions-prod-automation', { config, platform });
 const machine = (id: string) => {
   const executionLog = new logs.LogGroup(stack, `${id}Logs`, {
@@ -214,7 +186,7 @@ describe('AutomationStack', () => {
       const otherApp = new App();
       const other = new AutomationStack(otherApp, 'interactions-prod-automation', {
         config,
-        platform: new FakePlatform(otherApp),
+        platform: new FakePlatform(otherApp, 'prod'),
       });
       const standIn = new sfn.StateMachine(other, 'Unlogged', {
         definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(other, 'UnloggedPass')),
