@@ -110,6 +110,9 @@ export function backupCheckMetric(env: Environment, metricName: BackupCheckMetri
   };
 }
 
+/** The long-schedule dead-man metric check-last-success publishes, in seconds. */
+export const SECONDS_SINCE_LAST_SUCCESS = 'SecondsSinceLastSuccess';
+
 /** The function that publishes the long-schedule dead-man metric (its AutomationFunction `name`). */
 export const LAST_SUCCESS_CHECK_FUNCTION = 'check-last-success';
 
@@ -120,7 +123,7 @@ export const LAST_SUCCESS_CHECK_FUNCTION = 'check-last-success';
 export function secondsSinceLastSuccessMetric(env: Environment, workflow: WorkflowName): MetricDescriptor {
   return {
     namespace: names.metricsNamespace,
-    metricName: 'SecondsSinceLastSuccess',
+    metricName: SECONDS_SINCE_LAST_SUCCESS,
     dimensions: { service: names.lambdaFunction(env, LAST_SUCCESS_CHECK_FUNCTION), environment: env, workflow },
     unit: 'Seconds',
   };

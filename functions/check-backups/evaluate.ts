@@ -4,6 +4,8 @@
  * every boundary (exactly 26 h, exactly the lag threshold, the quota fractions) is unit-tested.
  */
 
+import { BACKUP_CHECK_METRICS, type BackupCheckMetricName } from '../../shared/metrics-contract.js';
+
 /** Result of one check; `fail` pages (the environment's failure severity), `warn` goes to the low topic. */
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -20,7 +22,18 @@ export interface Finding {
   readonly check: CheckId;
   readonly status: CheckStatus;
   readonly detail: string;
-  readonly metric?: { readonly name: string; readonly value: number; readonly unit: 'Count' | 'None' };
+  readonly metric?: FindingMetric;
+}
+
+/** A measured value, named and unit-ed as the metrics contract (and so the dashboard) has it. */
+export interface FindingMetric {
+  readonly name: BackupCheckMetricName;
+  readonly value: number;
+  readonly unit: (typeof BACKUP_CHECK_METRICS)[BackupCheckMetricName];
+}
+
+function metricOf(name: BackupCheckMetricName, value: number): FindingMetric {
+  return { name, value, unit: BACKUP_CHECK_METRICS[name] };
 }
 
 /** A DB or cache snapshot reduced to what the checks read. */
@@ -93,15 +106,14 @@ function freshness(
   snapshots: readonly SnapshotFact[],
   maxAgeHours: number,
   now: Date,
-  metricName: string | undefined,
+  metricName: BackupCheckMetricName | undefined,
 ): Finding {
   const newest = newestAvailable(snapshots);
   if (newest?.createdAt === undefined) {
     return { check, status: 'fail', detail: `No available ${what} found (${snapshots.length} listed)` };
   }
   const ageHours = (now.getTime() - newest.createdAt.getTime()) / HOUR_MS;
-  const metric =
-    metricName === undefined ? undefined : { name: metricName, value: round(ageHours), unit: 'None' as const };
+  const metric = metricName === undefined ? undefined : metricOf(metricName, round(ageHours));
   const status: CheckStatus = ageHours <= maxAgeHours ? 'ok' : 'fail';
   const detail =
     status === 'ok'
@@ -132,7 +144,7 @@ function restoreWindow(facts: BackupFacts, policy: BackupPolicy, now: Date): Fin
       status === 'ok'
         ? `LatestRestorableTime ${restorable.toISOString()} lags ${round(lagMinutes, 1)} min (limit ${limit} min)${state}`
         : `LatestRestorableTime ${restorable.toISOString()} lags ${round(lagMinutes, 1)} min, more than ${limit} min${state}`,
-    metric: { name: 'RestoreLagMinutes', value: round(lagMinutes), unit: 'None' },
+    metric: metricOf('RestoreLagMinutes', round(lagMinutes)),
   };
 }
 
@@ -154,7 +166,7 @@ function quota(facts: BackupFacts, policy: BackupPolicy): Finding {
   const count = facts.manualSnapshotCount;
   const warnAt = Math.ceil(max * policy.manualSnapshotWarnFraction);
   const source = facts.manualSnapshotQuota === undefined ? 'default quota' : 'account quota';
-  const metric = { name: 'ManualSnapshotCount', value: count, unit: 'Count' as const };
+  const metric = metricOf('ManualSnapshotCount', count);
   if (count >= max) {
     return {
       check: 'manual-snapshot-quota',

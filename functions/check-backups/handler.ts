@@ -6,6 +6,7 @@
  */
 import { elastiCacheClient } from '../../shared/clients/elasticache.js';
 import { rdsClient } from '../../shared/clients/rds.js';
+import { BACKUP_CHECK_METRICS } from '../../shared/metrics-contract.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { logger, metrics } from '../../shared/powertools.js';
 import { executionContextSchema, severitySchema } from '../../shared/schemas.js';
@@ -88,8 +89,9 @@ export const { handler, createHandler } = automationHandler({
         metrics.addMetric(finding.metric.name, finding.metric.unit, finding.metric.value);
     }
     const failed = evaluation.findings.filter((f) => f.status === 'fail').length;
-    metrics.addMetric('BackupChecksFailed', 'Count', failed);
-    metrics.addMetric('BackupChecksWarned', 'Count', evaluation.findings.filter((f) => f.status === 'warn').length);
+    const warned = evaluation.findings.filter((f) => f.status === 'warn').length;
+    metrics.addMetric('BackupChecksFailed', BACKUP_CHECK_METRICS.BackupChecksFailed, failed);
+    metrics.addMetric('BackupChecksWarned', BACKUP_CHECK_METRICS.BackupChecksWarned, warned);
     logger.info('Backup checks evaluated', { severity: evaluation.severity, findings: evaluation.findings });
 
     return {

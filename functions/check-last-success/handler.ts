@@ -13,14 +13,15 @@
 import { DescribeStateMachineCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { sfnClient } from '../../shared/clients/sfn.js';
 import { ValidationError } from '../../shared/errors.js';
+import { SECONDS_SINCE_LAST_SUCCESS } from '../../shared/metrics-contract.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { type Environment, names, type WorkflowName } from '../../shared/naming.js';
 import { metrics } from '../../shared/powertools.js';
 import { workflowSchema } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
 
-/** Metric name the WorkflowMonitoring alarm watches. */
-export const METRIC_NAME = 'SecondsSinceLastSuccess';
+/** Metric name the WorkflowMonitoring alarm watches (shared/metrics-contract.ts). */
+export const METRIC_NAME = SECONDS_SINCE_LAST_SUCCESS;
 
 const inputSchema = z.object({
   workflow: workflowSchema,

@@ -34,7 +34,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { type MetricDescriptor, workflowSucceededMetric } from '../../shared/metrics-contract.js';
+import {
+  type MetricDescriptor,
+  secondsSinceLastSuccessMetric,
+  workflowSucceededMetric,
+} from '../../shared/metrics-contract.js';
 import { type Environment, names, type WorkflowName } from '../../shared/naming.js';
 import { NOTIFIED_CAUSE_PREFIX, UNREPORTED_FAILURE } from '../../workflows/common/failure-path.js';
 
@@ -187,14 +191,7 @@ export class WorkflowMonitoring extends Construct {
       this.deadManAlarm = new cloudwatch.Alarm(this, 'DeadManAlarm', {
         alarmName: `${machineName}-no-recent-success`,
         alarmDescription: description,
-        metric: new cloudwatch.Metric({
-          namespace: names.metricsNamespace,
-          metricName: 'SecondsSinceLastSuccess',
-          dimensionsMap: {
-            service: props.lastSuccessCheck.functionName,
-            environment: props.envName,
-            workflow: props.workflow,
-          },
+        metric: contractMetric(secondsSinceLastSuccessMetric(props.envName, props.workflow), {
           statistic: 'Maximum',
           period: Duration.days(1),
         }),
