@@ -2,14 +2,13 @@
  * workflows/common/nested-execution.ts: the start of a nested execution named from its trigger, with
  * its retry, its "already started" route, its catch-all and its grant on the target only.
  */
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { FailurePath } from '../../../workflows/common/failure-path.js';
 import { EXECUTION_ALREADY_EXISTS, NestedExecution } from '../../../workflows/common/nested-execution.js';
 import { START_EXECUTION_TRANSIENT_ERRORS } from '../../../workflows/common/retry.js';
 import { extractStateMachine } from '../../support/state-machine-harness.js';
+import { stackWithFailurePath } from './support.js';
 
 type Statement = { Action: string | string[]; Resource: unknown };
 type TaskState = {
@@ -29,18 +28,7 @@ interface BuildOptions {
 }
 
 function build(options: BuildOptions = {}) {
-  const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
-  const failure = new FailurePath(stack, 'Failure', {
-    workflow: 'snapshot-housekeeping',
-    envName: 'dev',
-    notifyFunction: lambda.Function.fromFunctionArn(
-      stack,
-      'Notify',
-      'arn:aws:lambda:us-east-1:123456789012:function:interactions-dev-notify-outcome',
-    ),
-    severity: 'medium',
-    summary: 'failed',
-  });
+  const { stack, failure } = stackWithFailurePath();
   const target = sfn.StateMachine.fromStateMachineName(stack, 'Target', 'interactions-dev-cache-snapshot');
   const nested = new NestedExecution(stack, 'Nested', {
     stateName: 'Snapshot cache',

@@ -3,11 +3,10 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { FailurePath } from '../../../workflows/common/failure-path.js';
 import { nightlySchedule, oncePerScheduledEvent } from '../../../workflows/common/schedule.js';
 import { extractStateMachine } from '../../support/state-machine-harness.js';
+import { stackWithFailurePath } from './support.js';
 
 type Statement = { Action: string | string[]; Resource: unknown };
 
@@ -71,18 +70,7 @@ describe('nightlySchedule', () => {
 
 describe('oncePerScheduledEvent', () => {
   function build() {
-    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
-    const failure = new FailurePath(stack, 'Failure', {
-      workflow: 'snapshot-housekeeping',
-      envName: 'dev',
-      notifyFunction: lambda.Function.fromFunctionArn(
-        stack,
-        'Notify',
-        'arn:aws:lambda:us-east-1:123456789012:function:interactions-dev-notify-outcome',
-      ),
-      severity: 'medium',
-      summary: 'failed',
-    });
+    const { stack, failure } = stackWithFailurePath();
     const first = oncePerScheduledEvent(stack, {
       stateMachineName: 'interactions-dev-snapshot-housekeeping',
       run: new sfn.Pass(stack, 'Select expired snapshots'),
