@@ -20,6 +20,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MANAGED_BY, TAG_KEYS, type Tag } from '../../shared/tags.js';
 import { cacheSnapshotInputSchema } from '../../workflows/cache-snapshot/contract.js';
+import { UNREPORTED_FAILURE } from '../../workflows/common/failure-path.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
 import { validateDefinition } from '../support/state-machine-harness.js';
 import {
@@ -767,6 +768,39 @@ describe('snapshot housekeeping: environment scoping and recorded outcomes', () 
     // Assess
     expect(run).toHaveSucceeded();
     expect(drOutcomes(run)).toEqual([expect.objectContaining({ identifier: DR_COPY, outcome: 'busy' })]);
+  });
+
+  it('records a DR copy whose delete keeps failing as failed, and finishes the night as a partial failure', async () => {
+    // Prepare: a delete error that is neither busy nor gone, nor transient
+    mockRds();
+    rds
+      .on(DeleteDBSnapshotCommand)
+      .rejects(Object.assign(new Error('key is disabled'), { name: 'KMSKeyNotAccessibleFault' }));
+
+    // Act
+    const run = await runDr({});
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    expect(run).toHavePassedThrough('Record DR copy snapshot failed', 'Note partial failure');
+    expect(drOutcomes(run)).toEqual([expect.objectContaining({ identifier: DR_COPY, outcome: 'failed' })]);
+    expect(outputOf(run).partialFailure).toBe(true);
+  });
+
+  it('ends with UnreportedFailure when the failure notification of a failed night fails too', async () => {
+    // Prepare: the night fails (the selection is refused), and so does its failure notification
+    mockRds();
+
+    // Act
+    const run = await runDr({
+      'Select expired snapshots': { Throw: { Error: 'ConfigurationError', Cause: 'DR_REGION: required' } },
+      'Notify failure': { Throw: { Error: 'S3.AccessDenied', Cause: 'report bucket refused the write' } },
+    });
+
+    // Assess
+    expect(run).toHaveFailedWith(UNREPORTED_FAILURE, 'ConfigurationError');
+    expect(run).toHaveEndedWith('Notify failure', 'Build unreported failure message', 'Fail unreported');
+    expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
   });
 
   it('refuses at the delete a DR copy retagged after the describe', async () => {

@@ -6,6 +6,7 @@
  */
 
 import { SNAPSHOT_VERIFIED_STATE } from '../../shared/naming.js';
+import { UNREPORTED_FAILURE } from '../../workflows/common/failure-path.js';
 import { validateDefinition } from '../support/state-machine-harness.js';
 import { retentionDaysTagged } from '../support/workflow-testbed.js';
 import { FAILURE_TAIL, POLL, type SnapshotLifecycleFixture, SUCCESS_TAIL } from './snapshot-lifecycle.fixtures.js';
@@ -198,6 +199,28 @@ export function describeSnapshotLifecycle(fixture: SnapshotLifecycleFixture): vo
       expect(fixture.deletes()).toEqual([fixture.deleteInput]);
       expect(result).toHaveNotified({ status: 'FAILED', severity: 'high', error: 'ResourceFailedError' });
       expect(fixture.notifications.published()[0]?.TopicArn).toBe(fixture.notifications.topics.high);
+    });
+
+    it('still deletes its own snapshot, then ends with UnreportedFailure when the failure notification fails too', async () => {
+      // Prepare: the snapshot failed; the failure notification cannot be delivered
+      fixture.guardFinds('failed', ownTags);
+
+      // Act
+      const result = await run({
+        ...created,
+        'Describe snapshot': fixture.described('failed'),
+        'Notify failure': { Throw: { Error: 'S3.AccessDenied', Cause: 'report bucket refused the write' } },
+      });
+
+      // Assess: cleanup came first; nobody was notified, so the execution fails in the way the alarm pages for
+      expect(result).toHaveFailedWith(UNREPORTED_FAILURE, 'ResourceFailedError');
+      expect(result).toHaveEndedWith(
+        'Delete snapshot',
+        'Notify failure',
+        'Build unreported failure message',
+        'Fail unreported',
+      );
+      expect(fixture.deletes()).toEqual([fixture.deleteInput]);
     });
 
     it('counts a throttled Describe as a poll and keeps waiting (no retry inside the time-bounded loop)', async () => {
