@@ -2,7 +2,7 @@
 import { defaultVerification } from '../../../infra/config/verification.js';
 import { runCheck } from '../../../shared/probes/check.js';
 import { type RedisTarget, runCacheCheck } from '../../../shared/probes/redis.js';
-import { type LocalRedis, startRedis } from '../../support/services/redis.js';
+import { type LocalRedis, requireRedisServer, startRedis } from '../../support/services/redis.js';
 
 const { cache } = defaultVerification('/health', 31_536_000);
 const TIMEOUT_MS = 2000;
@@ -136,5 +136,17 @@ describe('cache check against a TLS-only Redis', () => {
     // Assess
     expect(result.status).toBe('fail');
     expect(result.finding).toMatch(/^connect to 127\.0\.0\.1:\d+: the server closed the connection/);
+  });
+});
+
+describe('test Redis server', () => {
+  it('fails with a message naming the install script when redis-server is missing', () => {
+    expect(() => requireRedisServer('redis-server-not-installed')).toThrow(
+      'redis-server-not-installed is not installed, so the Redis tests cannot start one: run `bash scripts/install-services.sh` (installs PostgreSQL 15 and Redis 7)',
+    );
+  });
+
+  it('finds the installed redis-server', () => {
+    expect(requireRedisServer()).toMatch(/redis-server$/);
   });
 });

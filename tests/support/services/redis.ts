@@ -55,12 +55,15 @@ export interface LocalRedis {
 /** The install hint every missing-binary error carries. */
 export const INSTALL_HINT = 'run `bash scripts/install-services.sh` (installs PostgreSQL 15 and Redis 7)';
 
-/** The path of `redis-server`, or an error saying how to install it. */
-export function requireRedisServer(): string {
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+/**
+ * The path of `redis-server`, or an error saying how to install it. `REDIS_SERVER` names another
+ * binary, as for scripts/install-services.sh.
+ */
+export function requireRedisServer(binary = process.env.REDIS_SERVER ?? 'redis-server'): string {
+  const found = spawnSync('/bin/sh', ['-c', 'command -v "$1"', 'sh', binary], { encoding: 'utf8' });
   const path = found.stdout.trim();
   if (found.status !== 0 || path === '') {
-    throw new Error(`redis-server is not installed, so the Redis tests cannot start one: ${INSTALL_HINT}`);
+    throw new Error(`${binary} is not installed, so the Redis tests cannot start one: ${INSTALL_HINT}`);
   }
   return path;
 }
