@@ -138,7 +138,7 @@ describe('HTTP checks over HTTPS', () => {
 
     // Assess
     expect(result.status).toBe('fail');
-    expect(result.finding).toMatch(/^TLS certificate of 127\.0\.0\.1:\d+ not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT/);
+    expect(result.finding).toMatch(/^TLS certificate of 127\.0\.0\.1:\d+ not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
   });
 });
 

@@ -5,10 +5,13 @@
  * and `comeUp()` opens it again on the same port. `reset()` makes it healthy again.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createSelfSignedCertificate } from './tls-certificate.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTlsMaterial } from './tls.js';
 
 /** The application's paths and content as the fake serves them. */
 export const FAKE_APP = {
@@ -61,7 +64,7 @@ export interface LocalHttpServer {
   /** `http://127.0.0.1:<port>` or `https://...`, no trailing slash. */
   readonly url: string;
   readonly port: number;
-  /** The certificate to trust as CA for an HTTPS server. @default undefined for plain HTTP */
+  /** The CA certificate (PEM) to trust for an HTTPS server. @default undefined for plain HTTP */
   readonly caPem: string | undefined;
   /** Requests received since start or the last `reset()`, in order. */
   readonly requests: readonly RecordedRequest[];
@@ -79,7 +82,7 @@ export interface LocalHttpServer {
 
 /** How to start the fake. */
 export interface HttpServerOptions {
-  /** Serve HTTPS with a fresh self-signed certificate for 127.0.0.1. @default plain HTTP */
+  /** Serve HTTPS with a certificate for 127.0.0.1 from a throwaway CA (tls.ts). @default plain HTTP */
   readonly tls?: boolean;
 }
 
@@ -125,7 +128,8 @@ const json = (status: number, value: unknown): Reply => ({
 
 /** Starts the fake application on a free loopback port; call `close()` in afterAll. */
 export async function startHttpServer(options: HttpServerOptions = {}): Promise<LocalHttpServer> {
-  const certificate = options.tls === true ? createSelfSignedCertificate() : undefined;
+  const tlsDirectory = options.tls === true ? mkdtempSync(join(tmpdir(), 'http-test-tls-')) : undefined;
+  const certificate = tlsDirectory === undefined ? undefined : createTlsMaterial(tlsDirectory);
   let behaviour = defaults();
   const requests: RecordedRequest[] = [];
   const tokens = new Set<string>();
@@ -196,7 +200,7 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
   };
 
   const server: Server = certificate
-    ? createHttpsServer({ cert: certificate.certificatePem, key: certificate.keyPem }, handle)
+    ? createHttpsServer({ cert: readFileSync(certificate.certFile), key: readFileSync(certificate.keyFile) }, handle)
     : createHttpServer(handle);
   const listen = (port: number) =>
     new Promise<number>((resolve, reject) => {
@@ -218,7 +222,7 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
   return {
     url: `${certificate ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
-    caPem: certificate?.certificatePem,
+    caPem: certificate?.ca,
     requests,
     set(change) {
       behaviour = { ...behaviour, ...change };
@@ -236,7 +240,7 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       if (closed) return;
       closed = true;
       await shut();
-      certificate?.remove();
+      if (tlsDirectory !== undefined) rmSync(tlsDirectory, { recursive: true, force: true });
     },
   };
 }

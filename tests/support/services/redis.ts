@@ -1,16 +1,19 @@
 /**
  * A real Redis 7 on loopback for the cache probes: `redis-server` daemonized on a free port, no
- * persistence, a password (AUTH) and optionally TLS with a self-signed certificate. It can be stopped,
+ * persistence, a password (AUTH) and optionally TLS (tls.ts: a throwaway CA and a server certificate). It can be stopped,
  * killed and restarted on the same port, so a prober can watch it go down and come back.
  * Every server still running when the process exits is killed (a failed test never leaves one behind).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createSelfSignedCertificate, type TlsCertificate } from './tls-certificate.js';
+import { freePort, INSTALL_HINT } from './postgres.js';
+import { createTlsMaterial, type TlsMaterial } from './tls.js';
+
+export { freePort, INSTALL_HINT };
 
 /** How long a start or a stop may take before it is an error. */
 const READY_TIMEOUT_MS = 5000;
@@ -20,7 +23,7 @@ const LOOPBACK = '127.0.0.1';
 export interface RedisServerOptions {
   /** The AUTH password. @default a fixed test password (`redis-test-password`) */
   readonly password?: string;
-  /** Serve TLS only (no plain port), with a fresh self-signed certificate for 127.0.0.1. @default plain TCP */
+  /** Serve TLS only (no plain port), with a certificate for 127.0.0.1 from a throwaway CA. @default plain TCP */
   readonly tls?: boolean;
 }
 
@@ -34,7 +37,7 @@ export interface LocalRedis {
   readonly url: string;
   /** The URL without credentials. */
   readonly urlWithoutPassword: string;
-  /** The certificate to trust as CA when `tls` is on. @default undefined for plain servers */
+  /** The CA certificate (PEM) to trust when `tls` is on. @default undefined for plain servers */
   readonly caPem: string | undefined;
   /** Whether the server currently accepts connections. */
   isRunning(): Promise<boolean>;
@@ -48,12 +51,9 @@ export interface LocalRedis {
   resume(): void;
   /** Starts it again on the same port with the same settings (the data is gone). */
   restart(): Promise<void>;
-  /** Stops it if running and deletes its directory and certificate. Safe to call twice. */
+  /** Stops it if running and deletes its directory (certificates included). Safe to call twice. */
   cleanup(): Promise<void>;
 }
-
-/** The install hint every missing-binary error carries. */
-export const INSTALL_HINT = 'run `bash scripts/install-services.sh` (installs PostgreSQL 15 and Redis 7)';
 
 /**
  * The path of `redis-server`, or an error saying how to install it. `REDIS_SERVER` names another
@@ -66,19 +66,6 @@ export function requireRedisServer(binary = process.env.REDIS_SERVER ?? 'redis-s
     throw new Error(`${binary} is not installed, so the Redis tests cannot start one: ${INSTALL_HINT}`);
   }
   return path;
-}
-
-/** A TCP port nobody listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, LOOPBACK, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Whether something accepts TCP connections on the port. */
@@ -139,9 +126,9 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Loca
   const directory = mkdtempSync(join(tmpdir(), 'redis-test-'));
   const pidFile = join(directory, 'redis.pid');
   const logFile = join(directory, 'redis.log');
-  let certificate: TlsCertificate | undefined;
+  let certificate: TlsMaterial | undefined;
   try {
-    certificate = tls ? createSelfSignedCertificate() : undefined;
+    certificate = tls ? createTlsMaterial(directory) : undefined;
   } catch (error) {
     rmSync(directory, { recursive: true, force: true });
     throw error;
@@ -153,11 +140,11 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Loca
         '--tls-port',
         String(port),
         '--tls-cert-file',
-        certificate.certificateFile,
+        certificate.certFile,
         '--tls-key-file',
         certificate.keyFile,
         '--tls-ca-cert-file',
-        certificate.certificateFile,
+        certificate.caFile,
         // ElastiCache in-transit encryption does not ask clients for certificates either.
         '--tls-auth-clients',
         'no',
@@ -214,7 +201,6 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Loca
   };
 
   await launch().catch((error: unknown) => {
-    certificate?.remove();
     rmSync(directory, { recursive: true, force: true });
     throw error;
   });
@@ -227,7 +213,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Loca
     tls,
     url: `${scheme}://:${encodeURIComponent(password)}@${LOOPBACK}:${port}`,
     urlWithoutPassword: `${scheme}://${LOOPBACK}:${port}`,
-    caPem: certificate?.certificatePem,
+    caPem: certificate?.ca,
     isRunning: () => portAccepts(port),
     stop: () => signal('SIGTERM'),
     pause: () => {
@@ -245,7 +231,6 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Loca
       if (cleaned) return;
       cleaned = true;
       await signal('SIGKILL');
-      certificate?.remove();
       rmSync(directory, { recursive: true, force: true });
     },
   };
