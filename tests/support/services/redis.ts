@@ -13,7 +13,6 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { freePort, INSTALL_HINT } from './postgres.js';
 import { createTlsMaterial, type TlsMaterial } from './tls.js';
 
-export { freePort, INSTALL_HINT };
 
 /** How long a start or a stop may take before it is an error. */
 const READY_TIMEOUT_MS = 5000;
