@@ -890,17 +890,18 @@ describe('.ci/run', () => {
     expect(run.calls).toEqual(ALL);
   });
 
-  it('a failed service install is a warning while no test needs the services (REQUIRE_SERVICES=0)', () => {
+  it('fails before anything else runs when PostgreSQL / Redis cannot be installed: the integration tests need them', () => {
     const run = ciRun({ FAKE_INSTALL_STATUS: '1' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('the integration tests need them');
+    expect(run.calls).toEqual([]);
+  });
+
+  it('with REQUIRE_SERVICES=0 a failed service install is only a warning (a run that does not test)', () => {
+    const run = ciRun({ FAKE_INSTALL_STATUS: '1', REQUIRE_SERVICES: '0' });
     expect(run.status).toBe(0);
     expect(run.stderr).toContain('WARNING: PostgreSQL 15 / Redis install failed');
     expect(run.calls).toEqual(ALL);
-  });
-
-  it('with REQUIRE_SERVICES=1 a failed service install fails CI before anything else runs', () => {
-    const run = ciRun({ FAKE_INSTALL_STATUS: '1', REQUIRE_SERVICES: '1' });
-    expect(run.status).toBe(1);
-    expect(run.calls).toEqual([]);
   });
 
   it('stops with a non-zero exit at the first failing step', () => {
