@@ -59,6 +59,12 @@ export interface Command {
   readonly options?: readonly OptionSpec[];
   /** Argument lines shown after the program name in help. @default none */
   readonly examples?: readonly string[];
+  /**
+   * Runs when the group is given no command word (`verify-deployment prod ...` as `verify-deployment
+   * run prod ...`): for a group whose one main command reads best without its word. At most one per
+   * group. @default false
+   */
+  readonly isDefault?: boolean;
   /** Runs the command. Throw `UsageError` for bad input (exit 2), `CommandFailedError` for failures (exit 1). */
   readonly run: (invocation: Invocation, deps: CliDeps) => Promise<ExitCode>;
 }

@@ -69,7 +69,10 @@ function addCommand(
   deps: CliDeps,
   state: ParseState,
 ): void {
-  const sub = parent.command(command.name).summary(command.summary).description(command.description);
+  const sub = parent
+    .command(command.name, { isDefault: command.isDefault === true })
+    .summary(command.summary)
+    .description(command.description);
   for (const argument of command.arguments) sub.addArgument(new Argument(`<${argument.name}>`, argument.description));
   for (const option of command.options ?? []) sub.addOption(toCommanderOption(option));
   const examples = (command.examples ?? []).map((example) => `  ${PROGRAM} ${example}`).join('\n');
