@@ -102,7 +102,7 @@ describe.each(withDrRegion)('DrStack for %s', (envName) => {
           Match.objectLike({
             Effect: 'Allow',
             Action: 'kms:*',
-            Principal: { AWS: { 'Fn::Join': ['', Match.arrayWith([':iam::', { Ref: 'AWS::AccountId' }, ':root'])] } },
+            Principal: { AWS: { 'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId' }, ':root']] } },
             Resource: '*',
           }),
         ]),

@@ -88,14 +88,7 @@ describe('EdgeStack with Shield Advanced', () => {
       ResourceArn: {
         'Fn::Join': [
           '',
-          [
-            'arn:',
-            { Ref: 'AWS::Partition' },
-            ':cloudfront::',
-            { Ref: 'AWS::AccountId' },
-            ':distribution/',
-            { Ref: distributionId },
-          ],
+          ['arn:aws:cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', { Ref: distributionId }],
         ],
       },
     });
