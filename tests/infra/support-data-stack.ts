@@ -2,12 +2,13 @@
  * One test stack per environment holding the network, database and cache constructs, wired as
  * the platform stack wires them. Built lazily and once per test file (synth is the slow part).
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type EnvironmentConfig, type EnvironmentName, loadConfig } from '../../infra/config/index.js';
 import { Cache } from '../../infra/constructs/cache.js';
 import { Database } from '../../infra/constructs/database.js';
 import { Network } from '../../infra/constructs/network.js';
+import { testApp } from '../support/cdk-app.js';
 
 export interface DataStack {
   readonly config: EnvironmentConfig;
@@ -25,7 +26,7 @@ export function dataStack(envName: EnvironmentName): DataStack {
   const existing = built.get(envName);
   if (existing) return existing;
   const config = loadConfig(envName);
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, `Data-${envName}`);
   const network = new Network(stack, 'Network', {
     envName,
