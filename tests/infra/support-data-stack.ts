@@ -50,16 +50,6 @@ export function dataStack(envName: EnvironmentName): DataStack {
   return result;
 }
 
-/** The logical id of the one resource of `type` whose construct path ends with `pathSuffix`. */
-export function logicalIdOf(stack: Stack, pathSuffix: string): string {
-  const found = stack.node
-    .findAll()
-    .filter((c) => c.node.path.endsWith(pathSuffix) && 'logicalId' in c)
-    .map((c) => stack.resolve((c as unknown as { logicalId: string }).logicalId) as string);
-  if (found.length !== 1) throw new Error(`expected one resource at '*${pathSuffix}', found ${found.length}`);
-  return found[0] as string;
-}
-
 /** Every resource of `type` in the template, as `[logicalId, properties]`. */
 export function resourcesOfType(template: Template, type: string): Array<[string, Record<string, unknown>]> {
   return Object.entries(template.findResources(type)).map(([id, r]) => [
