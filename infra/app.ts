@@ -42,6 +42,7 @@ export function addEnvironment(app: App, config: EnvironmentConfig): Environment
     config,
     terminationProtection: config.name === 'prod',
   });
+  edge.addStackDependency(platform, "grants the platform's CI/CD role the invalidation of its distribution");
   const automation = new AutomationStack(app, `${prefix}-automation`, {
     stackName: `${prefix}-automation`,
     description: `Interaction Management System automation (${config.name}): backups, drills, verification, remediation`,
