@@ -9,4 +9,9 @@ import { frontendCommands } from './commands/frontend/index.js';
 import { reportsCommands } from './commands/reports/index.js';
 
 /** Every command group, in help order. */
-export const COMMAND_GROUPS: readonly CommandGroup[] = [backupCommands, frontendCommands, executionsCommands, reportsCommands];
+export const COMMAND_GROUPS: readonly CommandGroup[] = [
+  backupCommands,
+  frontendCommands,
+  executionsCommands,
+  reportsCommands,
+];

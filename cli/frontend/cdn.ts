@@ -18,7 +18,9 @@ export interface Distribution {
 /** Reads the distribution's id and domain from the edge stack's parameters. */
 export async function findDistribution(ssm: SSMClient, environment: EnvironmentName): Promise<Distribution> {
   const parameters = names.cdnParameters(environment);
-  const result = await ssm.send(new GetParametersCommand({ Names: [parameters.distributionId, parameters.domainName] }));
+  const result = await ssm.send(
+    new GetParametersCommand({ Names: [parameters.distributionId, parameters.domainName] }),
+  );
   const value = (name: string) => result.Parameters?.find((parameter) => parameter.Name === name)?.Value;
   const id = value(parameters.distributionId);
   const domainName = value(parameters.domainName);

@@ -49,7 +49,10 @@ export interface CurrentPointer {
 
 /** A release id from the deploy time and an optional label (a version), e.g. `20261129T160512Z-v1.4.0`. */
 export function releaseId(at: Date, label?: string): string {
-  const stamp = at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const stamp = at
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
   const id = label ? `${stamp}-${label}` : stamp;
   if (!RELEASE_ID.test(id)) {
     throw new RangeError(`release label '${label}' must be 1-40 letters, digits, '.' or '_' (e.g. v1.4.0)`);

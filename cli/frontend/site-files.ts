@@ -36,7 +36,10 @@ const NEVER_CACHED = 'no-cache, no-store, must-revalidate, max-age=0';
  * browsers, so both follow the same table. Static assets are content-hashed by the build, so a
  * year-long `immutable` lifetime is safe for them.
  */
-export function cacheControlFor(key: string, ttl: Pick<CdnConfig, 'staticTtlSeconds' | 'buildTtlSeconds' | 'defaultTtlSeconds'>): string {
+export function cacheControlFor(
+  key: string,
+  ttl: Pick<CdnConfig, 'staticTtlSeconds' | 'buildTtlSeconds' | 'defaultTtlSeconds'>,
+): string {
   if (key === INDEX_PAGE) return NEVER_CACHED;
   if (key.startsWith('static/')) return `public, max-age=${ttl.staticTtlSeconds}, immutable`;
   if (key.startsWith('build/')) return `public, max-age=${ttl.buildTtlSeconds}`;
@@ -54,7 +57,10 @@ export function contentTypeFor(key: string): string {
  * Every file of `buildDir` with how it is served. Fails, naming the problem, when the directory is
  * missing, empty, has no `index.html` at its root, or holds a name S3 keys cannot carry faithfully.
  */
-export function readBuild(buildDir: string, ttl: Pick<CdnConfig, 'staticTtlSeconds' | 'buildTtlSeconds' | 'defaultTtlSeconds'>): SiteFile[] {
+export function readBuild(
+  buildDir: string,
+  ttl: Pick<CdnConfig, 'staticTtlSeconds' | 'buildTtlSeconds' | 'defaultTtlSeconds'>,
+): SiteFile[] {
   let stats: ReturnType<typeof statSync>;
   try {
     stats = statSync(buildDir);
@@ -80,7 +86,9 @@ export function readBuild(buildDir: string, ttl: Pick<CdnConfig, 'staticTtlSecon
   }
   if (files.length === 0) throw new InvalidBuildError(`build directory '${buildDir}' is empty`);
   if (!files.some((file) => file.key === INDEX_PAGE)) {
-    throw new InvalidBuildError(`build directory '${buildDir}' has no ${INDEX_PAGE} at its root: is it the build output?`);
+    throw new InvalidBuildError(
+      `build directory '${buildDir}' has no ${INDEX_PAGE} at its root: is it the build output?`,
+    );
   }
   return files.sort((a, b) => a.key.localeCompare(b.key));
 }

@@ -84,11 +84,13 @@ describe.each(ENVIRONMENT_NAMES)('EdgeStack for %s', (envName) => {
     });
   });
 
-  test("grants the CI/CD role the invalidation of this distribution only, and reading its two parameters", () => {
+  test('grants the CI/CD role the invalidation of this distribution only, and reading its two parameters', () => {
     const policies = template.findResources('AWS::IAM::Policy', {
       Properties: { PolicyName: Match.stringLikeRegexp('CiCdFrontendDeploy') },
     });
-    const [policy] = Object.values(policies) as { Properties: { Roles: unknown[]; PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } } }[];
+    const [policy] = Object.values(policies) as {
+      Properties: { Roles: unknown[]; PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } };
+    }[];
     expect(policy?.Properties.Roles).toEqual([`interactions-${envName}-ci-cd`]);
     const statements = policy?.Properties.PolicyDocument.Statement ?? [];
     expect(statements.map((statement) => statement.Action)).toEqual([
@@ -96,7 +98,9 @@ describe.each(ENVIRONMENT_NAMES)('EdgeStack for %s', (envName) => {
       'ssm:GetParameters',
     ]);
     // One distribution, by its id; never a wildcard.
-    expect(JSON.stringify(statements[0]?.Resource)).toContain(stack.getLogicalId(stack.assets.distribution.node.defaultChild as import('aws-cdk-lib').CfnElement));
+    expect(JSON.stringify(statements[0]?.Resource)).toContain(
+      stack.getLogicalId(stack.assets.distribution.node.defaultChild as import('aws-cdk-lib').CfnElement),
+    );
     expect(JSON.stringify(statements)).not.toContain('*"');
   });
 

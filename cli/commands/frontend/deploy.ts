@@ -4,13 +4,12 @@
  */
 import { loadConfig } from '../../../infra/config/index.js';
 import type { Command } from '../../command.js';
-import { EXIT, UsageError } from '../../context.js';
+import { CommandFailedError, EXIT, UsageError } from '../../context.js';
+import { formatTable, toJson } from '../../format.js';
 import { findDistribution } from '../../frontend/cdn.js';
 import { ReleaseStore, ReleaseUploadError, releaseId } from '../../frontend/release-store.js';
 import { InvalidBuildError, readBuild, type SiteFile } from '../../frontend/site-files.js';
-import { formatTable, toJson } from '../../format.js';
 import { parseEnvironment } from '../../inputs.js';
-import { CommandFailedError } from '../../context.js';
 import { edgeClients, PUBLISH_OPTIONS, publishRelease } from './publish.js';
 
 /** `--label`: a version to append to the release id. */
@@ -26,7 +25,7 @@ export const deployFrontend: Command = {
   summary: 'Upload a frontend build as a new release, publish it, invalidate CloudFront and verify',
   description:
     'Uploads every file of <build-dir> to s3://interactions-<env>-assets/releases/<release>/ with its content ' +
-    'type and the seed\'s cache headers (/static/* one year, /build/* one day, index.html never cached), then ' +
+    "type and the seed's cache headers (/static/* one year, /build/* one day, index.html never cached), then " +
     'copies the release to the live site with index.html last, invalidates the CloudFront distribution (/*), ' +
     'waits for the invalidation and checks that index.html is served uncached and a /static/ asset it ' +
     'references is served with the one-year lifetime. A failed upload removes the partial release and leaves ' +

@@ -2,14 +2,14 @@
  * The part `frontend deploy` and `frontend rollback` share: make a stored release the live site,
  * invalidate the CDN, verify what it serves, and print the outcome.
  */
-import type { EnvironmentName } from '../../../infra/config/index.js';
+import { type EnvironmentName, loadConfig } from '../../../infra/config/index.js';
 import { EDGE_REGION } from '../../../infra/stacks/edge-stack.js';
 import type { GlobalOptions, OptionSpec } from '../../command.js';
 import { type AwsClients, type CliDeps, CommandFailedError, EXIT, type ExitCode, UsageError } from '../../context.js';
-import { findDistribution, type InvalidationResult, invalidateSite } from '../../frontend/cdn.js';
+import { formatKeyValues, toJson } from '../../format.js';
+import { type findDistribution, type InvalidationResult, invalidateSite } from '../../frontend/cdn.js';
 import type { CurrentPointer, ReleaseManifest, ReleaseStore } from '../../frontend/release-store.js';
 import { type FrontendVerification, verifyFrontend } from '../../frontend/verify.js';
-import { formatKeyValues, toJson } from '../../format.js';
 
 /** Longest wait for CloudFront to complete an invalidation (it usually takes under a minute). */
 const INVALIDATION_TIMEOUT_MS = 10 * 60_000;
@@ -18,7 +18,10 @@ const INVALIDATION_POLL_MS = 5_000;
 
 /** Options `deploy` and `rollback` both take. */
 export const PUBLISH_OPTIONS: readonly OptionSpec[] = [
-  { flags: '--no-wait', description: 'do not wait for the CloudFront invalidation to complete (skips the verification)' },
+  {
+    flags: '--no-wait',
+    description: 'do not wait for the CloudFront invalidation to complete (skips the verification)',
+  },
   { flags: '--no-verify', description: 'do not check the served index.html and a /static/ asset afterwards' },
   {
     flags: '--cdn-url <url>',
@@ -90,7 +93,8 @@ export async function publishRelease(
     signal: deps.interrupt,
   });
   const baseUrl = typeof options.cdnUrl === 'string' ? options.cdnUrl : `https://${distribution.domainName}`;
-  const verification = wait && options.verify !== false ? await verifyFrontend(baseUrl) : null;
+  const verification =
+    wait && options.verify !== false ? await verifyFrontend(baseUrl, loadConfig(environment).verification) : null;
   const outcome: PublishOutcome = {
     environment,
     bucket: store.bucket,

@@ -2,8 +2,8 @@
 import { loadConfig } from '../../../infra/config/index.js';
 import type { Command } from '../../command.js';
 import { EXIT } from '../../context.js';
-import { ReleaseStore } from '../../frontend/release-store.js';
 import { formatTable, toJson } from '../../format.js';
+import { ReleaseStore } from '../../frontend/release-store.js';
 import { parseEnvironment } from '../../inputs.js';
 import { edgeClients } from './publish.js';
 
@@ -47,7 +47,9 @@ export const listReleases: Command = {
       return EXIT.ok;
     }
     if (rows.length === 0) {
-      deps.stdout(`no releases in s3://${cdn.bucketName}/releases/ (deploy one with: frontend deploy ${environment} <build-dir>)\n`);
+      deps.stdout(
+        `no releases in s3://${cdn.bucketName}/releases/ (deploy one with: frontend deploy ${environment} <build-dir>)\n`,
+      );
       return EXIT.ok;
     }
     deps.stdout(

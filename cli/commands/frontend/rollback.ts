@@ -2,9 +2,9 @@
 import { loadConfig } from '../../../infra/config/index.js';
 import type { Command } from '../../command.js';
 import { CommandFailedError, EXIT, UsageError } from '../../context.js';
+import { formatTable, toJson } from '../../format.js';
 import { findDistribution } from '../../frontend/cdn.js';
 import { isReleaseId, ReleaseStore } from '../../frontend/release-store.js';
-import { formatTable, toJson } from '../../format.js';
 import { parseEnvironment, shown } from '../../inputs.js';
 import { edgeClients, PUBLISH_OPTIONS, publishRelease } from './publish.js';
 

@@ -8,11 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CloudFrontClient,
-  CreateInvalidationCommand,
-  GetInvalidationCommand,
-} from '@aws-sdk/client-cloudfront';
+import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -95,14 +91,20 @@ async function objectKeys(prefix = ''): Promise<string[]> {
 
 async function object(key: string) {
   const result = await s3.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-  return { body: await result.Body?.transformToString(), contentType: result.ContentType, cacheControl: result.CacheControl };
+  return {
+    body: await result.Body?.transformToString(),
+    contentType: result.ContentType,
+    cacheControl: result.CacheControl,
+  };
 }
 
 async function emptyBucket() {
   const { DeleteObjectsCommand } = await import('@aws-sdk/client-s3');
   const keys = await objectKeys();
   if (keys.length > 0) {
-    await s3.client.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: keys.map((Key) => ({ Key })) } }));
+    await s3.client.send(
+      new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: keys.map((Key) => ({ Key })) } }),
+    );
   }
 }
 
@@ -136,8 +138,12 @@ beforeEach(async () => {
       { Name: '/interactions/prod/cdn/domain-name', Value: 'd111111abcdef8.cloudfront.net' },
     ],
   });
-  cloudfront.on(CreateInvalidationCommand).resolves({ Invalidation: { Id: 'I2J0I21PCUYOIK', Status: 'InProgress', CreateTime: FIXED_NOW, InvalidationBatch: undefined } });
-  cloudfront.on(GetInvalidationCommand).resolves({ Invalidation: { Id: 'I2J0I21PCUYOIK', Status: 'Completed', CreateTime: FIXED_NOW, InvalidationBatch: undefined } });
+  cloudfront.on(CreateInvalidationCommand).resolves({
+    Invalidation: { Id: 'I2J0I21PCUYOIK', Status: 'InProgress', CreateTime: FIXED_NOW, InvalidationBatch: undefined },
+  });
+  cloudfront.on(GetInvalidationCommand).resolves({
+    Invalidation: { Id: 'I2J0I21PCUYOIK', Status: 'Completed', CreateTime: FIXED_NOW, InvalidationBatch: undefined },
+  });
 });
 
 describe('frontend deploy', () => {
@@ -153,7 +159,7 @@ describe('frontend deploy', () => {
     const outcome = JSON.parse(result.stdout);
     expect(outcome).toMatchObject({ release: RELEASE, files: 5, previous: null, verification: { passed: true } });
     expect(await object(`releases/${RELEASE}/static/js/app.aaa111.js`)).toMatchObject({
-      contentType: 'application/javascript; charset=utf-8',
+      contentType: 'text/javascript; charset=utf-8',
       cacheControl: 'public, max-age=31536000, immutable',
     });
     expect(await object('index.html')).toMatchObject({
@@ -185,11 +191,17 @@ describe('frontend deploy', () => {
     // Prepare: v1 is live; the upload of v2's script is refused by S3.
     await deploy(writeBuild('live', 'ccc333'), ['--no-verify']);
     const liveBefore = await object('index.html');
-    const failing = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: s3.credentials });
+    const failing = new S3Client({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: s3.credentials,
+    });
     failing.middlewareStack.add(
       (next) => async (args) => {
         const input = args.input as { Key?: string };
-        if (input.Key?.endsWith('app.ddd444.js')) throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+        if (input.Key?.endsWith('app.ddd444.js'))
+          throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
         return next(args);
       },
       { step: 'initialize' },
@@ -205,6 +217,60 @@ describe('frontend deploy', () => {
     expect(await object('index.html')).toEqual(liveBefore);
     expect(await objectKeys('releases/20250601T111112Z')).toEqual([]);
     expect(cloudfront.commandCalls(CreateInvalidationCommand)).toHaveLength(1);
+  });
+
+  it('switches the site with index.html copied last, and keeps the old entry page when that copy fails', async () => {
+    // Prepare: v1 live; S3 records the order of copies and refuses the copy of index.html.
+    await deploy(writeBuild('before-switch', 'kkk111'), ['--no-verify']);
+    const liveBefore = await object('index.html');
+    const copies: string[] = [];
+    const recording = new S3Client({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: s3.credentials,
+    });
+    recording.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { Key?: string; CopySource?: string };
+        if (input.CopySource) {
+          copies.push(input.Key ?? '');
+          if (input.Key === 'index.html') throw Object.assign(new Error('Slow Down'), { name: 'SlowDown' });
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+
+    // Act
+    const result = await deploy(
+      writeBuild('switch', 'lll222'),
+      ['--no-verify'],
+      recording,
+      new Date(FIXED_NOW.getTime() + 60_000),
+    );
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(copies.at(-1)).toBe('index.html');
+    expect(copies.slice(0, -1)).not.toContain('index.html');
+    expect(await object('index.html')).toEqual(liveBefore);
+    expect(JSON.parse((await object(CURRENT_POINTER_KEY)).body ?? '')).toMatchObject({ release: RELEASE });
+  });
+
+  it('fails naming the invalidation when CloudFront never completes it, after publishing', async () => {
+    // Prepare
+    cloudfront.on(GetInvalidationCommand).resolves({
+      Invalidation: { Id: 'I2J0I21PCUYOIK', Status: 'InProgress', CreateTime: FIXED_NOW, InvalidationBatch: undefined },
+    });
+
+    // Act
+    const result = await deploy(writeBuild('slow-cdn', 'mmm333'));
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('invalidation I2J0I21PCUYOIK of distribution E2EXAMPLE not completed after 600 s');
+    expect(cloudfront.commandCalls(GetInvalidationCommand)).toHaveLength(120);
   });
 
   it('fails after publishing, naming the finding and the rollback, when the CDN serves index.html cacheable', async () => {
@@ -224,12 +290,16 @@ describe('frontend deploy', () => {
 
   it.each([
     ['a missing directory', () => join(workDir, 'nope'), 'does not exist'],
-    ['a directory without index.html', () => {
-      const dir = join(workDir, 'no-index');
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'app.js'), '');
-      return dir;
-    }, 'has no index.html at its root'],
+    [
+      'a directory without index.html',
+      () => {
+        const dir = join(workDir, 'no-index');
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'app.js'), '');
+        return dir;
+      },
+      'has no index.html at its root',
+    ],
   ])('rejects %s as a usage error before any AWS call', async (_, makeDir, message) => {
     // Act
     const result = await deploy(makeDir());
@@ -261,7 +331,9 @@ describe('frontend deploy', () => {
   it('fails before uploading when the edge stack has not published the distribution', async () => {
     // Prepare
     ssm.reset();
-    ssm.on(GetParametersCommand).resolves({ Parameters: [], InvalidParameters: ['/interactions/prod/cdn/distribution-id'] });
+    ssm
+      .on(GetParametersCommand)
+      .resolves({ Parameters: [], InvalidParameters: ['/interactions/prod/cdn/distribution-id'] });
 
     // Act
     const result = await deploy(writeBuild('no-edge', 'iii999'));
@@ -283,7 +355,12 @@ describe('frontend deploy', () => {
 describe('frontend releases and rollback', () => {
   async function deployTwo() {
     await deploy(writeBuild('old', 'old111'), ['--no-verify', '--label', 'v1.0.0']);
-    await deploy(writeBuild('new', 'new222'), ['--no-verify', '--label', 'v1.1.0'], s3.client, new Date(FIXED_NOW.getTime() + 86_400_000));
+    await deploy(
+      writeBuild('new', 'new222'),
+      ['--no-verify', '--label', 'v1.1.0'],
+      s3.client,
+      new Date(FIXED_NOW.getTime() + 86_400_000),
+    );
     return { old: `${RELEASE}-v1.0.0`, current: '20250602T101112Z-v1.1.0' };
   }
 
@@ -316,7 +393,11 @@ describe('frontend releases and rollback', () => {
 
     // Assess
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ release: old, previous: current, verification: { passed: true } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      release: old,
+      previous: current,
+      verification: { passed: true },
+    });
     expect((await object('index.html')).body).toContain('old111');
     expect(cloudfront.commandCalls(CreateInvalidationCommand)).toHaveLength(1);
   });
@@ -327,7 +408,9 @@ describe('frontend releases and rollback', () => {
     const liveBefore = await object('index.html');
 
     // Act
-    const result = await run(['frontend', 'rollback', 'prod', '20240101T000000Z'], { clients: clientsWith(s3.client).clients });
+    const result = await run(['frontend', 'rollback', 'prod', '20240101T000000Z'], {
+      clients: clientsWith(s3.client).clients,
+    });
 
     // Assess
     expect(result.code).toBe(1);
@@ -336,7 +419,9 @@ describe('frontend releases and rollback', () => {
   });
 
   it('rejects a malformed release id as a usage error', async () => {
-    const result = await run(['frontend', 'rollback', 'prod', '../../etc'], { clients: clientsWith(s3.client).clients });
+    const result = await run(['frontend', 'rollback', 'prod', '../../etc'], {
+      clients: clientsWith(s3.client).clients,
+    });
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("invalid release '../../etc'");
