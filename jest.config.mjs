@@ -1,6 +1,6 @@
 /**
  * Jest with @swc/jest: tests are transformed without type-checking (run `npm run typecheck`
- * for that). @middy/* ship ESM only, so they are mapped to their files and compiled too.
+ * for that). @middy/* and mime ship ESM only, so they are compiled too (@middy mapped to their files).
  */
 export default {
   testEnvironment: 'node',
@@ -12,7 +12,7 @@ export default {
       { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|mime)/)'],
   moduleNameMapper: {
     '^@middy/core$': '<rootDir>/node_modules/@middy/core/index.js',
     '^@middy/util$': '<rootDir>/node_modules/@middy/util/index.js',

@@ -5,10 +5,12 @@
  */
 import { userInfo } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { awsClientFactory, timeoutsFromEnv } from './aws/clients.js';
 
 /** Exit codes CI gates on. */
@@ -30,6 +32,8 @@ export interface AwsClients {
   readonly rds: RDSClient;
   readonly elasticache: ElastiCacheClient;
   readonly s3: S3Client;
+  readonly cloudfront: CloudFrontClient;
+  readonly ssm: SSMClient;
 }
 
 /** How clients are built besides their region. */

@@ -93,6 +93,7 @@ export function addEnvironment(
     if (global.domain !== undefined)
       addAliasRecords(global.domain.config.hosts[config.name], global.domain, platform, edge);
   }
+  edge.addStackDependency(platform, "grants the platform's CI/CD role the invalidation of its distribution");
   const automation = new AutomationStack(app, `${prefix}-automation`, {
     stackName: `${prefix}-automation`,
     description: `Interaction Management System automation (${config.name}): backups, drills, verification, remediation`,

@@ -40,6 +40,13 @@ export const names = {
   drKeyAlias: (env: Environment) => `interactions-${env}-dr`,
   topic: (env: Environment, severity: 'high' | 'medium' | 'low') => `interactions-${env}-alerts-${severity}`,
   parameterPrefix: (env: Environment) => `/interactions/${env}`,
+  /** Published by the edge stack in us-east-1 for `frontend deploy`: the distribution's id and domain. */
+  cdnParameters: (env: Environment) => ({
+    distributionId: `/interactions/${env}/cdn/distribution-id`,
+    domainName: `/interactions/${env}/cdn/domain-name`,
+  }),
+  /** The role GitHub Actions deploys with (OIDC). */
+  ciCdRole: (env: Environment) => `interactions-${env}-ci-cd`,
   metricsNamespace: 'Interactions/Automation',
 } as const;
 

@@ -3,10 +3,12 @@
  * endpoint that accepts a connection and never answers fails within a minute instead of hanging,
  * and the `--profile` named on the command line.
  */
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsClients, ClientOptions } from '../context.js';
 
 /** Timeouts of every SDK call; the SDK retries a timed-out call, so the worst case is about `attempts x request`. */
@@ -62,6 +64,8 @@ export function awsClientFactory(timeouts: ClientTimeouts): (region: string, opt
         rds: new RDSClient(config),
         elasticache: new ElastiCacheClient(config),
         s3: new S3Client(config),
+        cloudfront: new CloudFrontClient(config),
+        ssm: new SSMClient(config),
       };
       cache.set(key, clients);
     }

@@ -3,7 +3,10 @@
  * CloudFront web ACL (and a CloudFront certificate) can only exist there.
  */
 import { Stack, type StackProps, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { names } from '../../shared/naming.js';
 import type { EnvironmentConfig } from '../config/index.js';
 import { fixedNameRemovalPolicy } from '../constructs/removal.js';
 import { ShieldProtection } from '../constructs/shield-protection.js';
@@ -46,6 +49,7 @@ export class EdgeStack extends Stack {
       config: config.cdn,
       webAclArn: this.webAcl.webAclArn,
     });
+    this.publishForFrontendDeploys(config);
     // Shield Standard covers the distribution already, at no cost; Advanced is opt-in and paid.
     if (config.security.shieldAdvanced) {
       this.shieldProtection = new ShieldProtection(this, 'DistributionShieldProtection', {
@@ -53,5 +57,44 @@ export class EdgeStack extends Stack {
         resourceArn: this.assets.distribution.distributionArn,
       });
     }
+  }
+
+  /**
+   * What `frontend deploy` needs beside the bucket: the distribution's id and domain as parameters
+   * (the CLI and CI read them here, where the distribution lives), and the CI/CD role's permission
+   * to invalidate exactly this distribution. The role belongs to the platform stack, which the app
+   * deploys first (see infra/app.ts); the grant lives here because only this stack knows the id.
+   */
+  private publishForFrontendDeploys(config: EnvironmentConfig): void {
+    const { distribution } = this.assets;
+    const parameterNames = names.cdnParameters(config.name);
+    const parameters = [
+      new ssm.StringParameter(this, 'DistributionIdParameter', {
+        parameterName: parameterNames.distributionId,
+        description: `CloudFront distribution of interactions-${config.name} (frontend deploy invalidates it)`,
+        stringValue: distribution.distributionId,
+      }),
+      new ssm.StringParameter(this, 'DistributionDomainParameter', {
+        parameterName: parameterNames.domainName,
+        description: `Domain the frontend of interactions-${config.name} is served on (frontend deploy verifies it)`,
+        stringValue: config.cdn.domainNames[0] ?? distribution.distributionDomainName,
+      }),
+    ];
+    const ciCd = iam.Role.fromRoleName(this, 'CiCdRole', names.ciCdRole(config.name));
+    new iam.Policy(this, 'CiCdFrontendDeploy', {
+      roles: [ciCd],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'InvalidateDistribution',
+          actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+          resources: [distribution.distributionArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadDistributionParameters',
+          actions: ['ssm:GetParameters'],
+          resources: parameters.map((parameter) => parameter.parameterArn),
+        }),
+      ],
+    });
   }
 }

@@ -37,6 +37,13 @@ function differingKeys(a: Record<string, unknown>, aEnv: string, b: Record<strin
 }
 
 describe('the app', () => {
+  it.each(ENVIRONMENT_NAMES)(
+    'deploys the %s platform before its edge stack, whose policy attaches to the CI/CD role the platform creates',
+    (env) => {
+      expect(stacks[env].edge.dependencies).toContain(stacks[env].platform);
+    },
+  );
+
   it.each(ENVIRONMENT_NAMES)('names the %s stacks interactions-<env>-<part>', (env) => {
     const { platform, edge, automation, dr } = stacks[env];
     const appStacks = app.node.children.filter((c): c is Stack => Stack.isStack(c));

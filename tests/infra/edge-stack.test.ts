@@ -56,6 +56,40 @@ describe.each(ENVIRONMENT_NAMES)('EdgeStack for %s', (envName) => {
     expect(stack.shieldProtection).toBeUndefined();
   });
 
+  test('publishes the distribution id and domain for frontend deploy', () => {
+    const distributionId = stack.getLogicalId(
+      stack.assets.distribution.node.defaultChild as import('aws-cdk-lib').CfnElement,
+    );
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: `/interactions/${envName}/cdn/distribution-id`,
+      Value: { Ref: distributionId },
+    });
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: `/interactions/${envName}/cdn/domain-name`,
+      Value: { 'Fn::GetAtt': [distributionId, 'DomainName'] },
+    });
+  });
+
+  test('grants the CI/CD role the invalidation of this distribution only, and reading its two parameters', () => {
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { PolicyName: Match.stringLikeRegexp('CiCdFrontendDeploy') },
+    });
+    const [policy] = Object.values(policies) as {
+      Properties: { Roles: unknown[]; PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } };
+    }[];
+    expect(policy?.Properties.Roles).toEqual([`interactions-${envName}-ci-cd`]);
+    const statements = policy?.Properties.PolicyDocument.Statement ?? [];
+    expect(statements.map((statement) => statement.Action)).toEqual([
+      ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+      'ssm:GetParameters',
+    ]);
+    // One distribution, by its id; never a wildcard.
+    expect(JSON.stringify(statements[0]?.Resource)).toContain(
+      stack.getLogicalId(stack.assets.distribution.node.defaultChild as import('aws-cdk-lib').CfnElement),
+    );
+    expect(JSON.stringify(statements)).not.toContain('*"');
+  });
+
   test('has no unacknowledged cdk-nag findings', () => {
     expect(unacknowledgedFindings(stack)).toEqual([]);
   });

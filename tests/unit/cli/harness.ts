@@ -4,10 +4,12 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { CliDeps } from '../../../cli/context.js';
 import { runCli } from '../../../cli/main.js';
 import { FIXTURES_DIR } from '../../support/fixtures.js';
@@ -54,6 +56,8 @@ export async function run(argv: readonly string[], overrides: Partial<CliDeps> =
         rds: new RDSClient({ region }),
         elasticache: new ElastiCacheClient({ region }),
         s3: new S3Client({ region }),
+        cloudfront: new CloudFrontClient({ region }),
+        ssm: new SSMClient({ region }),
       };
     },
     interrupt: new AbortController().signal,

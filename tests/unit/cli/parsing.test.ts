@@ -3,6 +3,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { CliDeps } from '../../../cli/context.js';
+import { COMMAND_GROUPS } from '../../../cli/registry.js';
 import packageJson from '../../../package.json';
 import { run } from './harness.js';
 
@@ -100,7 +101,11 @@ describe('--version and help', () => {
 
 describe('usage errors: exit 2, one line naming the problem and the --help to read, no AWS call', () => {
   it.each([
-    [[], "missing command after 'interactions-ops': one of backup, executions, reports", 'interactions-ops'],
+    [
+      [],
+      `missing command after 'interactions-ops': one of ${COMMAND_GROUPS.map((group) => group.name).join(', ')}`,
+      'interactions-ops',
+    ],
     [['backups'], "unknown command 'backups' (did you mean backup?)", 'interactions-ops'],
     [
       ['backup'],
