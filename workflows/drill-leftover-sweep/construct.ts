@@ -296,6 +296,12 @@ export class DrillLeftoverSweepWorkflow extends Construct implements AutomationW
       '*',
       "Read-only actions without resource-level permissions: ec2:DescribeSecurityGroups, and ecs:ListTasks (limited to this environment's cluster by the ecs:cluster condition).",
     );
+    const taggedOnly =
+      'Deletes only what the automation tagged for this environment with an execution (IAM tag conditions); drill resources are named per execution, so no name pattern can scope them.';
+    for (const arn of [everyDbInstance, everyReplicationGroup, taskArns]) {
+      acknowledgeWildcard(this.stateMachine, arn, taggedOnly);
+    }
+    acknowledgeWildcard(leftovers.role, securityGroups, taggedOnly);
     Validations.of(this.schedule).acknowledge({
       id: 'Serverless-EventBusDLQ',
       reason:
