@@ -178,7 +178,10 @@ describe('drill leftover sweep', () => {
     expect(run).not.toHavePassedThrough('Delete DB instance');
     // A quiet sweep files its report (the dead-man counts it) without notifying anyone.
     expect(bed.published()).toEqual([]);
-    await expect(bed.report(run)).resolves.toMatchObject({ status: 'SUCCEEDED', summary: 'No expired drill leftovers in prod' });
+    await expect(bed.report(run)).resolves.toMatchObject({
+      status: 'SUCCEEDED',
+      summary: 'No expired drill leftovers in prod',
+    });
   });
 
   it('refuses an instance whose tags changed since it was found, and records it', async () => {
