@@ -341,6 +341,12 @@ export function validateConfig(config: EnvironmentConfig): string[] {
   );
   checkNightlySchedules(config, check);
   problems.push(...validateVerification(config.verification));
+  check(
+    Number.isInteger(automation.drillLeftoverSweepHours) &&
+      automation.drillLeftoverSweepHours >= 1 &&
+      automation.drillLeftoverSweepHours <= 24,
+    `automation.drillLeftoverSweepHours: ${automation.drillLeftoverSweepHours} must be a whole number of hours from 1 to 24`,
+  );
 
   // The rules production must keep, whatever else changes.
   if (env === 'prod') {

@@ -18,6 +18,7 @@ import { names, type WorkflowName } from '../../shared/naming.js';
 import { BackupVerificationWorkflow } from '../../workflows/backup-verification/construct.js';
 import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
 import { AutomationStateMachine } from '../../workflows/common/state-machine.js';
+import { DrillLeftoverSweepWorkflow } from '../../workflows/drill-leftover-sweep/construct.js';
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig, Severity } from '../config/index.js';
@@ -27,6 +28,8 @@ import { acknowledgeWildcard } from '../constructs/nag.js';
 import { WorkflowMonitoring } from '../constructs/workflow-monitoring.js';
 import {
   backupVerificationConfig,
+  drillLeftoverSweepConfig,
+  drillLeftoverSweepPeriod,
   nightlyCacheSnapshot,
   snapshotHousekeepingConfig,
   snapshotWorkflowConfig,
@@ -89,6 +92,7 @@ export class AutomationStack extends Stack {
     readonly cacheSnapshot: CacheSnapshotWorkflow;
     readonly backupVerification: BackupVerificationWorkflow;
     readonly snapshotHousekeeping: SnapshotHousekeepingWorkflow;
+    readonly drillLeftoverSweep: DrillLeftoverSweepWorkflow;
   };
 
   constructor(scope: Construct, id: string, props: AutomationStackProps) {
@@ -201,6 +205,12 @@ export class AutomationStack extends Stack {
       cacheSnapshotStateMachine: nightlyCacheSnapshot(config) ? cacheSnapshot.stateMachine : undefined,
     });
 
+    // The backstop behind every drill's own cleanup.
+    const drillLeftoverSweep = new DrillLeftoverSweepWorkflow(this, 'DrillLeftoverSweep', {
+      ...base,
+      ...drillLeftoverSweepConfig(config),
+    });
+
     // Monitoring of every workflow, in one place: on-demand workflows get the failure alarm only;
     // addWorkflowMonitoring also adds each workflow's dashboard row.
     this.dashboard = new AutomationDashboard(this, 'Dashboard', { envName, thresholds: config.automation });
@@ -210,9 +220,13 @@ export class AutomationStack extends Stack {
       [cacheSnapshot.stateMachine, { workflow: 'cache-snapshot' }],
       [backupVerification.stateMachine, { workflow: 'backup-verification', schedulePeriod: nightly }],
       [snapshotHousekeeping.stateMachine, { workflow: 'snapshot-housekeeping', schedulePeriod: nightly }],
+      [
+        drillLeftoverSweep.stateMachine,
+        { workflow: 'drill-leftover-sweep', schedulePeriod: drillLeftoverSweepPeriod(config) },
+      ],
     ];
     for (const [stateMachine, options] of monitored) this.addWorkflowMonitoring(stateMachine, options);
-    this.workflows = { onDemandSnapshot, cacheSnapshot, backupVerification, snapshotHousekeeping };
+    this.workflows = { onDemandSnapshot, cacheSnapshot, backupVerification, snapshotHousekeeping, drillLeftoverSweep };
   }
 
   /**

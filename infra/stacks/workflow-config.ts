@@ -3,8 +3,10 @@
  * to another construct). The automation stack and the workflow testbed both build the workflows
  * from it, so a test runs the workflow exactly as the stack configures it.
  */
+import { Duration } from 'aws-cdk-lib';
 import type { BackupVerificationWorkflowProps } from '../../workflows/backup-verification/construct.js';
 import type { SnapshotWorkflowProps } from '../../workflows/common/snapshot-workflow.js';
+import type { DrillLeftoverSweepWorkflowProps } from '../../workflows/drill-leftover-sweep/construct.js';
 import type { SnapshotHousekeepingWorkflowProps } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig } from '../config/index.js';
 
@@ -49,4 +51,22 @@ export function snapshotHousekeepingConfig(config: EnvironmentConfig) {
 /** Whether housekeeping starts the nightly cache snapshot. */
 export function nightlyCacheSnapshot(config: EnvironmentConfig): boolean {
   return config.automation.cacheSnapshotNightly;
+}
+
+/** The drill leftover sweep. */
+export function drillLeftoverSweepConfig(config: EnvironmentConfig) {
+  return {
+    ...commonWorkflowConfig(config),
+    scheduleExpression: rateExpression(config.automation.drillLeftoverSweepHours),
+  } as const satisfies Partial<DrillLeftoverSweepWorkflowProps>;
+}
+
+/** The drill leftover sweep's period: its schedule and its dead-man period. */
+export function drillLeftoverSweepPeriod(config: EnvironmentConfig): Duration {
+  return Duration.hours(config.automation.drillLeftoverSweepHours);
+}
+
+/** `rate(1 hour)`, `rate(3 hours)`: EventBridge wants the singular for 1. */
+function rateExpression(hours: number): string {
+  return `rate(${hours} ${hours === 1 ? 'hour' : 'hours'})`;
 }

@@ -10,6 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { loadConfig } from '../../../infra/config/index.js';
 import {
   backupVerificationConfig,
+  drillLeftoverSweepConfig,
   nightlyCacheSnapshot,
   snapshotHousekeepingConfig,
   snapshotWorkflowConfig,
@@ -26,6 +27,14 @@ import {
 } from '../../../workflows/backup-verification/contract.js';
 import { CacheSnapshotWorkflow, type CacheSnapshotWorkflowProps } from '../../../workflows/cache-snapshot/construct.js';
 import { cacheSnapshotInputSchema, cacheSnapshotOutputSchema } from '../../../workflows/cache-snapshot/contract.js';
+import {
+  DrillLeftoverSweepWorkflow,
+  type DrillLeftoverSweepWorkflowProps,
+} from '../../../workflows/drill-leftover-sweep/construct.js';
+import {
+  drillLeftoverSweepInputSchema,
+  drillLeftoverSweepOutputSchema,
+} from '../../../workflows/drill-leftover-sweep/contract.js';
 import {
   OnDemandSnapshotWorkflow,
   type OnDemandSnapshotWorkflowProps,
@@ -140,6 +149,21 @@ export const WORKFLOW_ENTRIES = {
         ...common,
         ...snapshotHousekeepingConfig(config),
         cacheSnapshotStateMachine: nightlyCacheSnapshot(config) ? cache : undefined,
+        ...overrides,
+      });
+    },
+  }),
+  'drill-leftover-sweep': entry<
+    DrillLeftoverSweepWorkflowProps,
+    DrillLeftoverSweepWorkflow,
+    typeof drillLeftoverSweepInputSchema,
+    typeof drillLeftoverSweepOutputSchema
+  >({
+    contract: { input: drillLeftoverSweepInputSchema, output: drillLeftoverSweepOutputSchema },
+    build(stack, common, env, overrides) {
+      return new DrillLeftoverSweepWorkflow(stack, 'DrillLeftoverSweep', {
+        ...common,
+        ...drillLeftoverSweepConfig(loadConfig(env)),
         ...overrides,
       });
     },
