@@ -3,6 +3,7 @@
  * broken config is fixed in one pass, and names each field by its path.
  */
 import { dev } from './dev.js';
+import { GLOBAL } from './global.js';
 import { prod } from './prod.js';
 import { staging } from './staging.js';
 import {
@@ -96,7 +97,15 @@ export function hasSubscriber(subscriptions: MonitoringConfig['subscriptions'][S
 }
 
 /** Every problem of `config`, each naming the field; empty when the config is sound. */
-export function validateConfig(config: EnvironmentConfig): string[] {
+export function validateConfig(
+  config: EnvironmentConfig,
+  /**
+   * Whether the ALB certificate comes from the global stack's domain (`infra/config/global.ts`):
+   * `compute.albCertificateArn` is then unused, so its placeholder is no reason to refuse a deploy.
+   * @default whether GLOBAL has a domain
+   */
+  albCertificateFromDomain: boolean = GLOBAL.domain !== undefined,
+): string[] {
   const problems: string[] = [];
   const check = (ok: boolean, message: string): void => {
     if (!ok) problems.push(message);
@@ -245,7 +254,7 @@ export function validateConfig(config: EnvironmentConfig): string[] {
   // The env files carry placeholder ARNs so that synth works without an account; a real deploy
   // (account set) would otherwise fail late in CloudFormation on a certificate that does not exist.
   const certificateAccount = compute.albCertificateArn.split(':')[4];
-  if (config.account !== '') {
+  if (config.account !== '' && !albCertificateFromDomain) {
     check(
       certificateAccount !== PLACEHOLDER_ACCOUNT,
       `compute.albCertificateArn: '${compute.albCertificateArn}' is the placeholder certificate; a deploy to account ${config.account} needs the real ACM certificate ARN: set compute.albCertificateArn in infra/config/${env}.ts or pass -c albCertificateArn=<arn>`,

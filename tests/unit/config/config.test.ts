@@ -257,6 +257,12 @@ describe('errors a broken config gets', () => {
     expect(load).toThrow(/compute\.albCertificateArn: .*placeholder.*-c albCertificateArn=/);
   });
 
+  it('a deploy with a domain (the certificate stack makes the ALB certificate) accepts the placeholder ARN', () => {
+    const config = applyOverrides(loadConfig('staging'), { account: '111122223333' });
+    expect(validateConfig(config, true).filter((problem) => problem.includes('albCertificateArn'))).toEqual([]);
+    expect(validateConfig(config, false).filter((problem) => problem.includes('albCertificateArn'))).toHaveLength(1);
+  });
+
   it('a deploy with the real certificate from context loads; synth without account keeps the placeholder', () => {
     const arn = 'arn:aws:acm:us-east-1:111122223333:certificate/12345678-1234-1234-1234-123456789abc';
     expect(loadConfig('staging', { account: '111122223333', albCertificateArn: arn }).compute.albCertificateArn).toBe(
