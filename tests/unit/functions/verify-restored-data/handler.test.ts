@@ -150,7 +150,7 @@ describe('verify-restored-data handler', () => {
     // Assess
     await expect(result).rejects.toMatchObject({
       name: 'RetryableError',
-      message: expect.stringContaining(`cannot reach the database: ECONNREFUSED`),
+      message: expect.stringContaining(`cannot reach the database: connect ECONNREFUSED 127.0.0.1:${port}`),
     });
   });
 
