@@ -25,7 +25,7 @@ import { createTlsMaterial } from './tls.js';
 const run = promisify(execFile);
 
 /** Where the PostgreSQL 15 binaries are (Debian's layout); POSTGRES_BIN_DIR overrides it. */
-export const POSTGRES_BIN_DIR = process.env.POSTGRES_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
+const POSTGRES_BIN_DIR = process.env.POSTGRES_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
 
 /** The one command that installs the servers the tests need. */
 export const INSTALL_HINT = 'run `bash scripts/install-services.sh` (installs PostgreSQL 15 and Redis 7)';
