@@ -4,6 +4,7 @@
  */
 import type { CommandGroup } from './command.js';
 import { backupCommands } from './commands/backup/index.js';
+import { drillCommands } from './commands/drill/index.js';
 import { executionsCommands } from './commands/executions/index.js';
 import { frontendCommands } from './commands/frontend/index.js';
 import { reportsCommands } from './commands/reports/index.js';
@@ -12,6 +13,7 @@ import { verifyDeploymentCommands } from './commands/verify-deployment/index.js'
 /** Every command group, in help order. */
 export const COMMAND_GROUPS: readonly CommandGroup[] = [
   backupCommands,
+  drillCommands,
   frontendCommands,
   executionsCommands,
   reportsCommands,

@@ -10,6 +10,7 @@ import {
   placeholderImageTags,
   SCALING,
 } from './common.js';
+import { DATA_CHECK_TIMEOUTS, SEED_DATA_CHECKS } from './drills.js';
 import type { EnvironmentConfig } from './types.js';
 import { defaultVerification } from './verification.js';
 
@@ -93,5 +94,11 @@ export const dev: EnvironmentConfig = {
     failureSeverity: 'low',
   },
   verification: defaultVerification('/health', 365 * 86400),
+  drills: {
+    // Dev may see no writes for a day (RPO is measured from the newest row), on the smallest class.
+    objectives: { rpoMinutes: 1440, rtoMinutes: 120 },
+    dataChecks: SEED_DATA_CHECKS,
+    dataCheckTimeouts: DATA_CHECK_TIMEOUTS,
+  },
   tags: { project: 'interactions', environment: 'dev' },
 };

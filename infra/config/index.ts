@@ -3,6 +3,7 @@
  * broken config is fixed in one pass, and names each field by its path.
  */
 import { dev } from './dev.js';
+import { validateDrillsConfig } from './drills.js';
 import { GLOBAL } from './global.js';
 import { prod } from './prod.js';
 import { staging } from './staging.js';
@@ -373,6 +374,7 @@ export function validateConfig(
     check(compute.minCapacity >= 2, `compute.minCapacity: prod runs at least 2 tasks, got ${compute.minCapacity}`);
     check(network.natGateways === 2, 'network.natGateways: prod needs one NAT gateway per AZ');
   }
+  problems.push(...validateDrillsConfig(config.drills));
   return problems;
 }
 

@@ -10,6 +10,7 @@ import {
   placeholderImageTags,
   SCALING,
 } from './common.js';
+import { DATA_CHECK_TIMEOUTS, SEED_DATA_CHECKS } from './drills.js';
 import type { EnvironmentConfig } from './types.js';
 import { defaultVerification } from './verification.js';
 
@@ -93,5 +94,11 @@ export const prod: EnvironmentConfig = {
     failureSeverity: 'high',
   },
   verification: defaultVerification('/health', 365 * 86400),
+  drills: {
+    // The seed's objectives for production.
+    objectives: { rpoMinutes: 5, rtoMinutes: 60 },
+    dataChecks: SEED_DATA_CHECKS,
+    dataCheckTimeouts: DATA_CHECK_TIMEOUTS,
+  },
   tags: { project: 'interactions', environment: 'prod' },
 };

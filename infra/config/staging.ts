@@ -10,6 +10,7 @@ import {
   placeholderImageTags,
   SCALING,
 } from './common.js';
+import { DATA_CHECK_TIMEOUTS, SEED_DATA_CHECKS } from './drills.js';
 import type { EnvironmentConfig } from './types.js';
 import { defaultVerification } from './verification.js';
 
@@ -93,5 +94,12 @@ export const staging: EnvironmentConfig = {
     failureSeverity: 'medium',
   },
   verification: defaultVerification('/health', 365 * 86400),
+  drills: {
+    // RPO is measured from the newest row: staging is written only by test runs, so an hour without
+    // writes is normal there. The smaller instance class restores and replays WAL more slowly.
+    objectives: { rpoMinutes: 60, rtoMinutes: 90 },
+    dataChecks: SEED_DATA_CHECKS,
+    dataCheckTimeouts: DATA_CHECK_TIMEOUTS,
+  },
   tags: { project: 'interactions', environment: 'staging' },
 };

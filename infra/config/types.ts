@@ -2,6 +2,9 @@
  * The shape of one environment's configuration. Every number of the seed's tables lives here,
  * once per environment; constructs receive only the slice they need.
  */
+import type { DrillsConfig } from './drills.js';
+
+export * from './drills.js';
 
 import type { VerificationConfig } from './verification.js';
 
@@ -214,6 +217,8 @@ export interface EnvironmentConfig {
   readonly automation: AutomationConfig;
   /** Deployment verification: HTTP checks, login, frontend, cache and per-check timeouts. */
   readonly verification: VerificationConfig;
+  /** Disaster-recovery drills: recovery objectives and the restored data's checks. */
+  readonly drills: DrillsConfig;
   /** Tags applied to every resource of the environment. */
   readonly tags: Readonly<Record<string, string>>;
 }
