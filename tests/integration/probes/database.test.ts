@@ -83,6 +83,6 @@ describe('database check', () => {
 
     // Assess
     expect(result.status).toBe('fail');
-    expect(result.finding).toMatch(/^cannot reach the database: ECONNREFUSED/);
+    expect(result.finding).toMatch(/^cannot reach the database: connect ECONNREFUSED 127\.0\.0\.1:\d+ \(app@/);
   });
 });
