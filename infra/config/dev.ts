@@ -90,5 +90,19 @@ export const dev: EnvironmentConfig = {
     reportsRetentionDays: 90,
     failureSeverity: 'low',
   },
+  remediation: {
+    tableName: 'interactions-dev-remediation',
+    killSwitch: false,
+    dryRun: false,
+    // dev acts without approval: it is where the playbooks are exercised first.
+    approvalRequired: false,
+    approvalTimeoutMinutes: 30,
+    cooldownMinutes: 30,
+    // RDS accepts one storage modification per 6 hours: an earlier second attempt would only fail.
+    playbookCooldownMinutes: { 'rds-storage': 360 },
+    rateLimit: { maxActions: 10, windowMinutes: 60 },
+    freezeWindows: [],
+    auditRetentionDays: 90,
+  },
   tags: { project: 'interactions', environment: 'dev' },
 };

@@ -4,6 +4,7 @@
  */
 import { dev } from './dev.js';
 import { prod } from './prod.js';
+import { validateRemediationConfig } from './remediation.js';
 import { staging } from './staging.js';
 import {
   ENVIRONMENT_NAMES,
@@ -339,6 +340,7 @@ export function validateConfig(config: EnvironmentConfig): string[] {
     `automation.nightlySchedule: '${automation.nightlySchedule}' is not a cron() expression`,
   );
   checkNightlySchedules(config, check);
+  problems.push(...validateRemediationConfig(env, config.remediation));
 
   // The rules production must keep, whatever else changes.
   if (env === 'prod') {

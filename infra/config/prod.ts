@@ -90,5 +90,19 @@ export const prod: EnvironmentConfig = {
     reportsRetentionDays: 730,
     failureSeverity: 'high',
   },
+  remediation: {
+    tableName: 'interactions-prod-remediation',
+    killSwitch: false,
+    dryRun: false,
+    // prod: a disruptive playbook waits for an on-call approval; no answer in time means deny.
+    approvalRequired: true,
+    approvalTimeoutMinutes: 30,
+    cooldownMinutes: 30,
+    // RDS accepts one storage modification per 6 hours: an earlier second attempt would only fail.
+    playbookCooldownMinutes: { 'rds-storage': 360 },
+    rateLimit: { maxActions: 5, windowMinutes: 60 },
+    freezeWindows: [],
+    auditRetentionDays: 90,
+  },
   tags: { project: 'interactions', environment: 'prod' },
 };

@@ -90,5 +90,19 @@ export const staging: EnvironmentConfig = {
     reportsRetentionDays: 365,
     failureSeverity: 'medium',
   },
+  remediation: {
+    tableName: 'interactions-staging-remediation',
+    killSwitch: false,
+    dryRun: false,
+    // staging acts without approval, as prod will once approved: the rehearsal.
+    approvalRequired: false,
+    approvalTimeoutMinutes: 30,
+    cooldownMinutes: 30,
+    // RDS accepts one storage modification per 6 hours: an earlier second attempt would only fail.
+    playbookCooldownMinutes: { 'rds-storage': 360 },
+    rateLimit: { maxActions: 10, windowMinutes: 60 },
+    freezeWindows: [],
+    auditRetentionDays: 90,
+  },
   tags: { project: 'interactions', environment: 'staging' },
 };

@@ -8,6 +8,10 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 export type Severity = 'high' | 'medium' | 'low';
 
+export * from './remediation.js';
+
+import type { RemediationConfig } from './remediation.js';
+
 /** Network: the seed's VPC with public, private-app and private-data subnets over two AZs. */
 export interface NetworkConfig {
   readonly vpcCidr: string;
@@ -203,6 +207,8 @@ export interface EnvironmentConfig {
   readonly security: SecurityConfig;
   readonly monitoring: MonitoringConfig;
   readonly automation: AutomationConfig;
+  /** Alarm remediation guardrails and state table. */
+  readonly remediation: RemediationConfig;
   /** Tags applied to every resource of the environment. */
   readonly tags: Readonly<Record<string, string>>;
 }
