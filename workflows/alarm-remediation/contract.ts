@@ -5,19 +5,13 @@
  * a playbook plans, acts and verifies, and the output says what was seen, decided and done. The
  * playbook functions, the testbed and the CLI import these schemas.
  */
+import { PLAYBOOK_IDS, type PlaybookId } from '../../shared/remediation/playbooks.js';
 import * as z from '../../shared/zod.js';
 
-/** The playbooks, one function each (`functions/remediation-playbook-<id>/`). */
-export const PLAYBOOK_IDS = [
-  'ecs-service-health',
-  'api-error-rate',
-  'database-cpu',
-  'cache-memory',
-  'rds-storage',
-  'security-notify',
-] as const;
+export { PLAYBOOK_IDS, type PlaybookId };
+
+/** A playbook id (shared/remediation/playbooks.ts); each runs in its own function `remediation-playbook-<id>`. */
 export const playbookIdSchema = z.enum(PLAYBOOK_IDS);
-export type PlaybookId = z.infer<typeof playbookIdSchema>;
 
 /**
  * What a playbook invocation does: `plan` reads and plans (dry run: nothing is changed), `act`
@@ -77,24 +71,39 @@ export const verificationSchema = z.object({
 });
 export type Verification = z.infer<typeof verificationSchema>;
 
-/** What the workflow returns when it ends normally (failures end in the failure path). */
-export const alarmRemediationOutputSchema = z.object({
+/** How one state change ended. */
+export const REMEDIATION_OUTCOMES = [
+  'recovered',
+  'not-recovered',
+  'acted',
+  'planned',
+  'approval-denied',
+  'approval-timed-out',
+  'alarm-cleared',
+  'suppressed',
+  'ignored',
+  'rejected',
+] as const;
+export const remediationOutcomeSchema = z.enum(REMEDIATION_OUTCOMES);
+export type RemediationOutcome = z.infer<typeof remediationOutcomeSchema>;
+
+/** What the workflow reports for one state change of its input. */
+export const stateChangeResultSchema = z.object({
   /** The intake's decision: `act`, `suppress`, `ignore` or `reject`. */
   decision: z.enum(['act', 'suppress', 'ignore', 'reject']),
-  /** What happened: acted and verified, planned only (dry run), refused by the approver, nothing to do... */
-  outcome: z.enum([
-    'recovered',
-    'not-recovered',
-    'acted',
-    'planned',
-    'approval-denied',
-    'no-action',
-    'suppressed',
-    'ignored',
-    'rejected',
-  ]),
-  alarm: z.nullable(z.string()),
-  playbook: z.nullable(playbookIdSchema),
+  /** The intake's reason code (`execute`, `cooldown`, `duplicate`, `malformed`...). */
   reason: z.string(),
+  outcome: remediationOutcomeSchema,
+  /** The alarm; null for a rejected payload. */
+  alarm: z.nullable(z.string()),
+  /** The playbook routed to; null when the alarm has none or the payload was rejected. */
+  playbook: z.nullable(playbookIdSchema),
 });
+export type StateChangeResult = z.infer<typeof stateChangeResultSchema>;
+
+/** What the workflow returns: one result per state change of its input (an SNS message may carry several). */
+export const alarmRemediationOutputSchema = z.object({ results: z.array(stateChangeResultSchema) });
 export type AlarmRemediationOutput = z.infer<typeof alarmRemediationOutputSchema>;
+
+/** The workflow's input: an alarm payload in any envelope intake accepts (validated by intake, which rejects and reports). */
+export const alarmRemediationInputSchema = z.unknown();
