@@ -3,6 +3,9 @@
  * to another construct). The automation stack and the workflow testbed both build the workflows
  * from it, so a test runs the workflow exactly as the stack configures it.
  */
+import { policyFromConfig } from '../../shared/remediation/policy.js';
+import type { AlarmRemediationWorkflowProps } from '../../workflows/alarm-remediation/construct.js';
+import { alarmSeverities } from '../../workflows/alarm-remediation/severities.js';
 import type { BackupVerificationWorkflowProps } from '../../workflows/backup-verification/construct.js';
 import type { SnapshotWorkflowProps } from '../../workflows/common/snapshot-workflow.js';
 import type { SnapshotHousekeepingWorkflowProps } from '../../workflows/snapshot-housekeeping/construct.js';
@@ -49,4 +52,18 @@ export function snapshotHousekeepingConfig(config: EnvironmentConfig) {
 /** Whether housekeeping starts the nightly cache snapshot. */
 export function nightlyCacheSnapshot(config: EnvironmentConfig): boolean {
   return config.automation.cacheSnapshotNightly;
+}
+
+/** Alarm remediation: the guardrail policy, the state table, the alarms' severities and the playbook limits. */
+export function alarmRemediationConfig(config: EnvironmentConfig) {
+  return {
+    ...commonWorkflowConfig(config),
+    policy: policyFromConfig(config),
+    tableName: config.remediation.tableName,
+    alarmSeverities: alarmSeverities(config),
+    limits: {
+      maxTasks: config.compute.maxCapacity,
+      maxAllocatedStorageGiB: config.database.allocatedStorageGiB * 2,
+    },
+  } as const satisfies Partial<AlarmRemediationWorkflowProps>;
 }
