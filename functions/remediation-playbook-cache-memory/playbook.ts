@@ -16,9 +16,9 @@ import { type MetricSummary, readMetrics } from '../../shared/playbooks/metrics.
 import type { Playbook } from '../../shared/playbooks/playbook.js';
 import * as z from '../../shared/zod.js';
 
-/** Limits the stack passes: the node type to scale to, or null where config allows no scaling. */
+/** Limits the stack passes: the node type to scale to; absent where config allows no scaling. */
 export const policySchema = z.object({
-  scaleToNodeType: z.nullable(z.string().check(z.regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/))),
+  scaleToNodeType: z.optional(z.string().check(z.regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'must be a cache node type'))),
 });
 export type CacheMemoryPolicy = z.infer<typeof policySchema>;
 
@@ -104,7 +104,7 @@ export const cacheMemory: Playbook<CacheFacts, CacheMemoryPolicy, Clients> = {
     const base = { target: facts.replicationGroup, seen: seen(facts), expectation: {} };
     const memory = facts.memoryPercent.latest === null ? 'unknown' : `${facts.memoryPercent.latest.toFixed(1)}%`;
     const report = `Memory ${memory}, ${facts.evictions.max ?? 0} evictions/min at most, ${facts.keys.latest ?? 'unknown'} keys.`;
-    if (policy.scaleToNodeType === null) {
+    if (policy.scaleToNodeType === undefined) {
       return { ...base, decided: `${report} Config allows no cache scaling here: nothing changed.`, actions: [] };
     }
     if (facts.nodeType === policy.scaleToNodeType) {

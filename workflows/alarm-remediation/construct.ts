@@ -230,7 +230,8 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
       growthPercent: limits.growthPercent,
       maxAllocatedStorageGiB: limits.maxAllocatedStorageGiB,
       topStatements: limits.topStatements,
-      scaleToNodeType: props.limits.cacheScaleToNodeType ?? null,
+      // Absent (dropped from the payload) where config allows no cache scaling.
+      scaleToNodeType: props.limits.cacheScaleToNodeType,
     };
     const invokePlaybook = (stateName: string, mode: 'plan' | 'act' | 'verify', resultPath: string) =>
       new PlaybookInvoke(this, stateName, {

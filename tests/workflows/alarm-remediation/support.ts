@@ -5,12 +5,6 @@
  * of a normal run.
  */
 import type { Context } from 'aws-lambda';
-import { loadConfig } from '../../../infra/config/index.js';
-import { alarmRemediationConfig } from '../../../infra/stacks/workflow-config.js';
-import { names } from '../../../shared/naming.js';
-import { MemoryStateStore } from '../../../shared/remediation/memory-state-store.js';
-import type { GuardrailPolicy } from '../../../shared/remediation/policy.js';
-import type { StateStore } from '../../../shared/remediation/state-store.js';
 import { createHandler as createIntake } from '../../../functions/remediation-intake/handler.js';
 import { handler as apiErrorRate } from '../../../functions/remediation-playbook-api-error-rate/handler.js';
 import { handler as cacheMemory } from '../../../functions/remediation-playbook-cache-memory/handler.js';
@@ -18,8 +12,14 @@ import { handler as databaseCpu } from '../../../functions/remediation-playbook-
 import { handler as ecsServiceHealth } from '../../../functions/remediation-playbook-ecs-service-health/handler.js';
 import { handler as rdsStorage } from '../../../functions/remediation-playbook-rds-storage/handler.js';
 import { handler as securityNotify } from '../../../functions/remediation-playbook-security-notify/handler.js';
-import type { LambdaHandler, MockedResponse } from '../../support/state-machine-harness.js';
+import { loadConfig } from '../../../infra/config/index.js';
+import { alarmRemediationConfig } from '../../../infra/stacks/workflow-config.js';
+import { names } from '../../../shared/naming.js';
+import { MemoryStateStore } from '../../../shared/remediation/memory-state-store.js';
+import type { GuardrailPolicy } from '../../../shared/remediation/policy.js';
+import type { StateStore } from '../../../shared/remediation/state-store.js';
 import { eventBridgeAlarmEvent } from '../../support/alarm-events.js';
+import type { LambdaHandler, MockedResponse } from '../../support/state-machine-harness.js';
 
 export const ENV = 'prod';
 export const config = loadConfig(ENV);
@@ -61,14 +61,21 @@ export function lambdas(
   return {
     [names.lambdaFunction(ENV, 'remediation-intake')]: (event: unknown) => intake(event, {} as Context),
     ...Object.fromEntries(
-      Object.entries(PLAYBOOK_HANDLERS).map(([id, handler]) => [names.lambdaFunction(ENV, `remediation-playbook-${id}`), handler]),
+      Object.entries(PLAYBOOK_HANDLERS).map(([id, handler]) => [
+        names.lambdaFunction(ENV, `remediation-playbook-${id}`),
+        handler,
+      ]),
     ),
   };
 }
 
 /** An EventBridge state change of the prod alarm `suffix`, `secondsAgo` before now. */
 export function alarmEvent(suffix: string, state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA' = 'ALARM', secondsAgo = 60) {
-  return eventBridgeAlarmEvent({ alarmName: alarmName(suffix), state, at: new Date(Date.now() - secondsAgo * 1000).toISOString() });
+  return eventBridgeAlarmEvent({
+    alarmName: alarmName(suffix),
+    state,
+    at: new Date(Date.now() - secondsAgo * 1000).toISOString(),
+  });
 }
 
 /** DescribeAlarms as the Step Functions SDK integration answers it for a metric alarm in `state`. */

@@ -95,7 +95,7 @@ describe('cache memory playbook', () => {
   it('reports memory, evictions and keys of the alarmed node and changes nothing where config allows no scaling', async () => {
     group('available', 'cache.m5.large');
 
-    const result = await handler(invocation('act', 'cache-memory-critical-002', { scaleToNodeType: null }), context);
+    const result = await handler(invocation('act', 'cache-memory-critical-002', {}), context);
 
     const queries = cwMock.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries ?? [];
     expect(queries.map((q) => q.MetricStat?.Metric?.MetricName)).toEqual([
