@@ -229,13 +229,11 @@ describe('alarm remediation playbooks, run on the synthesized state machine', ()
   });
 
   it('reports cache memory and changes nothing where config allows no scaling', async () => {
-    elastiCache
-      .on(DescribeReplicationGroupsCommand)
-      .resolves({
-        ReplicationGroups: [
-          { Status: 'available', CacheNodeType: 'cache.m5.large', MemberClusters: ['interactions-prod-001'] },
-        ],
-      });
+    elastiCache.on(DescribeReplicationGroupsCommand).resolves({
+      ReplicationGroups: [
+        { Status: 'available', CacheNodeType: 'cache.m5.large', MemberClusters: ['interactions-prod-001'] },
+      ],
+    });
 
     const run = await bed.run({
       input: alarmEvent('cache-memory-critical-001'),
