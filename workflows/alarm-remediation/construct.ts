@@ -405,8 +405,9 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
       describe: invokePlaybook('Check recovery', 'verify', '$.verification'),
       transientErrors: [...LAMBDA_TASK_TRANSIENT_ERRORS, ...RETRYABLE_ERROR_NAMES],
       failure: inMap,
-      ready: sfn.Condition.stringEquals('$.verification.result.status', 'recovered'),
-      failed: sfn.Condition.stringEquals('$.verification.result.status', 'failed'),
+      // Guarded: a first check that failed transiently has written no verification yet.
+      ready: verificationIs('recovered'),
+      failed: verificationIs('failed'),
       onReady: recovered,
       onFailed: notRecovered,
       onTimeout: notRecovered,
@@ -581,20 +582,18 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
 
   /** "Record failure": the failure in the audit trail, then `next` whatever happens (a failed record is still notified). */
   private recordFailure(next: sfn.IChainable): sfn.IChainable {
-    return catchCleanup(
-      retryDynamoTransient(
-        new tasks.DynamoPutItem(this, 'Record failure', {
-          table: this.table,
-          item: auditItem(
-            sfn.JsonPath.format('{}#{}#failed', sfn.JsonPath.executionStartTime, sfn.JsonPath.executionName),
-            ERROR_PATH,
-            '$.intake.decisions[0].auditExpiresAt',
-          ),
-          resultPath: sfn.JsonPath.DISCARD,
-        }),
-      ),
-      next,
+    const record = retryDynamoTransient(
+      new tasks.DynamoPutItem(this, 'Record failure', {
+        table: this.table,
+        item: auditItem(
+          sfn.JsonPath.format('{}#{}#failed', sfn.JsonPath.executionStartTime, sfn.JsonPath.executionName),
+          ERROR_PATH,
+          '$.intake.decisions[0].auditExpiresAt',
+        ),
+        resultPath: sfn.JsonPath.DISCARD,
+      }),
     );
+    return catchCleanup(record, next).next(next);
   }
 }
 
@@ -609,6 +608,14 @@ interface OutcomePaths {
   readonly playbook?: string;
   readonly verification?: string;
   readonly approval?: string;
+}
+
+/** The last recovery check said `status`; false while no check has answered yet. */
+function verificationIs(status: 'recovered' | 'failed'): sfn.Condition {
+  return sfn.Condition.and(
+    sfn.Condition.isPresent('$.verification.result.status'),
+    sfn.Condition.stringEquals('$.verification.result.status', status),
+  );
 }
 
 /** Errors of the optimized DynamoDB integration a retry can fix (throttling, service and network errors). */

@@ -48,11 +48,9 @@ beforeEach(() => {
     ],
   });
   ecs.on(ListTaskDefinitionsCommand).resolves({ taskDefinitionArns: [`${family}:8`, `${family}:7`] });
-  rds
-    .on(DescribeDBInstancesCommand)
-    .resolves({
-      DBInstances: [{ DBInstanceStatus: 'available', AllocatedStorage: 100, PerformanceInsightsEnabled: false }],
-    });
+  rds.on(DescribeDBInstancesCommand).resolves({
+    DBInstances: [{ DBInstanceStatus: 'available', AllocatedStorage: 100, PerformanceInsightsEnabled: false }],
+  });
   cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
 });
 
