@@ -96,7 +96,7 @@ describe('alarm remediation guardrails', () => {
     ['by an operator', noApproval, true],
   ])('suppresses everything while the kill switch is engaged %s', async (_where, policy, engage) => {
     const store = new MemoryStateStore();
-    if (engage) await store.setKillSwitch(true, 'alice');
+    if (engage) await store.setKillSwitch(true);
 
     const [run] = await deliver([alarmEvent('ecs-backend-healthy-tasks')], { store, policy });
 
