@@ -15,6 +15,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { names, type WorkflowName } from '../../shared/naming.js';
+import { AlarmRemediationWorkflow } from '../../workflows/alarm-remediation/construct.js';
 import { BackupVerificationWorkflow } from '../../workflows/backup-verification/construct.js';
 import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
 import { AutomationStateMachine } from '../../workflows/common/state-machine.js';
@@ -26,6 +27,7 @@ import { AutomationFunction } from '../constructs/automation-function.js';
 import { acknowledgeWildcard } from '../constructs/nag.js';
 import { WorkflowMonitoring } from '../constructs/workflow-monitoring.js';
 import {
+  alarmRemediationConfig,
   backupVerificationConfig,
   nightlyCacheSnapshot,
   snapshotHousekeepingConfig,
@@ -89,6 +91,7 @@ export class AutomationStack extends Stack {
     readonly cacheSnapshot: CacheSnapshotWorkflow;
     readonly backupVerification: BackupVerificationWorkflow;
     readonly snapshotHousekeeping: SnapshotHousekeepingWorkflow;
+    readonly alarmRemediation: AlarmRemediationWorkflow;
   };
 
   constructor(scope: Construct, id: string, props: AutomationStackProps) {
@@ -201,6 +204,13 @@ export class AutomationStack extends Stack {
       cacheSnapshotStateMachine: nightlyCacheSnapshot(config) ? cacheSnapshot.stateMachine : undefined,
     });
 
+    // Alarm remediation: started by the platform's alarms; approval requests go to the high topic.
+    const alarmRemediation = new AlarmRemediationWorkflow(this, 'AlarmRemediation', {
+      ...base,
+      ...alarmRemediationConfig(config),
+      approvalTopic: this.topics.high,
+    });
+
     // Monitoring of every workflow, in one place: on-demand workflows get the failure alarm only;
     // addWorkflowMonitoring also adds each workflow's dashboard row.
     this.dashboard = new AutomationDashboard(this, 'Dashboard', { envName, thresholds: config.automation });
@@ -210,9 +220,10 @@ export class AutomationStack extends Stack {
       [cacheSnapshot.stateMachine, { workflow: 'cache-snapshot' }],
       [backupVerification.stateMachine, { workflow: 'backup-verification', schedulePeriod: nightly }],
       [snapshotHousekeeping.stateMachine, { workflow: 'snapshot-housekeeping', schedulePeriod: nightly }],
+      [alarmRemediation.stateMachine, { workflow: 'alarm-remediation' }],
     ];
     for (const [stateMachine, options] of monitored) this.addWorkflowMonitoring(stateMachine, options);
-    this.workflows = { onDemandSnapshot, cacheSnapshot, backupVerification, snapshotHousekeeping };
+    this.workflows = { onDemandSnapshot, cacheSnapshot, backupVerification, snapshotHousekeeping, alarmRemediation };
   }
 
   /**

@@ -136,13 +136,13 @@ describe.each<EnvironmentName>(['dev', 'staging', 'prod'])('automation dashboard
     },
   );
 
-  it('has one workflow row per monitored workflow: four today', () => {
+  it('has one workflow row per monitored workflow: every workflow of the stack', () => {
     // Act
-    const { widgets } = automation(envName);
+    const { stack, widgets } = automation(envName);
 
     // Assess
     const rows = widgets.filter((w) => w.properties.markdown?.startsWith('## Workflow '));
-    expect(rows).toHaveLength(4);
+    expect(rows).toHaveLength(Object.keys(stack.workflows).length);
   });
 });
 

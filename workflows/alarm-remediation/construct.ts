@@ -21,6 +21,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { APPROVAL_DENIED } from '../../functions/remediation-request-approval/message.js';
+import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { RETRYABLE_ERROR_NAMES } from '../../shared/errors.js';
 import { names } from '../../shared/naming.js';
 import { REMEDIATION_TABLE_SCHEMA } from '../../shared/remediation/dynamodb-state-store.js';
@@ -180,7 +181,12 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
       environment: { WORKFLOW, TOPIC_ARN_HIGH: props.approvalTopic.topicArn },
       logGroup: props.functionLogGroup,
     });
+    // grantPublish also grants the topic's KMS key (GenerateDataKey*, Decrypt) when it is encrypted.
     props.approvalTopic.grantPublish(approval.function);
+    Validations.of(approval.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason: "Publishing to a KMS-encrypted topic needs GenerateDataKey on the topic's key (CDK's grantPublish), scoped to that key",
+    });
 
     const playbooks = {} as Record<PlaybookId, lambda.Function>;
     for (const playbook of PLAYBOOK_IDS) {
@@ -326,6 +332,12 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
       `States.Format('${text}', ${['$.decision.alarmName', ...paths].join(', ')})`;
 
     // Nothing acts on a state the alarm has already left: its live state is read before acting.
+    const alarmsOfEnvironment = Stack.of(this).formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: `${names.prefix(envName)}-*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     const reread = (stateName: string) =>
       inMap.catch(
         retrySdkTransient(
@@ -336,14 +348,7 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
               'AlarmNames.$': 'States.Array($.decision.alarmName)',
               AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
             },
-            iamResources: [
-              Stack.of(this).formatArn({
-                service: 'cloudwatch',
-                resource: 'alarm',
-                resourceName: `${names.prefix(envName)}-*`,
-                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-              }),
-            ],
+            iamResources: [alarmsOfEnvironment],
             iamAction: 'cloudwatch:DescribeAlarms',
             resultSelector: { 'metric.$': '$.MetricAlarms', 'composite.$': '$.CompositeAlarms' },
             resultPath: '$.live',
@@ -561,6 +566,11 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
       comment: `Alarm remediation of ${names.prefix(envName)}: intake, re-check, approval, playbook, verify, notify, audit`,
     });
     this.stateMachine = machine.stateMachine;
+    acknowledgeWildcard(
+      this.stateMachine,
+      alarmsOfEnvironment,
+      "Read-only: DescribeAlarms of the environment's own alarms (named interactions-<env>-...), which the rule starts the workflow for.",
+    );
 
     this.rule = new events.Rule(this, 'AlarmStateChangeRule', {
       description: `Starts ${names.stateMachine(envName, WORKFLOW)} on every state change of the ${names.prefix(envName)}-* alarms`,
