@@ -21,8 +21,23 @@ export type SecuritySignalId = (typeof SECURITY_SIGNAL_IDS)[number];
 /** The log a signal is read from. */
 export type SecurityLogSource = 'backend' | 'vpc-flow-logs' | 'postgresql';
 
-/** Namespace of the security metrics (the automation's own are in `Interactions/Automation`). */
-export const SECURITY_METRICS_NAMESPACE = 'Interactions/Security';
+/**
+ * Namespace of an environment's security metrics. The environments share an account and a region,
+ * and a metric filter cannot add a fixed dimension, so the environment is in the namespace.
+ */
+export function securityMetricsNamespace(environment: string): string {
+  return `Interactions/Security/${environment}`;
+}
+
+/** A Logs Insights query, by command (rendered in this order: fields, parse, filter, stats, sort, limit). */
+export interface SecurityQuery {
+  readonly fields: readonly string[];
+  readonly parse?: string;
+  readonly filter: string;
+  readonly stats?: string;
+  readonly sort: string;
+  readonly limit: number;
+}
 
 /** The `event` values of the backend's security log lines. */
 export const BACKEND_SECURITY_EVENTS = {
@@ -43,12 +58,12 @@ export interface SecuritySignal {
   readonly source: SecurityLogSource;
   /** CloudWatch Logs filter pattern of the metric filter. */
   readonly filterPattern: string;
-  /** Metric in SECURITY_METRICS_NAMESPACE (dimension `environment`). */
+  /** Metric in the environment's securityMetricsNamespace. */
   readonly metricName: string;
   /** What one matching record adds: `1` (count) or a `$field` of the record (bytes). */
   readonly metricValue: string;
-  /** Logs Insights query string of the saved query `interactions-<env>/security/<id>`. */
-  readonly query: string;
+  /** The saved Logs Insights query `interactions-<env>/security/<id>`. */
+  readonly query: SecurityQuery;
   /** How the alarm compares: a static threshold, or the anomaly detection band of the metric. */
   readonly detection: 'threshold' | 'anomaly';
 }
@@ -62,7 +77,13 @@ export const SECURITY_SIGNALS: Readonly<Record<SecuritySignalId, SecuritySignal>
     filterPattern: `{ $.event = "${BACKEND_SECURITY_EVENTS.loginFailed}" }`,
     metricName: 'FailedLogins',
     metricValue: '1',
-    query: `fields @timestamp, userId, sourceIp, reason, requestId\n| filter event = "${BACKEND_SECURITY_EVENTS.loginFailed}"\n| stats count(*) as attempts by sourceIp, userId\n| sort attempts desc\n| limit 50`,
+    query: {
+      fields: ['@timestamp', 'userId', 'sourceIp', 'reason', 'requestId'],
+      filter: `event = "${BACKEND_SECURITY_EVENTS.loginFailed}"`,
+      stats: 'count(*) as attempts by sourceIp, userId',
+      sort: 'attempts desc',
+      limit: 50,
+    },
     detection: 'threshold',
   },
   'token-validation-failures': {
@@ -72,7 +93,13 @@ export const SECURITY_SIGNALS: Readonly<Record<SecuritySignalId, SecuritySignal>
     filterPattern: `{ $.event = "${BACKEND_SECURITY_EVENTS.tokenInvalid}" }`,
     metricName: 'TokenValidationFailures',
     metricValue: '1',
-    query: `fields @timestamp, userId, sourceIp, reason, path, requestId\n| filter event = "${BACKEND_SECURITY_EVENTS.tokenInvalid}"\n| stats count(*) as failures by reason, sourceIp\n| sort failures desc\n| limit 50`,
+    query: {
+      fields: ['@timestamp', 'userId', 'sourceIp', 'reason', 'path', 'requestId'],
+      filter: `event = "${BACKEND_SECURITY_EVENTS.tokenInvalid}"`,
+      stats: 'count(*) as failures by reason, sourceIp',
+      sort: 'failures desc',
+      limit: 50,
+    },
     detection: 'threshold',
   },
   'access-denied': {
@@ -82,7 +109,13 @@ export const SECURITY_SIGNALS: Readonly<Record<SecuritySignalId, SecuritySignal>
     filterPattern: `{ $.event = "${BACKEND_SECURITY_EVENTS.accessDenied}" }`,
     metricName: 'AccessDenied',
     metricValue: '1',
-    query: `fields @timestamp, userId, role, path, method, sourceIp, requestId\n| filter event = "${BACKEND_SECURITY_EVENTS.accessDenied}"\n| stats count(*) as denials by userId, path\n| sort denials desc\n| limit 50`,
+    query: {
+      fields: ['@timestamp', 'userId', 'role', 'path', 'method', 'sourceIp', 'requestId'],
+      filter: `event = "${BACKEND_SECURITY_EVENTS.accessDenied}"`,
+      stats: 'count(*) as denials by userId, path',
+      sort: 'denials desc',
+      limit: 50,
+    },
     detection: 'threshold',
   },
   'elevation-attempts': {
@@ -92,7 +125,12 @@ export const SECURITY_SIGNALS: Readonly<Record<SecuritySignalId, SecuritySignal>
     filterPattern: `{ $.event = "${BACKEND_SECURITY_EVENTS.elevationAttempt}" }`,
     metricName: 'ElevationAttempts',
     metricValue: '1',
-    query: `fields @timestamp, userId, role, requestedRole, path, sourceIp, requestId\n| filter event = "${BACKEND_SECURITY_EVENTS.elevationAttempt}"\n| sort @timestamp desc\n| limit 100`,
+    query: {
+      fields: ['@timestamp', 'userId', 'role', 'requestedRole', 'path', 'sourceIp', 'requestId'],
+      filter: `event = "${BACKEND_SECURITY_EVENTS.elevationAttempt}"`,
+      sort: '@timestamp desc',
+      limit: 100,
+    },
     detection: 'threshold',
   },
   'vpc-flow-rejects': {
@@ -102,8 +140,13 @@ export const SECURITY_SIGNALS: Readonly<Record<SecuritySignalId, SecuritySignal>
     filterPattern: `[${FLOW_LOG_FIELDS}, action = "REJECT", logstatus]`,
     metricName: 'VpcFlowRejects',
     metricValue: '1',
-    query:
-      'fields @timestamp, srcAddr, dstAddr, dstPort, protocol\n| filter action = "REJECT"\n| stats count(*) as rejects by srcAddr, dstPort\n| sort rejects desc\n| limit 50',
+    query: {
+      fields: ['@timestamp', 'srcAddr', 'dstAddr', 'dstPort', 'protocol'],
+      filter: 'action = "REJECT"',
+      stats: 'count(*) as rejects by srcAddr, dstPort',
+      sort: 'rejects desc',
+      limit: 50,
+    },
     detection: 'threshold',
   },
   'unusual-traffic': {
@@ -113,8 +156,13 @@ export const SECURITY_SIGNALS: Readonly<Record<SecuritySignalId, SecuritySignal>
     filterPattern: `[${FLOW_LOG_FIELDS}, action = "ACCEPT", logstatus]`,
     metricName: 'VpcAcceptedBytes',
     metricValue: '$bytes',
-    query:
-      'fields @timestamp, srcAddr, dstAddr, bytes\n| filter action = "ACCEPT"\n| stats sum(bytes) as totalBytes by srcAddr, dstAddr\n| sort totalBytes desc\n| limit 50',
+    query: {
+      fields: ['@timestamp', 'srcAddr', 'dstAddr', 'bytes'],
+      filter: 'action = "ACCEPT"',
+      stats: 'sum(bytes) as totalBytes by srcAddr, dstAddr',
+      sort: 'totalBytes desc',
+      limit: 50,
+    },
     detection: 'anomaly',
   },
   'database-sensitive-access': {
@@ -125,8 +173,15 @@ export const SECURITY_SIGNALS: Readonly<Record<SecuritySignalId, SecuritySignal>
     filterPattern: '"AUDIT: OBJECT"',
     metricName: 'SensitiveDataAccess',
     metricValue: '1',
-    query:
-      'fields @timestamp, @message\n| filter @message like /AUDIT: (OBJECT|SESSION)/\n| parse @message "AUDIT: *,*,*,*,*,*,*," as auditType, statementId, substatementId, auditClass, command, objectType, objectName\n| stats count(*) as statements by auditType, command, objectName\n| sort statements desc\n| limit 50',
+    query: {
+      fields: ['@timestamp', '@message'],
+      parse:
+        '@message "AUDIT: *,*,*,*,*,*,*," as auditType, statementId, substatementId, auditClass, command, objectType, objectName',
+      filter: '@message like /AUDIT: (OBJECT|SESSION)/',
+      stats: 'count(*) as statements by auditType, command, objectName',
+      sort: 'statements desc',
+      limit: 50,
+    },
     detection: 'threshold',
   },
 };

@@ -8,9 +8,9 @@ import { ValidationError } from '../../shared/errors.js';
 import { type MetricSummary, readMetrics } from '../../shared/playbooks/metrics.js';
 import type { Playbook } from '../../shared/playbooks/playbook.js';
 import {
-  SECURITY_METRICS_NAMESPACE,
   SECURITY_SIGNALS,
   type SecuritySignal,
+  securityMetricsNamespace,
   securityQueryName,
   signalOfAlarm,
 } from '../../shared/security-signals.js';
@@ -24,6 +24,7 @@ export interface SecurityFacts {
   readonly signal: SecuritySignal;
   readonly lastHour: MetricSummary;
   readonly savedQuery: string;
+  readonly namespace: string;
 }
 
 /** The security-notify playbook. */
@@ -49,9 +50,9 @@ export const securityNotify: Playbook<
       [
         {
           id: 'signal',
-          namespace: SECURITY_METRICS_NAMESPACE,
+          namespace: securityMetricsNamespace(environment),
           metricName: signal.metricName,
-          dimensions: { environment },
+          dimensions: {},
           statistic: 'Sum',
         },
       ],
@@ -62,6 +63,7 @@ export const securityNotify: Playbook<
       signal,
       lastHour: metrics.signal ?? { latest: null, max: null },
       savedQuery: securityQueryName(environment, signal.id),
+      namespace: securityMetricsNamespace(environment),
     };
   },
   plan(facts) {
@@ -69,7 +71,7 @@ export const securityNotify: Playbook<
       target: facts.signal.id,
       seen: {
         signal: facts.signal.title,
-        metric: `${SECURITY_METRICS_NAMESPACE}/${facts.signal.metricName}`,
+        metric: `${facts.namespace} ${facts.signal.metricName}`,
         perMinuteLastHour: facts.lastHour,
         logSource: facts.signal.source,
         savedQuery: facts.savedQuery,

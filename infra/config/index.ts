@@ -5,6 +5,7 @@
 import { dev } from './dev.js';
 import { prod } from './prod.js';
 import { validateRemediationConfig } from './remediation.js';
+import { validateSecurityMonitoringConfig } from './security-monitoring.js';
 import { staging } from './staging.js';
 import {
   ENVIRONMENT_NAMES,
@@ -341,6 +342,7 @@ export function validateConfig(config: EnvironmentConfig): string[] {
   );
   checkNightlySchedules(config, check);
   problems.push(...validateRemediationConfig(env, config.remediation));
+  problems.push(...validateSecurityMonitoringConfig(env, config.securityMonitoring));
 
   // The rules production must keep, whatever else changes.
   if (env === 'prod') {

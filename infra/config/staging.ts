@@ -10,6 +10,7 @@ import {
   placeholderImageTags,
   SCALING,
 } from './common.js';
+import { AUDITED_TABLES, PGAUDIT_SESSION_CLASSES, SECURITY_SIGNAL_RULES } from './security-monitoring.js';
 import type { EnvironmentConfig } from './types.js';
 
 export const staging: EnvironmentConfig = {
@@ -103,6 +104,11 @@ export const staging: EnvironmentConfig = {
     rateLimit: { maxActions: 10, windowMinutes: 60 },
     freezeWindows: [],
     auditRetentionDays: 90,
+  },
+  securityMonitoring: {
+    signals: SECURITY_SIGNAL_RULES,
+    auditedTables: AUDITED_TABLES,
+    pgauditLog: PGAUDIT_SESSION_CLASSES,
   },
   tags: { project: 'interactions', environment: 'staging' },
 };

@@ -147,9 +147,9 @@ describe('security-notify playbook', () => {
 
     const query = cwMock.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries?.[0];
     expect(query?.MetricStat?.Metric).toEqual({
-      Namespace: 'Interactions/Security',
+      Namespace: 'Interactions/Security/prod',
       MetricName: 'ElevationAttempts',
-      Dimensions: [{ Name: 'environment', Value: 'prod' }],
+      Dimensions: [],
     });
     expect(result).toMatchObject({
       actions: [],
