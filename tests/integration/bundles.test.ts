@@ -29,6 +29,7 @@ const LAMBDA_ENV = {
   TOPIC_ARN_LOW: 'arn:aws:sns:us-east-1:123456789012:interactions-dev-alerts-low',
   DB_INSTANCE_ID: 'interactions-dev-postgres',
   CACHE_REPLICATION_GROUP_ID: 'interactions-dev',
+  REMEDIATION_TABLE: 'interactions-dev-remediation',
 };
 
 const context = { functionName: 'bundle-test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30000 };
