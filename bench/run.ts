@@ -6,12 +6,18 @@
  *   - bundles: per function, size and cold-start init of our bundle vs. NodejsFunction's default;
  *   - workflows: local state machine executions (time, transitions, Lambda invocations).
  * Figures go to bench/results/*.json and docs/benchmarks.md; nothing here asserts a time.
- * `--only synth,tests,bundles,workflows` picks parts.
+ *   - remediation: the alarm storm through remediation intake (bench/remediation-storm.ts).
+ * `--only synth,tests,bundles,workflows,remediation` picks parts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { type FunctionResult, runBundleBench } from './bundles.js';
+import {
+  describeRemediationStorm,
+  type RemediationStormResult,
+  runRemediationStormBench,
+} from './remediation-storm.js';
 import { runWorkflowBench, type WorkflowBenchResult } from './workflows.js';
 
 interface Timing {
@@ -40,6 +46,7 @@ const results: {
   timings?: Timing[];
   bundles?: FunctionResult[];
   workflows?: WorkflowBenchResult;
+  remediation?: RemediationStormResult;
 } = {
   measuredAt: new Date().toISOString(),
   node: process.version,
@@ -79,6 +86,7 @@ if (wants('synth') || wants('tests')) {
 }
 if (wants('bundles')) results.bundles = await runBundleBench();
 if (wants('workflows')) results.workflows = await runWorkflowBench();
+if (wants('remediation')) results.remediation = await runRemediationStormBench();
 
 writeFileSync('bench/results/summary.json', `${JSON.stringify(results, null, 2)}\n`);
 if (only === undefined) writeFileSync('docs/benchmarks.md', renderMarkdown());
@@ -126,5 +134,7 @@ function renderMarkdown(): string {
       `invocations and ${w.sdkCallsPerRun} SDK calls per run; validating the definition once: ${w.validateMs} ms.`,
     );
   }
+  if (results.remediation)
+    lines.push('', '## Alarm storm (remediation intake)', '', ...describeRemediationStorm(results.remediation));
   return `${lines.join('\n')}\n`;
 }

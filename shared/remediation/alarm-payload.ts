@@ -214,6 +214,7 @@ function rejected(message: string): ValidationError {
 
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;
 }

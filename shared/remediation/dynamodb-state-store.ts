@@ -33,6 +33,15 @@ export const REMEDIATION_TABLE_SCHEMA = {
 } as const;
 
 const AUDIT_PARTITION = 'audit';
+
+/** This container's audit sequence (every store instance shares it: a handler may build one per invocation). */
+let auditSequence = 0;
+
+/** The next audit sequence number, zero-padded so it sorts as text. */
+function nextSequence(): string {
+  auditSequence += 1;
+  return String(auditSequence).padStart(10, '0');
+}
 const ITEM = '-';
 
 /** `StateStore` on a DynamoDB table with the `REMEDIATION_TABLE_SCHEMA` keys. */
@@ -144,9 +153,14 @@ export class DynamoDbStateStore implements StateStore {
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
-        // The time first, so a query on the partition reads the trail in order; the uuid keeps
-        // two decisions of the same millisecond apart.
-        Item: { pk: AUDIT_PARTITION, sk: `${decision.decidedAt}#${randomUUID()}`, decision, expiresAt },
+        // The time first, so a query on the partition reads the trail in order; this container's
+        // sequence orders its decisions of one millisecond, the uuid keeps containers apart.
+        Item: {
+          pk: AUDIT_PARTITION,
+          sk: `${decision.decidedAt}#${nextSequence()}#${randomUUID()}`,
+          decision,
+          expiresAt,
+        },
       }),
     );
   }

@@ -7,4 +7,5 @@ export * from './intake.js';
 export * from './memory-state-store.js';
 export * from './playbooks.js';
 export * from './policy.js';
+export * from './replay.js';
 export * from './state-store.js';

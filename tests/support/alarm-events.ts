@@ -3,9 +3,18 @@
  * tests/fixtures (the EventBridge single-metric event and the SNS single-metric notification) with
  * the alarm's name, states and times replaced. Used by the remediation tests and the storm bench.
  */
-import { readFixture } from './fixtures.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 type Json = Record<string, unknown>;
+
+/**
+ * A fixture of tests/fixtures, found from the working directory (the repository root under jest and
+ * `npm run bench`): fixtures.ts locates it with `__dirname`, which the bench's ESM (tsx) does not have.
+ */
+function readFixture<T>(file: string): T {
+  return JSON.parse(readFileSync(join(process.cwd(), 'tests', 'fixtures', file), 'utf8')) as T;
+}
 
 /** What varies between two alarm state changes. */
 export interface AlarmEventSpec {

@@ -3,8 +3,10 @@ import type { Context } from 'aws-lambda';
 import { createHandler } from '../../../../functions/remediation-intake/handler.js';
 import { loadConfig } from '../../../../infra/config/index.js';
 import { alarmRemediationConfig } from '../../../../infra/stacks/workflow-config.js';
+import { DynamoDbStateStore } from '../../../../shared/remediation/dynamodb-state-store.js';
 import { MemoryStateStore } from '../../../../shared/remediation/memory-state-store.js';
 import { eventBridgeAlarmEvent, snsAlarmEvent } from '../../../support/alarm-events.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../remediation/dynalite.js';
 
 const props = alarmRemediationConfig(loadConfig('prod'));
 const now = new Date('2026-03-01T12:00:00.000Z');
@@ -97,5 +99,35 @@ describe('remediation-intake', () => {
     await expect(handler(input({}), {} as Context)).rejects.toThrow(
       /ALARM_SEVERITIES does not have the expected shape/,
     );
+  });
+});
+
+describe('remediation-intake on a DynamoDB-protocol server (dynalite)', () => {
+  const TABLE = 'interactions-prod-remediation';
+  let dynamo: LocalDynamoDb;
+  let store: DynamoDbStateStore;
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamoDb();
+    await dynamo.createTable(TABLE);
+    store = new DynamoDbStateStore(dynamo.client, TABLE);
+  });
+  afterAll(async () => {
+    await dynamo.stop();
+  });
+
+  it('acts once on a state change delivered by EventBridge and again by SNS, both audited in the table', async () => {
+    // Prepare
+    const handler = createHandler({ env, clients: { store: () => store }, clock: () => now });
+    const spec = { alarmName: 'interactions-prod-database-cpu', state: 'ALARM', at } as const;
+
+    // Act
+    const first = await handler(input(eventBridgeAlarmEvent(spec)), {} as Context);
+    const copy = await handler(input(snsAlarmEvent(spec)), {} as Context);
+
+    // Assess
+    expect(first.decisions.map((d) => d.reason)).toEqual(['execute']);
+    expect(copy.decisions.map((d) => d.reason)).toEqual(['duplicate']);
+    expect((await store.listAudit()).map((d) => d.reason)).toEqual(['duplicate', 'execute']);
   });
 });
