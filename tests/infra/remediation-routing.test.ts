@@ -9,6 +9,7 @@ import { addEnvironment } from '../../infra/app.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../../infra/config/index.js';
 import { catalogAlarms, routeAlarm } from '../../shared/remediation/alarm-catalog.js';
 import { policyFromConfig } from '../../shared/remediation/policy.js';
+import { SECURITY_SIGNAL_IDS, securityAlarmName } from '../../shared/security-signals.js';
 
 const app = new App();
 // Every environment is added before the first synth (the app refuses changes after it).
@@ -28,17 +29,17 @@ describe.each(synthesized)('remediation routing in $env', ({ env, scope, alarmNa
     const unrouted = alarmNames.filter((name) => routeAlarm(name, scope) === undefined);
 
     // Assess
-    // Six single alarms (two of them per ECS service) and three memory alarms per cache node.
-    expect(alarmNames).toHaveLength(6 + 3 * scope.cacheNodeCount);
+    // Six single alarms (two of them per ECS service), three memory alarms per cache node, one per security signal.
+    expect(alarmNames).toHaveLength(6 + 3 * scope.cacheNodeCount + SECURITY_SIGNAL_IDS.length);
     expect(unrouted).toEqual([]);
   });
 
   it('names exactly the alarms the platform creates', () => {
-    expect(
-      catalogAlarms(scope)
-        .map((alarm) => alarm.alarmName)
-        .sort(),
-    ).toEqual([...alarmNames].sort());
+    const security = SECURITY_SIGNAL_IDS.map((id) => securityAlarmName(env, id));
+    expect([...catalogAlarms(scope).map((alarm) => alarm.alarmName), ...security].sort()).toEqual(
+      [...alarmNames].sort(),
+    );
+    expect(security.map((name) => routeAlarm(name, scope)?.playbook)).toEqual(security.map(() => 'security-notify'));
   });
 
   it('routes each rule of the alert table to the playbook the issue gives it', () => {
