@@ -185,7 +185,8 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
     props.approvalTopic.grantPublish(approval.function);
     Validations.of(approval.role).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      reason: "Publishing to a KMS-encrypted topic needs GenerateDataKey on the topic's key (CDK's grantPublish), scoped to that key",
+      reason:
+        "Publishing to a KMS-encrypted topic needs GenerateDataKey on the topic's key (CDK's grantPublish), scoped to that key",
     });
 
     const playbooks = {} as Record<PlaybookId, lambda.Function>;
