@@ -40,7 +40,7 @@ export interface SecurityQuery {
 }
 
 /** The `event` values of the backend's security log lines. */
-export const BACKEND_SECURITY_EVENTS = {
+const BACKEND_SECURITY_EVENTS = {
   loginFailed: 'auth.login_failed',
   tokenInvalid: 'auth.token_invalid',
   accessDenied: 'authz.access_denied',

@@ -25,12 +25,12 @@ export interface WorkflowDecision extends Omit<RemediationDecision, 'playbook'> 
 }
 
 /** Console page of a CloudWatch alarm. */
-export function alarmConsoleUrl(region: string, alarmName: string): string {
+function alarmConsoleUrl(region: string, alarmName: string): string {
   return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(alarmName)}`;
 }
 
 /** Severity of an alarm from the stack's map (alarm name -> severity); alarms it does not list notify `medium`. */
-export function severityOf(alarmName: string | undefined, severities: Readonly<Record<string, Severity>>): Severity {
+function severityOf(alarmName: string | undefined, severities: Readonly<Record<string, Severity>>): Severity {
   if (alarmName === undefined) return 'low';
   return severities[alarmName] ?? 'medium';
 }

@@ -38,7 +38,7 @@ export interface CacheFacts {
 type Clients = { elastiCache: () => ElastiCacheClient; cloudWatch: () => CloudWatchClient };
 
 /** The member cluster an alarm such as `interactions-prod-cache-memory-critical-002` watches. */
-export function nodeOfAlarm(group: string, alarmName: string): string | undefined {
+function nodeOfAlarm(group: string, alarmName: string): string | undefined {
   const ordinal = /-cache-memory(?:-warning|-critical)?-(\d{3})$/.exec(alarmName)?.[1];
   return ordinal === undefined ? undefined : `${group}-${ordinal}`;
 }

@@ -12,7 +12,7 @@ import type { Playbook } from '../../shared/playbooks/playbook.js';
 import * as z from '../../shared/zod.js';
 
 /** RDS's smallest storage increase. */
-export const MIN_GROWTH_PERCENT = 10;
+const MIN_GROWTH_PERCENT = 10;
 
 /** Limits the stack passes: the growth step (at least 10%) and the cap no growth may pass. */
 export const policySchema = z.object({

@@ -31,7 +31,7 @@ import type { EnvironmentName, SecurityMonitoringConfig, Severity } from '../con
 const PERIOD = Duration.minutes(5);
 
 /** The role pgaudit's object auditing logs for: tables granted to it are audited. */
-export const PGAUDIT_ROLE = 'rds_pgaudit';
+const PGAUDIT_ROLE = 'rds_pgaudit';
 
 /**
  * The parameter-group values pgaudit needs: the library preloaded (beside pg_stat_statements, RDS's

@@ -13,6 +13,7 @@ import {
   type PlaybookId,
   type PlaybookResult,
   playbookAlarmSchema,
+  playbookModeSchema,
   type Verification,
 } from '../../workflows/alarm-remediation/contract.js';
 import { automationHandler } from '../middleware.js';
@@ -55,7 +56,7 @@ export interface Playbook<Facts, Policy, Clients> {
 function playbookInputSchema<Policy extends z.core.$ZodType>(policy: Policy) {
   return z.object({
     ...executionContextSchema.shape,
-    mode: z.enum(['plan', 'act', 'verify']),
+    mode: playbookModeSchema,
     alarm: playbookAlarmSchema,
     policy,
     /** The act's expectation, for `verify`. @default {} */

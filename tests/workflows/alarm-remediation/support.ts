@@ -21,8 +21,8 @@ import type { StateStore } from '../../../shared/remediation/state-store.js';
 import { eventBridgeAlarmEvent } from '../../support/alarm-events.js';
 import type { LambdaHandler, MockedResponse } from '../../support/state-machine-harness.js';
 
-export const ENV = 'prod';
-export const config = loadConfig(ENV);
+const ENV = 'prod';
+const config = loadConfig(ENV);
 /** The guardrails the automation stack gives prod. */
 export const prodPolicy: GuardrailPolicy = alarmRemediationConfig(config).policy;
 

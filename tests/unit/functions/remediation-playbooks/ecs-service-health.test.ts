@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler } from '../../../../functions/remediation-playbook-ecs-service-health/handler.js';
+import { playbookResultSchema, verificationSchema } from '../../../../workflows/alarm-remediation/contract.js';
 import { context, env, invocation, now } from './support.js';
 
 const ecsMock = mockClient(ECSClient);
@@ -63,7 +64,7 @@ describe('ECS service health playbook', () => {
         forceNewDeployment: true,
       },
     ]);
-    expect(result).toMatchObject({
+    expect(playbookResultSchema.parse(result)).toMatchObject({
       playbook: 'ecs-service-health',
       mode: 'act',
       verify: true,
@@ -135,7 +136,7 @@ describe('ECS service health playbook', () => {
 
     const result = await handler(invocation('verify', 'ecs-backend-healthy-tasks', policy, expectation), context);
 
-    expect(result).toMatchObject({ status });
+    expect(verificationSchema.parse(result)).toMatchObject({ status });
   });
 
   it('rejects a payload without a policy before any AWS call', async () => {

@@ -7,7 +7,7 @@ export const now = new Date('2026-03-01T12:00:00.000Z');
 export const env = { ENVIRONMENT: 'prod', AWS_REGION: 'us-east-1' };
 
 /** The alarm `interactions-prod-<suffix>` in ALARM since a minute before `now`. */
-export function alarm(suffix: string): PlaybookAlarm {
+function alarm(suffix: string): PlaybookAlarm {
   return {
     name: `interactions-prod-${suffix}`,
     state: 'ALARM',
