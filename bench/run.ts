@@ -7,12 +7,18 @@
  *   - workflows: local state machine executions (time, transitions, Lambda invocations);
  *   - verification: `verify-deployment --local` wall time vs its slowest probe and vs one after another.
  * Figures go to bench/results/*.json and docs/benchmarks.md; nothing here asserts a time.
- * `--only synth,tests,bundles,workflows,verification` picks parts.
+ *   - remediation: the alarm storm through remediation intake (bench/remediation-storm.ts).
+ * `--only synth,tests,bundles,workflows,verification,remediation` picks parts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { type FunctionResult, runBundleBench } from './bundles.js';
+import {
+  describeRemediationStorm,
+  type RemediationStormResult,
+  runRemediationStormBench,
+} from './remediation-storm.js';
 import { runVerificationBench, type VerificationBenchResult, verificationMarkdown } from './verification.js';
 import { runWorkflowBench, type WorkflowBenchResult } from './workflows.js';
 
@@ -43,6 +49,7 @@ const results: {
   bundles?: FunctionResult[];
   workflows?: WorkflowBenchResult;
   verification?: VerificationBenchResult;
+  remediation?: RemediationStormResult;
 } = {
   measuredAt: new Date().toISOString(),
   node: process.version,
@@ -83,6 +90,7 @@ if (wants('synth') || wants('tests')) {
 if (wants('bundles')) results.bundles = await runBundleBench();
 if (wants('workflows')) results.workflows = await runWorkflowBench();
 if (wants('verification')) results.verification = await runVerificationBench();
+if (wants('remediation')) results.remediation = await runRemediationStormBench();
 
 writeFileSync('bench/results/summary.json', `${JSON.stringify(results, null, 2)}\n`);
 if (only === undefined) writeFileSync('docs/benchmarks.md', renderMarkdown());
@@ -131,5 +139,7 @@ function renderMarkdown(): string {
     );
   }
   if (results.verification !== undefined) lines.push('', ...verificationMarkdown(results.verification));
+  if (results.remediation)
+    lines.push('', '## Alarm storm (remediation intake)', '', ...describeRemediationStorm(results.remediation));
   return `${lines.join('\n')}\n`;
 }

@@ -7,6 +7,7 @@ import { backupCommands } from './commands/backup/index.js';
 import { drillCommands } from './commands/drill/index.js';
 import { executionsCommands } from './commands/executions/index.js';
 import { frontendCommands } from './commands/frontend/index.js';
+import { remediationCommands } from './commands/remediation/index.js';
 import { reportsCommands } from './commands/reports/index.js';
 import { verifyDeploymentCommands } from './commands/verify-deployment/index.js';
 
@@ -16,6 +17,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   drillCommands,
   frontendCommands,
   executionsCommands,
+  remediationCommands,
   reportsCommands,
   verifyDeploymentCommands,
 ];

@@ -6,6 +6,8 @@ import { dev } from './dev.js';
 import { validateDrillsConfig } from './drills.js';
 import { GLOBAL } from './global.js';
 import { prod } from './prod.js';
+import { validateRemediationConfig } from './remediation.js';
+import { validateSecurityMonitoringConfig } from './security-monitoring.js';
 import { staging } from './staging.js';
 import {
   ENVIRONMENT_NAMES,
@@ -357,6 +359,8 @@ export function validateConfig(
       automation.drillLeftoverSweepHours <= 24,
     `automation.drillLeftoverSweepHours: ${automation.drillLeftoverSweepHours} must be a whole number of hours from 1 to 24`,
   );
+  problems.push(...validateRemediationConfig(env, config.remediation));
+  problems.push(...validateSecurityMonitoringConfig(env, config.securityMonitoring));
 
   // The rules production must keep, whatever else changes.
   if (env === 'prod') {

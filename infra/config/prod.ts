@@ -11,6 +11,7 @@ import {
   SCALING,
 } from './common.js';
 import { DATA_CHECK_TIMEOUTS, SEED_DATA_CHECKS } from './drills.js';
+import { AUDITED_TABLES, PGAUDIT_SESSION_CLASSES, SECURITY_SIGNAL_RULES } from './security-monitoring.js';
 import type { EnvironmentConfig } from './types.js';
 import { defaultVerification } from './verification.js';
 
@@ -99,6 +100,25 @@ export const prod: EnvironmentConfig = {
     objectives: { rpoMinutes: 5, rtoMinutes: 60 },
     dataChecks: SEED_DATA_CHECKS,
     dataCheckTimeouts: DATA_CHECK_TIMEOUTS,
+  },
+  remediation: {
+    tableName: 'interactions-prod-remediation',
+    killSwitch: false,
+    dryRun: false,
+    // prod: a disruptive playbook waits for an on-call approval; no answer in time means deny.
+    approvalRequired: true,
+    approvalTimeoutMinutes: 30,
+    cooldownMinutes: 30,
+    // RDS accepts one storage modification per 6 hours: an earlier second attempt would only fail.
+    playbookCooldownMinutes: { 'rds-storage': 360 },
+    rateLimit: { maxActions: 5, windowMinutes: 60 },
+    freezeWindows: [],
+    auditRetentionDays: 90,
+  },
+  securityMonitoring: {
+    signals: SECURITY_SIGNAL_RULES,
+    auditedTables: AUDITED_TABLES,
+    pgauditLog: PGAUDIT_SESSION_CLASSES,
   },
   tags: { project: 'interactions', environment: 'prod' },
 };

@@ -11,6 +11,7 @@ import {
   SCALING,
 } from './common.js';
 import { DATA_CHECK_TIMEOUTS, SEED_DATA_CHECKS } from './drills.js';
+import { AUDITED_TABLES, PGAUDIT_SESSION_CLASSES, SECURITY_SIGNAL_RULES } from './security-monitoring.js';
 import type { EnvironmentConfig } from './types.js';
 import { defaultVerification } from './verification.js';
 
@@ -100,6 +101,25 @@ export const staging: EnvironmentConfig = {
     objectives: { rpoMinutes: 60, rtoMinutes: 90 },
     dataChecks: SEED_DATA_CHECKS,
     dataCheckTimeouts: DATA_CHECK_TIMEOUTS,
+  },
+  remediation: {
+    tableName: 'interactions-staging-remediation',
+    killSwitch: false,
+    dryRun: false,
+    // staging acts without approval, as prod will once approved: the rehearsal.
+    approvalRequired: false,
+    approvalTimeoutMinutes: 30,
+    cooldownMinutes: 30,
+    // RDS accepts one storage modification per 6 hours: an earlier second attempt would only fail.
+    playbookCooldownMinutes: { 'rds-storage': 360 },
+    rateLimit: { maxActions: 10, windowMinutes: 60 },
+    freezeWindows: [],
+    auditRetentionDays: 90,
+  },
+  securityMonitoring: {
+    signals: SECURITY_SIGNAL_RULES,
+    auditedTables: AUDITED_TABLES,
+    pgauditLog: PGAUDIT_SESSION_CLASSES,
   },
   tags: { project: 'interactions', environment: 'staging' },
 };

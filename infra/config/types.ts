@@ -13,7 +13,12 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 export type Severity = 'high' | 'medium' | 'low';
 
+export * from './remediation.js';
+export * from './security-monitoring.js';
 export * from './verification.js';
+
+import type { RemediationConfig } from './remediation.js';
+import type { SecurityMonitoringConfig } from './security-monitoring.js';
 
 /** Network: the seed's VPC with public, private-app and private-data subnets over two AZs. */
 export interface NetworkConfig {
@@ -219,6 +224,10 @@ export interface EnvironmentConfig {
   readonly verification: VerificationConfig;
   /** Disaster-recovery drills: recovery objectives and the restored data's checks. */
   readonly drills: DrillsConfig;
+  /** Alarm remediation guardrails and state table. */
+  readonly remediation: RemediationConfig;
+  /** Security signals (metric filters, alarms, saved queries) and pgaudit. */
+  readonly securityMonitoring: SecurityMonitoringConfig;
   /** Tags applied to every resource of the environment. */
   readonly tags: Readonly<Record<string, string>>;
 }

@@ -15,6 +15,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { names, type WorkflowName } from '../../shared/naming.js';
+import { AlarmRemediationWorkflow } from '../../workflows/alarm-remediation/construct.js';
 import { BackupVerificationWorkflow } from '../../workflows/backup-verification/construct.js';
 import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
 import { AutomationStateMachine } from '../../workflows/common/state-machine.js';
@@ -27,6 +28,7 @@ import { AutomationFunction } from '../constructs/automation-function.js';
 import { acknowledgeWildcard } from '../constructs/nag.js';
 import { WorkflowMonitoring } from '../constructs/workflow-monitoring.js';
 import {
+  alarmRemediationConfig,
   backupVerificationConfig,
   drillLeftoverSweepConfig,
   drillLeftoverSweepPeriod,
@@ -93,6 +95,7 @@ export class AutomationStack extends Stack {
     readonly backupVerification: BackupVerificationWorkflow;
     readonly snapshotHousekeeping: SnapshotHousekeepingWorkflow;
     readonly drillLeftoverSweep: DrillLeftoverSweepWorkflow;
+    readonly alarmRemediation: AlarmRemediationWorkflow;
   };
 
   constructor(scope: Construct, id: string, props: AutomationStackProps) {
@@ -211,6 +214,13 @@ export class AutomationStack extends Stack {
       ...drillLeftoverSweepConfig(config),
     });
 
+    // Alarm remediation: started by the platform's alarms; approval requests go to the high topic.
+    const alarmRemediation = new AlarmRemediationWorkflow(this, 'AlarmRemediation', {
+      ...base,
+      ...alarmRemediationConfig(config),
+      approvalTopic: this.topics.high,
+    });
+
     // Monitoring of every workflow, in one place: on-demand workflows get the failure alarm only;
     // addWorkflowMonitoring also adds each workflow's dashboard row.
     this.dashboard = new AutomationDashboard(this, 'Dashboard', { envName, thresholds: config.automation });
@@ -224,9 +234,17 @@ export class AutomationStack extends Stack {
         drillLeftoverSweep.stateMachine,
         { workflow: 'drill-leftover-sweep', schedulePeriod: drillLeftoverSweepPeriod(config) },
       ],
+      [alarmRemediation.stateMachine, { workflow: 'alarm-remediation' }],
     ];
     for (const [stateMachine, options] of monitored) this.addWorkflowMonitoring(stateMachine, options);
-    this.workflows = { onDemandSnapshot, cacheSnapshot, backupVerification, snapshotHousekeeping, drillLeftoverSweep };
+    this.workflows = {
+      onDemandSnapshot,
+      cacheSnapshot,
+      backupVerification,
+      snapshotHousekeeping,
+      drillLeftoverSweep,
+      alarmRemediation,
+    };
   }
 
   /**

@@ -3,8 +3,10 @@
  * construct of its own; this stack only wires them together and attaches the regional WAF.
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import { names } from '../../shared/naming.js';
 import type { EnvironmentConfig } from '../config/index.js';
 import { AppParameters } from '../constructs/app-parameters.js';
 import { Cache } from '../constructs/cache.js';
@@ -13,6 +15,7 @@ import { Database } from '../constructs/database.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import { Network } from '../constructs/network.js';
 import { fixedNameRemovalPolicy } from '../constructs/removal.js';
+import { pgauditParameters, SecurityMonitoring } from '../constructs/security-monitoring.js';
 import { ShieldProtection } from '../constructs/shield-protection.js';
 import { WebAcl } from '../constructs/web-acl.js';
 
@@ -41,7 +44,11 @@ export class PlatformStack extends Stack {
 
     this.database = new Database(this, 'Database', {
       envName,
-      config: config.database,
+      // pgaudit (security monitoring) is loaded through the parameter group.
+      config: {
+        ...config.database,
+        parameters: { ...config.database.parameters, ...pgauditParameters(config.securityMonitoring) },
+      },
       vpc: this.network.vpc,
       securityGroup: this.network.databaseSecurityGroup,
     });
@@ -99,6 +106,23 @@ export class PlatformStack extends Stack {
       targetGroups: { frontend: this.compute.frontendTargetGroup, backend: this.compute.backendTargetGroup },
       services: { frontend: this.compute.frontendService, backend: this.compute.backendService },
     });
+
+    // The backend's and the database's log groups are created by their constructs, by these names.
+    const security = new SecurityMonitoring(this, 'SecurityMonitoring', {
+      envName,
+      config: config.securityMonitoring,
+      topics: this.monitoring.topics,
+      logGroups: {
+        backend: logs.LogGroup.fromLogGroupName(this, 'BackendLogs', names.ecsLogGroup(envName, 'backend')),
+        'vpc-flow-logs': this.network.flowLogGroup,
+        postgresql: logs.LogGroup.fromLogGroupName(
+          this,
+          'PostgresLogs',
+          names.rdsLogGroup(this.database.instanceIdentifier),
+        ),
+      },
+    });
+    security.node.addDependency(this.compute, this.database);
 
     new AppParameters(this, 'AppParameters', {
       envName,

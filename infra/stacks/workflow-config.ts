@@ -4,6 +4,9 @@
  * from it, so a test runs the workflow exactly as the stack configures it.
  */
 import { Duration } from 'aws-cdk-lib';
+import { policyFromConfig } from '../../shared/remediation/policy.js';
+import type { AlarmRemediationWorkflowProps } from '../../workflows/alarm-remediation/construct.js';
+import { alarmSeverities } from '../../workflows/alarm-remediation/severities.js';
 import type { BackupVerificationWorkflowProps } from '../../workflows/backup-verification/construct.js';
 import type { SnapshotWorkflowProps } from '../../workflows/common/snapshot-workflow.js';
 import type { DrillLeftoverSweepWorkflowProps } from '../../workflows/drill-leftover-sweep/construct.js';
@@ -69,4 +72,18 @@ export function drillLeftoverSweepPeriod(config: EnvironmentConfig): Duration {
 /** `rate(1 hour)`, `rate(3 hours)`: EventBridge wants the singular for 1. */
 function rateExpression(hours: number): string {
   return `rate(${hours} ${hours === 1 ? 'hour' : 'hours'})`;
+}
+
+/** Alarm remediation: the guardrail policy, the state table, the alarms' severities and the playbook limits. */
+export function alarmRemediationConfig(config: EnvironmentConfig) {
+  return {
+    ...commonWorkflowConfig(config),
+    policy: policyFromConfig(config),
+    tableName: config.remediation.tableName,
+    alarmSeverities: alarmSeverities(config),
+    limits: {
+      maxTasks: config.compute.maxCapacity,
+      maxAllocatedStorageGiB: config.database.allocatedStorageGiB * 2,
+    },
+  } as const satisfies Partial<AlarmRemediationWorkflowProps>;
 }

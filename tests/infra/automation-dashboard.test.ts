@@ -122,6 +122,7 @@ describe.each<EnvironmentName>(['dev', 'staging', 'prod'])('automation dashboard
     'backup-verification',
     'snapshot-housekeeping',
     'drill-leftover-sweep',
+    'alarm-remediation',
   ])('has a row for %s: its executions, reported outcomes and duration', (workflow) => {
     // Act
     const { widgets } = automation(envName);

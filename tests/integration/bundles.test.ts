@@ -29,6 +29,9 @@ const LAMBDA_ENV = {
   TOPIC_ARN_LOW: 'arn:aws:sns:us-east-1:123456789012:interactions-dev-alerts-low',
   DB_INSTANCE_ID: 'interactions-dev-postgres',
   CACHE_REPLICATION_GROUP_ID: 'interactions-dev',
+  REMEDIATION_TABLE: 'interactions-dev-remediation',
+  REMEDIATION_POLICY: '{"env":"dev"}',
+  ALARM_SEVERITIES: '{}',
 };
 
 const context = { functionName: 'bundle-test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30000 };

@@ -6,9 +6,11 @@ import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { loadConfig } from '../../../infra/config/index.js';
 import {
+  alarmRemediationConfig,
   backupVerificationConfig,
   drillLeftoverSweepConfig,
   nightlyCacheSnapshot,
@@ -17,6 +19,14 @@ import {
 } from '../../../infra/stacks/workflow-config.js';
 import { type Environment, names } from '../../../shared/naming.js';
 import type * as z from '../../../shared/zod.js';
+import {
+  AlarmRemediationWorkflow,
+  type AlarmRemediationWorkflowProps,
+} from '../../../workflows/alarm-remediation/construct.js';
+import {
+  alarmRemediationInputSchema,
+  alarmRemediationOutputSchema,
+} from '../../../workflows/alarm-remediation/contract.js';
 import {
   BackupVerificationWorkflow,
   type BackupVerificationWorkflowProps,
@@ -164,6 +174,27 @@ export const WORKFLOW_ENTRIES = {
       return new DrillLeftoverSweepWorkflow(stack, 'DrillLeftoverSweep', {
         ...common,
         ...drillLeftoverSweepConfig(loadConfig(env)),
+        ...overrides,
+      });
+    },
+  }),
+  'alarm-remediation': entry<
+    AlarmRemediationWorkflowProps,
+    AlarmRemediationWorkflow,
+    typeof alarmRemediationInputSchema,
+    typeof alarmRemediationOutputSchema
+  >({
+    contract: { input: alarmRemediationInputSchema, output: alarmRemediationOutputSchema },
+    build(stack, common, env, overrides) {
+      const approvalTopic = sns.Topic.fromTopicArn(
+        stack,
+        'HighTopic',
+        `arn:aws:sns:${FAKE_REGION}:${FAKE_ACCOUNT}:${names.topic(env, 'high')}`,
+      );
+      return new AlarmRemediationWorkflow(stack, 'AlarmRemediation', {
+        ...common,
+        ...alarmRemediationConfig(loadConfig(env)),
+        approvalTopic,
         ...overrides,
       });
     },

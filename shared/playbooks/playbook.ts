@@ -1,0 +1,96 @@
+/**
+ * The shape every remediation playbook has, and the one handler that runs it. A playbook is one
+ * file per alarm family (`functions/remediation-playbook-<id>/playbook.ts`): `gather` reads what
+ * it needs (read-only calls), `plan` is a pure function of those facts, `execute` makes exactly the
+ * planned changes, and `verify` (pure, over freshly gathered facts) says whether acting recovered.
+ * The handler factory below maps the three modes onto them, so a dry run (`plan`) can never reach
+ * `execute`, and every playbook returns the same result shape (workflows/alarm-remediation/contract.ts).
+ */
+
+import {
+  type PlannedAction,
+  type PlaybookAlarm,
+  type PlaybookId,
+  type PlaybookResult,
+  playbookAlarmSchema,
+  playbookModeSchema,
+  type Verification,
+} from '../../workflows/alarm-remediation/contract.js';
+import { automationHandler } from '../middleware.js';
+import type { Environment } from '../naming.js';
+import { executionContextSchema } from '../schemas.js';
+import * as z from '../zod.js';
+
+/** What a playbook knows besides its facts: the environment, the alarm and the clock. */
+export interface PlaybookContext {
+  readonly environment: Environment;
+  readonly alarm: PlaybookAlarm;
+  readonly now: Date;
+}
+
+/** A plan: what was seen, what was decided and the changes to make. */
+export interface PlaybookPlan {
+  readonly target: string;
+  readonly seen: Record<string, unknown>;
+  readonly decided: string;
+  readonly actions: PlannedAction[];
+  readonly expectation: Record<string, unknown>;
+}
+
+/** One playbook (see the module comment). `Facts` is what `gather` reads, `Policy` the limits the stack passes. */
+export interface Playbook<Facts, Policy, Clients> {
+  readonly id: PlaybookId;
+  /** The resource the alarm is about, from the environment and the alarm's name. */
+  target(context: PlaybookContext): string;
+  /** Read-only calls: what plan and verify decide on. */
+  gather(target: string, clients: Clients, context: PlaybookContext): Promise<Facts>;
+  /** Pure: what to do about the alarm, given the facts and the policy. */
+  plan(facts: Facts, policy: Policy, context: PlaybookContext): PlaybookPlan;
+  /** Makes the planned changes, in order; throws on the first that fails (the workflow reports it). */
+  execute(actions: readonly PlannedAction[], clients: Clients): Promise<void>;
+  /** Pure: did acting recover, given fresh facts and the act's expectation? */
+  verify(facts: Facts, expectation: Record<string, unknown>, context: PlaybookContext): Verification;
+}
+
+/** Builds the input schema of a playbook function from its policy schema. */
+function playbookInputSchema<Policy extends z.core.$ZodType>(policy: Policy) {
+  return z.object({
+    ...executionContextSchema.shape,
+    mode: playbookModeSchema,
+    alarm: playbookAlarmSchema,
+    policy,
+    /** The act's expectation, for `verify`. @default {} */
+    expectation: z._default(z.record(z.string(), z.unknown()), {}),
+  });
+}
+
+/** The Lambda handler of a playbook: `plan`, `act` or `verify` (see the module comment). */
+export function playbookHandler<Facts, Policy extends z.core.$ZodType, Clients>(
+  playbook: Playbook<Facts, z.infer<Policy>, Clients>,
+  policySchema: Policy,
+  clients: () => Clients,
+) {
+  return automationHandler({
+    workflow: 'alarm-remediation',
+    schema: playbookInputSchema(policySchema),
+    clients,
+    handler: async (input, tools): Promise<PlaybookResult | Verification> => {
+      const context: PlaybookContext = {
+        environment: tools.settings.ENVIRONMENT,
+        alarm: input.alarm,
+        now: tools.clock(),
+      };
+      const target = playbook.target(context);
+      const facts = await playbook.gather(target, tools.clients, context);
+      if (input.mode === 'verify') return playbook.verify(facts, input.expectation, context);
+      const plan = playbook.plan(facts, (input as { policy: z.infer<Policy> }).policy, context);
+      if (input.mode === 'act') await playbook.execute(plan.actions, tools.clients);
+      return {
+        playbook: playbook.id,
+        mode: input.mode,
+        ...plan,
+        verify: input.mode === 'act' && plan.actions.length > 0,
+      };
+    },
+  });
+}
