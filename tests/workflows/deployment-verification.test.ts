@@ -1,0 +1,244 @@
+/**
+ * The synthesized deployment verification state machine, run locally on the workflow testbed: the
+ * real check-deployment-state, summarize-verification and notify-outcome handlers (reports on the
+ * local S3 server, SNS mocked), ECS/ELBv2/CloudWatch calls inside the handler mocked from the
+ * fixtures' shapes, the SSM integration mocked per state.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { validateDefinition } from '../support/state-machine-harness.js';
+import { workflowTestbed } from '../support/workflow-testbed.js';
+import {
+  OLD_TAGS,
+  publishedTags,
+  setWorld,
+  TAGS,
+  TARGET_STATES,
+  targetGroupArn,
+  taskDefinitionArn,
+  type WorldOptions,
+} from './deployment-verification.fixtures.js';
+
+const ENV = 'staging';
+const bed = workflowTestbed({ workflow: 'deployment-verification', env: ENV });
+const ciRequest = {
+  trigger: 'ci',
+  requestedBy: 'ci run 42',
+  expected: { backendTag: TAGS.backend, frontendTag: TAGS.frontend },
+};
+const mocks = { 'Read deployed image tags': publishedTags(ENV) };
+
+async function verify(world: WorldOptions = {}, input: Record<string, unknown> = ciRequest) {
+  setWorld(ENV, world);
+  return bed.run({ input, executionName: 'cli-verify-1', mocks });
+}
+
+function check(run: Awaited<ReturnType<typeof verify>>, name: string) {
+  const found = run.output?.checks.find((c) => c.name === name);
+  if (found === undefined) throw new Error(`no check ${name} in ${JSON.stringify(run.output)}`);
+  return found;
+}
+
+describe('definition', () => {
+  it('is valid ASL', () => {
+    expect(() => validateDefinition(bed.sm.definition)).not.toThrow();
+  });
+
+  it('runs the check groups as branches of one Parallel state', () => {
+    const parallel = bed.sm.definition.States['Run checks in parallel'];
+    expect(parallel?.Type).toBe('Parallel');
+    expect(parallel?.Branches).toHaveLength(1);
+  });
+
+  it('starts a drift run after ECS deployments of the environment cluster complete or fail', () => {
+    bed.template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Deployment State Change'],
+        detail: { eventName: ['SERVICE_DEPLOYMENT_COMPLETED', 'SERVICE_DEPLOYMENT_FAILED'] },
+        resources: [{ prefix: Match.objectLike({}) }],
+      },
+    });
+  });
+});
+
+describe('a healthy deployment', () => {
+  it('passes every check, files the report quietly and returns the verdict', async () => {
+    // Act
+    const run = await verify();
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    expect(run.path).toEqual([
+      'Delivered by an event?',
+      'Keep the request',
+      'Read deployed image tags',
+      'Run checks in parallel',
+      'Check deployment state',
+      'Deployment state checked',
+      'Summarize verdict',
+      'Any check failed?',
+      'Report passed checks',
+      'Build output',
+      'Deployment checked',
+    ]);
+    expect(run.output?.verdict).toBe('passed');
+    expect(run.output?.checks.map((c) => [c.name, c.status])).toEqual([
+      ['ecs-backend', 'pass'],
+      ['ecs-frontend', 'pass'],
+      ['alb-targets', 'pass'],
+      ['cloudwatch-alarms', 'pass'],
+      ['monitoring-metrics', 'pass'],
+    ]);
+    expect(run).toHaveNotified({ status: 'SUCCEEDED', publish: false });
+    expect(bed.published()).toEqual([]);
+    const report = await bed.report(run);
+    expect(report.details).toMatchObject({
+      verdict: 'passed',
+      request: { trigger: 'ci', expected: ciRequest.expected },
+    });
+  });
+
+  it('verifies against the published tags when none are expected (drift)', async () => {
+    const run = await verify({}, { trigger: 'drift' });
+    expect(run.output?.verdict).toBe('passed');
+    expect(check(run, 'ecs-backend').finding).toContain(TAGS.backend);
+  });
+});
+
+describe('each failing check fails the verdict and notifies the failure severity', () => {
+  it.each<[string, WorldOptions, string, string]>([
+    ['an old image tag', { running: { backend: OLD_TAGS.backend } }, 'ecs-backend', `image tag ${OLD_TAGS.backend}`],
+    [
+      'a rollout still in progress',
+      { primary: { frontend: { rolloutState: 'IN_PROGRESS', runningCount: 1 } } },
+      'ecs-frontend',
+      'rollout IN_PROGRESS',
+    ],
+    ['an unhealthy target', { backendTargets: TARGET_STATES.unhealthy }, 'alb-targets', 'unhealthy (Target.Timeout)'],
+    ['an unused target', { backendTargets: TARGET_STATES.unused }, 'alb-targets', 'unused'],
+    ['a target still registering', { backendTargets: TARGET_STATES.initial }, 'alb-targets', 'initial'],
+    [
+      'an alarm in ALARM',
+      { firing: ['interactions-staging-api-error-rate'] },
+      'cloudwatch-alarms',
+      'interactions-staging-api-error-rate',
+    ],
+    ['a metric without datapoints', { silentMetricIds: ['m2'] }, 'monitoring-metrics', 'database CPU'],
+  ])('%s', async (_, world, name, finding) => {
+    // Act
+    const run = await verify(world);
+
+    // Assess
+    expect(run).toHaveSucceeded();
+    expect(run).toHaveEndedWith('Report failed checks', 'Build output', 'Deployment checked');
+    expect(run.output?.verdict).toBe('failed');
+    expect(check(run, name)).toMatchObject({ status: 'fail', finding: expect.stringContaining(finding) });
+    expect(run.output?.checks.filter((c) => c.status === 'fail').map((c) => c.name)).toEqual([name]);
+    expect(run).toHaveNotified({ status: 'FAILED', severity: 'medium', error: 'DeploymentVerificationFailed' });
+    expect(bed.published()[0]?.TopicArn).toBe(bed.topics.medium);
+  });
+
+  it('ignores the automation workflows own alarms', async () => {
+    const run = await verify({ firing: ['interactions-staging-recovery-test-executions-failed'] });
+    expect(check(run, 'cloudwatch-alarms').status).toBe('pass');
+  });
+
+  it('fails a task definition other than the one the hook expects', async () => {
+    const run = await verify(
+      {},
+      { trigger: 'lifecycle-hook', expected: { backendTaskDefinition: taskDefinitionArn('backend', 9) } },
+    );
+    expect(check(run, 'ecs-backend').finding).toContain(`expected ${taskDefinitionArn('backend', 9)}`);
+  });
+});
+
+describe('a rolled-back deployment', () => {
+  it('fails even though the service is steady again, naming the rollback', async () => {
+    // Prepare: the circuit breaker rolled back to the old revision, which is COMPLETED and steady.
+    const world: WorldOptions = {
+      running: { backend: OLD_TAGS.backend },
+      events: {
+        backend: [
+          {
+            id: 'e1',
+            createdAt: new Date(),
+            message: '(service interactions-staging-backend) rolling back to deployment ecs-svc/backend-old.',
+          },
+        ],
+      },
+    };
+
+    // Act
+    const run = await verify(world);
+
+    // Assess
+    expect(run.output?.verdict).toBe('failed');
+    const backend = check(run, 'ecs-backend');
+    expect(backend.finding).toContain('stabilised only by rolling back');
+    expect(backend.finding).toContain(`expected ${TAGS.backend}`);
+  });
+});
+
+describe('deadlines', () => {
+  it('fails a check that overruns its own timeout, and keeps the others', async () => {
+    // A 1 s check budget against an ECS API that answers after 1.5 s.
+    const fast = bed.variant('fast', { checkTimeoutSeconds: 1 });
+    setWorld(ENV, { describeDelayMs: 1500 });
+    const run = await fast.run({ input: ciRequest, executionName: 'cli-verify-slow', mocks });
+    expect(run.output?.verdict).toBe('failed');
+    expect(check(run, 'ecs-backend')).toMatchObject({ status: 'fail', finding: 'timed out after 1000 ms' });
+    expect(check(run, 'cloudwatch-alarms').status).toBe('pass');
+  });
+
+  it('reports a check group whose Lambda never answered as one failed check', async () => {
+    setWorld(ENV);
+    const run = await bed.run({
+      input: ciRequest,
+      executionName: 'cli-verify-timeout',
+      mocks: { ...mocks, 'Check deployment state': { Throw: { Error: 'States.Timeout', Cause: 'task timed out' } } },
+    });
+    expect(run).toHaveSucceeded();
+    expect(run).toHaveEndedWith('Report failed checks', 'Build output', 'Deployment checked');
+    expect(run.output?.checks).toEqual([
+      {
+        name: 'deployment-state',
+        status: 'fail',
+        durationMs: 0,
+        finding: 'the checks did not finish: States.Timeout: task timed out',
+      },
+    ]);
+  });
+
+  it('fails and notifies when it cannot check at all', async () => {
+    setWorld(ENV);
+    const run = await bed.run({
+      input: ciRequest,
+      executionName: 'cli-verify-broken',
+      mocks: { 'Read deployed image tags': { Throw: { Error: 'Ssm.AccessDeniedException', Cause: 'denied' } } },
+    });
+    expect(run).toHaveFailedWith('Ssm.AccessDeniedException');
+    expect(run).toHaveNotified({ status: 'FAILED' });
+  });
+});
+
+describe('input', () => {
+  it('rejects an image tag of the wrong component before any check', async () => {
+    setWorld(ENV);
+    const run = await bed.run({
+      input: { trigger: 'ci', expected: { backendTag: TAGS.frontend } },
+      executionName: 'cli-verify-bad',
+      mocks,
+    });
+    expect(run).toHaveFailedWith('ValidationError', 'expected.backendTag');
+  });
+
+  it('checks the target groups the hook names instead of the services', async () => {
+    setWorld(ENV, { backendTargets: TARGET_STATES.unhealthy });
+    const run = await bed.run({
+      input: { trigger: 'lifecycle-hook', targetGroupArns: [targetGroupArn('frontend')] },
+      executionName: 'hook-1',
+      mocks,
+    });
+    expect(check(run, 'alb-targets').status).toBe('pass');
+  });
+});
