@@ -1,5 +1,5 @@
 /** The alarms check: none of the environment's alarms (`interactions-<env>-*`) is in ALARM. */
-import type { CheckVerdict } from './verdict.js';
+import type { CheckOutcome } from '../../shared/probes/check.js';
 
 /** An alarm in ALARM: its name and why (CloudWatch's StateReason). */
 export interface FiringAlarm {
@@ -8,7 +8,7 @@ export interface FiringAlarm {
 }
 
 /** Fails naming every alarm in ALARM. */
-export function evaluateAlarms(firing: readonly FiringAlarm[], prefix: string): CheckVerdict {
+export function evaluateAlarms(firing: readonly FiringAlarm[], prefix: string): CheckOutcome {
   if (firing.length === 0) return { status: 'pass', finding: `no alarm ${prefix}* in ALARM` };
   const listed = firing.map((a) => (a.reason === undefined ? a.name : `${a.name} (${a.reason})`));
   return { status: 'fail', finding: `${firing.length} in ALARM: ${listed.join('; ')}` };

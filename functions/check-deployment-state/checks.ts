@@ -1,10 +1,12 @@
 /**
- * The deployment-state checks (ECS per service, ALB targets, alarms, monitoring) as CheckSpecs for
- * the runner. DescribeServices is read once and shared: the ECS checks and the ALB check (which
- * finds the services' target groups in it) all start at once and wait for the same answer.
+ * The deployment-state checks (ECS, ALB targets, alarms, monitoring) as checks for the shared runner
+ * (shared/probes/check.ts). DescribeServices is read once and shared: the ECS check and the ALB
+ * check (which finds the services' target groups in it) start at once and wait for the same answer.
  */
 import type { Service } from '@aws-sdk/client-ecs';
 import { type Environment, names } from '../../shared/naming.js';
+import type { Check, CheckOutcome } from '../../shared/probes/check.js';
+import { CHECK_NAMES } from '../../shared/probes/suite.js';
 import {
   COMPONENTS,
   type Component,
@@ -15,7 +17,6 @@ import { evaluateService } from './ecs.js';
 import type { DeploymentFacts } from './facts.js';
 import { evaluateTargetHealth } from './load-balancer.js';
 import { evaluateMetrics, type KeyMetric } from './metrics.js';
-import type { CheckSpec } from './run-checks.js';
 
 /** Settings of the checks, from the construct's props. */
 export interface DeploymentStatePolicy {
@@ -37,14 +38,6 @@ export interface DeploymentStateContext {
   readonly now: Date;
 }
 
-/** Check names, as the report, the JUnit file and the step summary show them. */
-export const DEPLOYMENT_STATE_CHECKS = {
-  ecs: (component: Component) => `ecs-${component}`,
-  alb: 'alb-targets',
-  alarms: 'cloudwatch-alarms',
-  monitoring: 'monitoring-metrics',
-} as const;
-
 function expectedFor(context: DeploymentStateContext, component: Component) {
   const { expected } = context.request;
   return {
@@ -60,8 +53,8 @@ export function serviceTargetGroups(services: ReadonlyMap<string, Service>): str
   return [...new Set(arns.filter((arn): arn is string => arn !== undefined))];
 }
 
-/** The CheckSpecs of this run. */
-export function deploymentStateChecks(context: DeploymentStateContext): CheckSpec[] {
+/** The Checks of this run. */
+export function deploymentStateChecks(context: DeploymentStateContext): Check[] {
   const { env, facts, policy } = context;
   const timeoutMs = policy.checkTimeoutSeconds * 1000;
   const cluster = names.cluster(env);
@@ -73,37 +66,44 @@ export function deploymentStateChecks(context: DeploymentStateContext): CheckSpe
     return described;
   };
 
-  const ecsChecks = COMPONENTS.map(
-    (component): CheckSpec => ({
-      name: DEPLOYMENT_STATE_CHECKS.ecs(component),
-      timeoutMs,
-      run: async (signal) => {
-        const expected = expectedFor(context, component);
-        const imageTag = expected.imageTag ?? expected.deployedTag;
-        if (imageTag === undefined) {
-          return {
-            status: 'fail',
-            finding: `no expected ${component} tag: none given and ${names.parameterPrefix(env)}/images/${component}-tag not readable`,
-          };
-        }
-        const service = (await services()).get(names.service(env, component));
-        const primary = service?.deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition;
-        const images = primary === undefined ? [] : await facts.taskDefinitionImages(primary, signal);
-        return evaluateService(service, images, { component, imageTag, taskDefinition: expected.taskDefinition });
-      },
-    }),
-  );
+  const ecsService = async (component: Component, signal: AbortSignal): Promise<CheckOutcome> => {
+    const expected = expectedFor(context, component);
+    const imageTag = expected.imageTag ?? expected.deployedTag;
+    if (imageTag === undefined) {
+      return {
+        status: 'fail',
+        finding: `no expected ${component} tag: none given and ${names.parameterPrefix(env)}/images/${component}-tag not readable`,
+      };
+    }
+    const service = (await services()).get(names.service(env, component));
+    const primary = service?.deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition;
+    const images = primary === undefined ? [] : await facts.taskDefinitionImages(primary, signal);
+    return evaluateService(service, images, { component, imageTag, taskDefinition: expected.taskDefinition });
+  };
+  // One check for both services (the name the report, JUnit and --local share); each service's finding is kept.
+  const ecs: Check = {
+    name: CHECK_NAMES.ecsDeployment,
+    timeoutMs,
+    run: async (signal) => {
+      const outcomes = await Promise.all(COMPONENTS.map((component) => ecsService(component, signal)));
+      const failed = outcomes.filter((o) => o.status === 'fail');
+      return {
+        status: failed.length > 0 ? 'fail' : 'pass',
+        finding: (failed.length > 0 ? failed : outcomes).map((o) => o.finding).join(' | '),
+      };
+    },
+  };
 
-  const alb: CheckSpec = {
-    name: DEPLOYMENT_STATE_CHECKS.alb,
+  const alb: Check = {
+    name: CHECK_NAMES.albTargets,
     timeoutMs,
     run: async (signal) => {
       const arns = context.request.targetGroupArns ?? serviceTargetGroups(await services());
       return evaluateTargetHealth(await facts.targetHealth(arns, signal));
     },
   };
-  const alarms: CheckSpec = {
-    name: DEPLOYMENT_STATE_CHECKS.alarms,
+  const alarms: Check = {
+    name: CHECK_NAMES.alarms,
     timeoutMs,
     run: async (signal) => {
       const firing = await facts.firingAlarms(policy.alarmPrefix, signal);
@@ -111,8 +111,8 @@ export function deploymentStateChecks(context: DeploymentStateContext): CheckSpe
       return evaluateAlarms(platform, policy.alarmPrefix);
     },
   };
-  const monitoring: CheckSpec = {
-    name: DEPLOYMENT_STATE_CHECKS.monitoring,
+  const monitoring: Check = {
+    name: CHECK_NAMES.monitoring,
     timeoutMs,
     run: async (signal) => {
       if (policy.keyMetrics.length === 0) return evaluateMetrics([], [], policy.metricWindowMinutes);
@@ -120,5 +120,5 @@ export function deploymentStateChecks(context: DeploymentStateContext): CheckSpe
       return evaluateMetrics(policy.keyMetrics, results, policy.metricWindowMinutes);
     },
   };
-  return [...ecsChecks, alb, alarms, monitoring];
+  return [ecs, alb, alarms, monitoring];
 }

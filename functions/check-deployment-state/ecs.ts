@@ -5,8 +5,8 @@
  * stabilised only because the circuit breaker rolled it back is a failure, even once it is steady.
  */
 import type { Deployment, Service, ServiceEvent } from '@aws-sdk/client-ecs';
+import type { CheckOutcome } from '../../shared/probes/check.js';
 import type { Component } from '../../workflows/deployment-verification/contract.js';
-import type { CheckVerdict } from './verdict.js';
 
 /** What the service must run. */
 export interface EcsExpectation {
@@ -52,7 +52,7 @@ export function evaluateService(
   service: Service | undefined,
   images: readonly string[],
   expected: EcsExpectation,
-): CheckVerdict {
+): CheckOutcome {
   if (service === undefined) return { status: 'fail', finding: 'service not found' };
   const name = service.serviceName ?? expected.component;
   const primary = (service.deployments ?? []).find((d) => d.status === 'PRIMARY');

@@ -8,13 +8,13 @@ import { ecsClient } from '../../shared/clients/ecs.js';
 import { elbv2Client } from '../../shared/clients/elbv2.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { logger } from '../../shared/powertools.js';
+import { runChecks } from '../../shared/probes/check.js';
 import { executionContextSchema } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
 import { deploymentVerificationInputSchema } from '../../workflows/deployment-verification/contract.js';
 import { type DeploymentStateContext, deploymentStateChecks } from './checks.js';
 import { sdkDeploymentFacts } from './facts.js';
 import { keyMetricSchema } from './metrics.js';
-import { runChecks } from './run-checks.js';
 
 /** A Parameter Store parameter as the SSM GetParameters integration returns it. */
 const parameterSchema = z.object({ Name: z.string(), Value: z.string() });

@@ -4,7 +4,7 @@
  * deployment is verified only once the load balancer sends all of its traffic to passing targets.
  */
 import type { TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { CheckVerdict } from './verdict.js';
+import type { CheckOutcome } from '../../shared/probes/check.js';
 
 /** The targets of one target group as DescribeTargetHealth returned them. */
 export interface TargetGroupHealth {
@@ -25,7 +25,7 @@ function describeTarget(target: TargetHealthDescription): string {
 }
 
 /** Evaluates every target group; an empty group fails too (nothing would serve the traffic). */
-export function evaluateTargetHealth(groups: readonly TargetGroupHealth[]): CheckVerdict {
+export function evaluateTargetHealth(groups: readonly TargetGroupHealth[]): CheckOutcome {
   if (groups.length === 0) return { status: 'fail', finding: 'no target group to check' };
   const problems: string[] = [];
   let healthy = 0;

@@ -3,8 +3,8 @@
  * minutes. A metric that stopped arriving means a dashboard (and the alarms on it) went blind.
  */
 import type { MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import type { CheckOutcome } from '../../shared/probes/check.js';
 import * as z from '../../shared/zod.js';
-import type { CheckVerdict } from './verdict.js';
 
 /** A metric the check expects datapoints for. */
 export const keyMetricSchema = z.object({
@@ -28,7 +28,7 @@ export function evaluateMetrics(
   metrics: readonly KeyMetric[],
   results: readonly MetricDataResult[],
   windowMinutes: number,
-): CheckVerdict {
+): CheckOutcome {
   if (metrics.length === 0) return { status: 'skipped', finding: 'no key metrics configured' };
   const silent = metrics.filter((_, index) => {
     const result = results.find((r) => r.Id === queryId(index));

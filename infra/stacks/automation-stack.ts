@@ -208,6 +208,7 @@ export class AutomationStack extends Stack {
     const deploymentVerification = new DeploymentVerificationWorkflow(this, 'DeploymentVerification', {
       ...base,
       ...deploymentVerificationConfig(config),
+      vpc: props.platform.network.vpc,
     });
 
     // Monitoring of every workflow, in one place: on-demand workflows get the failure alarm only;

@@ -56,5 +56,7 @@ export function nightlyCacheSnapshot(config: EnvironmentConfig): boolean {
 export function deploymentVerificationConfig(config: EnvironmentConfig) {
   return {
     ...commonWorkflowConfig(config),
+    verification: config.verification,
+    cache: { tls: config.cache.transitEncryption },
   } as const satisfies Partial<DeploymentVerificationWorkflowProps>;
 }

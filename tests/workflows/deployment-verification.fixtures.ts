@@ -1,7 +1,8 @@
 /**
- * The AWS world of a deployment verification test: ECS services (from the create-service fixture's
- * service shape), their task definitions, target health (elbv2 fixtures), alarms (describe-alarms
- * fixture) and metric data, mocked with aws-sdk-client-mock for the check-deployment-state handler.
+ * The world of a deployment verification test. AWS, mocked with aws-sdk-client-mock: ECS services
+ * (the create-service fixture's service shape), their task definitions, target health (elbv2
+ * fixtures), alarms (describe-alarms fixture), metric data, secrets and the cache endpoint. Real
+ * servers the probes connect to: the fake application (tests/support/services), Redis and PostgreSQL.
  */
 import {
   CloudWatchClient,
@@ -22,21 +23,30 @@ import {
   ElasticLoadBalancingV2Client,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type Environment, names } from '../../shared/naming.js';
 import type { Component } from '../../workflows/deployment-verification/contract.js';
 import { readFixture } from '../support/fixtures.js';
+import { FAKE_APP, type LocalHttpServer, startHttpServer } from '../support/services/http.js';
+import { type PostgresServer, startPostgres } from '../support/services/postgres.js';
+import { type LocalRedis, startRedis } from '../support/services/redis.js';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
 
 export const TAGS = {
-  backend: 'backend-2.0.1-staging-a7b3c9d',
-  frontend: 'frontend-1.4.0-staging-a7b3c9d',
+  backend: 'backend-2.0.1-dev-a7b3c9d',
+  frontend: 'frontend-1.4.0-dev-a7b3c9d',
 } as const satisfies Record<Component, string>;
 export const OLD_TAGS = {
-  backend: 'backend-2.0.0-staging-0123abc',
-  frontend: 'frontend-1.3.9-staging-0123abc',
+  backend: 'backend-2.0.0-dev-0123abc',
+  frontend: 'frontend-1.3.9-dev-0123abc',
 } as const satisfies Record<Component, string>;
 
 const serviceFixture = readFixture<{ service: Record<string, unknown> }>(
@@ -61,7 +71,7 @@ export function targetGroupArn(component: Component): string {
 }
 
 export function taskDefinitionArn(component: Component, revision: number): string {
-  return `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/interactions-staging-${component}:${revision}`;
+  return `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/interactions-dev-${component}:${revision}`;
 }
 
 /** How a test bends the world; everything healthy by default. */
@@ -179,4 +189,76 @@ export function publishedTags(env: Environment, tags: Record<Component, string> 
       InvalidParameters: [],
     },
   };
+}
+
+/** The secrets the probes read and the cache they find, for the probes handler. */
+export const secrets = mockClient(SecretsManagerClient);
+export const elastiCache = mockClient(ElastiCacheClient);
+
+/** The servers the probes talk to: a fake application (also the CDN), Redis 7 and PostgreSQL 15 with TLS. */
+export interface ProbeServers {
+  readonly app: LocalHttpServer;
+  readonly redis: LocalRedis;
+  readonly postgres: PostgresServer;
+}
+
+/** Secret names the probes read in these tests. */
+export const SECRETS = {
+  database: '/interactions/dev/db-credentials',
+  login: '/interactions/dev/verification-login',
+  cacheAuth: '/interactions/dev/redis-auth-token',
+} as const;
+
+/** Starts the servers (the database with an applied migration); stop them with `stopProbeServers`. */
+export async function startProbeServers(): Promise<ProbeServers> {
+  const [app, redis, postgres] = await Promise.all([startHttpServer(), startRedis(), startPostgres({ tls: 'on' })]);
+  await postgres.sql(
+    `CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY);
+     INSERT INTO alembic_version VALUES ('4f2a9c1d7e3b');
+     GRANT SELECT ON alembic_version TO "${postgres.user}";`,
+  );
+  return { app, redis, postgres };
+}
+
+export async function stopProbeServers(servers: ProbeServers | undefined): Promise<void> {
+  await Promise.all([servers?.app.close(), servers?.redis.cleanup(), servers?.postgres.stop()]);
+}
+
+/** Answers the probes' secret reads and the cache lookup from the servers; `missing` secrets do not exist. */
+export function setProbeWorld(servers: ProbeServers, missing: readonly string[] = []): void {
+  secrets.reset();
+  elastiCache.reset();
+  const values: Record<string, string> = {
+    [SECRETS.database]: JSON.stringify({
+      engine: 'postgres',
+      host: servers.postgres.host,
+      port: servers.postgres.port,
+      username: servers.postgres.user,
+      password: servers.postgres.password,
+      dbname: servers.postgres.database,
+    }),
+    [SECRETS.login]: JSON.stringify(FAKE_APP.credentials),
+    [SECRETS.cacheAuth]: servers.redis.password,
+  };
+  for (const [id, value] of Object.entries(values)) {
+    if (missing.includes(id)) {
+      secrets
+        .on(GetSecretValueCommand, { SecretId: id })
+        .rejects(
+          new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} }),
+        );
+    } else {
+      secrets.on(GetSecretValueCommand, { SecretId: id }).resolves({ SecretString: value });
+    }
+  }
+  elastiCache.on(DescribeReplicationGroupsCommand).resolves({
+    ReplicationGroups: [
+      {
+        ReplicationGroupId: 'interactions-dev',
+        NodeGroups: [
+          { NodeGroupId: '0001', PrimaryEndpoint: { Address: servers.redis.host, Port: servers.redis.port } },
+        ],
+      },
+    ],
+  });
 }

@@ -8,6 +8,7 @@
  * when it could not check at all. See README.md.
  */
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,8 +16,10 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import type { VerificationConfig } from '../../infra/config/verification.js';
 import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { names, WORKFLOWS } from '../../shared/naming.js';
+import { elastiCacheArn } from '../common/arns.js';
 import { FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
 import { NestedExecution } from '../common/nested-execution.js';
@@ -47,6 +50,9 @@ export const VERIFICATION_STATES = {
   deploymentState: 'Check deployment state',
   deploymentStateChecked: 'Deployment state checked',
   deploymentStateFailed: 'Deployment state not checked',
+  probes: 'Run probes',
+  probesChecked: 'Probes checked',
+  probesFailed: 'Probes not run',
   summarize: 'Summarize verdict',
   anyFailed: 'Any check failed?',
   reportFailed: 'Report failed checks',
@@ -68,6 +74,34 @@ export interface KeyMetricProps {
 
 /** Props of DeploymentVerificationWorkflow. */
 export interface DeploymentVerificationWorkflowProps extends AutomationWorkflowProps {
+  /** The probes' settings (config `verification`): HTTP checks, login, frontend, cache key, timeouts. */
+  readonly verification: VerificationConfig;
+  /**
+   * VPC the probes run in, to reach the database, the cache and internal test listeners.
+   * @default outside any VPC: the database and cache checks cannot connect (use only in tests)
+   */
+  readonly vpc?: ec2.IVpc;
+  /** Security groups of the probes function in `vpc`. @default one group CDK creates, outbound open */
+  readonly probeSecurityGroups?: readonly ec2.ISecurityGroup[];
+  /** The environment's URL the HTTP, API and auth probes call. @default none: those probes are skipped unless a run gives `targetUrl` */
+  readonly appUrl?: string;
+  /** The CDN's URL the frontend assets probe calls. @default none: the frontend probe is skipped */
+  readonly cdnUrl?: string;
+  /** Secret with the synthetic user (`{ "username", "password" }`). @default `/interactions/<env>/verification-login`; a missing secret skips the auth probe */
+  readonly loginSecretName?: string;
+  /** Secret of the database credentials (RDS JSON with host, port, dbname). @default `names.dbCredentialsSecret(envName)` */
+  readonly databaseSecretName?: string;
+  /**
+   * The cache the cache probe connects to. @default the environment's replication group, without TLS
+   */
+  readonly cache?: {
+    /** @default `names.cacheReplicationGroup(envName)` */
+    readonly replicationGroupId?: string;
+    /** In-transit encryption: TLS plus the AUTH token of `authSecretName`. */
+    readonly tls: boolean;
+    /** The AUTH token's secret. @default `/interactions/<env>/redis-auth-token` with `tls`, else no AUTH */
+    readonly authSecretName?: string;
+  };
   /** Longest a single check may take, in seconds. @default 20 */
   readonly checkTimeoutSeconds?: number;
   /** Metrics of the dashboards that must have datapoints. @default ECS CPU of both services, RDS CPU and cache CPU of the environment */
@@ -121,7 +155,11 @@ export class DeploymentVerificationWorkflow extends Construct implements Automat
   /** The state machine `interactions-<env>-deployment-verification`: a lifecycle hook starts it (README, input contract). */
   readonly stateMachine: sfn.StateMachine;
   /** The check functions, for alarms and dashboards. */
-  readonly functions: { readonly deploymentState: lambda.IFunction; readonly summarize: lambda.IFunction };
+  readonly functions: {
+    readonly deploymentState: lambda.IFunction;
+    readonly probes: lambda.IFunction;
+    readonly summarize: lambda.IFunction;
+  };
   /** The drift schedule, when `driftScheduleExpression` is given. */
   readonly schedule?: events.Rule;
   /** The rule that starts a drift run after each ECS deployment of the cluster, unless turned off. */
@@ -164,8 +202,41 @@ export class DeploymentVerificationWorkflow extends Construct implements Automat
       environment: { WORKFLOW },
       logGroup: props.functionLogGroup,
     });
-    this.functions = { deploymentState: deploymentState.function, summarize: summarizeFunction.function };
+    const probeTimeoutSeconds = Math.max(...Object.values(props.verification.timeoutsSeconds));
+    const probes = workflowFunction(this, 'ProbesFunction', {
+      envName,
+      name: 'run-deployment-probes',
+      description: `Probes ${names.prefix(envName)} from the VPC: HTTP and API, auth flow, frontend assets, cache, database`,
+      environment: { WORKFLOW },
+      logGroup: props.functionLogGroup,
+      // The probes run at once: the slowest one's budget, plus time to start and answer.
+      timeout: Duration.seconds(Math.ceil(probeTimeoutSeconds) + 10),
+      memorySize: 512,
+      vpc: props.vpc,
+      securityGroups: props.probeSecurityGroups,
+    });
+    if (props.vpc !== undefined) {
+      // AutomationFunction grants the Lambda VPC ENI actions (AWSLambdaVPCAccessExecutionRole's) on "*" for a VPC function.
+      for (const action of [
+        'ec2:CreateNetworkInterface',
+        'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:UnassignPrivateIpAddresses',
+      ]) {
+        Validations.of(probes.role).acknowledge({
+          id: `Interactions-NoMutatingWildcard[Action::${action}]`,
+          reason:
+            'Lambda manages the network interfaces of a VPC function itself (as in AWSLambdaVPCAccessExecutionRole); the ENIs are named by Lambda at run time, so no resource can be named.',
+        });
+      }
+    }
+    this.functions = {
+      deploymentState: deploymentState.function,
+      probes: probes.function,
+      summarize: summarizeFunction.function,
+    };
     this.grantDeploymentStateReads(deploymentState.role, props);
+    const probeTargets = this.grantProbeReads(probes.role, props);
 
     const failure = new FailurePath(this, 'Failure', {
       workflow: WORKFLOW,
@@ -221,6 +292,20 @@ export class DeploymentVerificationWorkflow extends Construct implements Automat
       { errors: ['States.ALL'], resultPath: '$.error' },
     );
 
+    const runProbes = lambdaTask(this, VERIFICATION_STATES.probes, {
+      workflow: WORKFLOW,
+      lambdaFunction: probes.function,
+      payload: { request, verification: props.verification, targets: probeTargets },
+      resultPath: '$.result',
+    });
+    runProbes.next(
+      new sfn.Pass(this, VERIFICATION_STATES.probesChecked, { parameters: { 'checks.$': '$.result.checks' } }),
+    );
+    runProbes.addCatch(
+      new sfn.Pass(this, VERIFICATION_STATES.probesFailed, { parameters: { group: 'probes', 'error.$': '$.error' } }),
+      { errors: ['States.ALL'], resultPath: '$.error' },
+    );
+
     const checks = failure.catch(
       new sfn.Parallel(this, VERIFICATION_STATES.checks, {
         // Each branch sees the request only: the branches' outputs stay small.
@@ -229,7 +314,9 @@ export class DeploymentVerificationWorkflow extends Construct implements Automat
           'deployed.$': '$.deployed',
         },
         resultPath: '$.groups',
-      }).branch(checkDeploymentState),
+      })
+        .branch(checkDeploymentState)
+        .branch(runProbes),
     );
 
     const summarize = failure.catch(
@@ -387,6 +474,53 @@ export class DeploymentVerificationWorkflow extends Construct implements Automat
       reason:
         'EventBridge retries the start for an hour; a drift check that never starts is caught by the next schedule or deployment event.',
     });
+  }
+
+  /**
+   * The probes' targets (secrets by name, the cache) and their read grants: GetSecretValue on those
+   * secrets only, DescribeReplicationGroups on the one group.
+   */
+  private grantProbeReads(role: iam.IRole, props: DeploymentVerificationWorkflowProps) {
+    const stack = Stack.of(this);
+    const envName = props.envName;
+    const cache = props.cache ?? { tls: false };
+    const replicationGroupId = cache.replicationGroupId ?? names.cacheReplicationGroup(envName);
+    const authSecretId = cache.authSecretName ?? (cache.tls ? `/interactions/${envName}/redis-auth-token` : undefined);
+    const targets = {
+      appUrl: props.appUrl,
+      cdnUrl: props.cdnUrl,
+      databaseSecretId: props.databaseSecretName ?? names.dbCredentialsSecret(envName),
+      loginSecretId: props.loginSecretName ?? `/interactions/${envName}/verification-login`,
+      cache: { replicationGroupId, tls: cache.tls, authSecretId },
+    };
+    const secretIds = [targets.databaseSecretId, targets.loginSecretId, ...(authSecretId ? [authSecretId] : [])];
+    // Secrets Manager appends six random characters to a secret's name in its ARN.
+    const secretArns = secretIds.map((id) =>
+      stack.formatArn({
+        service: 'secretsmanager',
+        resource: 'secret',
+        resourceName: `${id}-??????`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['elasticache:DescribeReplicationGroups'],
+        resources: [elastiCacheArn(this, 'replicationgroup', replicationGroupId)],
+      }),
+    );
+    for (const arn of secretArns) {
+      acknowledgeWildcard(
+        role,
+        arn,
+        'Read-only: the six characters Secrets Manager appends to the secret name are unknown until it exists; the name is exact.',
+      );
+    }
+    // CDK drops undefined payload values; the state machine passes them through as given.
+    return JSON.parse(JSON.stringify(targets)) as typeof targets;
   }
 
   /** Read-only grants of the deployment-state checks, each on the narrowest resource IAM accepts. */
