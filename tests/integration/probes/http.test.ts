@@ -138,7 +138,9 @@ describe('HTTP checks over HTTPS', () => {
 
     // Assess
     expect(result.status).toBe('fail');
-    expect(result.finding).toMatch(/^TLS certificate of 127\.0\.0\.1:\d+ not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
+    expect(result.finding).toMatch(
+      /^TLS certificate of 127\.0\.0\.1:\d+ not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE/,
+    );
   });
 });
 
