@@ -48,7 +48,7 @@ function expectedFor(context: DeploymentStateContext, component: Component) {
 }
 
 /** The services' target groups (DescribeServices `loadBalancers`), in service order, without repeats. */
-export function serviceTargetGroups(services: ReadonlyMap<string, Service>): string[] {
+function serviceTargetGroups(services: ReadonlyMap<string, Service>): string[] {
   const arns = [...services.values()].flatMap((s) => (s.loadBalancers ?? []).map((lb) => lb.targetGroupArn));
   return [...new Set(arns.filter((arn): arn is string => arn !== undefined))];
 }

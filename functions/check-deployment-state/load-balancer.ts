@@ -13,7 +13,7 @@ export interface TargetGroupHealth {
 }
 
 /** `targetgroup/<name>/<id>` shortened to its name, for readable findings. */
-export function targetGroupName(arn: string): string {
+function targetGroupName(arn: string): string {
   return /targetgroup\/([^/]+)\//.exec(arn)?.[1] ?? arn;
 }
 

@@ -47,7 +47,7 @@ export interface FailedGroup {
 }
 
 /** A group that did not finish, as one failed check named after it. */
-export function groupFailure(group: FailedGroup): CheckResult {
+function groupFailure(group: FailedGroup): CheckResult {
   const cause = causeMessage(group.error.Cause) ?? '';
   return {
     name: group.group,

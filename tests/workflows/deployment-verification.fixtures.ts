@@ -37,8 +37,8 @@ import { FAKE_APP, type LocalHttpServer, startHttpServer } from '../support/serv
 import { type PostgresServer, startPostgres } from '../support/services/postgres.js';
 import { type LocalRedis, startRedis } from '../support/services/redis.js';
 
-export const ACCOUNT = '123456789012';
-export const REGION = 'us-east-1';
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
 
 export const TAGS = {
   backend: 'backend-2.0.1-dev-a7b3c9d',
@@ -92,9 +92,9 @@ export interface WorldOptions {
   readonly describeDelayMs?: number;
 }
 
-export const ecs = mockClient(ECSClient);
-export const elbv2 = mockClient(ElasticLoadBalancingV2Client);
-export const cloudWatch = mockClient(CloudWatchClient);
+const ecs = mockClient(ECSClient);
+const elbv2 = mockClient(ElasticLoadBalancingV2Client);
+const cloudWatch = mockClient(CloudWatchClient);
 
 const CREATED = new Date(Date.now() - 10 * 60_000);
 
@@ -192,8 +192,8 @@ export function publishedTags(env: Environment, tags: Record<Component, string> 
 }
 
 /** The secrets the probes read and the cache they find, for the probes handler. */
-export const secrets = mockClient(SecretsManagerClient);
-export const elastiCache = mockClient(ElastiCacheClient);
+const secrets = mockClient(SecretsManagerClient);
+const elastiCache = mockClient(ElastiCacheClient);
 
 /** The servers the probes talk to: a fake application (also the CDN), Redis 7 and PostgreSQL 15 with TLS. */
 export interface ProbeServers {

@@ -34,10 +34,10 @@ const WORKFLOW = 'deployment-verification';
 const CONSTRUCT = 'DeploymentVerificationWorkflow';
 
 /** The field of a rule's target input that carries the triggering event (schedule or ECS deployment). */
-export const DELIVERED_EVENT_FIELD = 'deliveredEvent';
+const DELIVERED_EVENT_FIELD = 'deliveredEvent';
 
 /** Prefix of the name of a drift run started from an event: `drift-<event id>`. */
-export const DRIFT_RUN_PREFIX = 'drift-';
+const DRIFT_RUN_PREFIX = 'drift-';
 
 /** State names tests, runbooks and dashboards refer to. */
 export const VERIFICATION_STATES = {

@@ -25,7 +25,7 @@ import { stillRunningMessage } from '../../workflow-run.js';
 import { reportVerification, type VerificationReport, verificationReport } from './report.js';
 
 /** How long the CLI waits for the verdict by default. */
-export const DEFAULT_DEADLINE_MS = 15 * 60_000;
+const DEFAULT_DEADLINE_MS = 15 * 60_000;
 
 /** `90s`, `15m`, `1h`, `1h30m`: a positive duration; throws UsageError naming `--deadline`. */
 export function parseDeadline(value: string): number {
@@ -88,7 +88,7 @@ export function parseWorkflowOptions(
 }
 
 /** The execution input: what CI asks to be verified, checked with the workflow's contract. */
-export function ciInput(options: WorkflowModeOptions, requestedBy: string): DeploymentVerificationInput {
+function ciInput(options: WorkflowModeOptions, requestedBy: string): DeploymentVerificationInput {
   const input = {
     trigger: 'ci',
     requestedBy,
