@@ -19,6 +19,7 @@ import { AlarmRemediationWorkflow } from '../../workflows/alarm-remediation/cons
 import { BackupVerificationWorkflow } from '../../workflows/backup-verification/construct.js';
 import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
 import { AutomationStateMachine } from '../../workflows/common/state-machine.js';
+import { DeploymentVerificationWorkflow } from '../../workflows/deployment-verification/construct.js';
 import { DrillLeftoverSweepWorkflow } from '../../workflows/drill-leftover-sweep/construct.js';
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
@@ -30,6 +31,7 @@ import { WorkflowMonitoring } from '../constructs/workflow-monitoring.js';
 import {
   alarmRemediationConfig,
   backupVerificationConfig,
+  deploymentVerificationConfig,
   drillLeftoverSweepConfig,
   drillLeftoverSweepPeriod,
   nightlyCacheSnapshot,
@@ -96,6 +98,7 @@ export class AutomationStack extends Stack {
     readonly snapshotHousekeeping: SnapshotHousekeepingWorkflow;
     readonly drillLeftoverSweep: DrillLeftoverSweepWorkflow;
     readonly alarmRemediation: AlarmRemediationWorkflow;
+    readonly deploymentVerification: DeploymentVerificationWorkflow;
   };
 
   constructor(scope: Construct, id: string, props: AutomationStackProps) {
@@ -221,6 +224,13 @@ export class AutomationStack extends Stack {
       approvalTopic: this.topics.high,
     });
 
+    // After every deployment (CI hook, lifecycle hook) and as a drift check.
+    const deploymentVerification = new DeploymentVerificationWorkflow(this, 'DeploymentVerification', {
+      ...base,
+      ...deploymentVerificationConfig(config),
+      vpc: props.platform.network.vpc,
+    });
+
     // Monitoring of every workflow, in one place: on-demand workflows get the failure alarm only;
     // addWorkflowMonitoring also adds each workflow's dashboard row.
     this.dashboard = new AutomationDashboard(this, 'Dashboard', { envName, thresholds: config.automation });
@@ -235,6 +245,7 @@ export class AutomationStack extends Stack {
         { workflow: 'drill-leftover-sweep', schedulePeriod: drillLeftoverSweepPeriod(config) },
       ],
       [alarmRemediation.stateMachine, { workflow: 'alarm-remediation' }],
+      [deploymentVerification.stateMachine, { workflow: 'deployment-verification' }],
     ];
     for (const [stateMachine, options] of monitored) this.addWorkflowMonitoring(stateMachine, options);
     this.workflows = {
@@ -244,6 +255,7 @@ export class AutomationStack extends Stack {
       snapshotHousekeeping,
       drillLeftoverSweep,
       alarmRemediation,
+      deploymentVerification,
     };
   }
 

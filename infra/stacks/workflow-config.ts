@@ -9,6 +9,7 @@ import type { AlarmRemediationWorkflowProps } from '../../workflows/alarm-remedi
 import { alarmSeverities } from '../../workflows/alarm-remediation/severities.js';
 import type { BackupVerificationWorkflowProps } from '../../workflows/backup-verification/construct.js';
 import type { SnapshotWorkflowProps } from '../../workflows/common/snapshot-workflow.js';
+import type { DeploymentVerificationWorkflowProps } from '../../workflows/deployment-verification/construct.js';
 import type { DrillLeftoverSweepWorkflowProps } from '../../workflows/drill-leftover-sweep/construct.js';
 import type { SnapshotHousekeepingWorkflowProps } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig } from '../config/index.js';
@@ -86,4 +87,14 @@ export function alarmRemediationConfig(config: EnvironmentConfig) {
       maxAllocatedStorageGiB: config.database.allocatedStorageGiB * 2,
     },
   } as const satisfies Partial<AlarmRemediationWorkflowProps>;
+}
+
+/** The deployment verification (CI hook, lifecycle hook, drift check). */
+export function deploymentVerificationConfig(config: EnvironmentConfig) {
+  return {
+    ...commonWorkflowConfig(config),
+    verification: config.verification,
+    driftScheduleExpression: config.verification.driftSchedule,
+    cache: { tls: config.cache.transitEncryption },
+  } as const satisfies Partial<DeploymentVerificationWorkflowProps>;
 }

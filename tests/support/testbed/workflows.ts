@@ -12,6 +12,7 @@ import { loadConfig } from '../../../infra/config/index.js';
 import {
   alarmRemediationConfig,
   backupVerificationConfig,
+  deploymentVerificationConfig,
   drillLeftoverSweepConfig,
   nightlyCacheSnapshot,
   snapshotHousekeepingConfig,
@@ -37,6 +38,14 @@ import {
 } from '../../../workflows/backup-verification/contract.js';
 import { CacheSnapshotWorkflow, type CacheSnapshotWorkflowProps } from '../../../workflows/cache-snapshot/construct.js';
 import { cacheSnapshotInputSchema, cacheSnapshotOutputSchema } from '../../../workflows/cache-snapshot/contract.js';
+import {
+  DeploymentVerificationWorkflow,
+  type DeploymentVerificationWorkflowProps,
+} from '../../../workflows/deployment-verification/construct.js';
+import {
+  deploymentVerificationInputSchema,
+  deploymentVerificationOutputSchema,
+} from '../../../workflows/deployment-verification/contract.js';
 import {
   DrillLeftoverSweepWorkflow,
   type DrillLeftoverSweepWorkflowProps,
@@ -195,6 +204,21 @@ export const WORKFLOW_ENTRIES = {
         ...common,
         ...alarmRemediationConfig(loadConfig(env)),
         approvalTopic,
+        ...overrides,
+      });
+    },
+  }),
+  'deployment-verification': entry<
+    DeploymentVerificationWorkflowProps,
+    DeploymentVerificationWorkflow,
+    typeof deploymentVerificationInputSchema,
+    typeof deploymentVerificationOutputSchema
+  >({
+    contract: { input: deploymentVerificationInputSchema, output: deploymentVerificationOutputSchema },
+    build(stack, common, env, overrides) {
+      return new DeploymentVerificationWorkflow(stack, 'DeploymentVerification', {
+        ...common,
+        ...deploymentVerificationConfig(loadConfig(env)),
         ...overrides,
       });
     },
