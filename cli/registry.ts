@@ -6,6 +6,12 @@ import type { CommandGroup } from './command.js';
 import { backupCommands } from './commands/backup/index.js';
 import { executionsCommands } from './commands/executions/index.js';
 import { reportsCommands } from './commands/reports/index.js';
+import { verifyDeploymentCommands } from './commands/verify-deployment/index.js';
 
 /** Every command group, in help order. */
-export const COMMAND_GROUPS: readonly CommandGroup[] = [backupCommands, executionsCommands, reportsCommands];
+export const COMMAND_GROUPS: readonly CommandGroup[] = [
+  backupCommands,
+  executionsCommands,
+  reportsCommands,
+  verifyDeploymentCommands,
+];

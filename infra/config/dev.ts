@@ -11,6 +11,7 @@ import {
   SCALING,
 } from './common.js';
 import type { EnvironmentConfig } from './types.js';
+import { defaultVerification } from './verification.js';
 
 export const dev: EnvironmentConfig = {
   name: 'dev',
@@ -90,5 +91,6 @@ export const dev: EnvironmentConfig = {
     reportsRetentionDays: 90,
     failureSeverity: 'low',
   },
+  verification: defaultVerification('/health', 365 * 86400),
   tags: { project: 'interactions', environment: 'dev' },
 };

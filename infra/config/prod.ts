@@ -11,6 +11,7 @@ import {
   SCALING,
 } from './common.js';
 import type { EnvironmentConfig } from './types.js';
+import { defaultVerification } from './verification.js';
 
 export const prod: EnvironmentConfig = {
   name: 'prod',
@@ -90,5 +91,6 @@ export const prod: EnvironmentConfig = {
     reportsRetentionDays: 730,
     failureSeverity: 'high',
   },
+  verification: defaultVerification('/health', 365 * 86400),
   tags: { project: 'interactions', environment: 'prod' },
 };

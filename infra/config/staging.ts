@@ -11,6 +11,7 @@ import {
   SCALING,
 } from './common.js';
 import type { EnvironmentConfig } from './types.js';
+import { defaultVerification } from './verification.js';
 
 export const staging: EnvironmentConfig = {
   name: 'staging',
@@ -90,5 +91,6 @@ export const staging: EnvironmentConfig = {
     reportsRetentionDays: 365,
     failureSeverity: 'medium',
   },
+  verification: defaultVerification('/health', 365 * 86400),
   tags: { project: 'interactions', environment: 'staging' },
 };

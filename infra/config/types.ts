@@ -3,10 +3,14 @@
  * once per environment; constructs receive only the slice they need.
  */
 
+import type { VerificationConfig } from './verification.js';
+
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 export type Severity = 'high' | 'medium' | 'low';
+
+export * from './verification.js';
 
 /** Network: the seed's VPC with public, private-app and private-data subnets over two AZs. */
 export interface NetworkConfig {
@@ -203,6 +207,8 @@ export interface EnvironmentConfig {
   readonly security: SecurityConfig;
   readonly monitoring: MonitoringConfig;
   readonly automation: AutomationConfig;
+  /** Deployment verification: HTTP checks, login, frontend, cache and per-check timeouts. */
+  readonly verification: VerificationConfig;
   /** Tags applied to every resource of the environment. */
   readonly tags: Readonly<Record<string, string>>;
 }

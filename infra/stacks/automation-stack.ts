@@ -18,6 +18,7 @@ import { names, type WorkflowName } from '../../shared/naming.js';
 import { BackupVerificationWorkflow } from '../../workflows/backup-verification/construct.js';
 import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
 import { AutomationStateMachine } from '../../workflows/common/state-machine.js';
+import { DeploymentVerificationWorkflow } from '../../workflows/deployment-verification/construct.js';
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig, Severity } from '../config/index.js';
@@ -27,6 +28,7 @@ import { acknowledgeWildcard } from '../constructs/nag.js';
 import { WorkflowMonitoring } from '../constructs/workflow-monitoring.js';
 import {
   backupVerificationConfig,
+  deploymentVerificationConfig,
   nightlyCacheSnapshot,
   snapshotHousekeepingConfig,
   snapshotWorkflowConfig,
@@ -89,6 +91,7 @@ export class AutomationStack extends Stack {
     readonly cacheSnapshot: CacheSnapshotWorkflow;
     readonly backupVerification: BackupVerificationWorkflow;
     readonly snapshotHousekeeping: SnapshotHousekeepingWorkflow;
+    readonly deploymentVerification: DeploymentVerificationWorkflow;
   };
 
   constructor(scope: Construct, id: string, props: AutomationStackProps) {
@@ -201,6 +204,13 @@ export class AutomationStack extends Stack {
       cacheSnapshotStateMachine: nightlyCacheSnapshot(config) ? cacheSnapshot.stateMachine : undefined,
     });
 
+    // After every deployment (CI hook, lifecycle hook) and as a drift check.
+    const deploymentVerification = new DeploymentVerificationWorkflow(this, 'DeploymentVerification', {
+      ...base,
+      ...deploymentVerificationConfig(config),
+      vpc: props.platform.network.vpc,
+    });
+
     // Monitoring of every workflow, in one place: on-demand workflows get the failure alarm only;
     // addWorkflowMonitoring also adds each workflow's dashboard row.
     this.dashboard = new AutomationDashboard(this, 'Dashboard', { envName, thresholds: config.automation });
@@ -210,9 +220,16 @@ export class AutomationStack extends Stack {
       [cacheSnapshot.stateMachine, { workflow: 'cache-snapshot' }],
       [backupVerification.stateMachine, { workflow: 'backup-verification', schedulePeriod: nightly }],
       [snapshotHousekeeping.stateMachine, { workflow: 'snapshot-housekeeping', schedulePeriod: nightly }],
+      [deploymentVerification.stateMachine, { workflow: 'deployment-verification' }],
     ];
     for (const [stateMachine, options] of monitored) this.addWorkflowMonitoring(stateMachine, options);
-    this.workflows = { onDemandSnapshot, cacheSnapshot, backupVerification, snapshotHousekeeping };
+    this.workflows = {
+      onDemandSnapshot,
+      cacheSnapshot,
+      backupVerification,
+      snapshotHousekeeping,
+      deploymentVerification,
+    };
   }
 
   /**

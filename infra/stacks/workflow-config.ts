@@ -5,6 +5,7 @@
  */
 import type { BackupVerificationWorkflowProps } from '../../workflows/backup-verification/construct.js';
 import type { SnapshotWorkflowProps } from '../../workflows/common/snapshot-workflow.js';
+import type { DeploymentVerificationWorkflowProps } from '../../workflows/deployment-verification/construct.js';
 import type { SnapshotHousekeepingWorkflowProps } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig } from '../config/index.js';
 
@@ -49,4 +50,13 @@ export function snapshotHousekeepingConfig(config: EnvironmentConfig) {
 /** Whether housekeeping starts the nightly cache snapshot. */
 export function nightlyCacheSnapshot(config: EnvironmentConfig): boolean {
   return config.automation.cacheSnapshotNightly;
+}
+
+/** The deployment verification (CI hook, lifecycle hook, drift check). */
+export function deploymentVerificationConfig(config: EnvironmentConfig) {
+  return {
+    ...commonWorkflowConfig(config),
+    verification: config.verification,
+    cache: { tls: config.cache.transitEncryption },
+  } as const satisfies Partial<DeploymentVerificationWorkflowProps>;
 }

@@ -10,6 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { loadConfig } from '../../../infra/config/index.js';
 import {
   backupVerificationConfig,
+  deploymentVerificationConfig,
   nightlyCacheSnapshot,
   snapshotHousekeepingConfig,
   snapshotWorkflowConfig,
@@ -26,6 +27,14 @@ import {
 } from '../../../workflows/backup-verification/contract.js';
 import { CacheSnapshotWorkflow, type CacheSnapshotWorkflowProps } from '../../../workflows/cache-snapshot/construct.js';
 import { cacheSnapshotInputSchema, cacheSnapshotOutputSchema } from '../../../workflows/cache-snapshot/contract.js';
+import {
+  DeploymentVerificationWorkflow,
+  type DeploymentVerificationWorkflowProps,
+} from '../../../workflows/deployment-verification/construct.js';
+import {
+  deploymentVerificationInputSchema,
+  deploymentVerificationOutputSchema,
+} from '../../../workflows/deployment-verification/contract.js';
 import {
   OnDemandSnapshotWorkflow,
   type OnDemandSnapshotWorkflowProps,
@@ -139,6 +148,21 @@ export const WORKFLOW_ENTRIES = {
         ...common,
         ...snapshotHousekeepingConfig(config),
         cacheSnapshotStateMachine: nightlyCacheSnapshot(config) ? cache : undefined,
+        ...overrides,
+      });
+    },
+  }),
+  'deployment-verification': entry<
+    DeploymentVerificationWorkflowProps,
+    DeploymentVerificationWorkflow,
+    typeof deploymentVerificationInputSchema,
+    typeof deploymentVerificationOutputSchema
+  >({
+    contract: { input: deploymentVerificationInputSchema, output: deploymentVerificationOutputSchema },
+    build(stack, common, env, overrides) {
+      return new DeploymentVerificationWorkflow(stack, 'DeploymentVerification', {
+        ...common,
+        ...deploymentVerificationConfig(loadConfig(env)),
         ...overrides,
       });
     },
