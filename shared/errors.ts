@@ -112,9 +112,6 @@ export const WORKFLOW_ERROR_NAMES = [
   'TagGuardError',
 ] as const satisfies readonly AutomationErrorName[];
 
-/** An error name a workflow's own states may raise. */
-export type WorkflowErrorName = (typeof WORKFLOW_ERROR_NAMES)[number];
-
 /** Transient errors of the Lambda service itself, retried by every Lambda task (AWS's recommended list). */
 export const LAMBDA_TRANSIENT_ERROR_NAMES = [
   'Lambda.ServiceException',

@@ -29,7 +29,6 @@ export const executionContextSchema = z.object({
   execution: executionNameSchema,
   startedAt: isoTimeSchema,
 });
-export type ExecutionContext = z.infer<typeof executionContextSchema>;
 
 /** Longest retention the automation plans for a snapshot: ten years. */
 export const MAX_RETENTION_DAYS = 3650;

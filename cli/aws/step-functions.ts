@@ -48,8 +48,6 @@ export function executionName(prefix: string, label: string, date: Date): string
   return `${prefix}${safeLabel ? `-${safeLabel}` : ''}${suffix}`;
 }
 
-export type TerminalStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-
 export interface FollowOptions {
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly pollIntervalMs: number;

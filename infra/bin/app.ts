@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
- * CDK entry point. With no context it synthesizes every environment; `-c env=<name>` restricts
- * it to one. Image tags and the ALB certificate may come from context too, together with
+ * CDK entry point. With no context it synthesizes `interactions-global` and every environment;
+ * `-c env=<name>` restricts the environments to one (the global stack is always there: every
+ * environment depends on it). Image tags and the ALB certificate may come from context too, together with
  * `-c env` (see README).
  */
 import { App } from 'aws-cdk-lib';
-import { addEnvironment, addNagChecks } from '../app.js';
-import { loadConfig, resolveSelection } from '../config/index.js';
+import { addEnvironment, addGlobal, addNagChecks } from '../app.js';
+import { GLOBAL, githubRepositoryProblems, validateGlobalConfig } from '../config/global.js';
+import { ConfigError, loadConfig, resolveSelection } from '../config/index.js';
 
 const app = new App();
 const context = (key: string): string | undefined => {
@@ -17,6 +19,17 @@ const context = (key: string): string | undefined => {
 // Tags and the certificate need `-c env=<name>`: they belong to one environment.
 const { environments, overrides } = resolveSelection(context);
 
-for (const name of environments) addEnvironment(app, loadConfig(name, overrides));
+const configs = environments.map((name) => loadConfig(name, overrides));
+const globalProblems = [...validateGlobalConfig(GLOBAL), ...githubRepositoryProblems(GLOBAL, configs)];
+if (globalProblems.length > 0) throw new ConfigError('global', globalProblems);
+// One interactions-global per account: it holds what IAM and Route53 allow once per account.
+const accounts = [...new Set(configs.map((config) => config.account).filter((account) => account !== ''))];
+if (accounts.length > 1) {
+  throw new ConfigError('global', [
+    `account: the selected environments are in ${accounts.join(', ')}; deploy one account at a time (-c env=<name>), each gets its own interactions-global`,
+  ]);
+}
+const global = addGlobal(app, GLOBAL, accounts[0]);
+for (const config of configs) addEnvironment(app, config, { global });
 addNagChecks(app);
 app.synth();

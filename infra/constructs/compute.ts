@@ -63,10 +63,9 @@ export interface ComputeProps {
  * `interactions-<env>-frontend` / `-backend`, and the roles `interactions-<env>-ecs-execution`,
  * `-ecs-task`, `-ci-cd`, `-monitoring`.
  *
- * The repositories live in this stack, so on an account's very first deploy the services wait for
- * their images: push `config.images.*Tag` to the new repositories while the stack creates the
- * services (the circuit breaker rolls back after repeated failed starts), or deploy once with
- * images already present.
+ * The repositories live in this stack, so on an environment's first deploy no image exists yet:
+ * `-c firstDeploy=true` creates the services with zero tasks (compute/first-deploy.ts); the next
+ * deploy, after the images are pushed, starts them.
  */
 export class Compute extends Construct {
   /** The ECS cluster `interactions-<env>`. */

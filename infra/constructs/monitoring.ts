@@ -16,8 +16,6 @@ import { cacheNodeIds } from './monitoring/metrics.js';
 import { AlertTopics } from './monitoring/topics.js';
 
 export type { AlarmKey } from './monitoring/alarms.js';
-export { APPLICATION_METRICS } from './monitoring/dashboards.js';
-export { evaluationWindow } from './monitoring/evaluation-window.js';
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {

@@ -1,8 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ENVIRONMENT_NAMES, loadConfig } from '../../infra/config/index.js';
 import { AppParameters } from '../../infra/constructs/app-parameters.js';
+import { testApp } from '../support/cdk-app.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
 function build(
@@ -11,7 +12,7 @@ function build(
   extend: (stack: Stack, parameters: AppParameters) => void = () => {},
 ) {
   const config = loadConfig(envName, { frontendTag });
-  const stack = new Stack(new App(), `Params-${envName}`, { env: { region: 'us-east-1', account: '123456789012' } });
+  const stack = new Stack(testApp(), `Params-${envName}`, { env: { region: 'us-east-1', account: '123456789012' } });
   const parameters = new AppParameters(stack, 'Params', {
     envName,
     cache: config.cache,
@@ -88,12 +89,7 @@ describe('AppParameters.grantRead', () => {
       const role = new iam.Role(stack, 'TaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
       parameters.grantRead(role);
     });
-    const prefixArn = (suffix: string) => ({
-      'Fn::Join': [
-        '',
-        ['arn:', { Ref: 'AWS::Partition' }, `:ssm:us-east-1:123456789012:parameter/interactions/prod${suffix}`],
-      ],
-    });
+    const prefixArn = (suffix: string) => `arn:aws:ssm:us-east-1:123456789012:parameter/interactions/prod${suffix}`;
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [

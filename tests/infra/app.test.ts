@@ -2,13 +2,14 @@
  * The whole app, as `cdk synth` builds it: every environment's stacks, their names and regions,
  * zero unacknowledged cdk-nag findings, and the environments differing exactly where the seed says.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addEnvironment, type EnvironmentStacks } from '../../infra/app.js';
 import { ENVIRONMENT_NAMES, type EnvironmentName, loadConfig } from '../../infra/config/index.js';
+import { testApp } from '../support/cdk-app.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
-const app = new App();
+const app = testApp();
 const stacks = Object.fromEntries(
   ENVIRONMENT_NAMES.map((env) => [env, addEnvironment(app, loadConfig(env))]),
 ) as Record<EnvironmentName, EnvironmentStacks>;

@@ -1,4 +1,4 @@
-import { App, Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -13,6 +13,7 @@ import {
   workflowOutcomeMetric,
 } from '../../shared/metrics-contract.js';
 import type { WorkflowName } from '../../shared/naming.js';
+import { testApp } from '../support/cdk-app.js';
 import { FakePlatform } from './support-automation-platform.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
@@ -49,7 +50,7 @@ const built = new Map<EnvironmentName, { stack: AutomationStack; template: Templ
 function automation(envName: EnvironmentName) {
   const existing = built.get(envName);
   if (existing) return existing;
-  const app = new App();
+  const app = testApp();
   const stack = new AutomationStack(app, `interactions-${envName}-automation`, {
     config: loadConfig(envName),
     platform: new FakePlatform(app, envName),
@@ -149,7 +150,7 @@ describe.each<EnvironmentName>(['dev', 'staging', 'prod'])('automation dashboard
 describe('AutomationDashboard', () => {
   it('adds a section with a title row and its widgets, and refuses an empty one', () => {
     // Prepare
-    const app = new App();
+    const app = testApp();
     const stack = new AutomationStack(app, 'interactions-dev-automation', {
       config: loadConfig('dev'),
       platform: new FakePlatform(app, 'dev'),
@@ -166,7 +167,7 @@ describe('AutomationDashboard', () => {
 
   it('draws the time since the last success of a workflow watched through check-last-success', () => {
     // Prepare
-    const app = new App();
+    const app = testApp();
     const stack = new AutomationStack(app, 'interactions-prod-automation', {
       config: loadConfig('prod'),
       platform: new FakePlatform(app, 'prod'),

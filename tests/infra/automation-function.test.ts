@@ -1,11 +1,12 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AutomationFunction } from '../../infra/constructs/automation-function.js';
+import { testApp } from '../support/cdk-app.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
-const app = new App();
+const app = testApp();
 const stack = new Stack(app, 'FunctionTest');
 const logGroup = new logs.LogGroup(stack, 'Tasks', { logGroupName: '/aws/lambda/interactions-dev-tasks' });
 new AutomationFunction(stack, 'Defaults', {
@@ -69,11 +70,15 @@ describe('AutomationFunction', () => {
       ]);
     }
     template.resourceCountIs('AWS::IAM::Role', 2);
-    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain('ManagedPolicyArns');
+    const probeRoles = template.findResources('AWS::IAM::Role', {
+      Properties: { Description: Match.stringLikeRegexp('^interactions-dev-check-last-success') },
+    });
+    expect(Object.keys(probeRoles)).toHaveLength(1);
+    expect(JSON.stringify(probeRoles)).not.toContain('ManagedPolicyArns');
   });
 
   it('fails when the bundle is missing, telling to run npm run bundle', () => {
-    const other = new Stack(new App(), 'Missing');
+    const other = new Stack(testApp(), 'Missing');
     expect(
       () =>
         new AutomationFunction(other, 'Nope', {
@@ -86,7 +91,7 @@ describe('AutomationFunction', () => {
   });
 
   it('fails when the name is not kebab-case', () => {
-    const other = new Stack(new App(), 'BadName');
+    const other = new Stack(testApp(), 'BadName');
     expect(
       () =>
         new AutomationFunction(other, 'Bad', {
@@ -101,7 +106,7 @@ describe('AutomationFunction', () => {
 
 describe('AutomationFunction in a VPC', () => {
   const setup = () => {
-    const s = new Stack(new App(), 'InVpc', { env: { region: 'us-east-1', account: '123456789012' } });
+    const s = new Stack(testApp(), 'InVpc', { env: { region: 'us-east-1', account: '123456789012' } });
     const vpc = new ec2.Vpc(s, 'Vpc', {
       availabilityZones: ['us-east-1a', 'us-east-1b'],
       natGateways: 1,
@@ -145,7 +150,11 @@ describe('AutomationFunction in a VPC', () => {
         ]),
       },
     });
-    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain('ManagedPolicyArns');
+    const probeRoles = template.findResources('AWS::IAM::Role', {
+      Properties: { Description: Match.stringLikeRegexp('^interactions-dev-check-last-success') },
+    });
+    expect(Object.keys(probeRoles)).toHaveLength(1);
+    expect(JSON.stringify(probeRoles)).not.toContain('ManagedPolicyArns');
     // The network interface grant is acknowledged narrowly (wildcard resource, no managed policy).
     const iamFindings = unacknowledgedFindings(s).filter((f) => f.includes('/Probe/') && /IAM[45]/.test(f));
     expect(iamFindings).toEqual([]);

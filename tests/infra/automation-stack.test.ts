@@ -1,14 +1,15 @@
-import { App, Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { loadConfig } from '../../infra/config/index.js';
 import { AutomationStack } from '../../infra/stacks/automation-stack.js';
+import { testApp } from '../support/cdk-app.js';
 import { FakePlatform } from './support-automation-platform.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
 const config = loadConfig('prod');
-const app = new App();
+const app = testApp();
 const platform = new FakePlatform(app, 'prod');
 const stack = new AutomationStack(app, 'interactions-prod-automation', { config, platform });
 const machine = (id: string) => {
@@ -183,7 +184,7 @@ describe('AutomationStack', () => {
 
     it('asks for the execution log of a state machine not built by AutomationStateMachine', () => {
       // Prepare: a stack of its own, so the shared one stays unchanged after synthesis.
-      const otherApp = new App();
+      const otherApp = testApp();
       const other = new AutomationStack(otherApp, 'interactions-prod-automation', {
         config,
         platform: new FakePlatform(otherApp, 'prod'),

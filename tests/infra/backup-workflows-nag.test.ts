@@ -2,16 +2,17 @@
  * cdk-nag (AwsSolutions + Serverless) over the snapshot workflows, and the IAM rules that keep
  * them from touching what they did not create.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
+import { testApp } from '../support/cdk-app.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
-const app = new App();
+const app = testApp();
 const stack = new Stack(app, 'interactions-prod-automation', { env: { account: '123456789012', region: 'us-east-1' } });
 const tasksLog = new logs.LogGroup(stack, 'TasksLogs', { logGroupName: '/aws/lambda/interactions-prod-tasks' });
 const notify = lambda.Function.fromFunctionArn(

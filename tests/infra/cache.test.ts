@@ -1,9 +1,10 @@
-import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { ENVIRONMENT_NAMES, type EnvironmentName, loadConfig } from '../../infra/config/index.js';
 import { Cache } from '../../infra/constructs/cache.js';
 import { Network } from '../../infra/constructs/network.js';
+import { testApp } from '../support/cdk-app.js';
 import { type DataStack, dataStack, resourcesOfType } from './support-data-stack.js';
 import { unacknowledgedFindings } from './support-nag.js';
 import { securityGroupRules, sgLogicalId } from './support-security-groups.js';
@@ -197,7 +198,7 @@ describe('Cache differences between environments', () => {
 
 describe('Cache validation', () => {
   const build = (overrides: Partial<ReturnType<typeof loadConfig>['cache']>) => {
-    const stack = new Stack(new App(), 'Invalid');
+    const stack = new Stack(testApp(), 'Invalid');
     const config = loadConfig('staging');
     const network = new Network(stack, 'Network', { envName: 'staging', config: config.network, appPorts: [3000] });
     return new Cache(stack, 'Cache', {

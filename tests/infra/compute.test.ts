@@ -2,13 +2,14 @@
  * The compute construct against the seed's "Amazon ECS Configuration", "Container Scaling
  * Policies" and "IAM Policies", per environment, plus cdk-nag.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { type EnvironmentName, loadConfig } from '../../infra/config/index.js';
 import { Compute } from '../../infra/constructs/compute.js';
 import { Network } from '../../infra/constructs/network.js';
+import { testApp } from '../support/cdk-app.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
 interface Built {
@@ -19,7 +20,7 @@ interface Built {
 
 /** GIVEN a VPC with the seed's subnet groups, security groups, secrets and the Compute construct. */
 function build(env: EnvironmentName, withAuthToken: boolean): Built {
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, `Compute-${env}`, { env: { region: 'us-east-1' } });
   const config = loadConfig(env);
   const vpc = new ec2.Vpc(stack, 'Vpc', {
@@ -457,7 +458,7 @@ describe.each(['dev', 'staging', 'prod'] as const)('Compute in %s', (env) => {
 
 describe('Compute with the real Network construct', () => {
   // GIVEN the network's own ALB-to-task rules; WHEN the ALB attaches the services
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, 'ComputeWithNetwork', { env: { region: 'us-east-1' } });
   const config = loadConfig('prod');
   const network = new Network(stack, 'Network', { envName: 'prod', config: config.network, appPorts: [3000, 5000] });

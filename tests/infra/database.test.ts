@@ -1,9 +1,10 @@
-import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { ENVIRONMENT_NAMES, type EnvironmentName, loadConfig } from '../../infra/config/index.js';
 import { Database } from '../../infra/constructs/database.js';
 import { Network } from '../../infra/constructs/network.js';
+import { testApp } from '../support/cdk-app.js';
 import { type DataStack, dataStack, resourcesOfType } from './support-data-stack.js';
 import { unacknowledgedFindings } from './support-nag.js';
 import { securityGroupRules, sgLogicalId } from './support-security-groups.js';
@@ -242,7 +243,7 @@ describe('Database differences between environments', () => {
 
 describe('Database validation', () => {
   test('fails when the config asks for another major version', () => {
-    const stack = new Stack(new App(), 'Invalid');
+    const stack = new Stack(testApp(), 'Invalid');
     const config = loadConfig('dev');
     const network = new Network(stack, 'Network', { envName: 'dev', config: config.network, appPorts: [3000] });
     const database = { ...config.database, engineMajorVersion: '16' as unknown as '15' };
@@ -258,7 +259,7 @@ describe('Database validation', () => {
   });
 
   test('a dev config with deletion protection keeps a final snapshot', () => {
-    const stack = new Stack(new App(), 'ProtectedDev');
+    const stack = new Stack(testApp(), 'ProtectedDev');
     const config = loadConfig('dev');
     const network = new Network(stack, 'Network', { envName: 'dev', config: config.network, appPorts: [3000] });
     new Database(stack, 'Database', {

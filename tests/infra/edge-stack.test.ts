@@ -1,26 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { CURRENT_VERSION_EXPIRED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { ENVIRONMENT_NAMES, type EnvironmentConfig, loadConfig } from '../../infra/config/index.js';
 import { EdgeStack } from '../../infra/stacks/edge-stack.js';
+import { testApp } from '../support/cdk-app.js';
 import { unacknowledgedFindings } from './support-nag.js';
-
-/**
- * The feature flags of cdk.json, so the stack is built as `cdk synth` builds it. Flags that CDK v2
- * removed are dropped: aws-cdk-lib throws on them, and they are the app's concern, not this stack's.
- */
-const CDK_CONTEXT = Object.fromEntries(
-  Object.entries(
-    (JSON.parse(readFileSync(resolve(__dirname, '../../cdk.json'), 'utf8')) as { context: Record<string, unknown> })
-      .context,
-  ).filter(([flag]) => !CURRENT_VERSION_EXPIRED_FLAGS.includes(flag)),
-);
 
 /** Builds the edge stack as infra/app.ts does: account-agnostic, pinned to us-east-1. */
 function build(config: EnvironmentConfig, env: { region?: string } = { region: 'us-east-1' }) {
-  const app = new App({ context: CDK_CONTEXT });
+  const app = testApp();
   const prefix = `interactions-${config.name}`;
   return new EdgeStack(app, `${prefix}-edge`, { stackName: `${prefix}-edge`, env, config });
 }
@@ -88,14 +74,7 @@ describe('EdgeStack with Shield Advanced', () => {
       ResourceArn: {
         'Fn::Join': [
           '',
-          [
-            'arn:',
-            { Ref: 'AWS::Partition' },
-            ':cloudfront::',
-            { Ref: 'AWS::AccountId' },
-            ':distribution/',
-            { Ref: distributionId },
-          ],
+          ['arn:aws:cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', { Ref: distributionId }],
         ],
       },
     });

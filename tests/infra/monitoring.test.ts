@@ -3,7 +3,7 @@
  * of the alert table with its config-derived threshold, window, metric and severity topic, the
  * three dashboards, and cdk-nag. One small stack per environment, built once.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -23,6 +23,7 @@ import { evaluationWindow } from '../../infra/constructs/monitoring/evaluation-w
 import { cacheNodeIds } from '../../infra/constructs/monitoring/metrics.js';
 import { NO_HIGH_SUBSCRIBER_WARNING } from '../../infra/constructs/monitoring/topics.js';
 import { Monitoring } from '../../infra/constructs/monitoring.js';
+import { testApp } from '../support/cdk-app.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -42,7 +43,7 @@ interface Fixture {
 const REPLICATION_GROUP_ID = 'interactions-test';
 
 function buildFixture(config: EnvironmentConfig): Fixture {
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, `Monitoring-${config.name}`);
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     natGateways: 0,

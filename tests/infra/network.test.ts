@@ -1,9 +1,10 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IConstruct } from 'constructs';
 import { ENVIRONMENT_NAMES, type EnvironmentName, loadConfig } from '../../infra/config/index.js';
 import { Network } from '../../infra/constructs/network.js';
+import { testApp } from '../support/cdk-app.js';
 import { resourcesOfType } from './support-data-stack.js';
 import { unacknowledgedFindings } from './support-nag.js';
 import { securityGroupRules, sgLogicalId } from './support-security-groups.js';
@@ -18,7 +19,7 @@ function networkStack(envName: EnvironmentName): Built {
   const existing = built.get(envName);
   if (existing) return existing;
   const config = loadConfig(envName);
-  const stack = new Stack(new App(), `Network-${envName}`);
+  const stack = new Stack(testApp(), `Network-${envName}`);
   const network = new Network(stack, 'Network', {
     envName,
     config: config.network,
@@ -165,7 +166,7 @@ describe.each(ENVIRONMENT_NAMES)('Network in %s', (envName) => {
     const statements = document?.Statement;
     expect(statements).toEqual([
       {
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
         Effect: 'Allow',
         Resource: { 'Fn::GetAtt': [b.stack.getLogicalId(b.network.flowLogGroup.node.defaultChild as never), 'Arn'] },
       },
@@ -273,7 +274,7 @@ describe('Network differences between environments', () => {
 describe('Network.allowDataAccessFrom', () => {
   test('opens 5432 on the database group and 6379 on the cache group to the peer, and nothing else', () => {
     // GIVEN a network and a probe security group
-    const stack = new Stack(new App(), 'Probe');
+    const stack = new Stack(testApp(), 'Probe');
     const config = loadConfig('prod');
     const network = new Network(stack, 'Network', { envName: 'prod', config: config.network, appPorts: [3000, 5000] });
     const probe = new ec2.SecurityGroup(stack, 'Probe', { vpc: network.vpc, allowAllOutbound: false });
@@ -303,7 +304,7 @@ describe('Network.allowDataAccessFrom', () => {
 
 describe('Network validation', () => {
   test('fails when appPorts is empty', () => {
-    const stack = new Stack(new App(), 'Invalid');
+    const stack = new Stack(testApp(), 'Invalid');
     expect(
       () => new Network(stack, 'Network', { envName: 'dev', config: loadConfig('dev').network, appPorts: [] }),
     ).toThrow(/appPorts/);

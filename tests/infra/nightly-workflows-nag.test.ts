@@ -2,7 +2,7 @@
  * cdk-nag (AwsSolutions + Serverless) over the nightly workflows in every environment: zero
  * unacknowledged findings, and the mutating statements scoped to ARNs and tag conditions.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -12,13 +12,14 @@ import { ENVIRONMENT_NAMES } from '../../infra/config/types.js';
 import { MANAGED_BY } from '../../shared/tags.js';
 import { BackupVerificationWorkflow } from '../../workflows/backup-verification/construct.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
+import { testApp } from '../support/cdk-app.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
 type Statement = { Effect: 'Allow' | 'Deny'; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 const stacks = ENVIRONMENT_NAMES.map((envName) => {
   const config = loadConfig(envName);
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, `interactions-${envName}-automation`, { env: { region: 'us-east-1' } });
   const tasksLog = new logs.LogGroup(stack, 'TasksLogs', {
     logGroupName: `/aws/lambda/interactions-${envName}-tasks`,

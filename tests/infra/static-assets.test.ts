@@ -1,7 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { type CdnConfig, ENVIRONMENT_NAMES, loadConfig } from '../../infra/config/index.js';
 import { StaticAssets } from '../../infra/constructs/static-assets.js';
+import { testApp } from '../support/cdk-app.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
 const WEB_ACL_ARN = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/interactions-test-cdn/0000';
@@ -31,7 +32,7 @@ interface CachePolicyConfigJson {
 
 function build(envName: (typeof ENVIRONMENT_NAMES)[number], cdn?: Partial<CdnConfig>) {
   const config = loadConfig(envName);
-  const stack = new Stack(new App(), `Assets-${envName}`, { env: { region: 'us-east-1' } });
+  const stack = new Stack(testApp(), `Assets-${envName}`, { env: { region: 'us-east-1' } });
   const assets = new StaticAssets(stack, 'Assets', {
     envName,
     config: { ...config.cdn, ...cdn },
@@ -286,7 +287,7 @@ describe('StaticAssets props', () => {
   const attempt =
     (cdn: Partial<CdnConfig>, webAclArn = WEB_ACL_ARN) =>
     () =>
-      new StaticAssets(new Stack(new App(), 'Bad'), 'Assets', {
+      new StaticAssets(new Stack(testApp(), 'Bad'), 'Assets', {
         envName: 'dev',
         config: { ...loadConfig('dev').cdn, ...cdn },
         webAclArn,

@@ -2,12 +2,13 @@
  * One test stack per environment holding the network, database and cache constructs, wired as
  * the platform stack wires them. Built lazily and once per test file (synth is the slow part).
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type EnvironmentConfig, type EnvironmentName, loadConfig } from '../../infra/config/index.js';
 import { Cache } from '../../infra/constructs/cache.js';
 import { Database } from '../../infra/constructs/database.js';
 import { Network } from '../../infra/constructs/network.js';
+import { testApp } from '../support/cdk-app.js';
 
 export interface DataStack {
   readonly config: EnvironmentConfig;
@@ -25,7 +26,7 @@ export function dataStack(envName: EnvironmentName): DataStack {
   const existing = built.get(envName);
   if (existing) return existing;
   const config = loadConfig(envName);
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, `Data-${envName}`);
   const network = new Network(stack, 'Network', {
     envName,
@@ -47,16 +48,6 @@ export function dataStack(envName: EnvironmentName): DataStack {
   const result = { config, stack, network, database, cache, template: Template.fromStack(stack) };
   built.set(envName, result);
   return result;
-}
-
-/** The logical id of the one resource of `type` whose construct path ends with `pathSuffix`. */
-export function logicalIdOf(stack: Stack, pathSuffix: string): string {
-  const found = stack.node
-    .findAll()
-    .filter((c) => c.node.path.endsWith(pathSuffix) && 'logicalId' in c)
-    .map((c) => stack.resolve((c as unknown as { logicalId: string }).logicalId) as string);
-  if (found.length !== 1) throw new Error(`expected one resource at '*${pathSuffix}', found ${found.length}`);
-  return found[0] as string;
 }
 
 /** Every resource of `type` in the template, as `[logicalId, properties]`. */

@@ -1,8 +1,9 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENVIRONMENT_NAMES, loadConfig } from '../../infra/config/index.js';
 import { WebAcl } from '../../infra/constructs/web-acl.js';
 import { PlatformStack } from '../../infra/stacks/platform-stack.js';
+import { testApp } from '../support/cdk-app.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
 const EXPECTED_MANAGED_GROUPS = [
@@ -25,7 +26,7 @@ interface RuleJson {
 }
 
 function build(scope: 'REGIONAL' | 'CLOUDFRONT', name: string, rateLimitPer5Minutes: number) {
-  const stack = new Stack(new App(), `WebAcl-${name}`, { env: { region: 'us-east-1', account: '123456789012' } });
+  const stack = new Stack(testApp(), `WebAcl-${name}`, { env: { region: 'us-east-1', account: '123456789012' } });
   const acl = new WebAcl(stack, 'Acl', { name, scope, rateLimitPer5Minutes });
   return { stack, acl, template: Template.fromStack(stack) };
 }
@@ -93,14 +94,7 @@ describe.each(ENVIRONMENT_NAMES)('WebAcl for %s', (envName) => {
     template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
       ResourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AclWebAcl'), 'Arn'] },
       // WAF rejects the `:*` suffix that LogGroup.logGroupArn carries.
-      LogDestinationConfigs: [
-        {
-          'Fn::Join': [
-            '',
-            ['arn:', { Ref: 'AWS::Partition' }, `:logs:us-east-1:123456789012:log-group:aws-waf-logs-${name}`],
-          ],
-        },
-      ],
+      LogDestinationConfigs: [`arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-${name}`],
       RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
     });
   });
@@ -153,7 +147,7 @@ describe('WebAcl SizeRestrictions_BODY (8 KB body limit)', () => {
 
 describe('WebAcl log removal policy', () => {
   test('an explicit policy (DESTROY for dev) replaces the default', () => {
-    const stack = new Stack(new App(), 'WebAcl-destroy', { env: { region: 'us-east-1', account: '123456789012' } });
+    const stack = new Stack(testApp(), 'WebAcl-destroy', { env: { region: 'us-east-1', account: '123456789012' } });
     new WebAcl(stack, 'Acl', {
       name: 'interactions-dev-alb',
       scope: 'REGIONAL',
@@ -173,7 +167,7 @@ describe('PlatformStack regional (ALB) web ACL log group', () => {
     (['dev', 'prod'] as const).map((env) => [
       env,
       Template.fromStack(
-        new PlatformStack(new App(), `platform-${env}`, {
+        new PlatformStack(testApp(), `platform-${env}`, {
           config: loadConfig(env),
           env: { region: loadConfig(env).region },
         }),
@@ -194,7 +188,7 @@ describe('PlatformStack regional (ALB) web ACL log group', () => {
 
 describe('WebAcl props', () => {
   const attempt = (props: { name: string; rateLimitPer5Minutes: number }) => () =>
-    new WebAcl(new Stack(new App(), 'Bad'), 'Acl', { scope: 'REGIONAL', ...props });
+    new WebAcl(new Stack(testApp(), 'Bad'), 'Acl', { scope: 'REGIONAL', ...props });
 
   test('fails when the rate limit is below WAF minimum of 10', () => {
     expect(attempt({ name: 'ok', rateLimitPer5Minutes: 9 })).toThrow(/rateLimitPer5Minutes.*at least 10.*got 9/);

@@ -1,13 +1,14 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { UNREPORTED_FAILURE_PATTERN, WorkflowMonitoring } from '../../infra/constructs/workflow-monitoring.js';
 import { workflowSucceededMetric } from '../../shared/metrics-contract.js';
+import { testApp } from '../support/cdk-app.js';
 
 function setup() {
-  const s = new Stack(new App(), 'Monitoring');
+  const s = new Stack(testApp(), 'Monitoring');
   const executionLog = new logs.LogGroup(s, 'Log', { logGroupName: '/aws/vendedlogs/states/interactions-dev-x' });
   const stateMachine = new sfn.StateMachine(s, 'M', {
     definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(s, 'P')),

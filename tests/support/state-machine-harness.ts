@@ -18,20 +18,8 @@ import {
   type TemplateFunction,
 } from './harness/template.js';
 
-export type {
-  InlineMocks,
-  MockConfigFile,
-  MockConfigSelection,
-  MockedResponse,
-  MockTestCase,
-} from './harness/mocks.js';
-export {
-  type AslDefinition,
-  type ExtractedStateMachine,
-  type ExtractOptions,
-  extractStateMachine,
-  resolveIntrinsics,
-} from './harness/template.js';
+export type { InlineMocks, MockConfigFile, MockedResponse, MockTestCase } from './harness/mocks.js';
+export { type ExtractedStateMachine, extractStateMachine } from './harness/template.js';
 
 /** A Lambda handler as the harness calls it: the event only (no context is passed). */
 // biome-ignore lint/suspicious/noExplicitAny: handlers take their own event types

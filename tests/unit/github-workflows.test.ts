@@ -22,8 +22,12 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import fc from 'fast-check';
 import { parse } from 'yaml';
+import { addGlobal } from '../../infra/app.js';
+import { GLOBAL } from '../../infra/config/global.js';
 import { ENVIRONMENT_NAMES, type EnvironmentName, loadConfig } from '../../infra/config/index.js';
 import { ComputeRoles, GITHUB_OIDC_HOST } from '../../infra/constructs/compute/roles.js';
+import { CI_DIFF_ROLE_NAME, diffEnvironment } from '../../infra/stacks/global-stack.js';
+import { testApp } from '../support/cdk-app.js';
 
 const ROOT = join(__dirname, '..', '..');
 const WORKFLOWS = join(ROOT, '.github', 'workflows');
@@ -275,6 +279,7 @@ describe('deployments', () => {
       Object.entries(wf(file).jobs).flatMap(([id, j]) =>
         (j.steps ?? [])
           .filter((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))
+          .filter((s) => String(s.with?.['role-to-assume']).endsWith('-ci-cd'))
           .map((s) => ({
             where: `${file}/${id}`,
             role: String(s.with?.['role-to-assume']),
@@ -367,7 +372,7 @@ describe('workflow hygiene', () => {
 
   it('sets up the Node.js major of .nvmrc wherever Node.js is set up', () => {
     const setups = everyStep.filter(([, s]) => s.uses?.startsWith('actions/setup-node@'));
-    expect(setups.map(([file]) => file).sort()).toEqual(['deploy.yml', 'infrastructure-ci.yml']);
+    expect(setups.map(([file]) => file).sort()).toEqual(['deploy.yml', 'deploy.yml', 'infrastructure-ci.yml']);
     for (const [, s] of setups) expect(s.with?.['node-version']).toBe(NODE_MAJOR);
   });
 
@@ -425,6 +430,9 @@ echo "$FAKE_RUNS" | jq -r "$filter"
 `,
   npx: `#!/usr/bin/env bash
 printf 'npx' >> "$FAKE_LOG"; printf ' [%s]' "$@" >> "$FAKE_LOG"; echo >> "$FAKE_LOG"
+printf '%s' "\${FAKE_NPX_OUTPUT:-}"
+if [ -n "\${FAKE_NPX_OUTPUT_FILE:-}" ]; then cat "$FAKE_NPX_OUTPUT_FILE"; fi
+exit "\${FAKE_NPX_STATUS:-0}"
 `,
   npm: `#!/usr/bin/env bash
 printf 'npm' >> "$FAKE_LOG"; printf ' [%s]' "$@" >> "$FAKE_LOG"; echo >> "$FAKE_LOG"
@@ -629,6 +637,142 @@ describe('deploy.yml steps', () => {
       expect(run.summary).toContain('**not run**');
       expect(run.summary).not.toContain('passed');
     });
+  });
+});
+
+describe('the diff before the approval (deploy.yml diff job)', () => {
+  const diffJob = job('deploy.yml', 'diff');
+  const diffSteps = diffJob.steps ?? [];
+  const cdkDiff = step('deploy.yml', 'diff', 'cdk diff');
+  const diffTags = step('deploy.yml', 'diff', 'Resolve the image tags');
+  const diffEnv = {
+    DEPLOY_ENV: 'prod',
+    FRONTEND_TAG: TAGS.prod.frontend,
+    BACKEND_TAG: TAGS.prod.backend,
+    ALB_CERTIFICATE_ARN: 'arn:cert',
+  };
+
+  it('runs before the deploy job, which waits for the approval of its environment', () => {
+    expect(job('deploy.yml', 'deploy').needs).toBe('diff');
+    expect(job('deploy.yml', 'deploy').environment).toBe('${{ inputs.environment }}');
+  });
+
+  it('runs in the GitHub environment <env>-diff (no reviewers), never in the approved environment', () => {
+    expect(diffJob.environment).toBe('${{ inputs.environment }}-diff');
+    expect(diffJob.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+    for (const env of ENVIRONMENT_NAMES) expect(diffEnvironment(env)).toBe(`${env}-diff`);
+  });
+
+  it('assumes interactions-ci-diff, and nothing in the job deploys', () => {
+    const credentials = diffSteps.filter((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    expect(credentials.map((s) => s.with?.['role-to-assume'])).toEqual([
+      `arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${CI_DIFF_ROLE_NAME}`,
+    ]);
+    expect(diffSteps.filter((s) => /\bcdk (deploy|bootstrap)\b|aws (ecs|ecr|s3) /.test(s.run ?? ''))).toEqual([]);
+  });
+
+  it('the role it assumes trusts exactly the <env>-diff subjects and can only read', () => {
+    // Prepare
+    const global = addGlobal(testApp(), GLOBAL);
+
+    // Act
+    const template = Template.fromStack(global);
+
+    // Assess
+    const role = template.findResources('AWS::IAM::Role', { Properties: { RoleName: CI_DIFF_ROLE_NAME } });
+    const [properties] = Object.values(role).map(
+      (r) =>
+        (
+          r as {
+            Properties: {
+              AssumeRolePolicyDocument: { Statement: Array<{ Condition: unknown }> };
+              ManagedPolicyArns: unknown;
+            };
+          }
+        ).Properties,
+    );
+    expect(properties?.AssumeRolePolicyDocument.Statement[0]?.Condition).toEqual({
+      StringEquals: {
+        [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com',
+        [`${GITHUB_OIDC_HOST}:sub`]: ENVIRONMENT_NAMES.map(
+          (env) => `repo:${GLOBAL.githubRepository}:environment:${env}-diff`,
+        ),
+      },
+    });
+    expect(JSON.stringify(properties?.ManagedPolicyArns)).toMatch(/:iam::aws:policy\/ReadOnlyAccess"\]\]\}\]$/);
+    const actions = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
+      (
+        p as { Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[] }> } } }
+      ).Properties.PolicyDocument.Statement.flatMap((st) => [st.Action].flat()),
+    );
+    expect(actions).toEqual(['sts:AssumeRole']);
+  });
+
+  it('resolves the tags exactly as the deploy job does', () => {
+    const env = {
+      DEPLOY_ENV: 'dev',
+      INPUT_FRONTEND_TAG: '',
+      INPUT_BACKEND_TAG: TAGS.dev.backend,
+      FAKE_PARAMETERS: parameters('dev', TAGS.dev),
+    };
+    const diffRun = runStep(diffTags, env);
+    const deployRun = runStep(step('deploy.yml', 'deploy', 'Resolve the image tags'), env);
+    expect(diffRun.status).toBe(0);
+    expect(diffRun.outputs).toEqual(deployRun.outputs);
+    expect(diffRun.calls).toEqual(deployRun.calls);
+  });
+
+  it("diffs the global stack and the environment's stacks by template, with the deploy's tags and certificate", () => {
+    // Act
+    const run = runStep(cdkDiff, diffEnv);
+
+    // Assess
+    expect(run.status).toBe(0);
+    expect(run.calls).toEqual([
+      `npx [cdk] [diff] [--no-color] [--method=template] [-c] [env=prod] [-c] [frontendTag=${TAGS.prod.frontend}] [-c] [backendTag=${TAGS.prod.backend}] [-c] [albCertificateArn=arn:cert] [interactions-global] [interactions-prod-*]`,
+    ]);
+  });
+
+  it('writes the diff to the run summary under a heading naming the environment and tags', () => {
+    // Act
+    const run = runStep(cdkDiff, {
+      ...diffEnv,
+      FAKE_NPX_OUTPUT: 'Stack interactions-prod-platform\n[~] AWS::ECS::TaskDefinition Backend\n',
+    });
+
+    // Assess
+    expect(run.summary).toBe(
+      [
+        `### What deploying prod changes (${TAGS.prod.frontend}, ${TAGS.prod.backend})`,
+        '```text',
+        'Stack interactions-prod-platform',
+        '[~] AWS::ECS::TaskDefinition Backend',
+        '```',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('cuts a diff longer than a step summary holds and says where the whole one is', () => {
+    // Prepare: more than an environment variable can carry, so the fake npx prints it from a file.
+    const long = join(sandbox, 'long-diff.txt');
+    writeFileSync(long, 'x'.repeat(1_000_000));
+
+    // Act
+    const run = runStep(cdkDiff, { ...diffEnv, FAKE_NPX_OUTPUT_FILE: long });
+
+    // Assess
+    expect(run.status).toBe(0);
+    expect(run.summary.length).toBeLessThan(1024 * 1024);
+    expect(run.summary).toContain('the whole diff is in the log of this step');
+  });
+
+  it('fails when no diff can be made, so the deploy job never asks for an approval', () => {
+    // Act
+    const run = runStep(cdkDiff, { ...diffEnv, FAKE_NPX_OUTPUT: 'Could not assume role\n', FAKE_NPX_STATUS: '1' });
+
+    // Assess
+    expect(run.status).not.toBe(0);
   });
 });
 

@@ -2,8 +2,9 @@
  * The workflow harness itself, exercised on a sample state machine shaped like ours
  * (tests/support/harness/fixtures/sample-workflow-stack.ts) and run with its real handlers.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { testApp } from '../support/cdk-app.js';
 import { prepareSnapshot, summarizeTarget } from '../support/harness/fixtures/sample-handlers.js';
 import {
   buildSampleWorkflowStack,
@@ -107,7 +108,7 @@ describe('extractStateMachine', () => {
 
   test('fails when the definition uses JSONata', () => {
     // Prepare
-    const stack = new Stack(new App(), 'JsonataStack');
+    const stack = new Stack(testApp(), 'JsonataStack');
     new sfn.StateMachine(stack, 'Jsonata', {
       stateMachineName: 'jsonata-machine',
       queryLanguage: sfn.QueryLanguage.JSONATA,

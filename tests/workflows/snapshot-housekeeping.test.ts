@@ -13,7 +13,7 @@ import {
   DescribeDBSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -22,6 +22,7 @@ import { MANAGED_BY, TAG_KEYS, type Tag } from '../../shared/tags.js';
 import { cacheSnapshotInputSchema } from '../../workflows/cache-snapshot/contract.js';
 import { UNREPORTED_FAILURE } from '../../workflows/common/failure-path.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
+import { testApp } from '../support/cdk-app.js';
 import { validateDefinition } from '../support/state-machine-harness.js';
 import {
   scheduledEvent,
@@ -954,7 +955,7 @@ describe('snapshot housekeeping IAM', () => {
 
   it("fails at construction when drRegion is the stack's own region", () => {
     // Prepare: a stack with a concrete region, as the app builds it (the testbed's is region-agnostic).
-    const stack = new Stack(new App(), 'interactions-prod-automation', { env: { region: 'us-west-2' } });
+    const stack = new Stack(testApp(), 'interactions-prod-automation', { env: { region: 'us-west-2' } });
 
     // Act
     const build = () =>

@@ -2,7 +2,7 @@
  * One of the platform's two Fargate services (frontend or backend): its log group, task
  * definition, service, ALB target group and the seed's target-tracking scaling policies.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -12,6 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { names } from '../../../shared/naming.js';
 import type { ContainerSize, EnvironmentName, ScalingRule } from '../../config/index.js';
+import { FIRST_DEPLOY_CONTEXT, isFirstDeploy } from './first-deploy.js';
 
 /** The two application components; also their container and Service Connect port names. */
 export type Component = 'frontend' | 'backend';
@@ -50,7 +51,10 @@ export interface AppServiceProps {
    * @default false: the service is a Service Connect client only
    */
   readonly publishServiceConnect?: boolean;
-  /** Tasks at least / at most; the service starts with `minCapacity` tasks. */
+  /**
+   * Tasks at least / at most; the service starts with `minCapacity` tasks, or with none on a first
+   * deploy (`-c firstDeploy=true`, see first-deploy.ts), when both bounds are zero.
+   */
   readonly minCapacity: number;
   /** Upper bound of the auto scaling. */
   readonly maxCapacity: number;
@@ -73,6 +77,7 @@ export interface AppServiceProps {
  * circuit breaker with rollback, no ECS Exec, logs to `/aws/ecs/interactions-<env>-<component>`.
  *
  * Scaling is added by {@link addScalingPolicies} once the target group has a listener.
+ * On a first deploy (`-c firstDeploy=true`) the service runs no task until its image is pushed.
  */
 export class AppService extends Construct {
   /** The ECS service `interactions-<env>-<component>`. */
@@ -87,12 +92,15 @@ export class AppService extends Construct {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
 
   private readonly props: AppServiceProps;
+  /** Tasks at least / at most: the configured bounds, or zero on a first deploy. */
+  private readonly capacity: { readonly min: number; readonly max: number };
 
   constructor(scope: Construct, id: string, props: AppServiceProps) {
     super(scope, id);
     this.props = props;
     const { envName, component, port } = props;
     const serviceName = names.service(envName, component);
+    this.capacity = isFirstDeploy(this) ? { min: 0, max: 0 } : { min: props.minCapacity, max: props.maxCapacity };
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: names.ecsLogGroup(envName, component),
@@ -138,7 +146,7 @@ export class AppService extends Construct {
       cluster: props.cluster,
       serviceName,
       taskDefinition: this.taskDefinition,
-      desiredCount: props.minCapacity,
+      desiredCount: this.capacity.min,
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
@@ -156,6 +164,13 @@ export class AppService extends Construct {
           }
         : { logDriver: serviceConnectLogs },
     });
+
+    if (this.capacity.max === 0) {
+      Annotations.of(this.service).addWarningV2(
+        '@interactions/compute:firstDeploy',
+        `${serviceName} runs no task (-c ${FIRST_DEPLOY_CONTEXT}=true): push its image, then deploy again without -c ${FIRST_DEPLOY_CONTEXT}`,
+      );
+    }
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.cluster.vpc,
@@ -195,8 +210,8 @@ export class AppService extends Construct {
       scaleOutCooldown: Duration.seconds(rule.cooldownSeconds),
     });
     const scaling = this.service.autoScaleTaskCount({
-      minCapacity: props.minCapacity,
-      maxCapacity: props.maxCapacity,
+      minCapacity: this.capacity.min,
+      maxCapacity: this.capacity.max,
     });
     scaling.scaleOnCpuUtilization('CpuScaling', {
       policyName: `${serviceName}-cpu`,

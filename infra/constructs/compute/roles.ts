@@ -17,7 +17,7 @@ import {
 } from '../../safety-rules/index.js';
 import { acknowledgeWildcard } from '../nag.js';
 
-/** GitHub Actions' OIDC issuer; its IAM provider exists once per account (see `ComputeRoles`). */
+/** GitHub Actions' OIDC issuer; its IAM provider exists once per account (`interactions-global`). */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 
 /** Properties of {@link ComputeRoles}. */
@@ -41,9 +41,9 @@ export interface ComputeRolesProps {
  * the subject GitHub issues to jobs that declare `environment: <env>` (.github/workflows/deploy.yml),
  * so only jobs that passed that GitHub environment's protection rules can assume it; a branch or
  * pull-request workflow (subject `repo:<repo>:ref:...` / `:pull_request`) cannot, and therefore
- * cannot reach the CDK bootstrap roles either. GitHub's OIDC provider is account-global and
- * therefore not created here: it must exist once per account (`aws iam create-open-id-connect-provider --url
- * https://token.actions.githubusercontent.com --client-id-list sts.amazonaws.com`).
+ * cannot reach the CDK bootstrap roles either. GitHub's OIDC provider is account-global, so the
+ * `interactions-global` stack creates it (infra/stacks/global-stack.ts) and the environment's stacks
+ * deploy after that one; its ARN is fixed by the issuer, so the role names it without a reference.
  */
 export class ComputeRoles extends Construct {
   /** Used by the ECS agent to pull images, ship logs and inject secrets. */

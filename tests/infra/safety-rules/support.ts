@@ -2,13 +2,14 @@
  * Test helpers for the safety rules: a fresh stack, policies built from plain statements, and the
  * findings one rule of the pack reports for a stack (routed through the pack, as synth does).
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { InteractionsSafetyChecks, type SafetyRule } from '../../../infra/safety-rules/index.js';
+import { testApp } from '../../support/cdk-app.js';
 
 /** A stack with a concrete account and region, in an app of its own. */
 export function newStack(): Stack {
-  return new Stack(new App(), 'interactions-test-automation', {
+  return new Stack(testApp(), 'interactions-test-automation', {
     env: { account: '123456789012', region: 'us-east-1' },
   });
 }

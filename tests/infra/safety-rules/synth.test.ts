@@ -3,17 +3,18 @@
  * workflow whose role may delete database instances without the automation's tag conditions
  * makes synthesis fail, naming the rule, the action and the construct.
  */
-import { App, ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type App, ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { addNagChecks } from '../../../infra/app.js';
 import { acknowledgeWildcard } from '../../../infra/constructs/nag.js';
+import { testApp } from '../../support/cdk-app.js';
 
 /** An app with one drill-like workflow deleting a restored instance; `conditions` go on the delete grant. */
 function drillApp(conditions?: Record<string, Record<string, string>>): App {
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, 'interactions-test-automation', {
     env: { account: '123456789012', region: 'us-east-1' },
   });

@@ -2,7 +2,7 @@
  * The workflows the testbed knows: how each one is synthesized for a test (the props the automation
  * stack gives it, from the environment's config) and the contract its input and output follow.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -51,6 +51,7 @@ import {
   snapshotHousekeepingInputSchema,
   snapshotHousekeepingOutputSchema,
 } from '../../../workflows/snapshot-housekeeping/contract.js';
+import { testApp } from '../cdk-app.js';
 import { FAKE_ACCOUNT, FAKE_REGION } from '../harness/template.js';
 
 /** Props the testbed always sets itself: the environment, the notify function, the functions' log group. */
@@ -194,7 +195,7 @@ export function synthesizeWorkflow<W extends TestbedWorkflow>(
   overrides: WorkflowOverrides<W>,
   suffix = '',
 ): { readonly stack: Stack; readonly construct: WorkflowConstruct<W> } {
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, `${names.stack(env, 'automation')}${suffix}`);
   const functionLogGroup = new logs.LogGroup(stack, 'TasksLogs', { logGroupName: names.lambdaLogGroup(env) });
   const notifyFunction = lambda.Function.fromFunctionArn(

@@ -2,7 +2,7 @@
  * GuardedDeletion, the fragment behind every deletion Map of the housekeeping: its states, its
  * per-item catch, and the IAM statement it owns for the delete.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { MANAGED_BY } from '../../../shared/tags.js';
 import { GuardedDeletion, type GuardedDeletionProps } from '../../../workflows/common/guarded-deletion.js';
+import { testApp } from '../../support/cdk-app.js';
 import { extractStateMachine } from '../../support/state-machine-harness.js';
 
 type State = { Type: string; Next?: string; Catch?: { ErrorEquals: string[]; Next: string }[] };
@@ -27,7 +28,7 @@ function describeTask(scope: Stack): sfn.TaskStateBase {
 }
 
 function build(overrides: (stack: Stack) => Partial<GuardedDeletionProps> = () => ({})) {
-  const stack = new Stack(new App(), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   const fragment = new GuardedDeletion(stack, 'Pruning', {
     envName: 'staging',
     mapName: 'Delete expired snapshots',

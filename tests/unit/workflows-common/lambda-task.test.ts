@@ -4,12 +4,13 @@
  * `Lambda.ClientExecutionTimeoutException` is exercised on a real workflow in
  * tests/workflows/defects/lambda-task-timeouts.test.ts.
  */
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { lambdaTask } from '../../../workflows/common/lambda-task.js';
+import { testApp } from '../../support/cdk-app.js';
 
 function stackWithFunction(timeout: Duration): { stack: Stack; fn: lambda.Function } {
-  const stack = new Stack(new App(), 'interactions-dev-automation');
+  const stack = new Stack(testApp(), 'interactions-dev-automation');
   const fn = new lambda.Function(stack, 'Fn', {
     functionName: 'interactions-dev-probe',
     runtime: lambda.Runtime.NODEJS_24_X,

@@ -1,17 +1,18 @@
 /**
  * workflows/common/schedule.ts: the nightly rule and the "once per scheduled event" first state.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { nightlySchedule, oncePerScheduledEvent } from '../../../workflows/common/schedule.js';
+import { testApp } from '../../support/cdk-app.js';
 import { extractStateMachine } from '../../support/state-machine-harness.js';
 import { stackWithFailurePath } from './support.js';
 
 type Statement = { Action: string | string[]; Resource: unknown };
 
 function stackWithMachine() {
-  const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+  const stack = new Stack(testApp(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
   const machine = new sfn.StateMachine(stack, 'Machine', {
     definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Work')),
   });

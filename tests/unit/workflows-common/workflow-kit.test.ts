@@ -1,9 +1,10 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { lambdaTask } from '../../../workflows/common/lambda-task.js';
 import { invokedFunctionArns } from '../../../workflows/common/state-machine.js';
 import { requirePositiveInteger, workflowSettings } from '../../../workflows/common/workflow-props.js';
+import { testApp } from '../../support/cdk-app.js';
 
 const notify = { envName: 'prod', notifyFunction: {}, functionLogGroup: {} } as never;
 
@@ -38,7 +39,7 @@ describe('workflowSettings', () => {
 describe('invokedFunctionArns', () => {
   it('finds the functions of Lambda tasks on the main path, in error handlers and in Parallel branches of a bound definition', () => {
     // Prepare
-    const stack = new Stack(new App(), 'S');
+    const stack = new Stack(testApp(), 'S');
     const fn = (name: string) =>
       lambda.Function.fromFunctionArn(stack, name, `arn:aws:lambda:us-east-1:123456789012:function:${name}`);
     const first = lambdaTask(stack, 'First', { workflow: 'recovery-test', lambdaFunction: fn('first') });
