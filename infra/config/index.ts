@@ -2,6 +2,8 @@
  * Loads and validates one environment's configuration. Validation collects every problem so a
  * broken config is fixed in one pass, and names each field by its path.
  */
+
+import { validateDeploymentStrategy } from './deployment.js';
 import { dev } from './dev.js';
 import { prod } from './prod.js';
 import { staging } from './staging.js';
@@ -341,6 +343,7 @@ export function validateConfig(config: EnvironmentConfig): string[] {
   );
   checkNightlySchedules(config, check);
   problems.push(...validateVerification(config.verification));
+  problems.push(...validateDeploymentStrategy(compute.deploymentStrategy, [compute.frontendPort, compute.backendPort]));
 
   // The rules production must keep, whatever else changes.
   if (env === 'prod') {

@@ -3,6 +3,7 @@
  * once per environment; constructs receive only the slice they need.
  */
 
+import type { DeploymentStrategyConfig } from './deployment.js';
 import type { VerificationConfig } from './verification.js';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
@@ -10,6 +11,7 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 export type Severity = 'high' | 'medium' | 'low';
 
+export * from './deployment.js';
 export * from './verification.js';
 
 /** Network: the seed's VPC with public, private-app and private-data subnets over two AZs. */
@@ -110,6 +112,8 @@ export interface ComputeConfig {
   readonly logRetentionDays: number;
   /** GitHub repository allowed to assume `interactions-ci-cd` through OIDC, `owner/name`. */
   readonly githubRepository: string;
+  /** Rolling (circuit breaker) or blue/green with the deployment verification gate (deployment.ts). */
+  readonly deploymentStrategy: DeploymentStrategyConfig;
 }
 
 /** S3 and CloudFront, the seed's "Static Asset Management" section. */
