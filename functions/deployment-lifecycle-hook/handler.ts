@@ -32,8 +32,10 @@ import { type HookEvent, type HookResponse, hookEventSchema } from './hook-event
 
 /** Comma-separated target group ARNs of one component (its primary and alternate group). */
 const targetGroupListSchema = z.pipe(
-  z.string().check(z.minLength(1)),
-  z.transform((value: string) => value.split(',')),
+  z.pipe(
+    z.string().check(z.minLength(1)),
+    z.transform((value: string) => value.split(',')),
+  ),
   z.array(targetGroupArnSchema).check(z.minLength(1)),
 );
 
@@ -54,8 +56,10 @@ export const settingsShape = {
   FRONTEND_TARGET_GROUP_ARNS: targetGroupListSchema,
   /** Seconds ECS waits before calling again while the verification runs. */
   CALLBACK_DELAY_SECONDS: z.pipe(
-    z.string(),
-    z.transform((value: string) => Number(value)),
+    z.pipe(
+      z.string(),
+      z.transform((value: string) => Number(value)),
+    ),
     z.number().check(z.int(), z.gte(1), z.lte(900)),
   ),
 };
@@ -98,13 +102,11 @@ export const { handler, createHandler } = automationHandler({
 
     let answer: GateAnswer;
     if (described === undefined) {
-      const { serviceRevisions, failures } = await clients
-        .ecs()
-        .send(
-          new DescribeServiceRevisionsCommand({
-            serviceRevisionArns: [event.executionDetails.targetServiceRevisionArn],
-          }),
-        );
+      const { serviceRevisions, failures } = await clients.ecs().send(
+        new DescribeServiceRevisionsCommand({
+          serviceRevisionArns: [event.executionDetails.targetServiceRevisionArn],
+        }),
+      );
       const taskDefinitionArn = serviceRevisions?.[0]?.taskDefinition;
       if (taskDefinitionArn === undefined) {
         const why = failures?.[0]
