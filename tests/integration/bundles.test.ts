@@ -29,6 +29,12 @@ const LAMBDA_ENV = {
   TOPIC_ARN_LOW: 'arn:aws:sns:us-east-1:123456789012:interactions-dev-alerts-low',
   DB_INSTANCE_ID: 'interactions-dev-postgres',
   CACHE_REPLICATION_GROUP_ID: 'interactions-dev',
+  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:interactions-dev-deployment-verification',
+  TEST_URL: 'http://127.0.0.1:9',
+  BACKEND_TARGET_GROUP_ARNS: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/backend/0123456789abcdef',
+  FRONTEND_TARGET_GROUP_ARNS:
+    'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/frontend/0123456789abcdef',
+  CALLBACK_DELAY_SECONDS: '30',
 };
 
 const context = { functionName: 'bundle-test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30000 };
