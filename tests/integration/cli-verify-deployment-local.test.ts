@@ -192,7 +192,7 @@ describe('verify-deployment usage errors (exit 2, nothing run)', () => {
       'is not postgres or postgresql',
     ],
     [['dev', '--local', '--app-url', 'http://x', '--checks', '/nonexistent/checks.json'], 'no such file'],
-    [['dev', '--app-url', 'http://x'], 'the deployment-verification workflow is not available yet'],
+    [['dev', '--app-url', 'http://x'], '--backend-tag is required (without --local)'],
     [
       ['dev', '--local', '--app-url', 'http://x', '--database-url', 'postgres://app:secret@db/app?sslmode=prefer'],
       "--database-url: sslmode 'prefer' is not one of disable, require, verify-full",

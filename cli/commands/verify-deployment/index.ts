@@ -1,28 +1,32 @@
 /**
  * The `verify-deployment` command group: the seed's "Deployment Verification" as a CI gate. With
  * `--local` the probes run from this machine (local.ts); without it the deployment-verification
- * workflow runs every check (not built yet).
+ * workflow runs every check (run.ts).
  */
 import type { Command, CommandGroup } from '../../command.js';
-import { UsageError } from '../../context.js';
 import { parseEnvironment } from '../../inputs.js';
 import { runLocalVerification } from './local.js';
 import { JUNIT_OPTION, LOCAL_OPTIONS, parseLocalOptions } from './options.js';
+import { parseWorkflowOptions, runWorkflowVerification, WORKFLOW_MODE_OPTIONS } from './run.js';
 
 const run: Command = {
   name: 'run',
   summary: "Verify a deployment: every check of the seed's Deployment Verification, in parallel",
   description:
     'Runs the deployment verification checks of an environment, each with its own timeout, and prints each ' +
-    "one's status, duration and finding. With --local, this machine runs the HTTP checks (config, or --checks), " +
+    "one's status, duration and finding. Without --local, the deployment-verification state machine runs every " +
+    'check (ECS, ALB, alarms, metrics and the probes, from the VPC) against --backend-tag and --frontend-tag; ' +
+    'the command follows it with progress until --deadline and fails when the deadline passes. ' +
+    'With --local, this machine runs the HTTP checks (config, or --checks), ' +
     'the frontend assets, authentication flow, cache and database checks against the URLs given, with the ' +
     "environment's configured timeouts and no AWS call; the checks that need AWS (ECS, ALB, alarms, metrics) " +
     'are reported skipped, as is a probe whose URL was not given. The authentication check reads the ' +
     'synthetic user from INTERACTIONS_VERIFY_USERNAME and INTERACTIONS_VERIFY_PASSWORD. Exits 0 when no ' +
     'check failed, 1 when one did.',
   arguments: [{ name: 'env', description: 'environment: dev, staging or prod' }],
-  options: [...LOCAL_OPTIONS, JUNIT_OPTION],
+  options: [...WORKFLOW_MODE_OPTIONS, ...LOCAL_OPTIONS, JUNIT_OPTION],
   examples: [
+    'verify-deployment run prod --backend-tag backend-2.0.1-prod-a7b3c9d --frontend-tag frontend-1.4.0-prod-a7b3c9d --junit reports/verify.xml',
     'verify-deployment run staging --local --app-url http://localhost:8080',
     'verify-deployment run prod --local --app-url https://localhost:8443 --cdn-url https://d111.cloudfront.net ' +
       '--redis-url rediss://:$REDIS_AUTH@localhost:6379 --database-url "$DATABASE_URL" --junit reports/verify.xml',
@@ -30,9 +34,7 @@ const run: Command = {
   async run({ args, options, global }, deps) {
     const environment = parseEnvironment(args.env);
     if (options.local !== true) {
-      throw new UsageError(
-        'the deployment-verification workflow is not available yet: use --local --app-url <url> to run the probes from this machine',
-      );
+      return runWorkflowVerification(environment, parseWorkflowOptions(environment, options), global, deps);
     }
     return runLocalVerification(environment, parseLocalOptions(options), global.json, deps);
   },
