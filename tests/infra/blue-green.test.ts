@@ -5,7 +5,7 @@
  * circuit breaker. Plus the gate's least-privilege grants and cdk-nag.
  */
 import type { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { type BlueGreenDeploymentConfig, type EnvironmentName, loadConfig } from '../../infra/config/index.js';
 import { ECS_LOAD_BALANCER_INFRASTRUCTURE_POLICY } from '../../infra/constructs/compute/blue-green.js';
 import { FIRST_DEPLOY_CONTEXT } from '../../infra/constructs/compute/first-deploy.js';
@@ -271,4 +271,14 @@ describe('a blue/green first deploy (-c firstDeploy=true)', () => {
       0,
     );
   });
+});
+
+describe('synth annotations', () => {
+  it.each(['staging', 'prod'] as const)(
+    'carry no circuit-breaker warning for the blue/green services of %s (acknowledged with the reason)',
+    (env) => {
+      const warnings = Annotations.fromStack(stacks[env]).findWarning('*', Match.stringLikeRegexp('circuitBreaker'));
+      expect(warnings).toEqual([]);
+    },
+  );
 });

@@ -212,6 +212,12 @@ export class AppService extends Construct {
         : { logDriver: serviceConnectLogs },
     });
 
+    if (props.blueGreen) {
+      Annotations.of(this.service).acknowledgeWarning(
+        '@aws-cdk/aws-ecs:shouldUseCircuitBreaker',
+        'Blue/green: the circuit breaker applies to rolling updates only; green tasks that fail their health checks, the lifecycle hook and the deployment alarms roll back instead',
+      );
+    }
     if (this.capacity.max === 0) {
       Annotations.of(this.service).addWarningV2(
         '@interactions/compute:firstDeploy',
