@@ -5,7 +5,8 @@
  *   - tests: the wall time of the full test suite (`npm test`);
  *   - bundles: per function, size and cold-start init of our bundle vs. NodejsFunction's default;
  *   - workflows: local state machine executions (time, transitions, Lambda invocations);
- *   - verification: `verify-deployment --local` wall time vs its slowest probe and vs one after another.
+ *   - verification: `verify-deployment --local` wall time vs its slowest probe and vs one after another,
+ *     and the deployment-verification workflow's wall time vs its slowest check and vs their sum.
  * Figures go to bench/results/*.json and docs/benchmarks.md; nothing here asserts a time.
  * `--only synth,tests,bundles,workflows,verification` picks parts.
  */
@@ -14,6 +15,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { type FunctionResult, runBundleBench } from './bundles.js';
 import { runVerificationBench, type VerificationBenchResult, verificationMarkdown } from './verification.js';
+import {
+  runVerificationWorkflowBench,
+  type VerificationWorkflowBenchResult,
+  verificationWorkflowMarkdown,
+} from './verification-workflow.js';
 import { runWorkflowBench, type WorkflowBenchResult } from './workflows.js';
 
 interface Timing {
@@ -43,6 +49,7 @@ const results: {
   bundles?: FunctionResult[];
   workflows?: WorkflowBenchResult;
   verification?: VerificationBenchResult;
+  verificationWorkflow?: VerificationWorkflowBenchResult;
 } = {
   measuredAt: new Date().toISOString(),
   node: process.version,
@@ -82,7 +89,10 @@ if (wants('synth') || wants('tests')) {
 }
 if (wants('bundles')) results.bundles = await runBundleBench();
 if (wants('workflows')) results.workflows = await runWorkflowBench();
-if (wants('verification')) results.verification = await runVerificationBench();
+if (wants('verification')) {
+  results.verification = await runVerificationBench();
+  results.verificationWorkflow = await runVerificationWorkflowBench();
+}
 
 writeFileSync('bench/results/summary.json', `${JSON.stringify(results, null, 2)}\n`);
 if (only === undefined) writeFileSync('docs/benchmarks.md', renderMarkdown());
@@ -131,5 +141,8 @@ function renderMarkdown(): string {
     );
   }
   if (results.verification !== undefined) lines.push('', ...verificationMarkdown(results.verification));
+  if (results.verificationWorkflow !== undefined) {
+    lines.push('', ...verificationWorkflowMarkdown(results.verificationWorkflow));
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -78,7 +78,12 @@ export function deploymentStateChecks(context: DeploymentStateContext): Check[] 
     const service = (await services()).get(names.service(env, component));
     const primary = service?.deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition;
     const images = primary === undefined ? [] : await facts.taskDefinitionImages(primary, signal);
-    return evaluateService(service, images, { component, imageTag, taskDefinition: expected.taskDefinition });
+    return evaluateService(service, images, {
+      component,
+      imageTag,
+      taskDefinition: expected.taskDefinition,
+      rolloutInProgressAllowed: context.request.trigger === 'lifecycle-hook',
+    });
   };
   // One check for both services (the name the report, JUnit and --local share); each service's finding is kept.
   const ecs: Check = {

@@ -15,6 +15,11 @@ export interface EcsExpectation {
   readonly imageTag: string;
   /** Task definition ARN of the PRIMARY deployment. @default not compared */
   readonly taskDefinition?: string;
+  /**
+   * Accept a rollout still IN_PROGRESS: a blue/green lifecycle hook tests the new revision before
+   * production traffic shifts, while its deployment is, by definition, not complete. @default false
+   */
+  readonly rolloutInProgressAllowed?: boolean;
 }
 
 /** Messages ECS writes to the service's events when the circuit breaker (or an alarm) rolls back. */
@@ -76,6 +81,8 @@ export function evaluateService(
   if (primary.rolloutState === undefined) {
     // Services without the circuit breaker report no rollout state: one deployment left means it is done.
     if ((service.deployments ?? []).length > 1) problems.push('a deployment is still in progress (no rollout state)');
+  } else if (primary.rolloutState === 'IN_PROGRESS' && expected.rolloutInProgressAllowed === true) {
+    // The hook's deployment: its tasks must run and be the expected revision; completion comes after the hook.
   } else if (primary.rolloutState !== 'COMPLETED') {
     problems.push(
       `rollout ${primary.rolloutState}${primary.rolloutStateReason ? ` (${primary.rolloutStateReason})` : ''}`,
@@ -88,6 +95,6 @@ export function evaluateService(
   if (problems.length > 0) return { status: 'fail', finding: `${name}: ${problems.join('; ')}` };
   return {
     status: 'pass',
-    finding: `${name} runs ${expected.imageTag} (${primary.taskDefinition ?? '?'}), rollout COMPLETED, ${running}/${desired} tasks`,
+    finding: `${name} runs ${expected.imageTag} (${primary.taskDefinition ?? '?'}), rollout ${primary.rolloutState ?? 'done'}, ${running}/${desired} tasks`,
   };
 }

@@ -79,6 +79,11 @@ export interface VerificationConfig {
   readonly frontend: FrontendCheckConfig;
   readonly cache: CacheCheckConfig;
   readonly timeoutsSeconds: VerificationTimeouts;
+  /**
+   * EventBridge schedule (cron or rate, UTC) of the drift check, which also runs after every ECS
+   * deployment of the environment completes or fails: drift between deploys is caught and reported.
+   */
+  readonly driftSchedule: string;
 }
 
 /**
@@ -100,6 +105,7 @@ export function defaultVerification(healthCheckPath: string, staticTtlSeconds: n
     frontend: { indexPath: '/index.html', staticPrefix: '/static/', staticMaxAgeSeconds: staticTtlSeconds },
     cache: { keyPrefix: 'interactions:verification:probe:', keyTtlSeconds: 60 },
     timeoutsSeconds: { http: 10, frontend: 10, auth: 15, cache: 5, database: 10 },
+    driftSchedule: 'rate(6 hours)',
   };
 }
 
@@ -134,6 +140,10 @@ export function validateVerification(config: VerificationConfig, prefix = 'verif
   check(
     Number.isInteger(cache.keyTtlSeconds) && cache.keyTtlSeconds >= 1 && cache.keyTtlSeconds <= 3600,
     `cache.keyTtlSeconds: must be 1-3600, got ${cache.keyTtlSeconds}`,
+  );
+  check(
+    /^(cron|rate)\(.+\)$/.test(config.driftSchedule),
+    `driftSchedule: '${config.driftSchedule}' is not an EventBridge cron(...) or rate(...) expression`,
   );
   for (const [name, seconds] of Object.entries(timeoutsSeconds)) {
     check(

@@ -57,6 +57,7 @@ export function deploymentVerificationConfig(config: EnvironmentConfig) {
   return {
     ...commonWorkflowConfig(config),
     verification: config.verification,
+    driftScheduleExpression: config.verification.driftSchedule,
     cache: { tls: config.cache.transitEncryption },
   } as const satisfies Partial<DeploymentVerificationWorkflowProps>;
 }

@@ -259,7 +259,7 @@ describe('deployments', () => {
       at((s) => s.name === 'Resolve the image tags'),
       at((s) => s.name === 'Check the images exist in ECR'),
       at((s) => /\bnpx cdk deploy\b/.test(s.run ?? '')),
-      at((s) => s.run?.includes('ops -- verify-deployment --env') === true),
+      at((s) => s.run?.includes('ops -- --json verify-deployment run') === true),
     ];
     expect(order).not.toContain(-1);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
@@ -436,7 +436,7 @@ exit "\${FAKE_NPX_STATUS:-0}"
 `,
   npm: `#!/usr/bin/env bash
 printf 'npm' >> "$FAKE_LOG"; printf ' [%s]' "$@" >> "$FAKE_LOG"; echo >> "$FAKE_LOG"
-case " $* " in *" --help "*) exit "\${FAKE_NPM_HELP_STATUS:-0}" ;; esac
+printf '%s' "\${FAKE_NPM_STDOUT:-}"
 exit "\${FAKE_NPM_STATUS:-0}"
 `,
 };
@@ -506,7 +506,10 @@ describe('deploy.yml steps', () => {
     });
     expect(resolve.id).toBe('tags');
     for (const s of [ecr, cdkDeploy]) expect(s.env?.BACKEND_TAG).toBe('${{ steps.tags.outputs.backend }}');
-    expect(verify.env?.BACKEND_TAG).toBe('${{ steps.tags.outputs.backend }}');
+    expect(verify.env).toEqual({
+      BACKEND_TAG: '${{ steps.tags.outputs.backend }}',
+      FRONTEND_TAG: '${{ steps.tags.outputs.frontend }}',
+    });
   });
 
   it('refuses to deploy from a branch other than main', () => {
@@ -610,31 +613,48 @@ describe('deploy.yml steps', () => {
   });
 
   describe('deployment verification', () => {
-    const env = { DEPLOY_ENV: 'staging', BACKEND_TAG: TAGS.staging.backend };
-    const helpCall = 'npm [run] [--silent] [ops] [--] [verify-deployment] [--help]';
-    const verifyCall = `npm [run] [--silent] [ops] [--] [verify-deployment] [--env] [staging] [--image-tag] [${TAGS.staging.backend}] [--wait]`;
+    const env = { DEPLOY_ENV: 'staging', BACKEND_TAG: TAGS.staging.backend, FRONTEND_TAG: TAGS.staging.frontend };
+    const verifyCall = [
+      'npm [run] [--silent] [ops] [--] [--json] [verify-deployment] [run] [staging]',
+      `[--backend-tag] [${TAGS.staging.backend}] [--frontend-tag] [${TAGS.staging.frontend}]`,
+      '[--deadline] [20m] [--junit] [reports/deployment-verification.xml]',
+    ].join(' ');
+    const report = (failed: boolean) =>
+      JSON.stringify({
+        environment: 'staging',
+        mode: 'workflow',
+        status: failed ? 'fail' : 'pass',
+        checks: [
+          { name: 'ecs-deployment', status: 'pass', durationMs: 310, finding: `runs ${TAGS.staging.backend}` },
+          {
+            name: 'http:health',
+            status: failed ? 'fail' : 'pass',
+            durationMs: 42,
+            finding: failed ? 'GET /health answered 503 | expected 200' : 'GET /health answered 200',
+          },
+        ],
+      });
 
-    it('when the CLI has verify-deployment: runs it with the backend tag, and its failure fails the job', () => {
-      const passed = runStep(verify, env);
-      expect(passed.status).toBe(0);
-      expect(passed.calls).toEqual([helpCall, verifyCall]);
-      expect(passed.summary).toContain('Deployment verification: passed');
-      expect(passed.stdout).not.toContain('::warning::');
-
-      const failed = runStep(verify, { ...env, FAKE_NPM_STATUS: '1' });
-      expect(failed.status).toBe(1);
-      expect(failed.calls).toEqual([helpCall, verifyCall]);
-      expect(failed.summary).not.toContain('passed');
+    it('runs the workflow with both tags and writes every check to the step summary as a table', () => {
+      const run = runStep(verify, { ...env, FAKE_NPM_STDOUT: report(false) });
+      expect(run.status).toBe(0);
+      expect(run.calls).toEqual([verifyCall]);
+      expect(run.summary).toContain('### Deployment verification: passed');
+      expect(run.summary).toContain('| Check | Status | Duration | Finding |');
+      expect(run.summary).toContain(`| ecs-deployment | pass | 310 ms | runs ${TAGS.staging.backend} |`);
     });
 
-    it('when it does not (yet): warns that nothing was verified, passes, and never reports a pass', () => {
-      // The CLI answers an unknown command with exit code 2 (usage error).
-      const run = runStep(verify, { ...env, FAKE_NPM_HELP_STATUS: '2' });
-      expect(run.status).toBe(0);
-      expect(run.calls).toEqual([helpCall]);
-      expect(run.stdout).toContain('::warning::deployment verification is not available yet');
-      expect(run.stdout).toContain(`${TAGS.staging.backend} but NOT verified`);
-      expect(run.summary).toContain('**not run**');
+    it('fails the job when a check failed, with the failure in the table (pipes escaped)', () => {
+      const run = runStep(verify, { ...env, FAKE_NPM_STDOUT: report(true), FAKE_NPM_STATUS: '1' });
+      expect(run.status).toBe(1);
+      expect(run.summary).toContain('### Deployment verification: FAILED');
+      expect(run.summary).toContain('| http:health | fail | 42 ms | GET /health answered 503 \\| expected 200 |');
+    });
+
+    it('fails the job and says there is no verdict when the CLI printed no report', () => {
+      const run = runStep(verify, { ...env, FAKE_NPM_STATUS: '2' });
+      expect(run.status).toBe(2);
+      expect(run.summary).toContain('**no verdict** (exit code 2');
       expect(run.summary).not.toContain('passed');
     });
   });

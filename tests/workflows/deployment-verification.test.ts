@@ -6,8 +6,9 @@
  * handlers are mocked from the fixtures' shapes, the SSM integration per state.
  */
 import { Match } from 'aws-cdk-lib/assertions';
+import { readFixture } from '../support/fixtures.js';
 import { validateDefinition } from '../support/state-machine-harness.js';
-import { type WorkflowMachine, workflowTestbed } from '../support/workflow-testbed.js';
+import { sdkParameters, type WorkflowMachine, workflowTestbed } from '../support/workflow-testbed.js';
 import {
   OLD_TAGS,
   type ProbeServers,
@@ -341,5 +342,59 @@ describe('input', () => {
       mocks,
     });
     expect(check(run, 'alb-targets').status).toBe('pass');
+  });
+});
+
+describe('drift check', () => {
+  const deploymentCompleted = readFixture<{ id: string }>('ecs-deployment-state-change-COMPLETED.awsdocs.json');
+
+  it('runs on the configured schedule and after ECS deployments, both handing the event over', () => {
+    // Assess
+    const rules = Object.values(bed.template.findResources('AWS::Events::Rule')) as {
+      Properties: { ScheduleExpression?: string; Targets: { Input?: string; InputTransformer?: unknown }[] };
+    }[];
+    expect(rules.map((r) => r.Properties.ScheduleExpression).filter(Boolean)).toEqual(['rate(6 hours)']);
+    expect(rules).toHaveLength(2);
+    for (const rule of rules) expect(JSON.stringify(rule.Properties.Targets[0])).toContain('deliveredEvent');
+  });
+
+  it('starts a drift run named from the ECS event id, with the event as its request', async () => {
+    // Act
+    const run = await bed.run({
+      input: { deliveredEvent: deploymentCompleted },
+      executionName: 'delivery-1',
+      mocks: { 'Start drift run named from the event': { Return: { ExecutionArn: 'arn:x', StartDate: 0 } } },
+    });
+
+    // Assess
+    expect(run).toHaveEndedWith('Start drift run named from the event', 'Handed over');
+    const start = sdkParameters<{ Name: string; Input: Record<string, unknown> }>(
+      run,
+      'Start drift run named from the event',
+    );
+    expect(start.Name).toBe(`drift-${deploymentCompleted.id}`);
+    expect(start.Input).toMatchObject({ trigger: 'drift', event: deploymentCompleted });
+  });
+
+  it('ends without a second run when the event is delivered twice', async () => {
+    const run = await bed.run({
+      input: { deliveredEvent: deploymentCompleted },
+      executionName: 'delivery-2',
+      mocks: {
+        'Start drift run named from the event': {
+          Throw: { Error: 'StepFunctions.ExecutionAlreadyExistsException', Cause: 'exists' },
+        },
+      },
+    });
+    expect(run).toHaveSucceeded();
+    expect(run).toHaveEndedWith('Skip duplicate delivery');
+  });
+
+  it('runs the checks when started with the drift request the hand-over builds', async () => {
+    const run = await verify(
+      {},
+      { trigger: 'drift', requestedBy: 'ECS Deployment State Change x', event: deploymentCompleted },
+    );
+    expect(run.output).toMatchObject({ verdict: 'passed', trigger: 'drift' });
   });
 });
