@@ -66,6 +66,7 @@ export const dev: EnvironmentConfig = {
     albCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-00000000d001',
     logRetentionDays: LOG_RETENTION_DAYS.ecs,
     githubRepository: 'interactions/interactions-platform',
+    deploymentStrategy: { type: 'rolling' },
   },
   cdn: {
     bucketName: 'interactions-dev-assets',

@@ -2,6 +2,8 @@
  * Loads and validates one environment's configuration. Validation collects every problem so a
  * broken config is fixed in one pass, and names each field by its path.
  */
+
+import { validateDeploymentStrategy } from './deployment.js';
 import { dev } from './dev.js';
 import { validateDrillsConfig } from './drills.js';
 import { GLOBAL } from './global.js';
@@ -361,6 +363,7 @@ export function validateConfig(
   );
   problems.push(...validateRemediationConfig(env, config.remediation));
   problems.push(...validateSecurityMonitoringConfig(env, config.securityMonitoring));
+  problems.push(...validateDeploymentStrategy(compute.deploymentStrategy, [compute.frontendPort, compute.backendPort]));
 
   // The rules production must keep, whatever else changes.
   if (env === 'prod') {

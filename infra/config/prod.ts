@@ -66,6 +66,12 @@ export const prod: EnvironmentConfig = {
     albCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-0000000000b0',
     logRetentionDays: LOG_RETENTION_DAYS.ecs,
     githubRepository: 'interactions/interactions-platform',
+    deploymentStrategy: {
+      type: 'blue-green',
+      bakeTimeMinutes: 15,
+      testListenerPort: 8080,
+      hookCallbackDelaySeconds: 30,
+    },
   },
   cdn: {
     bucketName: 'interactions-prod-assets',

@@ -6,6 +6,7 @@ import type { DrillsConfig } from './drills.js';
 
 export * from './drills.js';
 
+import type { DeploymentStrategyConfig } from './deployment.js';
 import type { VerificationConfig } from './verification.js';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
@@ -13,6 +14,7 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 export type Severity = 'high' | 'medium' | 'low';
 
+export * from './deployment.js';
 export * from './remediation.js';
 export * from './security-monitoring.js';
 export * from './verification.js';
@@ -118,6 +120,8 @@ export interface ComputeConfig {
   readonly logRetentionDays: number;
   /** GitHub repository allowed to assume `interactions-ci-cd` through OIDC, `owner/name`. */
   readonly githubRepository: string;
+  /** Rolling (circuit breaker) or blue/green with the deployment verification gate (deployment.ts). */
+  readonly deploymentStrategy: DeploymentStrategyConfig;
 }
 
 /** S3 and CloudFront, the seed's "Static Asset Management" section. */

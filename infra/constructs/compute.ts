@@ -14,8 +14,11 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { names } from '../../shared/naming.js';
-import type { ComputeConfig, EnvironmentName } from '../config/index.js';
+import type { BlueGreenDeploymentConfig, ComputeConfig, EnvironmentName } from '../config/index.js';
 import { AppService, type Component } from './compute/app-service.js';
+import { blueGreenInfrastructureRole, deploymentAlarmNames, openTestListenerToVpc } from './compute/blue-green.js';
+import { DeploymentGate } from './compute/deployment-gate.js';
+import { isFirstDeploy } from './compute/first-deploy.js';
 import { PublicLoadBalancer } from './compute/load-balancer.js';
 import { ComputeRoles } from './compute/roles.js';
 import { fixedNameRemovalPolicy } from './removal.js';
@@ -93,6 +96,21 @@ export class Compute extends Construct {
   };
   /** Cloud Map HTTP namespace `interactions-<env>.local` used by Service Connect. */
   readonly serviceConnectNamespace: string;
+  /**
+   * Blue/green only: the second target group of each service. Production traffic is in one of a
+   * service's two groups, which one swaps with every deployment, so per-group metrics must cover both.
+   */
+  readonly alternateTargetGroups?: {
+    readonly frontend: elbv2.ApplicationTargetGroup;
+    readonly backend: elbv2.ApplicationTargetGroup;
+  };
+  /** Blue/green only: the ALB's HTTP test listener, open to the VPC only. */
+  readonly testListener?: elbv2.ApplicationListener;
+  /**
+   * Blue/green only, and not on a first deploy (no service runs a task yet, and the automation stack
+   * with the verification comes after this one): the lifecycle hook gating every deployment.
+   */
+  readonly deploymentGate?: DeploymentGate;
 
   constructor(scope: Construct, id: string, props: ComputeProps) {
     super(scope, id);
@@ -163,6 +181,16 @@ export class Compute extends Construct {
       healthCheckPath: config.healthCheckPath,
       logRetentionDays: config.logRetentionDays,
     };
+    const strategy = config.deploymentStrategy;
+    const blueGreen = (component: Component) =>
+      strategy.type === 'blue-green'
+        ? {
+            blueGreen: {
+              bakeTime: Duration.minutes(strategy.bakeTimeMinutes),
+              alarmNames: deploymentAlarmNames(envName, component),
+            },
+          }
+        : {};
     const shared = {
       APP_ENV: envName,
       PARAMETER_PREFIX: names.parameterPrefix(envName),
@@ -172,6 +200,7 @@ export class Compute extends Construct {
     const redisTls = props.cacheTransitEncryption ?? props.cacheAuthToken !== undefined;
     const backend = new AppService(this, 'Backend', {
       ...common,
+      ...blueGreen('backend'),
       component: 'backend',
       size: config.backend,
       port: config.backendPort,
@@ -195,6 +224,7 @@ export class Compute extends Construct {
     });
     const frontend = new AppService(this, 'Frontend', {
       ...common,
+      ...blueGreen('frontend'),
       component: 'frontend',
       size: config.frontend,
       port: config.frontendPort,
@@ -230,10 +260,77 @@ export class Compute extends Construct {
       certificateArn: config.albCertificateArn,
       frontendTargetGroup: this.frontendTargetGroup,
       backendTargetGroup: this.backendTargetGroup,
+      blueGreen:
+        strategy.type === 'blue-green' && frontend.alternateTargetGroup && backend.alternateTargetGroup
+          ? {
+              frontendAlternateTargetGroup: frontend.alternateTargetGroup,
+              backendAlternateTargetGroup: backend.alternateTargetGroup,
+              testListenerPort: strategy.testListenerPort,
+            }
+          : undefined,
     });
     this.loadBalancer = alb.loadBalancer;
     this.httpsListener = alb.httpsListener;
+
+    if (strategy.type === 'blue-green') {
+      const wired = this.wireBlueGreen(props, strategy, alb, { frontend, backend });
+      this.testListener = wired.testListener;
+      this.alternateTargetGroups = wired.alternateTargetGroups;
+      this.deploymentGate = wired.deploymentGate;
+    }
     frontend.addScalingPolicies();
     backend.addScalingPolicies();
+  }
+
+  /**
+   * Blue/green: the test listener opened to the VPC, the ECS infrastructure role, the gate (not on a
+   * first deploy: no task runs yet, and the automation stack with the verification comes after this
+   * one) and each service attached to its rules.
+   */
+  private wireBlueGreen(
+    props: ComputeProps,
+    strategy: BlueGreenDeploymentConfig,
+    alb: PublicLoadBalancer,
+    services: { readonly frontend: AppService; readonly backend: AppService },
+  ): Pick<Compute, 'testListener' | 'alternateTargetGroups' | 'deploymentGate'> {
+    const { frontend, backend } = services;
+    const { blueGreenRules: rules, testListener } = alb;
+    if (!rules || !testListener || !frontend.alternateTargetGroup || !backend.alternateTargetGroup) {
+      throw new Error('Compute: blue/green needs the load balancer rules and both alternate target groups');
+    }
+    openTestListenerToVpc(props.albSecurityGroup, props.vpc, strategy.testListenerPort);
+    const infrastructureRole = blueGreenInfrastructureRole(this, 'BlueGreenInfrastructureRole', props.envName);
+    const both = (service: AppService, alternate: elbv2.ApplicationTargetGroup) => [
+      service.targetGroup.targetGroupArn,
+      alternate.targetGroupArn,
+    ];
+    const deploymentGate = isFirstDeploy(this)
+      ? undefined
+      : new DeploymentGate(this, 'DeploymentGate', {
+          envName: props.envName,
+          testUrl: `http://${alb.loadBalancer.loadBalancerDnsName}:${strategy.testListenerPort}`,
+          targetGroupArns: {
+            backend: both(backend, backend.alternateTargetGroup),
+            frontend: both(frontend, frontend.alternateTargetGroup),
+          },
+          callbackDelaySeconds: strategy.hookCallbackDelaySeconds,
+        });
+    backend.attachBlueGreen({
+      productionRule: rules.backendProduction,
+      testRule: rules.backendTest,
+      infrastructureRole,
+      hook: deploymentGate?.hook('BackendVerificationGate'),
+    });
+    frontend.attachBlueGreen({
+      productionRule: rules.frontendProduction,
+      testRule: rules.frontendTest,
+      infrastructureRole,
+      hook: deploymentGate?.hook('FrontendVerificationGate'),
+    });
+    return {
+      testListener,
+      alternateTargetGroups: { frontend: frontend.alternateTargetGroup, backend: backend.alternateTargetGroup },
+      deploymentGate,
+    };
   }
 }

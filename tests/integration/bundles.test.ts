@@ -32,6 +32,12 @@ const LAMBDA_ENV = {
   REMEDIATION_TABLE: 'interactions-dev-remediation',
   REMEDIATION_POLICY: '{"env":"dev"}',
   ALARM_SEVERITIES: '{}',
+  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:interactions-dev-deployment-verification',
+  TEST_URL: 'http://127.0.0.1:9',
+  BACKEND_TARGET_GROUP_ARNS: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/backend/0123456789abcdef',
+  FRONTEND_TARGET_GROUP_ARNS:
+    'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/frontend/0123456789abcdef',
+  CALLBACK_DELAY_SECONDS: '30',
 };
 
 const context = { functionName: 'bundle-test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30000 };

@@ -68,13 +68,44 @@ export interface AppServiceProps {
   readonly healthCheckPath: string;
   /** Retention of the container log group, in days (a CloudWatch Logs retention value). */
   readonly logRetentionDays: number;
+  /**
+   * Deploy with ECS native blue/green instead of a rolling update: a second (alternate) target
+   * group, the bake time and the alarms that roll a deployment back; the listener rules and the
+   * lifecycle hook are attached later with {@link AppService.attachBlueGreen}.
+   * @default rolling update guarded by the circuit breaker with rollback
+   */
+  readonly blueGreen?: AppServiceBlueGreen;
+}
+
+/** The blue/green settings of one service. */
+export interface AppServiceBlueGreen {
+  /** Blue and green both run this long after production traffic moved to green. */
+  readonly bakeTime: Duration;
+  /** Alarms that roll the deployment back while it runs and during the bake time (by name: they watch this service). */
+  readonly alarmNames: readonly string[];
+}
+
+/** What {@link AppService.attachBlueGreen} wires a blue/green service to. */
+export interface BlueGreenAttachment {
+  /** The rule of the production (HTTPS) listener that forwards to this service's two target groups. */
+  readonly productionRule: elbv2.ApplicationListenerRule;
+  /** The rule of the test listener that forwards to this service's two target groups. */
+  readonly testRule: elbv2.ApplicationListenerRule;
+  /** Role ECS assumes to move the rules' weights and register targets (AmazonECSInfrastructureRolePolicyForLoadBalancers). */
+  readonly infrastructureRole: iam.IRole;
+  /**
+   * The gate run after test traffic moved to green.
+   * @default no lifecycle hook: green gets production traffic once its tasks are healthy
+   */
+  readonly hook?: ecs.IDeploymentLifecycleHookTarget;
 }
 
 /**
  * A Fargate service behind the ALB with the seed's deployment and scaling behaviour:
  * X86_64 Linux tasks (the app team builds the images on `node:18-alpine` / `python:3.11-slim`
  * for amd64), private subnets without public IPs, rolling deploys at 100%/200% guarded by the
- * circuit breaker with rollback, no ECS Exec, logs to `/aws/ecs/interactions-<env>-<component>`.
+ * circuit breaker with rollback (or ECS native blue/green, `blueGreen`), no ECS Exec, logs to
+ * `/aws/ecs/interactions-<env>-<component>`.
  *
  * Scaling is added by {@link addScalingPolicies} once the target group has a listener.
  * On a first deploy (`-c firstDeploy=true`) the service runs no task until its image is pushed.
@@ -90,6 +121,11 @@ export class AppService extends Construct {
   readonly logGroup: logs.LogGroup;
   /** IP target group the ALB forwards to; health-checked on the configured path. */
   readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /**
+   * Blue/green only: the second target group, alike. ECS registers each new revision in whichever
+   * of the two does not serve production, so the roles swap with every deployment.
+   */
+  readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
 
   private readonly props: AppServiceProps;
   /** Tasks at least / at most: the configured bounds, or zero on a first deploy. */
@@ -149,7 +185,18 @@ export class AppService extends Construct {
       desiredCount: this.capacity.min,
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback: true },
+      ...(props.blueGreen
+        ? {
+            // The circuit breaker applies to rolling updates only; blue/green rolls back on a failed
+            // hook, unhealthy green tasks, or one of these alarms until the bake time is over.
+            deploymentStrategy: ecs.DeploymentStrategy.BLUE_GREEN,
+            bakeTime: props.blueGreen.bakeTime,
+            deploymentAlarms: {
+              alarmNames: [...props.blueGreen.alarmNames],
+              behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
+            },
+          }
+        : { circuitBreaker: { enable: true, rollback: true } }),
       healthCheckGracePeriod: Duration.seconds(60),
       enableExecuteCommand: false,
       platformVersion: ecs.FargatePlatformVersion.LATEST,
@@ -165,6 +212,12 @@ export class AppService extends Construct {
         : { logDriver: serviceConnectLogs },
     });
 
+    if (props.blueGreen) {
+      Annotations.of(this.service).acknowledgeWarning(
+        '@aws-cdk/aws-ecs:shouldUseCircuitBreaker',
+        'Blue/green: the circuit breaker applies to rolling updates only; green tasks that fail their health checks, the lifecycle hook and the deployment alarms roll back instead',
+      );
+    }
     if (this.capacity.max === 0) {
       Annotations.of(this.service).addWarningV2(
         '@interactions/compute:firstDeploy',
@@ -172,22 +225,56 @@ export class AppService extends Construct {
       );
     }
 
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
-      vpc: props.cluster.vpc,
-      port,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      targetType: elbv2.TargetType.IP,
-      deregistrationDelay: Duration.seconds(30),
-      healthCheck: {
-        path: props.healthCheckPath,
-        healthyHttpCodes: '200-299',
-        interval: Duration.seconds(30),
-        timeout: Duration.seconds(5),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: 3,
-      },
-      targets: [this.service.loadBalancerTarget({ containerName: component, containerPort: port })],
-    });
+    const targetGroup = (targetGroupId: string, targets?: elbv2.IApplicationLoadBalancerTarget[]) =>
+      new elbv2.ApplicationTargetGroup(this, targetGroupId, {
+        vpc: props.cluster.vpc,
+        port,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        targetType: elbv2.TargetType.IP,
+        deregistrationDelay: Duration.seconds(30),
+        healthCheck: {
+          path: props.healthCheckPath,
+          healthyHttpCodes: '200-299',
+          interval: Duration.seconds(30),
+          timeout: Duration.seconds(5),
+          healthyThresholdCount: 2,
+          unhealthyThresholdCount: 3,
+        },
+        targets,
+      });
+    if (props.blueGreen) {
+      // Registered in attachBlueGreen: the alternate target needs the listener rules.
+      this.targetGroup = targetGroup('TargetGroup');
+      this.alternateTargetGroup = targetGroup('AlternateTargetGroup');
+    } else {
+      this.targetGroup = targetGroup('TargetGroup', [
+        this.service.loadBalancerTarget({ containerName: component, containerPort: port }),
+      ]);
+    }
+  }
+
+  /**
+   * Blue/green: registers the service with its target group, the alternate target group and the
+   * production and test listener rules, and adds the lifecycle hook. Call it once, after the rules exist.
+   */
+  attachBlueGreen(attachment: BlueGreenAttachment): void {
+    const { component, port } = this.props;
+    if (this.alternateTargetGroup === undefined) {
+      throw new Error(`AppService ${component}: attachBlueGreen needs the blueGreen prop`);
+    }
+    this.targetGroup.addTarget(
+      this.service.loadBalancerTarget({
+        containerName: component,
+        containerPort: port,
+        alternateTarget: new ecs.AlternateTarget('AlternateTarget', {
+          alternateTargetGroup: this.alternateTargetGroup,
+          productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(attachment.productionRule),
+          testListener: ecs.ListenerRuleConfiguration.applicationListenerRule(attachment.testRule),
+          role: attachment.infrastructureRole,
+        }),
+      }),
+    );
+    if (attachment.hook) this.service.addLifecycleHook(attachment.hook);
   }
 
   /**
