@@ -5,6 +5,7 @@
  */
 import type { BackupVerificationWorkflowProps } from '../../workflows/backup-verification/construct.js';
 import type { SnapshotWorkflowProps } from '../../workflows/common/snapshot-workflow.js';
+import type { RecoveryTestWorkflowProps } from '../../workflows/recovery-test/construct.js';
 import type { SnapshotHousekeepingWorkflowProps } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig } from '../config/index.js';
 
@@ -49,4 +50,15 @@ export function snapshotHousekeepingConfig(config: EnvironmentConfig) {
 /** Whether housekeeping starts the nightly cache snapshot. */
 export function nightlyCacheSnapshot(config: EnvironmentConfig): boolean {
   return config.automation.cacheSnapshotNightly;
+}
+
+/** The monthly point-in-time recovery drill (what is not a reference to the platform). */
+export function recoveryTestConfig(config: EnvironmentConfig) {
+  return {
+    ...commonWorkflowConfig(config),
+    databaseName: config.database.databaseName,
+    scheduleExpression: 'cron(0 6 ? * 1#1 *)',
+    restorePointMode: 'latest',
+    objectives: config.name === 'prod' ? { rpoMinutes: 5, rtoMinutes: 60 } : { rpoMinutes: 15, rtoMinutes: 120 },
+  } as const satisfies Partial<RecoveryTestWorkflowProps>;
 }
