@@ -7,11 +7,12 @@
  * measures RTO and RPO (EMF metrics, alarms on the environment's objectives) and files the evidence
  * report. The restore, wait and delete are the shared TemporaryDbInstance fragment. See README.md.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -22,6 +23,8 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { POSTGRES_PORT } from '../../infra/constructs/network.js';
+import { contractMetric } from '../../infra/constructs/workflow-monitoring.js';
+import { NoMutatingWildcard, safetyFindingId } from '../../infra/safety-rules/index.js';
 import { type RecoveryTestMetricName, recoveryTestMetric } from '../../shared/metrics-contract.js';
 import { type Environment, names } from '../../shared/naming.js';
 import { FailurePath } from '../common/failure-path.js';
@@ -46,6 +49,14 @@ export const RECOVERY_TEST_PURPOSE = 'pitr';
  * delete with its busy retries (about 8 minutes), the evaluation and the report.
  */
 const AFTER_WAIT_RESERVE = Duration.minutes(30);
+
+/** The writes on "*" every function in a VPC needs for its network interfaces (see AutomationFunction). */
+const VPC_ENI_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
 
 /** The sweeper may delete a leftover instance this long after the execution's timeout. */
 const EXPIRY_MARGIN = Duration.hours(1);
@@ -217,7 +228,23 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
       vpcSubnets: props.verifierSubnets,
       securityGroups: [this.verifierSecurityGroup],
     });
-    props.databaseSecret.grantRead(verify.role);
+    // Principal policy only, not grantRead: that would also write the platform stack's key policy,
+    // a reference back into this stack (a dependency cycle); the key's policy admits account IAM.
+    verify.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        resources: [props.databaseSecret.secretArn],
+      }),
+    );
+    verify.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [props.encryptionKey.keyArn],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.${Stack.of(this).urlSuffix}` },
+        },
+      }),
+    );
     const evaluate = workflowFunction(this, 'EvaluateFunction', {
       envName,
       name: 'evaluate-recovery-test',
@@ -376,6 +403,14 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
       temporary.instancesArnPattern,
       'Temporary instances are named from the execution at run time under the drill prefix; restore and tagging require the automation request tags, delete requires the automation resource tags.',
     );
+    // The ENI actions AWSLambdaVPCAccessExecutionRole grants (AutomationFunction, for any function in a VPC).
+    for (const action of VPC_ENI_ACTIONS) {
+      Validations.of(verify.role).acknowledge({
+        id: safetyFindingId(NoMutatingWildcard, `Action::${action}`),
+        reason:
+          'Lambda creates and removes the network interfaces of a function in a VPC on "*", as AWSLambdaVPCAccessExecutionRole grants; the function itself never calls them.',
+      });
+    }
     Validations.of(this.schedule).acknowledge({
       id: 'Serverless-EventBusDLQ',
       reason:
@@ -393,13 +428,7 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
     const alarm = new cloudwatch.Alarm(this, `${metricName}Alarm`, {
       alarmName: `${names.stateMachine(this.envName, WORKFLOW)}-${metricName === 'RecoveryTimeSeconds' ? 'rto' : 'rpo'}-objective`,
       alarmDescription: `The last point-in-time recovery drill measured ${metricName === 'RecoveryTimeSeconds' ? 'an RTO' : 'an RPO'} above the objective of ${objectiveMinutes} minutes`,
-      metric: new cloudwatch.Metric({
-        namespace: descriptor.namespace,
-        metricName: descriptor.metricName,
-        dimensionsMap: { ...descriptor.dimensions },
-        statistic: cloudwatch.Stats.MAXIMUM,
-        period: Duration.hours(1),
-      }),
+      metric: contractMetric(descriptor, { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.hours(1) }),
       threshold: objectiveMinutes * 60,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
