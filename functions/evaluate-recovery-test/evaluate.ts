@@ -5,7 +5,7 @@
  * Pure: the handler passes the clock and publishes the metrics.
  */
 
-/** One data check as the verifier reports it. */
+/** One data check as the verifier reports it (`status` is `pass` or `fail`). */
 export interface CheckResult {
   readonly name: string;
   readonly status: string;
@@ -73,7 +73,9 @@ export interface DrillEvaluation {
   readonly restorePoint: string;
   readonly restorePointMode: string;
   readonly temporaryInstance: string;
+  /** Null unless the data was verified. */
   readonly rtoSeconds: number | null;
+  /** Null when the verifier found no newest data (no freshness check, or it did not run). */
   readonly rpoSeconds: number | null;
   readonly newestDataAt: string | null;
   readonly objectives: { readonly rtoSeconds: number; readonly rpoSeconds: number };
@@ -121,7 +123,7 @@ function failureOf(facts: DrillFacts): DrillEvaluation['failure'] {
     };
   }
   if (!verification.passed) {
-    const failed = verification.checks.filter((check) => check.status !== 'passed');
+    const failed = verification.checks.filter((check) => check.status !== 'pass');
     return {
       error: 'VerificationFailedError',
       cause: `Data checks failed on ${facts.temporaryInstance}: ${failed.map((c) => `${c.name}: ${c.finding}`).join('; ') || 'the verifier reported a failure'}`,
@@ -142,7 +144,9 @@ export function evaluateDrill(facts: DrillFacts, now: Date): DrillEvaluation {
   const failure = failureOf(facts);
   const verifiedAt = facts.verification?.verifiedAt;
   const rtoSeconds = failure === null && verifiedAt !== undefined ? seconds(facts.startedAt, verifiedAt) : null;
-  const rpoSeconds = failure === null ? rpo(facts) : null;
+  // Measured whenever the verifier found the newest data: a freshness check fails when the RPO is
+  // over the objective, and that RPO is exactly what the objective alarm must see.
+  const rpoSeconds = rpo(facts);
   const objectivesMet = {
     rto: rtoSeconds !== null && rtoSeconds <= objectives.rtoSeconds,
     rpo: rpoSeconds === null ? null : rpoSeconds <= objectives.rpoSeconds,

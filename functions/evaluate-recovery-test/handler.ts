@@ -2,9 +2,10 @@
  * "Evaluate drill" task of the recovery test, run right after the temporary instance's deletion was
  * requested: measures RTO and RPO against the environment's objectives (evaluate.ts), publishes both
  * as EMF metrics with the exact dimensions the objective alarms watch (shared/metrics-contract.ts),
- * and returns the evidence notify-outcome files as the drill's JSON and Markdown report. Metrics are
- * published only for a drill whose data was verified: a failed drill has no recovery time to report,
- * and its failure is notified by the workflow.
+ * and returns the evidence notify-outcome files as the drill's JSON and Markdown report. RTO is
+ * published only for a drill whose data was verified (a failed drill recovered nothing in time);
+ * RPO whenever the verifier measured it, a failed freshness check included (that is the RPO miss
+ * its alarm is for).
  */
 import { publishMetric, recoveryTestMetric } from '../../shared/metrics-contract.js';
 import { automationHandler } from '../../shared/middleware.js';

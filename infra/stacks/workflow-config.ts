@@ -3,6 +3,7 @@
  * to another construct). The automation stack and the workflow testbed both build the workflows
  * from it, so a test runs the workflow exactly as the stack configures it.
  */
+import { Duration } from 'aws-cdk-lib';
 import type { BackupVerificationWorkflowProps } from '../../workflows/backup-verification/construct.js';
 import type { SnapshotWorkflowProps } from '../../workflows/common/snapshot-workflow.js';
 import type { RecoveryTestWorkflowProps } from '../../workflows/recovery-test/construct.js';
@@ -54,11 +55,18 @@ export function nightlyCacheSnapshot(config: EnvironmentConfig): boolean {
 
 /** The monthly point-in-time recovery drill (what is not a reference to the platform). */
 export function recoveryTestConfig(config: EnvironmentConfig) {
+  const { pitr, objectives, dataChecks, dataCheckTimeouts } = config.drills;
   return {
     ...commonWorkflowConfig(config),
     databaseName: config.database.databaseName,
-    scheduleExpression: 'cron(0 6 ? * 1#1 *)',
-    restorePointMode: 'latest',
-    objectives: config.name === 'prod' ? { rpoMinutes: 5, rtoMinutes: 60 } : { rpoMinutes: 15, rtoMinutes: 120 },
+    scheduleExpression: pitr.schedule,
+    scheduleEnabled: pitr.scheduleEnabled,
+    restorePointMode: pitr.restorePointMode,
+    instanceClass: pitr.instanceClass,
+    pollInterval: Duration.seconds(pitr.pollIntervalSeconds),
+    timeout: Duration.minutes(pitr.timeoutMinutes),
+    objectives,
+    dataChecks,
+    dataCheckTimeouts,
   } as const satisfies Partial<RecoveryTestWorkflowProps>;
 }

@@ -82,8 +82,8 @@ export function passingVerification(restorePoint: string) {
   return {
     passed: true,
     checks: [
-      { name: 'alembic_version has a row', status: 'passed', value: 1, finding: '1 >= 1', durationMs: 40 },
-      { name: 'newest interaction', status: 'passed', value: restorePoint, finding: 'fresh', durationMs: 60 },
+      { name: 'alembic_version has a row', status: 'pass', value: 1, finding: '1 >= 1', durationMs: 40 },
+      { name: 'newest interaction', status: 'pass', value: restorePoint, finding: 'fresh', durationMs: 60 },
     ],
     newestDataAt: new Date(Date.parse(restorePoint) - 60_000).toISOString(),
     rpoSeconds: 60,

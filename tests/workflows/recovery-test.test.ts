@@ -7,6 +7,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { loadConfig } from '../../infra/config/index.js';
 import { DELETE_WHILE_BUSY_RETRY, TEMPORARY_DB_STATES as S } from '../../workflows/common/temporary-db-instance.js';
 import type { LambdaHandler } from '../support/state-machine-harness.js';
 import { ruleTargetInput, scheduledDeliveries, scheduledEvent, workflowTestbed } from '../support/workflow-testbed.js';
@@ -24,6 +25,7 @@ import {
 } from './recovery-test.fixtures.js';
 
 const bed = workflowTestbed({ workflow: 'recovery-test', env: 'prod' });
+const { pitr } = loadConfig('prod').drills;
 const world = drillWorld('prod');
 const verifier = verifierName('prod');
 
@@ -116,7 +118,7 @@ describe('recovery test workflow', () => {
       SourceDBInstanceIdentifier: world.source,
       TargetDBInstanceIdentifier: world.instance,
       RestoreTime: new Date(world.latestRestorableTime).toISOString(),
-      DbInstanceClass: 'db.t4g.medium',
+      DbInstanceClass: pitr.instanceClass,
       DbParameterGroupName: 'interactions-prod-postgres15',
       MultiAZ: false,
       PubliclyAccessible: false,
@@ -348,7 +350,7 @@ describe('recovery test workflow', () => {
             return {
               ...verification,
               passed: false,
-              checks: [{ name: 'interactions has rows', status: 'failed', value: 0, finding: '0 < 1', durationMs: 5 }],
+              checks: [{ name: 'interactions has rows', status: 'fail', value: 0, finding: '0 < 1', durationMs: 5 }],
             };
           },
         },
@@ -500,7 +502,7 @@ describe('recovery test workflow', () => {
   describe('definition and template', () => {
     it('runs monthly per the environment config', () => {
       // Assess
-      bed.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 6 ? * 1#1 *)' });
+      bed.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: pitr.schedule });
     });
 
     it('places the verifier in the VPC behind the only security group the restored instances admit', () => {

@@ -21,10 +21,13 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import type { DataCheckTimeouts, RecoveryObjectives } from '../../infra/config/drills.js';
 import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { POSTGRES_PORT } from '../../infra/constructs/network.js';
 import { contractMetric } from '../../infra/constructs/workflow-monitoring.js';
 import { NoMutatingWildcard, safetyFindingId } from '../../infra/safety-rules/index.js';
+import type { DataCheck } from '../../shared/data-checks/checks.js';
+import { dataCheckEnvironment } from '../../shared/data-checks/settings.js';
 import { type RecoveryTestMetricName, recoveryTestMetric } from '../../shared/metrics-contract.js';
 import { type Environment, names } from '../../shared/naming.js';
 import { FailurePath } from '../common/failure-path.js';
@@ -61,14 +64,6 @@ const VPC_ENI_ACTIONS = [
 /** The sweeper may delete a leftover instance this long after the execution's timeout. */
 const EXPIRY_MARGIN = Duration.hours(1);
 
-/** The environment's recovery objectives (config `drills.objectives`). */
-export interface RecoveryObjectives {
-  /** Longest acceptable time from the drill's start to verified data, in minutes. */
-  readonly rtoMinutes: number;
-  /** Longest acceptable gap between the restore point and the newest restored data, in minutes. */
-  readonly rpoMinutes: number;
-}
-
 /** Props of RecoveryTestWorkflow (the automation stack maps config onto them). */
 export interface RecoveryTestWorkflowProps extends AutomationWorkflowProps {
   /** The platform's database: the restore's source. */
@@ -99,10 +94,12 @@ export interface RecoveryTestWorkflowProps extends AutomationWorkflowProps {
   readonly pollInterval?: Duration;
   /** Overall execution timeout (config `drills.pitr.timeout`). @default 3 hours */
   readonly timeout?: Duration;
-  /** RTO and RPO objectives the alarms compare with (config `drills.objectives`). */
+  /** RTO and RPO objectives the alarms compare with, and the verifier's freshness check (config `drills.objectives`). */
   readonly objectives: RecoveryObjectives;
-  /** The data checks the verifier runs (config `drills.dataChecks`). @default the verifier's own defaults */
-  readonly dataChecks?: readonly unknown[];
+  /** The data checks the verifier runs against the restored copy (config `drills.dataChecks`). */
+  readonly dataChecks: readonly DataCheck[];
+  /** The checks' connection and statement timeouts (config `drills.dataCheckTimeouts`). */
+  readonly dataCheckTimeouts: DataCheckTimeouts;
   /** Topic the objective alarms notify. @default alarms without actions (the dashboard shows them) */
   readonly alarmTopic?: sns.ITopic;
 }
@@ -220,7 +217,14 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
       envName,
       name: 'verify-restored-data',
       description: `Runs the data checks against a restored copy of ${instanceId} (read-only, TLS)`,
-      environment: { WORKFLOW },
+      environment: {
+        WORKFLOW,
+        ...dataCheckEnvironment({
+          objectives: props.objectives,
+          dataChecks: props.dataChecks,
+          dataCheckTimeouts: props.dataCheckTimeouts,
+        }),
+      },
       logGroup: props.functionLogGroup,
       // Restored instances load blocks lazily from S3: the first queries are slow.
       timeout: Duration.minutes(5),
@@ -320,7 +324,6 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
         databaseName: props.databaseName,
         secretArn: props.databaseSecret.secretArn,
         restorePoint: sfn.JsonPath.stringAt('$.plan.restorePoint'),
-        ...(props.dataChecks === undefined ? {} : { checks: [...props.dataChecks] }),
       },
       resultPath: '$.verification',
     });

@@ -1,12 +1,58 @@
 /**
  * Contract of the recovery test workflow (`interactions-<env>-recovery-test`, the monthly
  * point-in-time recovery drill): what it is started with, what it returns on success, and what its
- * data verification task takes and returns. The plan function, the CLI and the tests import these
- * schemas; they use `shared/zod.js` (zod/mini) because the functions bundle them.
+ * "Verify restored data" task takes and returns. The plan function, the verifier, the CLI and the
+ * tests import these schemas; they use `shared/zod.js` (zod/mini) because the functions bundle them.
  */
+import { dataChecksSchema } from '../../shared/data-checks/checks.js';
 import { isoTimeSchema, scheduledEventSchema } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
 import { reasonSchema, reportUrlsSchema, requestedBySchema } from '../on-demand-snapshot/contract.js';
+
+/** What "Verify restored data" receives: where the restored instance is, its credentials, the restore point. */
+export const verifyRestoredDataInput = z.object({
+  /** The restored instance's `Endpoint` as DescribeDBInstances returns it. */
+  endpoint: z.object({
+    address: z.string().check(z.regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name or IPv4 address')),
+    port: z.number().check(z.int('must be a whole number'), z.gte(1), z.lte(65535, 'must be a TCP port')),
+  }),
+  databaseName: z
+    .string()
+    .check(z.regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'must be a PostgreSQL database name (letters, digits, _ and $)')),
+  /** The secret with the credentials (`username`, `password`): the source instance's, which the restore keeps. */
+  secretArn: z
+    .string()
+    .check(
+      z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN'),
+    ),
+  /** The point in time the instance was restored to: the RPO is measured from it. */
+  restorePoint: isoTimeSchema,
+  /** Checks to run instead of the environment's (DATA_CHECKS). @default the environment's checks */
+  checks: z.optional(dataChecksSchema),
+});
+export type VerifyRestoredDataInput = z.infer<typeof verifyRestoredDataInput>;
+
+/** What "Verify restored data" returns: every check with its value and finding, and the measured RPO. */
+export const verifyRestoredDataOutput = z.object({
+  /** Every check passed (the freshness check included: RPO within the objective). */
+  passed: z.boolean(),
+  checks: z.array(
+    z.object({
+      name: z.string(),
+      status: z.enum(['pass', 'fail']),
+      value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+      finding: z.string(),
+      durationMs: z.number().check(z.nonnegative()),
+    }),
+  ),
+  /** The freshness check's newest data timestamp. @default absent when no freshness check produced one */
+  newestDataAt: z.optional(isoTimeSchema),
+  /** Restore point minus newest data, in seconds. */
+  rpoSeconds: z.optional(z.number().check(z.nonnegative())),
+  /** When the checks finished. */
+  verifiedAt: isoTimeSchema,
+});
+export type VerifyRestoredDataOutput = z.infer<typeof verifyRestoredDataOutput>;
 
 /** How the restore point is chosen when the request names none (config `drills.pitr.restorePointMode`). */
 export const restorePointModeSchema = z.enum(['latest', 'random']);
@@ -31,15 +77,6 @@ export type RecoveryTestRequest = z.infer<typeof recoveryTestRequestSchema>;
 export const recoveryTestInputSchema = z.union([scheduledEventSchema, recoveryTestRequestSchema]);
 export type RecoveryTestInput = z.infer<typeof recoveryTestInputSchema>;
 
-/** Outcome of one data check, as the verifier reports it. */
-export const dataCheckResultSchema = z.object({
-  name: z.string(),
-  status: z.enum(['passed', 'failed']),
-  value: z.optional(z.unknown()),
-  finding: z.string(),
-  durationMs: z.number(),
-});
-
 /** What "Build output" returns: the restore, the measured RTO and RPO against the objectives, the report. */
 export const recoveryTestOutputSchema = z.object({
   restorePoint: isoTimeSchema,
@@ -48,7 +85,7 @@ export const recoveryTestOutputSchema = z.object({
   rtoSeconds: z.number(),
   rpoSeconds: z.nullable(z.number()),
   objectivesMet: z.object({ rto: z.boolean(), rpo: z.nullable(z.boolean()) }),
-  checks: z.array(dataCheckResultSchema),
+  checks: verifyRestoredDataOutput.shape.checks,
   report: reportUrlsSchema,
 });
 export type RecoveryTestOutput = z.infer<typeof recoveryTestOutputSchema>;

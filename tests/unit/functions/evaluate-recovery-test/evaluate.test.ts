@@ -4,8 +4,8 @@ const now = new Date('2026-11-29T12:40:00.000Z');
 const verification = {
   passed: true,
   checks: [
-    { name: 'alembic_version has a row', status: 'passed', value: 1, finding: 'ok', durationMs: 4000 },
-    { name: 'newest data', status: 'passed', value: '2026-11-29T11:54:00Z', finding: 'ok', durationMs: 1000 },
+    { name: 'alembic_version has a row', status: 'pass', value: 1, finding: 'ok', durationMs: 4000 },
+    { name: 'newest data', status: 'pass', value: '2026-11-29T11:54:00Z', finding: 'ok', durationMs: 1000 },
   ],
   newestDataAt: '2026-11-29T11:54:00.000Z',
   verifiedAt: '2026-11-29T12:35:00.000Z',
@@ -73,7 +73,7 @@ describe('evaluateDrill', () => {
     expect(evaluation).toMatchObject({ passed: true, rpoSeconds: null, objectivesMet: { rpo: null } });
   });
 
-  it('fails the drill naming each failed check, with no RTO', () => {
+  it('fails the drill naming each failed check, with no RTO but the RPO the verifier measured', () => {
     // Act
     const evaluation = evaluateDrill(
       {
@@ -81,14 +81,14 @@ describe('evaluateDrill', () => {
         verification: {
           ...verification,
           passed: false,
-          checks: [{ name: 'interactions has rows', status: 'failed', value: 0, finding: '0 < 1', durationMs: 3 }],
+          checks: [{ name: 'interactions has rows', status: 'fail', value: 0, finding: '0 < 1', durationMs: 3 }],
         },
       },
       now,
     );
 
     // Assess
-    expect(evaluation).toMatchObject({ passed: false, rtoSeconds: null, rpoSeconds: null });
+    expect(evaluation).toMatchObject({ passed: false, rtoSeconds: null, rpoSeconds: 60 });
     expect(evaluation.failure?.cause).toBe(
       'Data checks failed on interactions-prod-pitr-x: interactions has rows: 0 < 1',
     );

@@ -13,7 +13,7 @@ const drill = {
   },
   verification: {
     passed: true,
-    checks: [{ name: 'newest data', status: 'passed', value: 'x', finding: 'ok', durationMs: 10 }],
+    checks: [{ name: 'newest data', status: 'pass', value: 'x', finding: 'ok', durationMs: 10 }],
     newestDataAt: '2026-11-29T11:54:00.000Z',
     verifiedAt: '2026-11-29T12:35:00.000Z',
   },
