@@ -39,13 +39,10 @@ import { AutomationStateMachine } from '../common/state-machine.js';
 import { TemporaryDbInstance } from '../common/temporary-db-instance.js';
 import { workflowFunction } from '../common/workflow-function.js';
 import { type AutomationWorkflow, type AutomationWorkflowProps, workflowSettings } from '../common/workflow-props.js';
-import type { RestorePointMode } from './contract.js';
+import { RECOVERY_TEST_PURPOSE, type RestorePointMode } from './contract.js';
 
 const WORKFLOW = 'recovery-test';
 const CONSTRUCT = 'RecoveryTestWorkflow';
-
-/** The temporary instances are `interactions-<env>-pitr-<execution>-<hash>`. */
-export const RECOVERY_TEST_PURPOSE = 'pitr';
 
 /**
  * Time the execution keeps after the wait loop's budget: verification (its task timeout), the

@@ -54,6 +54,9 @@ export const verifyRestoredDataOutput = z.object({
 });
 export type VerifyRestoredDataOutput = z.infer<typeof verifyRestoredDataOutput>;
 
+/** The temporary instances are `interactions-<env>-pitr-<execution>-<hash>` (the plan's `purpose`). */
+export const RECOVERY_TEST_PURPOSE = 'pitr';
+
 /** How the restore point is chosen when the request names none (config `drills.pitr.restorePointMode`). */
 export const restorePointModeSchema = z.enum(['latest', 'random']);
 export type RestorePointMode = z.infer<typeof restorePointModeSchema>;
