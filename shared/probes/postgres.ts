@@ -170,14 +170,16 @@ const AUTHENTICATION_CODES = new Set(['28P01', '28000']);
 export function connectionError(error: unknown, target: PostgresTarget, timeoutMs: number): DatabaseConnectionError {
   const where = describeTarget(target);
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-  const message = error instanceof Error ? error.message : String(error);
+  // Duck-typed: socket errors come from Node's own realm, where `instanceof Error` may not hold (jest's vm).
+  const message =
+    typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
   const fail = (kind: ConnectionFailureKind, text: string) =>
     new DatabaseConnectionError(`${text} (${where})`, kind, { cause: error });
   if (/timeout expired|Connection terminated due to connection timeout/i.test(message)) {
     return fail('timeout', `no answer from the database within ${timeoutMs} ms`);
   }
   if (['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET'].includes(code)) {
-    return fail('unreachable', `cannot reach the database: ${code} ${message}`.trim());
+    return fail('unreachable', `cannot reach the database: ${message.includes(code) ? message : `${code} ${message}`}`);
   }
   if (AUTHENTICATION_CODES.has(code)) return fail('authentication', `the database refused the credentials: ${message}`);
   if (code === '3D000') return fail('database-missing', `the database does not exist: ${message}`);
