@@ -242,6 +242,7 @@ export class AutomationStack extends Stack {
       [recoveryTest.stateMachine, { workflow: 'recovery-test', schedulePeriod: Duration.days(31) }],
     ];
     for (const [stateMachine, options] of monitored) this.addWorkflowMonitoring(stateMachine, options);
+    this.dashboard.addSection('Recovery tests (monthly point-in-time drill)', recoveryTest.objectiveWidgets);
     this.workflows = { onDemandSnapshot, cacheSnapshot, backupVerification, snapshotHousekeeping, recoveryTest };
   }
 

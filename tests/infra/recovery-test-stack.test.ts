@@ -65,6 +65,18 @@ describe('recovery test in the automation stack', () => {
     });
   });
 
+  it('draws the measured RTO and RPO against their objectives on the automation dashboard', () => {
+    // Assess
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard);
+    expect(body).toContain('## Recovery tests (monthly point-in-time drill)');
+    expect(body).toContain('Recovery time (RTO) per drill, seconds');
+    expect(body).toMatch(/RecoveryPointSeconds.*interactions-prod-evaluate-recovery-test/);
+    // The objective lines: prod's 60-minute RTO and 5-minute RPO, in seconds.
+    expect(body).toContain('\\"value\\":3600');
+    expect(body).toContain('\\"value\\":300');
+  });
+
   it.each(ENVIRONMENT_NAMES)('%s: runs the drill on its configured monthly schedule', (envName) => {
     // Act
     const built = envName === 'prod' ? template : build(envName).template;

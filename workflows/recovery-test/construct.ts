@@ -145,6 +145,8 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
   readonly subnetGroup: rds.SubnetGroup;
   /** Alarms on the measured RTO and RPO against the objectives. */
   readonly objectiveAlarms: Readonly<Record<RecoveryTestMetricName, cloudwatch.Alarm>>;
+  /** Dashboard graphs of the measured RTO and RPO against their objectives (one point per drill). */
+  readonly objectiveWidgets: readonly cloudwatch.IWidget[];
 
   private readonly envName: Environment;
 
@@ -386,6 +388,11 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
       RecoveryPointSeconds: this.objectiveAlarm('RecoveryPointSeconds', props.objectives.rpoMinutes, props.alarmTopic),
     };
 
+    this.objectiveWidgets = [
+      this.objectiveGraph('Recovery time (RTO) per drill, seconds', 'RecoveryTimeSeconds'),
+      this.objectiveGraph('Recovery point (RPO) per drill, seconds', 'RecoveryPointSeconds'),
+    ];
+
     acknowledgeWildcard(
       this.stateMachine,
       temporary.instancesArnPattern,
@@ -403,6 +410,22 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
       id: 'Serverless-EventBusDLQ',
       reason:
         'EventBridge retries the start for an hour; a month that still never starts has no succeeded execution, which the dead-man alarm on this workflow reports.',
+    });
+  }
+
+  /** A drill metric against its alarm's threshold: the daily maximum, since drills come once a month. */
+  private objectiveGraph(title: string, metricName: RecoveryTestMetricName): cloudwatch.GraphWidget {
+    return new cloudwatch.GraphWidget({
+      title,
+      left: [
+        contractMetric(recoveryTestMetric(this.envName, metricName), {
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.days(1),
+        }),
+      ],
+      leftAnnotations: [this.objectiveAlarms[metricName].toAnnotation()],
+      width: 12,
+      height: 6,
     });
   }
 
