@@ -56,7 +56,9 @@ export function queryFailureFinding(error: unknown, statementTimeoutMs: number):
         ? `a check is one SQL statement: ${message}`
         : `the check's SQL is not valid: ${message}`;
     case '':
-      return `the query did not complete: ${message}`;
+      return message === 'Query read timeout'
+        ? `the database stopped answering: no reply within the statement timeout of ${statementTimeoutMs} ms and a margin`
+        : `the query did not complete: ${message}`;
     default:
       return `the query failed (SQLSTATE ${sqlState(error)}): ${message}`;
   }

@@ -185,6 +185,10 @@ describe('queryFailureFinding', () => {
     [sqlError('42601', 'syntax error at or near "SELEC"'), /^the check's SQL is not valid/],
     [sqlError('22012', 'division by zero'), /^the query failed \(SQLSTATE 22012\): division by zero$/],
     [new Error('Connection terminated unexpectedly'), /^the query did not complete: Connection terminated/],
+    [
+      new Error('Query read timeout'),
+      /^the database stopped answering: no reply within the statement timeout of 250 ms/,
+    ],
   ])('explains %s', (error, finding) => {
     expect(queryFailureFinding(error, 250)).toMatch(finding);
   });
