@@ -173,7 +173,7 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
     });
     this.instanceSecurityGroup = new ec2.SecurityGroup(this, 'RestoredInstanceSecurityGroup', {
       vpc: props.vpc,
-      description: `${machineName} temporary instances: PostgreSQL from the drill's verifier only`,
+      description: `${machineName} temporary instances: PostgreSQL from the drill verifier only`,
       allowAllOutbound: false,
     });
     this.instanceSecurityGroup.addIngressRule(
