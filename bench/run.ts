@@ -7,14 +7,17 @@
  *   - workflows: local state machine executions (time, transitions, Lambda invocations);
  *   - verification: `verify-deployment --local` wall time vs its slowest probe and vs one after another,
  *     and the deployment-verification workflow's wall time vs its slowest check and vs their sum.
- * Figures go to bench/results/*.json and docs/benchmarks.md; nothing here asserts a time.
  *   - remediation: the alarm storm through remediation intake (bench/remediation-storm.ts).
- * `--only synth,tests,bundles,workflows,verification,remediation` picks parts.
+ *   - drills: each drill's local run through a simulated 30-minute restore (transitions against
+ *     their goal, Lambda invocations, RTO resolution).
+ * Figures go to bench/results/*.json and docs/benchmarks.md; nothing here asserts a time.
+ * `--only synth,tests,bundles,workflows,verification,remediation,drills` picks parts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { type FunctionResult, runBundleBench } from './bundles.js';
+import { type DrillBenchResult, runDrillBench, TRANSITIONS_GOAL } from './drills.js';
 import {
   describeRemediationStorm,
   type RemediationStormResult,
@@ -57,6 +60,7 @@ const results: {
   verification?: VerificationBenchResult;
   remediation?: RemediationStormResult;
   verificationWorkflow?: VerificationWorkflowBenchResult;
+  drills?: DrillBenchResult[];
 } = {
   measuredAt: new Date().toISOString(),
   node: process.version,
@@ -96,12 +100,12 @@ if (wants('synth') || wants('tests')) {
 }
 if (wants('bundles')) results.bundles = await runBundleBench();
 if (wants('workflows')) results.workflows = await runWorkflowBench();
-if (wants('verification')) results.verification = await runVerificationBench();
 if (wants('remediation')) results.remediation = await runRemediationStormBench();
 if (wants('verification')) {
   results.verification = await runVerificationBench();
   results.verificationWorkflow = await runVerificationWorkflowBench();
 }
+if (wants('drills')) results.drills = await runDrillBench();
 
 writeFileSync('bench/results/summary.json', `${JSON.stringify(results, null, 2)}\n`);
 if (only === undefined) writeFileSync('docs/benchmarks.md', renderMarkdown());
@@ -154,6 +158,22 @@ function renderMarkdown(): string {
     lines.push('', '## Alarm storm (remediation intake)', '', ...describeRemediationStorm(results.remediation));
   if (results.verificationWorkflow !== undefined) {
     lines.push('', ...verificationWorkflowMarkdown(results.verificationWorkflow));
+  }
+  if (results.drills !== undefined) {
+    lines.push(
+      '',
+      '## Drills',
+      '',
+      `Each drill's synthesized prod state machine run locally through a simulated slow restore. Goal: at most`,
+      `${TRANSITIONS_GOAL} state transitions per run. RTO resolution: the poll interval (the restore's end is seen within one).`,
+      '',
+      '| drill | restore min | status | transitions | within goal | Lambda invocations | SDK calls | RTO resolution s | wall ms |',
+      '| --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: |',
+      ...results.drills.map(
+        (d) =>
+          `| ${d.drill} | ${d.restoreMinutes} | ${d.status} | ${d.transitions} | ${d.withinTransitionsGoal ? 'yes' : 'no'} | ${d.lambdaInvocations} | ${d.sdkCalls} | ${d.rtoResolutionSeconds} | ${d.wallMs} |`,
+      ),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

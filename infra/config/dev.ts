@@ -101,6 +101,15 @@ export const dev: EnvironmentConfig = {
     objectives: { rpoMinutes: 1440, rtoMinutes: 120 },
     dataChecks: SEED_DATA_CHECKS,
     dataCheckTimeouts: DATA_CHECK_TIMEOUTS,
+    pitr: {
+      // First Tuesday, 07:00 UTC; a random point exercises older backups too.
+      schedule: 'cron(0 7 ? * 3#1 *)',
+      scheduleEnabled: true,
+      restorePointMode: 'random',
+      instanceClass: 'db.t3.small',
+      pollIntervalSeconds: 60,
+      timeoutMinutes: 180,
+    },
   },
   remediation: {
     tableName: 'interactions-dev-remediation',

@@ -22,6 +22,22 @@ export interface DataCheckTimeouts {
   readonly statementSeconds: number;
 }
 
+/** The monthly point-in-time recovery drill (workflows/recovery-test). */
+export interface PitrDrillConfig {
+  /** EventBridge cron expression of the monthly run, e.g. `cron(0 7 ? * 4#1 *)` (first Wednesday). */
+  readonly schedule: string;
+  /** Whether the schedule starts the drill; it can always be started by hand. */
+  readonly scheduleEnabled: boolean;
+  /** Restore point when the request names none: the latest restorable time, or a random point of the retention. */
+  readonly restorePointMode: 'latest' | 'random';
+  /** Class of the temporary instance, as RDS spells it (`db.t3.medium`): the source's, for a realistic RTO. */
+  readonly instanceClass: string;
+  /** Pause between polls of the restore: the resolution of the measured RTO. */
+  readonly pollIntervalSeconds: number;
+  /** Overall timeout of a drill (the wait loop gets all but 30 minutes of it). */
+  readonly timeoutMinutes: number;
+}
+
 /** The drills' settings of one environment. */
 export interface DrillsConfig {
   readonly objectives: RecoveryObjectives;
@@ -31,6 +47,7 @@ export interface DrillsConfig {
    */
   readonly dataChecks: readonly DataCheck[];
   readonly dataCheckTimeouts: DataCheckTimeouts;
+  readonly pitr: PitrDrillConfig;
 }
 
 /**
@@ -61,5 +78,27 @@ export function validateDrillsConfig(drills: DrillsConfig): string[] {
   // A check must end well inside the verification Lambda's 15-minute ceiling, all checks together.
   positive(dataCheckTimeouts.statementSeconds, 'drills.dataCheckTimeouts.statementSeconds', 300);
   for (const problem of dataCheckProblems(drills.dataChecks)) problems.push(`drills.dataChecks: ${problem}`);
+  problems.push(...validatePitrDrill(drills.pitr));
+  return problems;
+}
+
+/** Every problem of `drills.pitr`, each naming its field; empty when sound. */
+export function validatePitrDrill(pitr: PitrDrillConfig): string[] {
+  const problems: string[] = [];
+  if (!/^cron\(.+\)$/.test(pitr.schedule)) {
+    problems.push(`drills.pitr.schedule: "${pitr.schedule}" is not an EventBridge cron(...) expression`);
+  }
+  if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(pitr.instanceClass)) {
+    problems.push(
+      `drills.pitr.instanceClass: "${pitr.instanceClass}" is not an RDS instance class such as db.t3.medium`,
+    );
+  }
+  if (!Number.isInteger(pitr.pollIntervalSeconds) || pitr.pollIntervalSeconds < 10 || pitr.pollIntervalSeconds > 600) {
+    problems.push(`drills.pitr.pollIntervalSeconds: ${pitr.pollIntervalSeconds} is outside 10-600 whole seconds`);
+  }
+  // 30 minutes after the wait (verify, delete with its retries, report), and at least as much for the restore.
+  if (!Number.isInteger(pitr.timeoutMinutes) || pitr.timeoutMinutes < 60 || pitr.timeoutMinutes > 12 * 60) {
+    problems.push(`drills.pitr.timeoutMinutes: ${pitr.timeoutMinutes} is outside 60-720 whole minutes`);
+  }
   return problems;
 }

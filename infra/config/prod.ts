@@ -106,6 +106,15 @@ export const prod: EnvironmentConfig = {
     objectives: { rpoMinutes: 5, rtoMinutes: 60 },
     dataChecks: SEED_DATA_CHECKS,
     dataCheckTimeouts: DATA_CHECK_TIMEOUTS,
+    pitr: {
+      // First Wednesday, 07:00 UTC; the latest point is what an incident would restore to.
+      schedule: 'cron(0 7 ? * 4#1 *)',
+      scheduleEnabled: true,
+      restorePointMode: 'latest',
+      instanceClass: 'db.t3.large',
+      pollIntervalSeconds: 60,
+      timeoutMinutes: 240,
+    },
   },
   remediation: {
     tableName: 'interactions-prod-remediation',

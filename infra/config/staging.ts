@@ -107,6 +107,15 @@ export const staging: EnvironmentConfig = {
     objectives: { rpoMinutes: 60, rtoMinutes: 90 },
     dataChecks: SEED_DATA_CHECKS,
     dataCheckTimeouts: DATA_CHECK_TIMEOUTS,
+    pitr: {
+      // First Monday, 07:00 UTC, before prod's drill.
+      schedule: 'cron(0 7 ? * 2#1 *)',
+      scheduleEnabled: true,
+      restorePointMode: 'random',
+      instanceClass: 'db.t3.medium',
+      pollIntervalSeconds: 60,
+      timeoutMinutes: 180,
+    },
   },
   remediation: {
     tableName: 'interactions-staging-remediation',

@@ -11,6 +11,7 @@ import type { BackupVerificationWorkflowProps } from '../../workflows/backup-ver
 import type { SnapshotWorkflowProps } from '../../workflows/common/snapshot-workflow.js';
 import type { DeploymentVerificationWorkflowProps } from '../../workflows/deployment-verification/construct.js';
 import type { DrillLeftoverSweepWorkflowProps } from '../../workflows/drill-leftover-sweep/construct.js';
+import type { RecoveryTestWorkflowProps } from '../../workflows/recovery-test/construct.js';
 import type { SnapshotHousekeepingWorkflowProps } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig } from '../config/index.js';
 
@@ -97,4 +98,20 @@ export function deploymentVerificationConfig(config: EnvironmentConfig) {
     driftScheduleExpression: config.verification.driftSchedule,
     cache: { tls: config.cache.transitEncryption },
   } as const satisfies Partial<DeploymentVerificationWorkflowProps>;
+}
+
+/** The monthly point-in-time recovery drill (what is not a reference to the platform). */
+export function recoveryTestConfig(config: EnvironmentConfig) {
+  const { pitr, objectives } = config.drills;
+  return {
+    ...commonWorkflowConfig(config),
+    databaseName: config.database.databaseName,
+    scheduleExpression: pitr.schedule,
+    scheduleEnabled: pitr.scheduleEnabled,
+    restorePointMode: pitr.restorePointMode,
+    instanceClass: pitr.instanceClass,
+    pollInterval: Duration.seconds(pitr.pollIntervalSeconds),
+    timeout: Duration.minutes(pitr.timeoutMinutes),
+    objectives,
+  } as const satisfies Partial<RecoveryTestWorkflowProps>;
 }

@@ -3,15 +3,15 @@
  * routes to a playbook, under exactly the names the remediation catalog derives from the same
  * config, in every environment.
  */
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addEnvironment } from '../../infra/app.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../../infra/config/index.js';
 import { catalogAlarms, routeAlarm } from '../../shared/remediation/alarm-catalog.js';
 import { policyFromConfig } from '../../shared/remediation/policy.js';
 import { SECURITY_SIGNAL_IDS, securityAlarmName } from '../../shared/security-signals.js';
+import { testApp } from '../support/cdk-app.js';
 
-const app = new App();
+const app = testApp();
 // Every environment is added before the first synth (the app refuses changes after it).
 const built = ENVIRONMENT_NAMES.map((env) => {
   const config = loadConfig(env);

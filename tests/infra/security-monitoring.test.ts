@@ -3,16 +3,16 @@
  * Logs Insights saved query per signal of the seed's "Security Monitoring" table, on the right log,
  * routed to the configured severity; pgaudit in the database's parameter group; cdk-nag clean.
  */
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENVIRONMENT_NAMES, loadConfig } from '../../infra/config/index.js';
 import { PlatformStack } from '../../infra/stacks/platform-stack.js';
 import { SECURITY_SIGNAL_IDS, SECURITY_SIGNALS } from '../../shared/security-signals.js';
+import { testApp } from '../support/cdk-app.js';
 import { unacknowledgedFindings } from './support-nag.js';
 
 const stacks = ENVIRONMENT_NAMES.map((envName) => {
   const config = loadConfig(envName);
-  const stack = new PlatformStack(new App(), `interactions-${envName}-platform`, {
+  const stack = new PlatformStack(testApp(), `interactions-${envName}-platform`, {
     config,
     env: { region: config.region },
   });

@@ -1,10 +1,13 @@
 /**
- * Contract of the recovery test workflow (`interactions-<env>-recovery-test`): schemas its tasks,
- * the CLI and the tests share (zod/mini: the functions bundle them).
+ * Contract of the recovery test workflow (`interactions-<env>-recovery-test`, the monthly
+ * point-in-time recovery drill): what it is started with, what it returns on success, and what its
+ * "Verify restored data" task takes and returns. The plan function, the verifier, the CLI and the
+ * tests import these schemas; they use `shared/zod.js` (zod/mini) because the functions bundle them.
  */
 import { dataChecksSchema } from '../../shared/data-checks/checks.js';
-import { isoTimeSchema } from '../../shared/schemas.js';
+import { isoTimeSchema, scheduledEventSchema } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
+import { reasonSchema, reportUrlsSchema, requestedBySchema } from '../on-demand-snapshot/contract.js';
 
 /** What "Verify restored data" receives: where the restored instance is, its credentials, the restore point. */
 export const verifyRestoredDataInput = z.object({
@@ -50,3 +53,42 @@ export const verifyRestoredDataOutput = z.object({
   verifiedAt: isoTimeSchema,
 });
 export type VerifyRestoredDataOutput = z.infer<typeof verifyRestoredDataOutput>;
+
+/** The temporary instances are `interactions-<env>-pitr-<execution>-<hash>` (the plan's `purpose`). */
+export const RECOVERY_TEST_PURPOSE = 'pitr';
+
+/** How the restore point is chosen when the request names none (config `drills.pitr.restorePointMode`). */
+export const restorePointModeSchema = z.enum(['latest', 'random']);
+export type RestorePointMode = z.infer<typeof restorePointModeSchema>;
+
+/**
+ * A drill started by hand (CLI `drill run <env> pitr`, the console): an explicit restore point,
+ * else the configured mode decides. Unknown fields are rejected, so a misspelt `restorePoint` never
+ * silently becomes a drill of the latest point.
+ */
+export const recoveryTestRequestSchema = z.strictObject({
+  /** The point in time to restore to; must lie inside the restore window (checked before anything is created). */
+  restorePoint: z.optional(isoTimeSchema),
+  /** Who started the drill: goes to the report. */
+  requestedBy: z.optional(requestedBySchema),
+  /** Why: goes to the report. */
+  reason: reasonSchema,
+});
+export type RecoveryTestRequest = z.infer<typeof recoveryTestRequestSchema>;
+
+/** What the workflow is started with: the monthly scheduled event, or an operator's request. */
+export const recoveryTestInputSchema = z.union([scheduledEventSchema, recoveryTestRequestSchema]);
+export type RecoveryTestInput = z.infer<typeof recoveryTestInputSchema>;
+
+/** What "Build output" returns: the restore, the measured RTO and RPO against the objectives, the report. */
+export const recoveryTestOutputSchema = z.object({
+  restorePoint: isoTimeSchema,
+  restorePointMode: z.enum(['latest', 'random', 'requested']),
+  temporaryInstance: z.string().check(z.minLength(1)),
+  rtoSeconds: z.number(),
+  rpoSeconds: z.nullable(z.number()),
+  objectivesMet: z.object({ rto: z.boolean(), rpo: z.nullable(z.boolean()) }),
+  checks: verifyRestoredDataOutput.shape.checks,
+  report: reportUrlsSchema,
+});
+export type RecoveryTestOutput = z.infer<typeof recoveryTestOutputSchema>;

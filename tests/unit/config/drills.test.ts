@@ -19,6 +19,7 @@ describe('drills config', () => {
       objectives: { rpoMinutes: 0, rtoMinutes: Number.NaN },
       dataChecks: [{ name: 'x', sql: 'SELECT 1' }],
       dataCheckTimeouts: { connectSeconds: 120, statementSeconds: -1 },
+      pitr: loadConfig('dev').drills.pitr,
     };
 
     // Act
