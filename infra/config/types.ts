@@ -3,6 +3,10 @@
  * once per environment; constructs receive only the slice they need.
  */
 
+import type { FailoverDrillConfig } from './failover-drill.js';
+
+export type { ChangeFreeze, FailoverDrillConfig } from './failover-drill.js';
+
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
@@ -203,6 +207,8 @@ export interface EnvironmentConfig {
   readonly security: SecurityConfig;
   readonly monitoring: MonitoringConfig;
   readonly automation: AutomationConfig;
+  /** The bi-annual Multi-AZ failover drill (infra/config/failover-drill.ts). */
+  readonly failoverDrill: FailoverDrillConfig;
   /** Tags applied to every resource of the environment. */
   readonly tags: Readonly<Record<string, string>>;
 }

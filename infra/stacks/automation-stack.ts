@@ -18,6 +18,12 @@ import { names, type WorkflowName } from '../../shared/naming.js';
 import { BackupVerificationWorkflow } from '../../workflows/backup-verification/construct.js';
 import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
 import { AutomationStateMachine } from '../../workflows/common/state-machine.js';
+import { FailoverDrillWorkflow } from '../../workflows/failover-drill/construct.js';
+import {
+  type FailoverPlatformRefs,
+  failoverDrillConfig,
+  failoverDrillPlatformProps,
+} from '../../workflows/failover-drill/platform.js';
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig, Severity } from '../config/index.js';
@@ -43,6 +49,8 @@ export interface AutomationPlatformRefs {
   readonly database: { readonly instance: rds.IDatabaseInstance; readonly encryptionKey: kms.IKey };
   /** The VPC, for functions that must reach the database or cache. */
   readonly network: { readonly vpc: ec2.IVpc };
+  /** What the failover drill needs besides (config `failoverDrill.enabled`). @default none: no drill can be added */
+  readonly failover?: FailoverPlatformRefs;
 }
 
 /** Props of AutomationStack. */
@@ -89,6 +97,8 @@ export class AutomationStack extends Stack {
     readonly cacheSnapshot: CacheSnapshotWorkflow;
     readonly backupVerification: BackupVerificationWorkflow;
     readonly snapshotHousekeeping: SnapshotHousekeepingWorkflow;
+    /** Present where config `failoverDrill.enabled`. */
+    readonly failoverDrill?: FailoverDrillWorkflow;
   };
 
   constructor(scope: Construct, id: string, props: AutomationStackProps) {
@@ -212,7 +222,28 @@ export class AutomationStack extends Stack {
       [snapshotHousekeeping.stateMachine, { workflow: 'snapshot-housekeeping', schedulePeriod: nightly }],
     ];
     for (const [stateMachine, options] of monitored) this.addWorkflowMonitoring(stateMachine, options);
-    this.workflows = { onDemandSnapshot, cacheSnapshot, backupVerification, snapshotHousekeeping };
+
+    // Every six months where config enables it (staging by default); the dead-man allows a month of slack.
+    const failoverDrill = config.failoverDrill.enabled ? this.addFailoverDrill(props.platform, base) : undefined;
+    this.workflows = { onDemandSnapshot, cacheSnapshot, backupVerification, snapshotHousekeeping, failoverDrill };
+  }
+
+  /** The failover drill, its prober's access to the data tier, and its monitoring. */
+  private addFailoverDrill(platform: AutomationPlatformRefs, base: FailoverDrillBase): FailoverDrillWorkflow {
+    const refs = platform.failover;
+    if (refs === undefined) {
+      throw new Error(
+        `AutomationStack: config failoverDrill.enabled is true for ${this.config.name} but the platform gives no failover references (platform.failover)`,
+      );
+    }
+    const drill = new FailoverDrillWorkflow(this, 'FailoverDrill', {
+      ...base,
+      ...failoverDrillConfig(this.config),
+      ...failoverDrillPlatformProps(refs, this.config),
+      reportsBucket: this.reportsBucket,
+    });
+    this.addWorkflowMonitoring(drill.stateMachine, { workflow: 'failover-drill', schedulePeriod: Duration.days(183) });
+    return drill;
   }
 
   /**
@@ -255,6 +286,13 @@ function executionLogOf(stateMachine: sfn.IStateMachine, workflow: WorkflowName)
     `addWorkflowMonitoring ${workflow}: the state machine was not built by AutomationStateMachine; pass executionLog (its log group, level ALL with execution data)`,
   );
 }
+
+/** The props every workflow of this stack gets. */
+type FailoverDrillBase = {
+  envName: EnvironmentConfig['name'];
+  notifyFunction: lambda.IFunction;
+  functionLogGroup: logs.ILogGroup;
+};
 
 function pascal(kebab: string): string {
   return kebab.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
