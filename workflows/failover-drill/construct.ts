@@ -326,7 +326,7 @@ export class FailoverDrillWorkflow extends Construct implements AutomationWorkfl
         lambdaFunction: fns.prechecks.function,
         payload: {
           environment: envName,
-          dryRun: sfn.JsonPath.objectAt('$.dryRunRequested'),
+          dryRun: sfn.JsonPath.objectAt('$.mode.dryRun'),
           database: sfn.JsonPath.objectAt('$.facts[0].instance'),
           cache: sfn.JsonPath.objectAt('$.facts[1].group'),
           cacheGroupArn: groupArn,
@@ -350,14 +350,14 @@ export class FailoverDrillWorkflow extends Construct implements AutomationWorkfl
       .when(
         sfn.Condition.and(sfn.Condition.isPresent('$.dryRun'), sfn.Condition.booleanEquals('$.dryRun', true)),
         new sfn.Pass(this, 'Note dry run', {
-          result: sfn.Result.fromBoolean(true),
-          resultPath: '$.dryRunRequested',
+          result: sfn.Result.fromObject({ dryRun: true }),
+          resultPath: '$.mode',
         }).next(gather),
       )
       .otherwise(
         new sfn.Pass(this, 'Note real run', {
-          result: sfn.Result.fromBoolean(false),
-          resultPath: '$.dryRunRequested',
+          result: sfn.Result.fromObject({ dryRun: false }),
+          resultPath: '$.mode',
         }).next(gather),
       );
     gather.next(checkPreconditions);
@@ -447,8 +447,9 @@ export class FailoverDrillWorkflow extends Construct implements AutomationWorkfl
     describeExperiment.addCatch(count, { errors: FIS_TRANSIENT_ERRORS, resultPath: '$.pollError' });
     failure.catch(describeExperiment);
 
+    // An object, not a bare boolean: the local engine drops a Pass's `Result: false`-like scalars.
     const ended = new sfn.Pass(this, 'Note experiment ended', {
-      result: sfn.Result.fromBoolean(true),
+      result: sfn.Result.fromObject({ at: 'experiment finished' }),
       resultPath: '$.experimentEnded',
     });
     const overran = failure.raise('Experiment overran', 'WaitTimedOutError', {
@@ -675,10 +676,8 @@ export class FailoverDrillWorkflow extends Construct implements AutomationWorkfl
     catchCleanup(stop, next);
     stop.next(next);
     return new sfn.Choice(this, 'Experiment running?')
-      .when(
-        sfn.Condition.and(sfn.Condition.isPresent('$.experiment.id'), sfn.Condition.isNotPresent('$.experimentEnded')),
-        stop,
-      )
+      .when(sfn.Condition.isPresent('$.experimentEnded'), next)
+      .when(sfn.Condition.isPresent('$.experiment.id'), stop)
       .otherwise(next);
   }
 }
