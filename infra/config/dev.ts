@@ -10,6 +10,7 @@ import {
   placeholderImageTags,
   SCALING,
 } from './common.js';
+import { DATA_CHECK_TIMEOUTS, SEED_DATA_CHECKS } from './drills.js';
 import type { EnvironmentConfig } from './types.js';
 
 export const dev: EnvironmentConfig = {
@@ -89,6 +90,12 @@ export const dev: EnvironmentConfig = {
     nightlySchedule: 'cron(40 5 * * ? *)',
     reportsRetentionDays: 90,
     failureSeverity: 'low',
+  },
+  drills: {
+    // Dev may see no writes for a day (RPO is measured from the newest row), on the smallest class.
+    objectives: { rpoMinutes: 1440, rtoMinutes: 120 },
+    dataChecks: SEED_DATA_CHECKS,
+    dataCheckTimeouts: DATA_CHECK_TIMEOUTS,
   },
   failoverDrill: {
     // Single-AZ database and cache: there is no standby to fail over to.

@@ -10,6 +10,7 @@ import {
   placeholderImageTags,
   SCALING,
 } from './common.js';
+import { DATA_CHECK_TIMEOUTS, SEED_DATA_CHECKS } from './drills.js';
 import type { EnvironmentConfig } from './types.js';
 
 export const prod: EnvironmentConfig = {
@@ -89,6 +90,12 @@ export const prod: EnvironmentConfig = {
     nightlySchedule: 'cron(10 6 * * ? *)',
     reportsRetentionDays: 730,
     failureSeverity: 'high',
+  },
+  drills: {
+    // The seed's objectives for production.
+    objectives: { rpoMinutes: 5, rtoMinutes: 60 },
+    dataChecks: SEED_DATA_CHECKS,
+    dataCheckTimeouts: DATA_CHECK_TIMEOUTS,
   },
   failoverDrill: {
     // Off until the team decides to drill production (issue 7: prod only where config enables it).

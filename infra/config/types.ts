@@ -2,6 +2,9 @@
  * The shape of one environment's configuration. Every number of the seed's tables lives here,
  * once per environment; constructs receive only the slice they need.
  */
+import type { DrillsConfig } from './drills.js';
+
+export * from './drills.js';
 
 import type { FailoverDrillConfig } from './failover-drill.js';
 
@@ -207,6 +210,8 @@ export interface EnvironmentConfig {
   readonly security: SecurityConfig;
   readonly monitoring: MonitoringConfig;
   readonly automation: AutomationConfig;
+  /** Disaster-recovery drills: recovery objectives and the restored data's checks. */
+  readonly drills: DrillsConfig;
   /** The bi-annual Multi-AZ failover drill (infra/config/failover-drill.ts). */
   readonly failoverDrill: FailoverDrillConfig;
   /** Tags applied to every resource of the environment. */

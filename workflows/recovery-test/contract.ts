@@ -1,0 +1,52 @@
+/**
+ * Contract of the recovery test workflow (`interactions-<env>-recovery-test`): schemas its tasks,
+ * the CLI and the tests share (zod/mini: the functions bundle them).
+ */
+import { dataChecksSchema } from '../../shared/data-checks/checks.js';
+import { isoTimeSchema } from '../../shared/schemas.js';
+import * as z from '../../shared/zod.js';
+
+/** What "Verify restored data" receives: where the restored instance is, its credentials, the restore point. */
+export const verifyRestoredDataInput = z.object({
+  /** The restored instance's `Endpoint` as DescribeDBInstances returns it. */
+  endpoint: z.object({
+    address: z.string().check(z.regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name or IPv4 address')),
+    port: z.number().check(z.int('must be a whole number'), z.gte(1), z.lte(65535, 'must be a TCP port')),
+  }),
+  databaseName: z
+    .string()
+    .check(z.regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'must be a PostgreSQL database name (letters, digits, _ and $)')),
+  /** The secret with the credentials (`username`, `password`): the source instance's, which the restore keeps. */
+  secretArn: z
+    .string()
+    .check(
+      z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN'),
+    ),
+  /** The point in time the instance was restored to: the RPO is measured from it. */
+  restorePoint: isoTimeSchema,
+  /** Checks to run instead of the environment's (DATA_CHECKS). @default the environment's checks */
+  checks: z.optional(dataChecksSchema),
+});
+export type VerifyRestoredDataInput = z.infer<typeof verifyRestoredDataInput>;
+
+/** What "Verify restored data" returns: every check with its value and finding, and the measured RPO. */
+export const verifyRestoredDataOutput = z.object({
+  /** Every check passed (the freshness check included: RPO within the objective). */
+  passed: z.boolean(),
+  checks: z.array(
+    z.object({
+      name: z.string(),
+      status: z.enum(['pass', 'fail']),
+      value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+      finding: z.string(),
+      durationMs: z.number().check(z.nonnegative()),
+    }),
+  ),
+  /** The freshness check's newest data timestamp. @default absent when no freshness check produced one */
+  newestDataAt: z.optional(isoTimeSchema),
+  /** Restore point minus newest data, in seconds. */
+  rpoSeconds: z.optional(z.number().check(z.nonnegative())),
+  /** When the checks finished. */
+  verifiedAt: isoTimeSchema,
+});
+export type VerifyRestoredDataOutput = z.infer<typeof verifyRestoredDataOutput>;
