@@ -4,14 +4,16 @@
  *     environment alone, as `npm run synth` does it;
  *   - tests: the wall time of the full test suite (`npm test`);
  *   - bundles: per function, size and cold-start init of our bundle vs. NodejsFunction's default;
- *   - workflows: local state machine executions (time, transitions, Lambda invocations).
+ *   - workflows: local state machine executions (time, transitions, Lambda invocations);
+ *   - verification: `verify-deployment --local` wall time vs its slowest probe and vs one after another.
  * Figures go to bench/results/*.json and docs/benchmarks.md; nothing here asserts a time.
- * `--only synth,tests,bundles,workflows` picks parts.
+ * `--only synth,tests,bundles,workflows,verification` picks parts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { type FunctionResult, runBundleBench } from './bundles.js';
+import { runVerificationBench, type VerificationBenchResult, verificationMarkdown } from './verification.js';
 import { runWorkflowBench, type WorkflowBenchResult } from './workflows.js';
 
 interface Timing {
@@ -40,6 +42,7 @@ const results: {
   timings?: Timing[];
   bundles?: FunctionResult[];
   workflows?: WorkflowBenchResult;
+  verification?: VerificationBenchResult;
 } = {
   measuredAt: new Date().toISOString(),
   node: process.version,
@@ -79,6 +82,7 @@ if (wants('synth') || wants('tests')) {
 }
 if (wants('bundles')) results.bundles = await runBundleBench();
 if (wants('workflows')) results.workflows = await runWorkflowBench();
+if (wants('verification')) results.verification = await runVerificationBench();
 
 writeFileSync('bench/results/summary.json', `${JSON.stringify(results, null, 2)}\n`);
 if (only === undefined) writeFileSync('docs/benchmarks.md', renderMarkdown());
@@ -126,5 +130,6 @@ function renderMarkdown(): string {
       `invocations and ${w.sdkCallsPerRun} SDK calls per run; validating the definition once: ${w.validateMs} ms.`,
     );
   }
+  if (results.verification !== undefined) lines.push('', ...verificationMarkdown(results.verification));
   return `${lines.join('\n')}\n`;
 }

@@ -14,6 +14,7 @@ import {
   type MonitoringConfig,
   type Severity,
 } from './types.js';
+import { validateVerification } from './verification.js';
 
 export * from './types.js';
 
@@ -341,6 +342,7 @@ export function validateConfig(config: EnvironmentConfig): string[] {
     `automation.nightlySchedule: '${automation.nightlySchedule}' is not a cron() expression`,
   );
   checkNightlySchedules(config, check);
+  problems.push(...validateVerification(config.verification));
 
   // The rules production must keep, whatever else changes.
   if (env === 'prod') {

@@ -10,10 +10,14 @@ import type { FailoverDrillConfig } from './failover-drill.js';
 
 export type { ChangeFreeze, FailoverDrillConfig } from './failover-drill.js';
 
+import type { VerificationConfig } from './verification.js';
+
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 export type Severity = 'high' | 'medium' | 'low';
+
+export * from './verification.js';
 
 /** Network: the seed's VPC with public, private-app and private-data subnets over two AZs. */
 export interface NetworkConfig {
@@ -214,6 +218,8 @@ export interface EnvironmentConfig {
   readonly drills: DrillsConfig;
   /** The bi-annual Multi-AZ failover drill (infra/config/failover-drill.ts). */
   readonly failoverDrill: FailoverDrillConfig;
+  /** Deployment verification: HTTP checks, login, frontend, cache and per-check timeouts. */
+  readonly verification: VerificationConfig;
   /** Tags applied to every resource of the environment. */
   readonly tags: Readonly<Record<string, string>>;
 }
