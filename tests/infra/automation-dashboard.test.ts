@@ -75,10 +75,11 @@ describe.each<EnvironmentName>(['dev', 'staging', 'prod'])('automation dashboard
     const { template, widgets } = automation(envName);
 
     // Assess
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    template.hasResourceProperties('AWS::CloudWatch::Dashboard', {
-      DashboardName: `interactions-${envName}-automation`,
+    // One automation dashboard (the failover drill adds its own, for its FIS experiment report).
+    const named = template.findResources('AWS::CloudWatch::Dashboard', {
+      Properties: { DashboardName: `interactions-${envName}-automation` },
     });
+    expect(Object.keys(named)).toHaveLength(1);
     expect(widgets.length).toBeGreaterThan(0);
     for (const widget of widgets) expect(widget.x + widget.width).toBeLessThanOrEqual(24);
   });
@@ -136,13 +137,13 @@ describe.each<EnvironmentName>(['dev', 'staging', 'prod'])('automation dashboard
     },
   );
 
-  it('has one workflow row per monitored workflow: four today', () => {
+  it('has one workflow row per monitored workflow: four, five with the failover drill', () => {
     // Act
     const { widgets } = automation(envName);
 
     // Assess
     const rows = widgets.filter((w) => w.properties.markdown?.startsWith('## Workflow '));
-    expect(rows).toHaveLength(4);
+    expect(rows).toHaveLength(config.failoverDrill.enabled ? 5 : 4);
   });
 });
 
