@@ -69,7 +69,7 @@ export function endpointProbes(endpoints: ProbeEndpoints, timeoutMs: number): Re
 }
 
 /** Per-probe timeout of the Lambda: under the once-a-second pace, so a hanging dependency shows every second. */
-export const PROBE_TIMEOUT_MS = 900;
+const PROBE_TIMEOUT_MS = 900;
 
 /** The real probes: endpoints from the settings, credentials from Secrets Manager (read once). */
 export function sdkProbeSet(

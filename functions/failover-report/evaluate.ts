@@ -76,7 +76,7 @@ export function correlateEvents(events: readonly RdsEventFacts[]): CorrelatedEve
 }
 
 /** Post-checks: where the primaries are now, and whether everything answers again. */
-export function postChecks(facts: DrillFacts): CheckFinding[] {
+function postChecks(facts: DrillFacts): CheckFinding[] {
   const { plan, database, cache } = facts;
   const dbMoved = database.AvailabilityZone !== undefined && database.AvailabilityZone !== plan.databaseAz;
   const primary = cache.NodeGroups?.[0]?.NodeGroupMembers?.find((m) => m.CurrentRole === 'primary');
@@ -160,7 +160,7 @@ export function judgeDrill(facts: DrillFacts): DrillVerdict {
 }
 
 /** `Downtime: database 42 s, cache 3 s, application 45 s`. */
-export function describeDowntime(downtime: DowntimeSummary): string {
+function describeDowntime(downtime: DowntimeSummary): string {
   const parts = DEPENDENCIES.map((d) => {
     const dep = downtime.dependencies[d];
     const open = dep.openOutage === null ? '' : ' (still failing)';

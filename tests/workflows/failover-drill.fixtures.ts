@@ -3,13 +3,12 @@
  * describe it before and after a failover (staging: database and cache primaries in us-east-1a), and a
  * prober stand-in that folds scripted samples into the summary as the real one does.
  */
-import { addWindow, emptySummary, type Sample } from '../../functions/downtime-prober/timeline.js';
+import { addWindow, type Sample } from '../../functions/downtime-prober/timeline.js';
 import type { DowntimeSummary } from '../../workflows/failover-drill/contract.js';
 import type { MockedResponse } from '../support/harness/mocks.js';
 
-export const ENV = 'staging';
-export const DB_INSTANCE = 'interactions-staging-postgres';
-export const GROUP = 'interactions-staging';
+const DB_INSTANCE = 'interactions-staging-postgres';
+const GROUP = 'interactions-staging';
 export const GROUP_ARN = `arn:aws:elasticache:us-east-1:123456789012:replicationgroup:${GROUP}`;
 export const PROBER = 'interactions-staging-downtime-prober';
 export const EXPERIMENT_ID = 'EXPfailover0001';
@@ -149,5 +148,3 @@ export function scriptedProber(windows: readonly Sample[][]) {
   };
   return { handler, invocations };
 }
-
-export { emptySummary };

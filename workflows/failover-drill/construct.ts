@@ -43,7 +43,7 @@ const WORKFLOW = 'failover-drill';
 const CONSTRUCT = 'FailoverDrillWorkflow';
 
 /** FIS experiment states after which no fault is injected any more. */
-export const FINISHED_EXPERIMENT_STATES = ['completed', 'stopped', 'failed', 'cancelled'] as const;
+const FINISHED_EXPERIMENT_STATES = ['completed', 'stopped', 'failed', 'cancelled'] as const;
 
 /** Errors of the FIS SDK integration a retry can fix (throttling and network errors). */
 const FIS_TRANSIENT_ERRORS = ['Fis.FisException', 'Fis.SdkClientException', 'Fis.ThrottlingException'];

@@ -23,7 +23,7 @@ export const failoverDrillInputSchema = z.object({
 export type FailoverDrillInput = z.infer<typeof failoverDrillInputSchema>;
 
 /** One pre-check or post-check and its finding. */
-export const checkFindingSchema = z.object({
+const checkFindingSchema = z.object({
   check: z.string().check(z.minLength(1)),
   ok: z.boolean(),
   detail: z.string(),
@@ -31,7 +31,7 @@ export const checkFindingSchema = z.object({
 export type CheckFinding = z.infer<typeof checkFindingSchema>;
 
 /** A stretch of failing probes of one dependency (ISO times; `until` is the first passing probe after it). */
-export const outageSchema = z.object({
+const outageSchema = z.object({
   from: z.string(),
   until: z.string(),
   seconds: z.number().check(z.nonnegative()),
@@ -40,7 +40,7 @@ export const outageSchema = z.object({
 export type Outage = z.infer<typeof outageSchema>;
 
 /** What the prober measured for one dependency over the whole drill. */
-export const dependencyDowntimeSchema = z.object({
+const dependencyDowntimeSchema = z.object({
   samples: z.number().check(z.int(), z.nonnegative()),
   failures: z.number().check(z.int(), z.nonnegative()),
   /** The longest failing stretch: the user-visible downtime of this dependency. */
@@ -70,14 +70,14 @@ export const downtimeSummarySchema = z.object({
 export type DowntimeSummary = z.infer<typeof downtimeSummarySchema>;
 
 /** An RDS event of the failover (RDS-EVENT-0013 started, 0015 / 0049 completed, ...), correlated in the report. */
-export const rdsEventSchema = z.object({
+const rdsEventSchema = z.object({
   at: z.string(),
   eventId: z.nullable(z.string()),
   message: z.string(),
 });
 
 /** How the drill ended, when it ended well. */
-export const drillOutcomeSchema = z.enum(['completed', 'skipped', 'dry-run']);
+const drillOutcomeSchema = z.enum(['completed', 'skipped', 'dry-run']);
 
 /** What "Build output" returns. */
 export const failoverDrillOutputSchema = z.object({

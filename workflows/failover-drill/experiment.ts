@@ -28,12 +28,12 @@ import { elastiCacheArn } from '../common/arns.js';
 const CONSTRUCT = 'FailoverExperiment';
 
 /** FIS action of the database failover: a reboot that forces the standby to take over. */
-export const RDS_FAILOVER_ACTION = 'aws:rds:reboot-db-instances';
+const RDS_FAILOVER_ACTION = 'aws:rds:reboot-db-instances';
 /** FIS action of the cache failover: power off the nodes of one AZ (the replica elsewhere is promoted). */
-export const CACHE_AZ_POWER_ACTION = 'aws:elasticache:replicationgroup-interrupt-az-power';
+const CACHE_AZ_POWER_ACTION = 'aws:elasticache:replicationgroup-interrupt-az-power';
 
 /** Where FIS files its experiment reports in the reports bucket. */
-export const EXPERIMENT_REPORT_PREFIX = 'reports/failover-drill/fis';
+const EXPERIMENT_REPORT_PREFIX = 'reports/failover-drill/fis';
 
 /** Props of FailoverExperiment. */
 export interface FailoverExperimentProps {
