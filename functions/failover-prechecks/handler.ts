@@ -7,7 +7,7 @@
 import { automationHandler } from '../../shared/middleware.js';
 import { environmentSchema, executionContextSchema } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
-import type { CheckFinding } from '../../workflows/failover-drill/contract.js';
+import { type CheckFinding, clipSummary } from '../../workflows/failover-drill/contract.js';
 import {
   type CacheFacts,
   type DatabaseFacts,
@@ -87,7 +87,7 @@ export const { handler, createHandler } = automationHandler({
     });
     const { checks, plan } = decision;
     if (!decision.ready) {
-      const summary = skipSummary(checks);
+      const summary = clipSummary(skipSummary(checks));
       return {
         decision: 'skip',
         summary,

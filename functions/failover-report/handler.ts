@@ -7,7 +7,7 @@
 import { automationHandler } from '../../shared/middleware.js';
 import { executionContextSchema } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
-import { type CheckFinding, downtimeSummarySchema } from '../../workflows/failover-drill/contract.js';
+import { type CheckFinding, clipSummary, downtimeSummarySchema } from '../../workflows/failover-drill/contract.js';
 import type { CacheFacts, DatabaseFacts, ServiceFacts } from '../failover-prechecks/evaluate.js';
 import { type ExperimentFacts, judgeDrill, type RdsEventFacts, type Verdict } from './evaluate.js';
 
@@ -61,13 +61,14 @@ export const { handler, createHandler } = automationHandler({
       rdsEvents: input.rdsEvents as RdsEventFacts[],
     });
     const checks = [...input.prechecks, ...judged.checks];
+    const summary = clipSummary(judged.summary);
     return {
       verdict: judged.verdict,
-      summary: judged.summary,
+      summary,
       checks,
       result: {
         outcome: 'completed',
-        summary: judged.summary,
+        summary,
         checks,
         experiment: {
           id: experiment.Id ?? '',

@@ -29,6 +29,15 @@ const LAMBDA_ENV = {
   TOPIC_ARN_LOW: 'arn:aws:sns:us-east-1:123456789012:interactions-dev-alerts-low',
   DB_INSTANCE_ID: 'interactions-dev-postgres',
   CACHE_REPLICATION_GROUP_ID: 'interactions-dev',
+  // downtime-prober (the failover drill): its endpoints and secrets.
+  DB_HOST: 'db.invalid',
+  DB_PORT: '5432',
+  DB_NAME: 'interactions',
+  DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:/interactions/dev/db-credentials',
+  REDIS_HOST: 'cache.invalid',
+  REDIS_PORT: '6379',
+  REDIS_TLS: 'false',
+  HEALTH_URL: 'https://app.invalid/health',
 };
 
 const context = { functionName: 'bundle-test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30000 };

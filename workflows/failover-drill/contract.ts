@@ -13,6 +13,14 @@ export type Dependency = (typeof DEPENDENCIES)[number];
 /** Error name of a drill whose experiment FIS stopped (a stop-condition alarm fired, or someone stopped it). */
 export const EXPERIMENT_STOPPED_ERROR = 'ExperimentStoppedError';
 
+/** Longest summary notify-outcome accepts (its outcome schema). */
+const SUMMARY_MAX = 1000;
+
+/** `text` cut to what notify-outcome accepts, marked when cut: a long list of reasons must not fail the report. */
+export function clipSummary(text: string): string {
+  return text.length <= SUMMARY_MAX ? text : `${text.slice(0, SUMMARY_MAX - 30)} ... (cut; see the checks)`;
+}
+
 /** What an operator (CLI, console) or the schedule starts the drill with. */
 export const failoverDrillInputSchema = z.object({
   /** Run the pre-checks and report what would happen, without starting the experiment. @default false */

@@ -1,9 +1,11 @@
 /** The failover drill's pre-checks: every check passing and failing, the plan, the concurrency tie-break. */
+
 import {
   evaluatePrechecks,
   type PrecheckFacts,
   skipSummary,
 } from '../../../../functions/failover-prechecks/evaluate.js';
+import { clipSummary } from '../../../../workflows/failover-drill/contract.js';
 
 const GROUP_ARN = 'arn:aws:elasticache:us-east-1:123456789012:replicationgroup:interactions-staging';
 
@@ -188,5 +190,14 @@ describe('evaluatePrechecks', () => {
     expect(skipSummary(decision.checks)).toMatch(
       /experiment-template: no experiment template for the cache primary's AZ us-east-1b/,
     );
+  });
+});
+
+describe('clipSummary', () => {
+  it('keeps a short summary and cuts a long one to what notify-outcome accepts, saying so', () => {
+    expect(clipSummary('short')).toBe('short');
+    const cut = clipSummary('x'.repeat(5000));
+    expect(cut).toHaveLength(1000 - 30 + ' ... (cut; see the checks)'.length);
+    expect(cut.endsWith('(cut; see the checks)')).toBe(true);
   });
 });
