@@ -146,6 +146,23 @@ describe('test Redis server', () => {
     );
   });
 
+  it('goes down on kill, comes back on restart, and stops the restarted server', async () => {
+    // Prepare
+    const server = await startRedis();
+
+    // Act
+    await server.kill();
+    const afterKill = await server.isRunning();
+    await server.restart();
+    const afterRestart = await server.isRunning();
+    await server.stop();
+    const afterStop = await server.isRunning();
+    await server.cleanup();
+
+    // Assess
+    expect([afterKill, afterRestart, afterStop]).toEqual([false, true, false]);
+  });
+
   it('finds the installed redis-server', () => {
     expect(requireRedisServer()).toMatch(/redis-server$/);
   });

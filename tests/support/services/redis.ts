@@ -13,7 +13,6 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { freePort, INSTALL_HINT } from './postgres.js';
 import { createTlsMaterial, type TlsMaterial } from './tls.js';
 
-
 /** How long a start or a stop may take before it is an error. */
 const READY_TIMEOUT_MS = 5000;
 const LOOPBACK = '127.0.0.1';
@@ -172,6 +171,8 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Loca
 
   const logTail = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-8).join('\n') : '');
   const launch = async (): Promise<void> => {
+    // A killed server leaves its pidfile: the new one must not be mistaken for it.
+    rmSync(pidFile, { force: true });
     const result = spawnSync(binary, args, { encoding: 'utf8' });
     if (result.status !== 0) {
       throw new Error(`redis-server did not start (exit ${result.status}): ${result.stderr}${result.stdout}`);
