@@ -1,6 +1,6 @@
 /**
  * The prober's three probes, built from its settings on the shared probe modules (shared/probes/):
- * a real query on PostgreSQL (`SELECT 1` and the Alembic revision, read-only), a Redis round trip
+ * a real query on PostgreSQL (connect, `SELECT 1` in a read-only transaction, close), a Redis round trip
  * (PING, SET with TTL, GET, DEL) and a GET of the health endpoint. Each probe opens its own
  * connection: what a new client sees during a failover (DNS moving to the new primary) is the
  * user-visible part. Credentials come from Secrets Manager once per container.
@@ -10,9 +10,8 @@ import { secretsManagerClient } from '../../shared/clients/secrets-manager.js';
 import { readDatabaseSecret, targetFromSecret } from '../../shared/database-secret.js';
 import { ConfigurationError } from '../../shared/errors.js';
 import type { CheckOutcome } from '../../shared/probes/check.js';
-import { runDatabaseCheck } from '../../shared/probes/database.js';
 import { runHttpCheck } from '../../shared/probes/http.js';
-import type { PostgresTarget } from '../../shared/probes/postgres.js';
+import { type PostgresTarget, pingDatabase } from '../../shared/probes/postgres.js';
 import { type RedisTarget, runCacheCheck } from '../../shared/probes/redis.js';
 import * as z from '../../shared/zod.js';
 import type { Dependency } from '../../workflows/failover-drill/contract.js';
@@ -62,7 +61,14 @@ export function endpointProbes(endpoints: ProbeEndpoints, timeoutMs: number): Re
   const http = { baseUrl: health.origin };
   const check = { name: 'health', path: `${health.pathname}${health.search}` };
   return {
-    database: () => passOrThrow(runDatabaseCheck(endpoints.database, timeoutMs)),
+    database: async () => {
+      const ping = await pingDatabase(endpoints.database, {
+        connectTimeoutMs: timeoutMs,
+        statementTimeoutMs: timeoutMs,
+        applicationName: 'interactions-failover-drill-prober',
+      });
+      if (!ping.ok) throw new Error(ping.error);
+    },
     cache: (signal) => passOrThrow(runCacheCheck(endpoints.cache, CACHE_PROBE, signal, timeoutMs)),
     application: (signal) => passOrThrow(runHttpCheck(check, http, signal)),
   };
