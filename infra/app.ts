@@ -99,7 +99,12 @@ export function addEnvironment(
     description: `Interaction Management System automation (${config.name}): backups, drills, verification, remediation`,
     env: { account, region: config.region },
     config,
-    platform,
+    platform: {
+      monitoring: platform.monitoring,
+      database: platform.database,
+      network: platform.network,
+      failover: platform,
+    },
   });
   const dr = config.automation.drRegion === '' ? undefined : addDrStack(app, config, account, automation);
   for (const stack of [platform, edge, automation, ...[dr, certificate].filter((s) => s !== undefined)]) {

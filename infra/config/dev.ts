@@ -130,5 +130,15 @@ export const dev: EnvironmentConfig = {
     auditedTables: AUDITED_TABLES,
     pgauditLog: PGAUDIT_SESSION_CLASSES,
   },
+  failoverDrill: {
+    // Single-AZ database and cache: there is no standby to fail over to.
+    enabled: false,
+    schedule: 'cron(0 10 ? 3,9 TUE#2 *)',
+    scheduleEnabled: false,
+    changeFreezes: [],
+    cacheInterruptionMinutes: 5,
+    experimentBudgetMinutes: 30,
+    probeWindowSeconds: 60,
+  },
   tags: { project: 'interactions', environment: 'dev' },
 };

@@ -6,6 +6,7 @@
 import { validateDeploymentStrategy } from './deployment.js';
 import { dev } from './dev.js';
 import { validateDrillsConfig } from './drills.js';
+import { validateFailoverDrillConfig } from './failover-drill.js';
 import { GLOBAL } from './global.js';
 import { prod } from './prod.js';
 import { validateRemediationConfig } from './remediation.js';
@@ -382,6 +383,7 @@ export function validateConfig(
     check(network.natGateways === 2, 'network.natGateways: prod needs one NAT gateway per AZ');
   }
   problems.push(...validateDrillsConfig(config.drills));
+  problems.push(...validateFailoverDrillConfig(config.failoverDrill, database.multiAz && cache.multiAz));
   return problems;
 }
 

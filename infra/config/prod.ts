@@ -135,5 +135,16 @@ export const prod: EnvironmentConfig = {
     auditedTables: AUDITED_TABLES,
     pgauditLog: PGAUDIT_SESSION_CLASSES,
   },
+  failoverDrill: {
+    // Off until the team decides to drill production (issue 7: prod only where config enables it).
+    enabled: false,
+    // A week after staging's drill: second Tuesday + 7 days is the third Tuesday.
+    schedule: 'cron(0 10 ? 3,9 TUE#3 *)',
+    scheduleEnabled: true,
+    changeFreezes: [],
+    cacheInterruptionMinutes: 5,
+    experimentBudgetMinutes: 30,
+    probeWindowSeconds: 60,
+  },
   tags: { project: 'interactions', environment: 'prod' },
 };

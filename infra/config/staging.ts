@@ -136,5 +136,15 @@ export const staging: EnvironmentConfig = {
     auditedTables: AUDITED_TABLES,
     pgauditLog: PGAUDIT_SESSION_CLASSES,
   },
+  failoverDrill: {
+    enabled: true,
+    // Second Tuesday of March and September, 10:00 UTC: every six months, in working hours.
+    schedule: 'cron(0 10 ? 3,9 TUE#2 *)',
+    scheduleEnabled: true,
+    changeFreezes: [],
+    cacheInterruptionMinutes: 5,
+    experimentBudgetMinutes: 30,
+    probeWindowSeconds: 60,
+  },
   tags: { project: 'interactions', environment: 'staging' },
 };

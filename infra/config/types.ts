@@ -7,6 +7,10 @@ import type { DrillsConfig } from './drills.js';
 export * from './drills.js';
 
 import type { DeploymentStrategyConfig } from './deployment.js';
+import type { FailoverDrillConfig } from './failover-drill.js';
+
+export type { ChangeFreeze, FailoverDrillConfig } from './failover-drill.js';
+
 import type { VerificationConfig } from './verification.js';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
@@ -232,6 +236,8 @@ export interface EnvironmentConfig {
   readonly remediation: RemediationConfig;
   /** Security signals (metric filters, alarms, saved queries) and pgaudit. */
   readonly securityMonitoring: SecurityMonitoringConfig;
+  /** The bi-annual Multi-AZ failover drill (infra/config/failover-drill.ts). */
+  readonly failoverDrill: FailoverDrillConfig;
   /** Tags applied to every resource of the environment. */
   readonly tags: Readonly<Record<string, string>>;
 }

@@ -22,6 +22,12 @@ import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.
 import { AutomationStateMachine } from '../../workflows/common/state-machine.js';
 import { DeploymentVerificationWorkflow } from '../../workflows/deployment-verification/construct.js';
 import { DrillLeftoverSweepWorkflow } from '../../workflows/drill-leftover-sweep/construct.js';
+import { FailoverDrillWorkflow } from '../../workflows/failover-drill/construct.js';
+import {
+  type FailoverPlatformRefs,
+  failoverDrillConfig,
+  failoverDrillPlatformProps,
+} from '../../workflows/failover-drill/platform.js';
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
 import { RecoveryTestWorkflow } from '../../workflows/recovery-test/construct.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
@@ -62,6 +68,8 @@ export interface AutomationPlatformRefs {
   };
   /** The VPC (with the platform's subnet groups, SUBNET_GROUPS), for functions that must reach the database or cache. */
   readonly network: { readonly vpc: ec2.IVpc };
+  /** What the failover drill needs besides (config `failoverDrill.enabled`). @default none: no drill can be added */
+  readonly failover?: FailoverPlatformRefs;
 }
 
 /** Props of AutomationStack. */
@@ -112,6 +120,8 @@ export class AutomationStack extends Stack {
     readonly alarmRemediation: AlarmRemediationWorkflow;
     readonly deploymentVerification: DeploymentVerificationWorkflow;
     readonly recoveryTest: RecoveryTestWorkflow;
+    /** Present where config `failoverDrill.enabled`. */
+    readonly failoverDrill?: FailoverDrillWorkflow;
   };
 
   constructor(scope: Construct, id: string, props: AutomationStackProps) {
@@ -279,6 +289,8 @@ export class AutomationStack extends Stack {
     ];
     for (const [stateMachine, options] of monitored) this.addWorkflowMonitoring(stateMachine, options);
     this.dashboard.addSection('Recovery tests (monthly point-in-time drill)', recoveryTest.objectiveWidgets);
+    // Every six months where config enables it (staging by default); the dead-man allows a month of slack.
+    const failoverDrill = config.failoverDrill.enabled ? this.addFailoverDrill(props.platform, base) : undefined;
     this.workflows = {
       onDemandSnapshot,
       cacheSnapshot,
@@ -288,7 +300,26 @@ export class AutomationStack extends Stack {
       alarmRemediation,
       deploymentVerification,
       recoveryTest,
+      failoverDrill,
     };
+  }
+
+  /** The failover drill, its prober's access to the data tier, and its monitoring. */
+  private addFailoverDrill(platform: AutomationPlatformRefs, base: FailoverDrillBase): FailoverDrillWorkflow {
+    const refs = platform.failover;
+    if (refs === undefined) {
+      throw new Error(
+        `AutomationStack: config failoverDrill.enabled is true for ${this.config.name} but the platform gives no failover references (platform.failover)`,
+      );
+    }
+    const drill = new FailoverDrillWorkflow(this, 'FailoverDrill', {
+      ...base,
+      ...failoverDrillConfig(this.config),
+      ...failoverDrillPlatformProps(refs, this.config),
+      reportsBucket: this.reportsBucket,
+    });
+    this.addWorkflowMonitoring(drill.stateMachine, { workflow: 'failover-drill', schedulePeriod: Duration.days(183) });
+    return drill;
   }
 
   /**
@@ -331,6 +362,13 @@ function executionLogOf(stateMachine: sfn.IStateMachine, workflow: WorkflowName)
     `addWorkflowMonitoring ${workflow}: the state machine was not built by AutomationStateMachine; pass executionLog (its log group, level ALL with execution data)`,
   );
 }
+
+/** The props every workflow of this stack gets. */
+type FailoverDrillBase = {
+  envName: EnvironmentConfig['name'];
+  notifyFunction: lambda.IFunction;
+  functionLogGroup: logs.ILogGroup;
+};
 
 function pascal(kebab: string): string {
   return kebab.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());

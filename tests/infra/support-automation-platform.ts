@@ -1,5 +1,6 @@
 /** A stand-in for PlatformStack exposing the references the automation stack takes, for its infra tests. */
 import { type App, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -8,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { EnvironmentName } from '../../infra/config/index.js';
 import type { Severity } from '../../infra/config/types.js';
 import { SUBNET_GROUPS } from '../../infra/constructs/network.js';
+import type { FailoverPlatformRefs } from '../../workflows/failover-drill/platform.js';
 
 /** The platform stack's severity topics, VPC and database, with the environment's physical names. */
 export class FakePlatform extends Stack {
@@ -19,6 +21,8 @@ export class FakePlatform extends Stack {
     parameterGroup: rds.IParameterGroup;
   };
   readonly network: { vpc: ec2.IVpc };
+  /** The failover drill's references: alarms by ARN, the secret by name, endpoints as plain names. */
+  readonly failover: FailoverPlatformRefs;
   constructor(app: App, envName: EnvironmentName) {
     super(app, 'FakePlatform');
     const key = new kms.Key(this, 'TopicKey', { enableKeyRotation: true });
@@ -53,6 +57,30 @@ export class FakePlatform extends Stack {
         encryptionKey: databaseKey,
       }),
       parameterGroup: rds.ParameterGroup.fromParameterGroupName(this, 'DbParameters', `interactions-${envName}-pg`),
+    };
+    const alarm = (name: string) =>
+      cloudwatch.Alarm.fromAlarmArn(
+        this,
+        name,
+        `arn:aws:cloudwatch:us-east-1:123456789012:alarm:interactions-${envName}-${name}`,
+      );
+    this.failover = {
+      monitoring: { alarms: { apiErrorRatePercent: [alarm('api-error-rate')], alb5xxPercent: [alarm('alb-5xx')] } },
+      database: {
+        instance: this.database.instance,
+        secret: secretsmanager.Secret.fromSecretNameV2(this, 'DbSecret', `/interactions/${envName}/db-credentials`),
+      },
+      network: {
+        vpc: this.network.vpc,
+        databaseSecurityGroup: new ec2.SecurityGroup(this, 'DbSg', { vpc: this.network.vpc }),
+        cacheSecurityGroup: new ec2.SecurityGroup(this, 'CacheSg', { vpc: this.network.vpc }),
+      },
+      cache: {
+        replicationGroupId: `interactions-${envName}`,
+        primaryEndpointAddress: 'cache.example.internal',
+        port: 6379,
+      },
+      compute: { loadBalancer: { loadBalancerDnsName: 'alb.example.internal' } },
     };
   }
 }

@@ -38,6 +38,15 @@ const LAMBDA_ENV = {
   FRONTEND_TARGET_GROUP_ARNS:
     'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/frontend/0123456789abcdef',
   CALLBACK_DELAY_SECONDS: '30',
+  // downtime-prober (the failover drill): its endpoints and secrets.
+  DB_HOST: 'db.invalid',
+  DB_PORT: '5432',
+  DB_NAME: 'interactions',
+  DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:/interactions/dev/db-credentials',
+  REDIS_HOST: 'cache.invalid',
+  REDIS_PORT: '6379',
+  REDIS_TLS: 'false',
+  HEALTH_URL: 'https://app.invalid/health',
 };
 
 const context = { functionName: 'bundle-test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30000 };

@@ -2,8 +2,8 @@
  * The workflows the testbed knows: how each one is synthesized for a test (the props the automation
  * stack gives it, from the environment's config) and the contract its input and output follow.
  */
-
 import { Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -60,6 +60,9 @@ import {
   drillLeftoverSweepInputSchema,
   drillLeftoverSweepOutputSchema,
 } from '../../../workflows/drill-leftover-sweep/contract.js';
+import { FailoverDrillWorkflow, type FailoverDrillWorkflowProps } from '../../../workflows/failover-drill/construct.js';
+import { failoverDrillInputSchema, failoverDrillOutputSchema } from '../../../workflows/failover-drill/contract.js';
+import { failoverDrillConfig, failoverDrillPlatformProps } from '../../../workflows/failover-drill/platform.js';
 import {
   OnDemandSnapshotWorkflow,
   type OnDemandSnapshotWorkflowProps,
@@ -245,6 +248,57 @@ export const WORKFLOW_ENTRIES = {
         ...recoveryTestConfig(loadConfig(env)),
         ...platform,
         dataSubnets: { subnetGroupName: SUBNET_GROUPS.data },
+        ...overrides,
+      });
+    },
+  }),
+  'failover-drill': entry<
+    FailoverDrillWorkflowProps,
+    FailoverDrillWorkflow,
+    typeof failoverDrillInputSchema,
+    typeof failoverDrillOutputSchema
+  >({
+    contract: { input: failoverDrillInputSchema, output: failoverDrillOutputSchema },
+    build(stack, common, env, overrides) {
+      const config = loadConfig(env);
+      // The platform's references as the automation stack receives them, named as the platform names them.
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+      const alarm = (name: string) =>
+        cloudwatch.Alarm.fromAlarmArn(
+          stack,
+          name,
+          `arn:aws:cloudwatch:${FAKE_REGION}:${FAKE_ACCOUNT}:alarm:${names.prefix(env)}-${name}`,
+        );
+      const platform = failoverDrillPlatformProps(
+        {
+          monitoring: { alarms: { apiErrorRatePercent: [alarm('api-error-rate')], alb5xxPercent: [alarm('alb-5xx')] } },
+          database: {
+            instance: rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Db', {
+              instanceIdentifier: names.databaseInstance(env),
+              instanceEndpointAddress: 'db.example.internal',
+              port: 5432,
+              securityGroups: [],
+            }),
+            secret: secretsmanager.Secret.fromSecretNameV2(stack, 'DbSecret', names.dbCredentialsSecret(env)),
+          },
+          network: {
+            vpc,
+            databaseSecurityGroup: new ec2.SecurityGroup(stack, 'DbSg', { vpc }),
+            cacheSecurityGroup: new ec2.SecurityGroup(stack, 'CacheSg', { vpc }),
+          },
+          cache: {
+            replicationGroupId: names.cacheReplicationGroup(env),
+            primaryEndpointAddress: 'cache.example.internal',
+            port: 6379,
+          },
+          compute: { loadBalancer: { loadBalancerDnsName: 'alb.example.internal' } },
+        },
+        config,
+      );
+      return new FailoverDrillWorkflow(stack, 'FailoverDrill', {
+        ...common,
+        ...failoverDrillConfig(config),
+        ...platform,
         ...overrides,
       });
     },
