@@ -17,10 +17,10 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { INDEX_PAGE, type SiteFile } from './site-files.js';
+import { INDEX_PAGE, RESERVED_DIRECTORY, type SiteFile } from './site-files.js';
 
 /** Where releases live in the bucket. */
-export const RELEASES_PREFIX = 'releases/';
+export const RELEASES_PREFIX = `${RESERVED_DIRECTORY}/`;
 /** The pointer to the release the live site was published from. */
 export const CURRENT_POINTER_KEY = `${RELEASES_PREFIX}current.json`;
 const MANIFEST_SUFFIX = '.manifest.json';
