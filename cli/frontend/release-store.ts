@@ -12,6 +12,7 @@ import {
   CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
   paginateListObjectsV2,
@@ -65,7 +66,7 @@ export function isReleaseId(value: string): boolean {
   return RELEASE_ID.test(value);
 }
 
-/** An S3 failure part-way through, with what was left behind. */
+/** An upload refused before it began, or an S3 failure part-way through, with what was left behind. */
 export class ReleaseUploadError extends Error {
   constructor(
     message: string,
@@ -87,10 +88,19 @@ export class ReleaseStore {
 
   /**
    * Uploads every file of the build to `releases/<id>/`, then the manifest. On any failure the
-   * uploaded objects are deleted again and the error names the file that failed.
+   * uploaded objects are deleted again and the error names the file that failed. A release id that
+   * is already in the bucket (two deploys in the same second) is refused before any write: the
+   * upload would overwrite that release, and its cleanup after a failure would delete its files.
    */
   async upload(buildDir: string, manifest: ReleaseManifest, onFile?: (file: SiteFile) => void): Promise<void> {
     const prefix = `${RELEASES_PREFIX}${manifest.release}/`;
+    if (await this.exists(manifest.release)) {
+      throw new ReleaseUploadError(
+        `release ${manifest.release} already exists in s3://${this.bucket}/${RELEASES_PREFIX}: a deploy never ` +
+          'overwrites a release (deploy again a second later, or with another --label); the live site was not changed',
+        [],
+      );
+    }
     const uploaded: string[] = [];
     try {
       await inBatches(manifest.files, async (file) => {
@@ -142,6 +152,15 @@ export class ReleaseStore {
   /** The manifest of `release`, or undefined when no complete release has that id. */
   async manifest(release: string): Promise<ReleaseManifest | undefined> {
     return this.getJson<ReleaseManifest>(manifestKey(release));
+  }
+
+  /** Whether `release` has a manifest or any object under its prefix (complete or not). */
+  async exists(release: string): Promise<boolean> {
+    if ((await this.manifest(release)) !== undefined) return true;
+    const listed = await this.s3.send(
+      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${RELEASES_PREFIX}${release}/`, MaxKeys: 1 }),
+    );
+    return (listed.KeyCount ?? listed.Contents?.length ?? 0) > 0;
   }
 
   /** The current pointer, or undefined before the first deploy. */

@@ -219,6 +219,38 @@ describe('frontend deploy', () => {
     expect(cloudfront.commandCalls(CreateInvalidationCommand)).toHaveLength(1);
   });
 
+  it('refuses a release id already in the bucket (two deploys in one second), leaving that release and the site as they were', async () => {
+    // Prepare: release RELEASE is live; a second build is deployed in the same second.
+    await deploy(writeBuild('same-second-1', 'nnn111'), ['--no-verify']);
+    const liveBefore = await object('index.html');
+    const manifestBefore = await object(`releases/${RELEASE}.manifest.json`);
+
+    // Act
+    const result = await deploy(writeBuild('same-second-2', 'nnn222'), ['--no-verify']);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`release ${RELEASE} already exists`);
+    expect(await object('index.html')).toEqual(liveBefore);
+    expect(await object(`releases/${RELEASE}.manifest.json`)).toEqual(manifestBefore);
+    expect(await objectKeys(`releases/${RELEASE}/static/js/`)).toEqual([`releases/${RELEASE}/static/js/app.nnn111.js`]);
+    expect(cloudfront.commandCalls(CreateInvalidationCommand)).toHaveLength(1);
+  });
+
+  it('refuses a release id whose earlier upload left objects but no manifest', async () => {
+    // Prepare: a partial release whose cleanup could not finish.
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `releases/${RELEASE}/index.html`, Body: 'x' }));
+
+    // Act
+    const result = await deploy(writeBuild('after-partial', 'ooo111'), ['--no-verify']);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`release ${RELEASE} already exists`);
+    expect(await objectKeys()).toEqual([`releases/${RELEASE}/index.html`]);
+  });
+
   it('switches the site with index.html copied last, and keeps the old entry page when that copy fails', async () => {
     // Prepare: v1 live; S3 records the order of copies and refuses the copy of index.html.
     await deploy(writeBuild('before-switch', 'kkk111'), ['--no-verify']);
