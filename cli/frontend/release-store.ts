@@ -79,6 +79,19 @@ export class ReleaseUploadError extends Error {
   }
 }
 
+/** A publish that failed part-way: whether the live entry page had already switched. */
+export class ReleasePublishError extends Error {
+  constructor(
+    message: string,
+    /** Whether `index.html` of the release was copied (the site serves it) before the failure. */
+    readonly switched: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'ReleasePublishError';
+  }
+}
+
 /** One bucket's releases. */
 export class ReleaseStore {
   constructor(
@@ -137,15 +150,35 @@ export class ReleaseStore {
     const previous = await this.current();
     const assets = manifest.files.filter((file) => file.key !== INDEX_PAGE);
     const entryPages = manifest.files.filter((file) => file.key === INDEX_PAGE);
-    await inBatches(assets, (file) => this.copyToRoot(manifest.release, file));
-    for (const file of entryPages) await this.copyToRoot(manifest.release, file);
+    const where = `s3://${this.bucket}/`;
+    try {
+      await inBatches(assets, (file) => this.copyToRoot(manifest.release, file));
+      for (const file of entryPages) await this.copyToRoot(manifest.release, file);
+    } catch (error) {
+      throw new ReleasePublishError(
+        `publishing release ${manifest.release} to ${where} failed: ${errorText(error)}; index.html was not ` +
+          `switched, so the site still serves ${previous ? `release ${previous.release}` : 'what it served'} ` +
+          "(some of the new release's other files may already be copied next to it)",
+        false,
+        { cause: error },
+      );
+    }
     const pointer: CurrentPointer = {
       release: manifest.release,
       publishedAt: at.toISOString(),
       publishedBy,
       ...(previous && previous.release !== manifest.release ? { previous: previous.release } : {}),
     };
-    await this.putJson(CURRENT_POINTER_KEY, pointer);
+    try {
+      await this.putJson(CURRENT_POINTER_KEY, pointer);
+    } catch (error) {
+      throw new ReleasePublishError(
+        `release ${manifest.release} is live at ${where} but recording it in ${CURRENT_POINTER_KEY} failed: ` +
+          `${errorText(error)}; frontend releases will not mark it live until it is published again`,
+        true,
+        { cause: error },
+      );
+    }
     return pointer;
   }
 
