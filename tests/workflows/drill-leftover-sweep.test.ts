@@ -14,6 +14,7 @@ import { type DBInstance, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk
 import { Match } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MANAGED_BY, TAG_KEYS, type Tag } from '../../shared/tags.js';
+import { ownedResourceConditions } from '../../workflows/common/tag-conditions.js';
 import { scheduledEvent, sdkParameters, workflowTestbed } from '../support/workflow-testbed.js';
 
 const bed = workflowTestbed({ workflow: 'drill-leftover-sweep', env: 'prod' });
@@ -303,5 +304,31 @@ describe('drill leftover sweep template', () => {
         ]),
       },
     });
+  });
+
+  // EC2 is outside the safety rule pack (RDS, ElastiCache, ECS), so this test is what holds the
+  // security group delete to the tag conditions; the others are checked here as well, per grant.
+  it.each([
+    ['rds:DeleteDBInstance', 'rds:db-tag'],
+    ['elasticache:DeleteReplicationGroup', 'aws:ResourceTag'],
+    ['ecs:StopTask', 'aws:ResourceTag'],
+    ['ec2:DeleteSecurityGroup', 'aws:ResourceTag'],
+  ] as const)('grants %s only on resources tagged by this environment with an execution (%s)', (action, prefix) => {
+    // Prepare
+    const statements = Object.values(bed.template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) =>
+        (
+          policy as {
+            Properties: { PolicyDocument: { Statement: { Action: string | string[]; Condition?: unknown }[] } };
+          }
+        ).Properties.PolicyDocument.Statement,
+    );
+
+    // Act
+    const granting = statements.filter((statement) => [statement.Action].flat().includes(action));
+
+    // Assess
+    expect(granting.length).toBeGreaterThan(0);
+    for (const statement of granting) expect(statement.Condition).toEqual(ownedResourceConditions('prod', prefix));
   });
 });
