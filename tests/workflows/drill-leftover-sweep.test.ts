@@ -185,13 +185,21 @@ describe('drill leftover sweep', () => {
     });
   });
 
-  it('refuses an instance whose tags changed since it was found, and records it', async () => {
-    // Prepare: between the find and the describe, someone re-tagged the instance for another run.
+  it.each([
+    ['re-tagged for another run', drillTags(EXPIRED, 'prod', 'someone-else'), { execution: 'someone-else' }],
+    ['moved to another environment', drillTags(EXPIRED, 'staging'), { environment: 'staging' }],
+    ['given a later expiry', drillTags(hoursAgo(-24)), { expiresAt: hoursAgo(-24) }],
+    [
+      'no longer marked as the automation’s',
+      drillTags(EXPIRED).filter((tag) => tag.Key !== TAG_KEYS.managedBy),
+      { managedBy: '' },
+    ],
+  ])('refuses an instance %s since it was found, and records what it saw', async (_, tagsNow, seen) => {
+    // Prepare: between the find and the describe, someone changed the instance's tags.
     mockAccount([instance('drill-pitr-20261101', drillTags(EXPIRED))]);
-    const retagged = instance('drill-pitr-20261101', drillTags(EXPIRED, 'prod', 'someone-else'));
     rds
       .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'drill-pitr-20261101' })
-      .resolves({ DBInstances: [retagged] });
+      .resolves({ DBInstances: [instance('drill-pitr-20261101', tagsNow)] });
 
     // Act
     const run = await bed.run({ input: trigger, executionName: trigger.id, mocks: DELETED });
@@ -200,7 +208,7 @@ describe('drill leftover sweep', () => {
     expect(run).toHaveSucceeded();
     expect(run).not.toHavePassedThrough('Delete DB instance');
     expect(run.output?.outcomes.dbInstances).toEqual([
-      expect.objectContaining({ identifier: 'drill-pitr-20261101', outcome: 'refused', execution: 'someone-else' }),
+      expect.objectContaining({ identifier: 'drill-pitr-20261101', outcome: 'refused', ...seen }),
     ]);
   });
 
