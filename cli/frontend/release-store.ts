@@ -12,15 +12,16 @@ import {
   CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { INDEX_PAGE, type SiteFile } from './site-files.js';
+import { INDEX_PAGE, RESERVED_DIRECTORY, type SiteFile } from './site-files.js';
 
 /** Where releases live in the bucket. */
-export const RELEASES_PREFIX = 'releases/';
+export const RELEASES_PREFIX = `${RESERVED_DIRECTORY}/`;
 /** The pointer to the release the live site was published from. */
 export const CURRENT_POINTER_KEY = `${RELEASES_PREFIX}current.json`;
 const MANIFEST_SUFFIX = '.manifest.json';
@@ -65,7 +66,7 @@ export function isReleaseId(value: string): boolean {
   return RELEASE_ID.test(value);
 }
 
-/** An S3 failure part-way through, with what was left behind. */
+/** An upload refused before it began, or an S3 failure part-way through, with what was left behind. */
 export class ReleaseUploadError extends Error {
   constructor(
     message: string,
@@ -78,6 +79,19 @@ export class ReleaseUploadError extends Error {
   }
 }
 
+/** A publish that failed part-way: whether the live entry page had already switched. */
+export class ReleasePublishError extends Error {
+  constructor(
+    message: string,
+    /** Whether `index.html` of the release was copied (the site serves it) before the failure. */
+    readonly switched: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'ReleasePublishError';
+  }
+}
+
 /** One bucket's releases. */
 export class ReleaseStore {
   constructor(
@@ -87,10 +101,19 @@ export class ReleaseStore {
 
   /**
    * Uploads every file of the build to `releases/<id>/`, then the manifest. On any failure the
-   * uploaded objects are deleted again and the error names the file that failed.
+   * uploaded objects are deleted again and the error names the file that failed. A release id that
+   * is already in the bucket (two deploys in the same second) is refused before any write: the
+   * upload would overwrite that release, and its cleanup after a failure would delete its files.
    */
   async upload(buildDir: string, manifest: ReleaseManifest, onFile?: (file: SiteFile) => void): Promise<void> {
     const prefix = `${RELEASES_PREFIX}${manifest.release}/`;
+    if (await this.exists(manifest.release)) {
+      throw new ReleaseUploadError(
+        `release ${manifest.release} already exists in s3://${this.bucket}/${RELEASES_PREFIX}: a deploy never ` +
+          'overwrites a release (deploy again a second later, or with another --label); the live site was not changed',
+        [],
+      );
+    }
     const uploaded: string[] = [];
     try {
       await inBatches(manifest.files, async (file) => {
@@ -127,21 +150,50 @@ export class ReleaseStore {
     const previous = await this.current();
     const assets = manifest.files.filter((file) => file.key !== INDEX_PAGE);
     const entryPages = manifest.files.filter((file) => file.key === INDEX_PAGE);
-    await inBatches(assets, (file) => this.copyToRoot(manifest.release, file));
-    for (const file of entryPages) await this.copyToRoot(manifest.release, file);
+    const where = `s3://${this.bucket}/`;
+    try {
+      await inBatches(assets, (file) => this.copyToRoot(manifest.release, file));
+      for (const file of entryPages) await this.copyToRoot(manifest.release, file);
+    } catch (error) {
+      throw new ReleasePublishError(
+        `publishing release ${manifest.release} to ${where} failed: ${errorText(error)}; index.html was not ` +
+          `switched, so the site still serves ${previous ? `release ${previous.release}` : 'what it served'} ` +
+          "(some of the new release's other files may already be copied next to it)",
+        false,
+        { cause: error },
+      );
+    }
     const pointer: CurrentPointer = {
       release: manifest.release,
       publishedAt: at.toISOString(),
       publishedBy,
       ...(previous && previous.release !== manifest.release ? { previous: previous.release } : {}),
     };
-    await this.putJson(CURRENT_POINTER_KEY, pointer);
+    try {
+      await this.putJson(CURRENT_POINTER_KEY, pointer);
+    } catch (error) {
+      throw new ReleasePublishError(
+        `release ${manifest.release} is live at ${where} but recording it in ${CURRENT_POINTER_KEY} failed: ` +
+          `${errorText(error)}; frontend releases will not mark it live until it is published again`,
+        true,
+        { cause: error },
+      );
+    }
     return pointer;
   }
 
   /** The manifest of `release`, or undefined when no complete release has that id. */
   async manifest(release: string): Promise<ReleaseManifest | undefined> {
     return this.getJson<ReleaseManifest>(manifestKey(release));
+  }
+
+  /** Whether `release` has a manifest or any object under its prefix (complete or not). */
+  async exists(release: string): Promise<boolean> {
+    if ((await this.manifest(release)) !== undefined) return true;
+    const listed = await this.s3.send(
+      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${RELEASES_PREFIX}${release}/`, MaxKeys: 1 }),
+    );
+    return (listed.KeyCount ?? listed.Contents?.length ?? 0) > 0;
   }
 
   /** The current pointer, or undefined before the first deploy. */

@@ -7,9 +7,17 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import mime from 'mime';
 import type { CdnConfig } from '../../infra/config/index.js';
+import { shown } from '../inputs.js';
 
 /** The page every route serves; uploaded last when a release goes live. */
 export const INDEX_PAGE = 'index.html';
+
+/**
+ * The top-level directory of the bucket that holds the releases and their bookkeeping
+ * (`releases/current.json`, `releases/<id>.manifest.json`): a build file there would overwrite them
+ * when its release goes live.
+ */
+export const RESERVED_DIRECTORY = 'releases';
 
 /** One file of a build: its key relative to the site root and how it is served. */
 export interface SiteFile {
@@ -55,7 +63,10 @@ export function contentTypeFor(key: string): string {
 
 /**
  * Every file of `buildDir` with how it is served. Fails, naming the problem, when the directory is
- * missing, empty, has no `index.html` at its root, or holds a name S3 keys cannot carry faithfully.
+ * missing, empty, has no `index.html` at its root, holds a name S3 keys cannot carry faithfully, a
+ * file under `releases/`, or anything but directories and regular files (a symbolic link is refused,
+ * not followed: it could publish a file from outside the build, and skipping it would publish an
+ * incomplete site).
  */
 export function readBuild(
   buildDir: string,
@@ -75,7 +86,13 @@ export function readBuild(
     // parent reference or carries control characters would break both.
     // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point.
     if (key.split('/').includes('..') || /[\u0000-\u001f\u007f\\]/.test(key)) {
-      throw new InvalidBuildError(`build file '${key}' has a name that cannot be an S3 key`);
+      throw new InvalidBuildError(`build file '${shown(key)}' has a name that cannot be an S3 key`);
+    }
+    if (key.split('/')[0] === RESERVED_DIRECTORY) {
+      throw new InvalidBuildError(
+        `build file '${shown(key)}' is under ${RESERVED_DIRECTORY}/, where the bucket keeps the releases and ` +
+          'their manifests: publishing it would overwrite them (rename that directory of the build)',
+      );
     }
     files.push({
       key,
@@ -93,10 +110,18 @@ export function readBuild(
   return files.sort((a, b) => a.key.localeCompare(b.key));
 }
 
-function* walk(directory: string): Generator<string> {
+/** Paths of the regular files below `directory`; throws on a symbolic link or a special file. */
+function* walk(directory: string, root = directory): Generator<string> {
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) yield* walk(path);
+    if (entry.isDirectory()) yield* walk(path, root);
     else if (entry.isFile()) yield path;
+    else {
+      const what = entry.isSymbolicLink() ? 'a symbolic link' : 'not a regular file';
+      throw new InvalidBuildError(
+        `build entry '${shown(relative(root, path).split(sep).join('/'))}' is ${what}: a deploy uploads ` +
+          'regular files only (copy the file it stands for into the build)',
+      );
+    }
   }
 }

@@ -14,6 +14,7 @@ import { type DBInstance, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk
 import { Match } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MANAGED_BY, TAG_KEYS, type Tag } from '../../shared/tags.js';
+import { ownedResourceConditions } from '../../workflows/common/tag-conditions.js';
 import { scheduledEvent, sdkParameters, workflowTestbed } from '../support/workflow-testbed.js';
 
 const bed = workflowTestbed({ workflow: 'drill-leftover-sweep', env: 'prod' });
@@ -184,13 +185,21 @@ describe('drill leftover sweep', () => {
     });
   });
 
-  it('refuses an instance whose tags changed since it was found, and records it', async () => {
-    // Prepare: between the find and the describe, someone re-tagged the instance for another run.
+  it.each([
+    ['re-tagged for another run', drillTags(EXPIRED, 'prod', 'someone-else'), { execution: 'someone-else' }],
+    ['moved to another environment', drillTags(EXPIRED, 'staging'), { environment: 'staging' }],
+    ['given a later expiry', drillTags(hoursAgo(-24)), { expiresAt: hoursAgo(-24) }],
+    [
+      'no longer marked as the automation’s',
+      drillTags(EXPIRED).filter((tag) => tag.Key !== TAG_KEYS.managedBy),
+      { managedBy: '' },
+    ],
+  ])('refuses an instance %s since it was found, and records what it saw', async (_, tagsNow, seen) => {
+    // Prepare: between the find and the describe, someone changed the instance's tags.
     mockAccount([instance('drill-pitr-20261101', drillTags(EXPIRED))]);
-    const retagged = instance('drill-pitr-20261101', drillTags(EXPIRED, 'prod', 'someone-else'));
     rds
       .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'drill-pitr-20261101' })
-      .resolves({ DBInstances: [retagged] });
+      .resolves({ DBInstances: [instance('drill-pitr-20261101', tagsNow)] });
 
     // Act
     const run = await bed.run({ input: trigger, executionName: trigger.id, mocks: DELETED });
@@ -199,7 +208,7 @@ describe('drill leftover sweep', () => {
     expect(run).toHaveSucceeded();
     expect(run).not.toHavePassedThrough('Delete DB instance');
     expect(run.output?.outcomes.dbInstances).toEqual([
-      expect.objectContaining({ identifier: 'drill-pitr-20261101', outcome: 'refused', execution: 'someone-else' }),
+      expect.objectContaining({ identifier: 'drill-pitr-20261101', outcome: 'refused', ...seen }),
     ]);
   });
 
@@ -303,5 +312,31 @@ describe('drill leftover sweep template', () => {
         ]),
       },
     });
+  });
+
+  // EC2 is outside the safety rule pack (RDS, ElastiCache, ECS), so this test is what holds the
+  // security group delete to the tag conditions; the others are checked here as well, per grant.
+  it.each([
+    ['rds:DeleteDBInstance', 'rds:db-tag'],
+    ['elasticache:DeleteReplicationGroup', 'aws:ResourceTag'],
+    ['ecs:StopTask', 'aws:ResourceTag'],
+    ['ec2:DeleteSecurityGroup', 'aws:ResourceTag'],
+  ] as const)('grants %s only on resources tagged by this environment with an execution (%s)', (action, prefix) => {
+    // Prepare
+    const statements = Object.values(bed.template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) =>
+        (
+          policy as {
+            Properties: { PolicyDocument: { Statement: { Action: string | string[]; Condition?: unknown }[] } };
+          }
+        ).Properties.PolicyDocument.Statement,
+    );
+
+    // Act
+    const granting = statements.filter((statement) => [statement.Action].flat().includes(action));
+
+    // Assess
+    expect(granting.length).toBeGreaterThan(0);
+    for (const statement of granting) expect(statement.Condition).toEqual(ownedResourceConditions('prod', prefix));
   });
 });

@@ -8,7 +8,12 @@ import type { GlobalOptions, OptionSpec } from '../../command.js';
 import { type AwsClients, type CliDeps, CommandFailedError, EXIT, type ExitCode, UsageError } from '../../context.js';
 import { formatKeyValues, toJson } from '../../format.js';
 import { type findDistribution, type InvalidationResult, invalidateSite } from '../../frontend/cdn.js';
-import type { CurrentPointer, ReleaseManifest, ReleaseStore } from '../../frontend/release-store.js';
+import {
+  type CurrentPointer,
+  type ReleaseManifest,
+  ReleasePublishError,
+  type ReleaseStore,
+} from '../../frontend/release-store.js';
 import { type FrontendVerification, verifyFrontend } from '../../frontend/verify.js';
 
 /** Longest wait for CloudFront to complete an invalidation (it usually takes under a minute). */
@@ -80,7 +85,15 @@ export async function publishRelease(
 ): Promise<ExitCode> {
   const { environment, store, clients, options, global, distribution } = context;
   deps.stderr(`publishing release ${manifest.release} to s3://${store.bucket}/ (index.html last)\n`);
-  const pointer: CurrentPointer = await store.publish(manifest, `cli:${deps.username()}`, deps.now());
+  let pointer: CurrentPointer;
+  try {
+    pointer = await store.publish(manifest, `cli:${deps.username()}`, deps.now());
+  } catch (error) {
+    if (!(error instanceof ReleasePublishError)) throw error;
+    // Not switched: retrying is a rollback to the same release, which copies every file again.
+    const retry = error.switched ? '' : ` (retry with: frontend rollback ${environment} ${manifest.release})`;
+    throw new CommandFailedError(`${error.message}${retry}`, { cause: error });
+  }
   const wait = options.wait !== false;
   deps.stderr(`invalidating distribution ${distribution.id}${wait ? ' and waiting for it' : ''}\n`);
   const invalidation = await invalidateSite(clients.cloudfront, distribution.id, {

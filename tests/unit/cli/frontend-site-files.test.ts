@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { releaseId } from '../../../cli/frontend/release-store.js';
@@ -36,10 +36,62 @@ describe('site files', () => {
       mkdirSync(join(dir, 'static'));
       writeFileSync(join(dir, 'index.html'), '');
       writeFileSync(join(dir, 'static', 'bad\nname.js'), '');
-      expect(() => readBuild(dir, cdn)).toThrow("build file 'static/bad\nname.js' has a name that cannot be an S3 key");
+      expect(() => readBuild(dir, cdn)).toThrow(
+        "build file 'static/bad\\nname.js' has a name that cannot be an S3 key",
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('a build that would publish more or less than its own files', () => {
+    let dir: string;
+    let outside: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'site-files-'));
+      outside = mkdtempSync(join(tmpdir(), 'site-files-outside-'));
+      writeFileSync(join(dir, 'index.html'), '');
+    });
+    afterEach(() => {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    });
+
+    it.each([
+      ['releases/current.json', 'the current pointer'],
+      ['releases/20240101T000000Z.manifest.json', 'a release manifest'],
+    ])('is rejected when it holds %s, which would overwrite %s on publish', (key) => {
+      // Prepare
+      mkdirSync(join(dir, 'releases'));
+      writeFileSync(join(dir, ...key.split('/')), '{}');
+
+      // Act, Assess
+      expect(() => readBuild(dir, cdn)).toThrow(`build file '${key}' is under releases/`);
+    });
+
+    it('accepts a directory merely named like the reserved one below the root', () => {
+      mkdirSync(join(dir, 'static', 'releases'), { recursive: true });
+      writeFileSync(join(dir, 'static', 'releases', 'notes.txt'), '');
+
+      expect(readBuild(dir, cdn).map((file) => file.key)).toContain('static/releases/notes.txt');
+    });
+
+    it('refuses a symbolic link instead of uploading what it points to or skipping it', () => {
+      // Prepare: a link to a file outside the build.
+      writeFileSync(join(outside, 'credentials'), 'secret');
+      symlinkSync(join(outside, 'credentials'), join(dir, 'config.json'));
+
+      // Act, Assess
+      expect(() => readBuild(dir, cdn)).toThrow("build entry 'config.json' is a symbolic link");
+    });
+
+    it('names a linked index.html instead of calling the build empty', () => {
+      rmSync(join(dir, 'index.html'));
+      writeFileSync(join(outside, 'index.html'), '<html>');
+      symlinkSync(join(outside, 'index.html'), join(dir, 'index.html'));
+
+      expect(() => readBuild(dir, cdn)).toThrow("build entry 'index.html' is a symbolic link");
+    });
   });
 
   it('names releases by deploy time, with a label appended', () => {

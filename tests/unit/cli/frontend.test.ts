@@ -219,6 +219,38 @@ describe('frontend deploy', () => {
     expect(cloudfront.commandCalls(CreateInvalidationCommand)).toHaveLength(1);
   });
 
+  it('refuses a release id already in the bucket (two deploys in one second), leaving that release and the site as they were', async () => {
+    // Prepare: release RELEASE is live; a second build is deployed in the same second.
+    await deploy(writeBuild('same-second-1', 'nnn111'), ['--no-verify']);
+    const liveBefore = await object('index.html');
+    const manifestBefore = await object(`releases/${RELEASE}.manifest.json`);
+
+    // Act
+    const result = await deploy(writeBuild('same-second-2', 'nnn222'), ['--no-verify']);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`release ${RELEASE} already exists`);
+    expect(await object('index.html')).toEqual(liveBefore);
+    expect(await object(`releases/${RELEASE}.manifest.json`)).toEqual(manifestBefore);
+    expect(await objectKeys(`releases/${RELEASE}/static/js/`)).toEqual([`releases/${RELEASE}/static/js/app.nnn111.js`]);
+    expect(cloudfront.commandCalls(CreateInvalidationCommand)).toHaveLength(1);
+  });
+
+  it('refuses a release id whose earlier upload left objects but no manifest', async () => {
+    // Prepare: a partial release whose cleanup could not finish.
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `releases/${RELEASE}/index.html`, Body: 'x' }));
+
+    // Act
+    const result = await deploy(writeBuild('after-partial', 'ooo111'), ['--no-verify']);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`release ${RELEASE} already exists`);
+    expect(await objectKeys()).toEqual([`releases/${RELEASE}/index.html`]);
+  });
+
   it('switches the site with index.html copied last, and keeps the old entry page when that copy fails', async () => {
     // Prepare: v1 live; S3 records the order of copies and refuses the copy of index.html.
     await deploy(writeBuild('before-switch', 'kkk111'), ['--no-verify']);
@@ -252,10 +284,44 @@ describe('frontend deploy', () => {
 
     // Assess
     expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `publishing release 20250601T101212Z to s3://${BUCKET}/ failed: SlowDown: Slow Down; index.html was not switched, so the site still serves release ${RELEASE}`,
+    );
+    expect(result.stderr).toContain('(retry with: frontend rollback prod 20250601T101212Z)');
     expect(copies.at(-1)).toBe('index.html');
     expect(copies.slice(0, -1)).not.toContain('index.html');
     expect(await object('index.html')).toEqual(liveBefore);
     expect(JSON.parse((await object(CURRENT_POINTER_KEY)).body ?? '')).toMatchObject({ release: RELEASE });
+  });
+
+  it('says the site switched but the pointer was not recorded when only that write fails', async () => {
+    // Prepare: S3 refuses the write of releases/current.json.
+    const refusing = new S3Client({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: s3.credentials,
+    });
+    refusing.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { Key?: string; Body?: unknown };
+        if (input.Key === CURRENT_POINTER_KEY && input.Body !== undefined)
+          throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+
+    // Act
+    const result = await deploy(writeBuild('no-pointer', 'ppp111'), ['--no-verify'], refusing);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `release ${RELEASE} is live at s3://${BUCKET}/ but recording it in ${CURRENT_POINTER_KEY} failed`,
+    );
+    expect(result.stderr).not.toContain('retry with');
+    expect((await object('index.html')).body).toContain('ppp111');
   });
 
   it('fails naming the invalidation when CloudFront never completes it, after publishing', async () => {
