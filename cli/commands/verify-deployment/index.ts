@@ -11,6 +11,8 @@ import { parseWorkflowOptions, runWorkflowVerification, WORKFLOW_MODE_OPTIONS } 
 
 const run: Command = {
   name: 'run',
+  // `verify-deployment <env> ...`, as the issue and CI write it; `verify-deployment run <env>` also works.
+  isDefault: true,
   summary: "Verify a deployment: every check of the seed's Deployment Verification, in parallel",
   description:
     'Runs the deployment verification checks of an environment, each with its own timeout, and prints each ' +
@@ -26,9 +28,9 @@ const run: Command = {
   arguments: [{ name: 'env', description: 'environment: dev, staging or prod' }],
   options: [...WORKFLOW_MODE_OPTIONS, ...LOCAL_OPTIONS, JUNIT_OPTION],
   examples: [
-    'verify-deployment run prod --backend-tag backend-2.0.1-prod-a7b3c9d --frontend-tag frontend-1.4.0-prod-a7b3c9d --junit reports/verify.xml',
-    'verify-deployment run staging --local --app-url http://localhost:8080',
-    'verify-deployment run prod --local --app-url https://localhost:8443 --cdn-url https://d111.cloudfront.net ' +
+    'verify-deployment prod --backend-tag backend-2.0.1-prod-a7b3c9d --frontend-tag frontend-1.4.0-prod-a7b3c9d --junit reports/verify.xml',
+    'verify-deployment staging --local --app-url http://localhost:8080',
+    'verify-deployment prod --local --app-url https://localhost:8443 --cdn-url https://d111.cloudfront.net ' +
       '--redis-url rediss://:$REDIS_AUTH@localhost:6379 --database-url "$DATABASE_URL" --junit reports/verify.xml',
   ],
   async run({ args, options, global }, deps) {

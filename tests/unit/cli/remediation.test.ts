@@ -185,6 +185,22 @@ describe('remediation replay', () => {
     });
   });
 
+  it('exits 1, pointing at one payload per line, when no line of the file is a payload (pretty-printed JSON)', async () => {
+    // Prepare: one payload, pretty-printed over many lines
+    const pretty = file(
+      'pretty.json',
+      JSON.stringify(eventBridgeAlarmEvent({ alarmName: API, state: 'ALARM', at: at(0) }), null, 2),
+    );
+
+    // Act
+    const result = await run(['remediation', 'replay', 'prod', '--events', pretty]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--events needs one JSON payload per line (NDJSON)');
+    expect(result.stdout).toContain('"summary"');
+  });
+
   it('exits 2 when --events is missing', async () => {
     // Act
     const result = await run(['remediation', 'replay', 'prod']);

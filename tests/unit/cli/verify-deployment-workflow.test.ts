@@ -191,6 +191,8 @@ describe('verify-deployment run (workflow mode)', () => {
 
   it.each([
     [['verify-deployment', 'run', 'prod', '--frontend-tag', FRONTEND], '--backend-tag is required'],
+    // The bare form (`run` is the group's default command) reaches the same checks.
+    [['verify-deployment', 'prod', '--frontend-tag', FRONTEND], '--backend-tag is required'],
     [
       [...ARGS.slice(0, 4), 'backend-2.0.1-staging-a7b3c9d', ...ARGS.slice(5)],
       "does not follow 'backend-{semver}-prod-",
