@@ -4,14 +4,17 @@
  *     environment alone, as `npm run synth` does it;
  *   - tests: the wall time of the full test suite (`npm test`);
  *   - bundles: per function, size and cold-start init of our bundle vs. NodejsFunction's default;
- *   - workflows: local state machine executions (time, transitions, Lambda invocations).
+ *   - workflows: local state machine executions (time, transitions, Lambda invocations);
+ *   - drills: each drill's local run through a simulated 30-minute restore (transitions against
+ *     their goal, Lambda invocations, RTO resolution).
  * Figures go to bench/results/*.json and docs/benchmarks.md; nothing here asserts a time.
- * `--only synth,tests,bundles,workflows` picks parts.
+ * `--only synth,tests,bundles,workflows,drills` picks parts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { type FunctionResult, runBundleBench } from './bundles.js';
+import { type DrillBenchResult, runDrillBench, TRANSITIONS_GOAL } from './drills.js';
 import { runWorkflowBench, type WorkflowBenchResult } from './workflows.js';
 
 interface Timing {
@@ -40,6 +43,7 @@ const results: {
   timings?: Timing[];
   bundles?: FunctionResult[];
   workflows?: WorkflowBenchResult;
+  drills?: DrillBenchResult[];
 } = {
   measuredAt: new Date().toISOString(),
   node: process.version,
@@ -79,6 +83,7 @@ if (wants('synth') || wants('tests')) {
 }
 if (wants('bundles')) results.bundles = await runBundleBench();
 if (wants('workflows')) results.workflows = await runWorkflowBench();
+if (wants('drills')) results.drills = await runDrillBench();
 
 writeFileSync('bench/results/summary.json', `${JSON.stringify(results, null, 2)}\n`);
 if (only === undefined) writeFileSync('docs/benchmarks.md', renderMarkdown());
@@ -124,6 +129,22 @@ function renderMarkdown(): string {
       `The harness's sample state machine (tests/support/harness/fixtures), ${w.runs} runs: mean ${w.meanMs} ms,`,
       `p95 ${w.p95Ms} ms, max ${w.maxMs} ms; ${w.transitionsPerRun} state transitions, ${w.lambdaInvocationsPerRun} Lambda`,
       `invocations and ${w.sdkCallsPerRun} SDK calls per run; validating the definition once: ${w.validateMs} ms.`,
+    );
+  }
+  if (results.drills !== undefined) {
+    lines.push(
+      '',
+      '## Drills',
+      '',
+      `Each drill's synthesized prod state machine run locally through a simulated slow restore. Goal: at most`,
+      `${TRANSITIONS_GOAL} state transitions per run. RTO resolution: the poll interval (the restore's end is seen within one).`,
+      '',
+      '| drill | restore min | status | transitions | within goal | Lambda invocations | SDK calls | RTO resolution s | wall ms |',
+      '| --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: |',
+      ...results.drills.map(
+        (d) =>
+          `| ${d.drill} | ${d.restoreMinutes} | ${d.status} | ${d.transitions} | ${d.withinTransitionsGoal ? 'yes' : 'no'} | ${d.lambdaInvocations} | ${d.sdkCalls} | ${d.rtoResolutionSeconds} | ${d.wallMs} |`,
+      ),
     );
   }
   return `${lines.join('\n')}\n`;

@@ -4,8 +4,14 @@
  */
 import type { CommandGroup } from './command.js';
 import { backupCommands } from './commands/backup/index.js';
+import { drillCommands } from './commands/drill/index.js';
 import { executionsCommands } from './commands/executions/index.js';
 import { reportsCommands } from './commands/reports/index.js';
 
 /** Every command group, in help order. */
-export const COMMAND_GROUPS: readonly CommandGroup[] = [backupCommands, executionsCommands, reportsCommands];
+export const COMMAND_GROUPS: readonly CommandGroup[] = [
+  backupCommands,
+  drillCommands,
+  executionsCommands,
+  reportsCommands,
+];

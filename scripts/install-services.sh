@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs PostgreSQL 15 and Redis 7 from the configured apt repositories, for tests that start
-# them on loopback (none does today: .ci/run treats a failure here as a warning, see REQUIRE_SERVICES).
+# Installs PostgreSQL 15 and Redis 7 from the configured apt repositories, for the integration tests
+# that start them on loopback (tests/support/services/); .ci/run fails when this fails (REQUIRE_SERVICES).
 # Idempotent: does nothing when both are present. Tests start and stop the servers themselves.
 set -euo pipefail
 # Where to look for the installed servers (overridable so tests can simulate a bare machine).

@@ -128,3 +128,37 @@ export function secondsSinceLastSuccessMetric(env: Environment, workflow: Workfl
     unit: 'Seconds',
   };
 }
+
+/** The function that measures a point-in-time recovery drill (its AutomationFunction `name`). */
+export const RECOVERY_TEST_FUNCTION = 'evaluate-recovery-test';
+
+/** The workflow whose runs publish the recovery metrics. */
+export const RECOVERY_TEST_WORKFLOW: WorkflowName = 'recovery-test';
+
+/** The metrics evaluate-recovery-test publishes once per verified drill, and the unit of each. */
+export const RECOVERY_TEST_METRICS = {
+  /** RTO: seconds from the drill's start to the restored data verified. */
+  RecoveryTimeSeconds: 'Seconds',
+  /** RPO: seconds between the restore point and the newest data found in the restored database. */
+  RecoveryPointSeconds: 'Seconds',
+} as const satisfies Record<string, MetricDescriptor['unit']>;
+
+/** Name of a metric evaluate-recovery-test publishes. */
+export type RecoveryTestMetricName = keyof typeof RECOVERY_TEST_METRICS;
+
+/**
+ * A recovery metric with exactly the dimensions it is published with (`publishMetric`): service
+ * (the function's name), environment and workflow recovery-test; the objective alarms watch these.
+ */
+export function recoveryTestMetric(env: Environment, metricName: RecoveryTestMetricName): MetricDescriptor {
+  return {
+    namespace: names.metricsNamespace,
+    metricName,
+    dimensions: {
+      service: names.lambdaFunction(env, RECOVERY_TEST_FUNCTION),
+      environment: env,
+      workflow: RECOVERY_TEST_WORKFLOW,
+    },
+    unit: RECOVERY_TEST_METRICS[metricName],
+  };
+}

@@ -10,6 +10,7 @@ import {
   placeholderImageTags,
   SCALING,
 } from './common.js';
+import { DATA_CHECK_TIMEOUTS, SEED_DATA_CHECKS } from './drills.js';
 import type { EnvironmentConfig } from './types.js';
 
 export const dev: EnvironmentConfig = {
@@ -89,6 +90,21 @@ export const dev: EnvironmentConfig = {
     nightlySchedule: 'cron(40 5 * * ? *)',
     reportsRetentionDays: 90,
     failureSeverity: 'low',
+  },
+  drills: {
+    // Dev may see no writes for a day (RPO is measured from the newest row), on the smallest class.
+    objectives: { rpoMinutes: 1440, rtoMinutes: 120 },
+    dataChecks: SEED_DATA_CHECKS,
+    dataCheckTimeouts: DATA_CHECK_TIMEOUTS,
+    pitr: {
+      // First Tuesday, 07:00 UTC; a random point exercises older backups too.
+      schedule: 'cron(0 7 ? * 3#1 *)',
+      scheduleEnabled: true,
+      restorePointMode: 'random',
+      instanceClass: 'db.t3.small',
+      pollIntervalSeconds: 60,
+      timeoutMinutes: 180,
+    },
   },
   tags: { project: 'interactions', environment: 'dev' },
 };

@@ -3,6 +3,7 @@
  * broken config is fixed in one pass, and names each field by its path.
  */
 import { dev } from './dev.js';
+import { validateDrillsConfig } from './drills.js';
 import { prod } from './prod.js';
 import { staging } from './staging.js';
 import {
@@ -356,6 +357,7 @@ export function validateConfig(config: EnvironmentConfig): string[] {
     check(compute.minCapacity >= 2, `compute.minCapacity: prod runs at least 2 tasks, got ${compute.minCapacity}`);
     check(network.natGateways === 2, 'network.natGateways: prod needs one NAT gateway per AZ');
   }
+  problems.push(...validateDrillsConfig(config.drills));
   return problems;
 }
 

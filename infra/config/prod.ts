@@ -10,6 +10,7 @@ import {
   placeholderImageTags,
   SCALING,
 } from './common.js';
+import { DATA_CHECK_TIMEOUTS, SEED_DATA_CHECKS } from './drills.js';
 import type { EnvironmentConfig } from './types.js';
 
 export const prod: EnvironmentConfig = {
@@ -89,6 +90,21 @@ export const prod: EnvironmentConfig = {
     nightlySchedule: 'cron(10 6 * * ? *)',
     reportsRetentionDays: 730,
     failureSeverity: 'high',
+  },
+  drills: {
+    // The seed's objectives for production.
+    objectives: { rpoMinutes: 5, rtoMinutes: 60 },
+    dataChecks: SEED_DATA_CHECKS,
+    dataCheckTimeouts: DATA_CHECK_TIMEOUTS,
+    pitr: {
+      // First Wednesday, 07:00 UTC; the latest point is what an incident would restore to.
+      schedule: 'cron(0 7 ? * 4#1 *)',
+      scheduleEnabled: true,
+      restorePointMode: 'latest',
+      instanceClass: 'db.t3.large',
+      pollIntervalSeconds: 60,
+      timeoutMinutes: 240,
+    },
   },
   tags: { project: 'interactions', environment: 'prod' },
 };

@@ -10,6 +10,7 @@ import {
   placeholderImageTags,
   SCALING,
 } from './common.js';
+import { DATA_CHECK_TIMEOUTS, SEED_DATA_CHECKS } from './drills.js';
 import type { EnvironmentConfig } from './types.js';
 
 export const staging: EnvironmentConfig = {
@@ -89,6 +90,22 @@ export const staging: EnvironmentConfig = {
     nightlySchedule: 'cron(55 5 * * ? *)',
     reportsRetentionDays: 365,
     failureSeverity: 'medium',
+  },
+  drills: {
+    // RPO is measured from the newest row: staging is written only by test runs, so an hour without
+    // writes is normal there. The smaller instance class restores and replays WAL more slowly.
+    objectives: { rpoMinutes: 60, rtoMinutes: 90 },
+    dataChecks: SEED_DATA_CHECKS,
+    dataCheckTimeouts: DATA_CHECK_TIMEOUTS,
+    pitr: {
+      // First Monday, 07:00 UTC, before prod's drill.
+      schedule: 'cron(0 7 ? * 2#1 *)',
+      scheduleEnabled: true,
+      restorePointMode: 'random',
+      instanceClass: 'db.t3.medium',
+      pollIntervalSeconds: 60,
+      timeoutMinutes: 180,
+    },
   },
   tags: { project: 'interactions', environment: 'staging' },
 };

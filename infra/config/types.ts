@@ -2,6 +2,9 @@
  * The shape of one environment's configuration. Every number of the seed's tables lives here,
  * once per environment; constructs receive only the slice they need.
  */
+import type { DrillsConfig } from './drills.js';
+
+export * from './drills.js';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -203,6 +206,8 @@ export interface EnvironmentConfig {
   readonly security: SecurityConfig;
   readonly monitoring: MonitoringConfig;
   readonly automation: AutomationConfig;
+  /** Disaster-recovery drills: recovery objectives and the restored data's checks. */
+  readonly drills: DrillsConfig;
   /** Tags applied to every resource of the environment. */
   readonly tags: Readonly<Record<string, string>>;
 }

@@ -45,6 +45,8 @@ export class Database extends Construct {
   readonly encryptionKey: kms.Key;
   /** The instance's physical identifier, `interactions-<env>-postgres`. */
   readonly instanceIdentifier: string;
+  /** The instance's parameter group: the recovery drills restore their copies with it. */
+  readonly parameterGroup: rds.IParameterGroup;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -70,6 +72,7 @@ export class Database extends Construct {
       description: `interactions ${envName} PostgreSQL 15 parameters`,
       parameters: { ...config.parameters },
     });
+    this.parameterGroup = parameterGroup;
 
     // Created before the instance so that RDS writes into groups with the seed's retention
     // instead of creating never-expiring ones (and without CDK's log-retention Lambda).

@@ -11,6 +11,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -19,15 +20,18 @@ import { BackupVerificationWorkflow } from '../../workflows/backup-verification/
 import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
 import { AutomationStateMachine } from '../../workflows/common/state-machine.js';
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
+import { RecoveryTestWorkflow } from '../../workflows/recovery-test/construct.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig, Severity } from '../config/index.js';
 import { AutomationDashboard } from '../constructs/automation-dashboard.js';
 import { AutomationFunction } from '../constructs/automation-function.js';
 import { acknowledgeWildcard } from '../constructs/nag.js';
+import { SUBNET_GROUPS } from '../constructs/network.js';
 import { WorkflowMonitoring } from '../constructs/workflow-monitoring.js';
 import {
   backupVerificationConfig,
   nightlyCacheSnapshot,
+  recoveryTestConfig,
   snapshotHousekeepingConfig,
   snapshotWorkflowConfig,
 } from './workflow-config.js';
@@ -39,9 +43,17 @@ import {
 export interface AutomationPlatformRefs {
   /** The severity topics of the alert table. */
   readonly monitoring: { readonly topics: Readonly<Record<Severity, sns.ITopic>> };
-  /** The database the backups and drills work on, and the key its storage and snapshots use. */
-  readonly database: { readonly instance: rds.IDatabaseInstance; readonly encryptionKey: kms.IKey };
-  /** The VPC, for functions that must reach the database or cache. */
+  /**
+   * The database the backups and drills work on, the key its storage and snapshots use, and what a
+   * drill restores a copy with: its credentials secret and parameter group.
+   */
+  readonly database: {
+    readonly instance: rds.IDatabaseInstance;
+    readonly encryptionKey: kms.IKey;
+    readonly secret: secretsmanager.ISecret;
+    readonly parameterGroup: rds.IParameterGroup;
+  };
+  /** The VPC (with the platform's subnet groups, SUBNET_GROUPS), for functions that must reach the database or cache. */
   readonly network: { readonly vpc: ec2.IVpc };
 }
 
@@ -89,6 +101,7 @@ export class AutomationStack extends Stack {
     readonly cacheSnapshot: CacheSnapshotWorkflow;
     readonly backupVerification: BackupVerificationWorkflow;
     readonly snapshotHousekeeping: SnapshotHousekeepingWorkflow;
+    readonly recoveryTest: RecoveryTestWorkflow;
   };
 
   constructor(scope: Construct, id: string, props: AutomationStackProps) {
@@ -201,6 +214,21 @@ export class AutomationStack extends Stack {
       cacheSnapshotStateMachine: nightlyCacheSnapshot(config) ? cacheSnapshot.stateMachine : undefined,
     });
 
+    // Monthly: the point-in-time recovery drill, into a temporary instance in the data subnets.
+    const { database } = props.platform;
+    const recoveryTest = new RecoveryTestWorkflow(this, 'RecoveryTest', {
+      ...base,
+      ...recoveryTestConfig(config),
+      database: database.instance,
+      encryptionKey: database.encryptionKey,
+      databaseSecret: database.secret,
+      parameterGroup: database.parameterGroup,
+      vpc: props.platform.network.vpc,
+      dataSubnets: { subnetGroupName: SUBNET_GROUPS.data },
+      verifierSubnets: { subnetGroupName: SUBNET_GROUPS.app },
+      alarmTopic: this.topics[config.automation.failureSeverity],
+    });
+
     // Monitoring of every workflow, in one place: on-demand workflows get the failure alarm only;
     // addWorkflowMonitoring also adds each workflow's dashboard row.
     this.dashboard = new AutomationDashboard(this, 'Dashboard', { envName, thresholds: config.automation });
@@ -210,9 +238,11 @@ export class AutomationStack extends Stack {
       [cacheSnapshot.stateMachine, { workflow: 'cache-snapshot' }],
       [backupVerification.stateMachine, { workflow: 'backup-verification', schedulePeriod: nightly }],
       [snapshotHousekeeping.stateMachine, { workflow: 'snapshot-housekeeping', schedulePeriod: nightly }],
+      // The longest month, so a drill on the first of each month never trips it.
+      [recoveryTest.stateMachine, { workflow: 'recovery-test', schedulePeriod: Duration.days(31) }],
     ];
     for (const [stateMachine, options] of monitored) this.addWorkflowMonitoring(stateMachine, options);
-    this.workflows = { onDemandSnapshot, cacheSnapshot, backupVerification, snapshotHousekeeping };
+    this.workflows = { onDemandSnapshot, cacheSnapshot, backupVerification, snapshotHousekeeping, recoveryTest };
   }
 
   /**

@@ -3,8 +3,10 @@
  * to another construct). The automation stack and the workflow testbed both build the workflows
  * from it, so a test runs the workflow exactly as the stack configures it.
  */
+import { Duration } from 'aws-cdk-lib';
 import type { BackupVerificationWorkflowProps } from '../../workflows/backup-verification/construct.js';
 import type { SnapshotWorkflowProps } from '../../workflows/common/snapshot-workflow.js';
+import type { RecoveryTestWorkflowProps } from '../../workflows/recovery-test/construct.js';
 import type { SnapshotHousekeepingWorkflowProps } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig } from '../config/index.js';
 
@@ -49,4 +51,22 @@ export function snapshotHousekeepingConfig(config: EnvironmentConfig) {
 /** Whether housekeeping starts the nightly cache snapshot. */
 export function nightlyCacheSnapshot(config: EnvironmentConfig): boolean {
   return config.automation.cacheSnapshotNightly;
+}
+
+/** The monthly point-in-time recovery drill (what is not a reference to the platform). */
+export function recoveryTestConfig(config: EnvironmentConfig) {
+  const { pitr, objectives, dataChecks, dataCheckTimeouts } = config.drills;
+  return {
+    ...commonWorkflowConfig(config),
+    databaseName: config.database.databaseName,
+    scheduleExpression: pitr.schedule,
+    scheduleEnabled: pitr.scheduleEnabled,
+    restorePointMode: pitr.restorePointMode,
+    instanceClass: pitr.instanceClass,
+    pollInterval: Duration.seconds(pitr.pollIntervalSeconds),
+    timeout: Duration.minutes(pitr.timeoutMinutes),
+    objectives,
+    dataChecks,
+    dataCheckTimeouts,
+  } as const satisfies Partial<RecoveryTestWorkflowProps>;
 }

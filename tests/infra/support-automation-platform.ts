@@ -3,14 +3,21 @@ import { type App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { EnvironmentName } from '../../infra/config/index.js';
 import type { Severity } from '../../infra/config/types.js';
+import { SUBNET_GROUPS } from '../../infra/constructs/network.js';
 
 /** The platform stack's severity topics, VPC and database, with the environment's physical names. */
 export class FakePlatform extends Stack {
   readonly monitoring: { topics: Record<Severity, sns.ITopic> };
-  readonly database: { instance: rds.IDatabaseInstance; encryptionKey: kms.IKey };
+  readonly database: {
+    instance: rds.IDatabaseInstance;
+    encryptionKey: kms.IKey;
+    secret: secretsmanager.ISecret;
+    parameterGroup: rds.IParameterGroup;
+  };
   readonly network: { vpc: ec2.IVpc };
   constructor(app: App, envName: EnvironmentName) {
     super(app, 'FakePlatform');
@@ -21,7 +28,18 @@ export class FakePlatform extends Stack {
         masterKey: key,
       });
     this.monitoring = { topics: { high: topic('high'), medium: topic('medium'), low: topic('low') } };
-    this.network = { vpc: new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 0 }) };
+    // The platform's subnet tiers, which the drills select by name.
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 1,
+      subnetConfiguration: [
+        { name: SUBNET_GROUPS.public, subnetType: ec2.SubnetType.PUBLIC },
+        { name: SUBNET_GROUPS.app, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        { name: SUBNET_GROUPS.data, subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      ],
+    });
+    this.network = { vpc };
+    const databaseKey = new kms.Key(this, 'DbKey', { enableKeyRotation: true });
     this.database = {
       instance: rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, 'Db', {
         instanceIdentifier: `interactions-${envName}-postgres`,
@@ -29,7 +47,12 @@ export class FakePlatform extends Stack {
         port: 5432,
         securityGroups: [],
       }),
-      encryptionKey: new kms.Key(this, 'DbKey', { enableKeyRotation: true }),
+      encryptionKey: databaseKey,
+      secret: new secretsmanager.Secret(this, 'DbSecret', {
+        secretName: `/interactions/${envName}/db-credentials`,
+        encryptionKey: databaseKey,
+      }),
+      parameterGroup: rds.ParameterGroup.fromParameterGroupName(this, 'DbParameters', `interactions-${envName}-pg`),
     };
   }
 }

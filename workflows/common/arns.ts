@@ -7,8 +7,8 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { type Environment, names } from '../../shared/naming.js';
 
-/** RDS resource types the workflows grant on. */
-export type RdsResourceType = 'db' | 'snapshot' | 'cluster' | 'cluster-snapshot';
+/** RDS resource types the workflows grant on (`subgrp`, `pg`: a restore's subnet and parameter groups). */
+export type RdsResourceType = 'db' | 'snapshot' | 'cluster' | 'cluster-snapshot' | 'subgrp' | 'pg';
 
 /** ElastiCache resource types the workflows grant on. */
 export type ElastiCacheResourceType = 'replicationgroup' | 'cluster' | 'snapshot';

@@ -3,14 +3,19 @@
  * stack gives it, from the environment's config) and the contract its input and output follow.
  */
 import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { loadConfig } from '../../../infra/config/index.js';
+import { SUBNET_GROUPS } from '../../../infra/constructs/network.js';
 import {
   backupVerificationConfig,
   nightlyCacheSnapshot,
+  recoveryTestConfig,
   snapshotHousekeepingConfig,
   snapshotWorkflowConfig,
 } from '../../../infra/stacks/workflow-config.js';
@@ -34,6 +39,8 @@ import {
   onDemandSnapshotInputSchema,
   onDemandSnapshotOutputSchema,
 } from '../../../workflows/on-demand-snapshot/contract.js';
+import { RecoveryTestWorkflow, type RecoveryTestWorkflowProps } from '../../../workflows/recovery-test/construct.js';
+import { recoveryTestInputSchema, recoveryTestOutputSchema } from '../../../workflows/recovery-test/contract.js';
 import {
   SnapshotHousekeepingWorkflow,
   type SnapshotHousekeepingWorkflowProps,
@@ -143,7 +150,61 @@ export const WORKFLOW_ENTRIES = {
       });
     },
   }),
+  'recovery-test': entry<
+    RecoveryTestWorkflowProps,
+    RecoveryTestWorkflow,
+    typeof recoveryTestInputSchema,
+    typeof recoveryTestOutputSchema
+  >({
+    contract: { input: recoveryTestInputSchema, output: recoveryTestOutputSchema },
+    build(stack, common, env, overrides) {
+      const platform = testbedPlatform(stack, env);
+      return new RecoveryTestWorkflow(stack, 'RecoveryTest', {
+        ...common,
+        ...recoveryTestConfig(loadConfig(env)),
+        ...platform,
+        dataSubnets: { subnetGroupName: SUBNET_GROUPS.data },
+        ...overrides,
+      });
+    },
+  }),
 } as const;
+
+/**
+ * What the drills take from the platform stack, as references with the environment's physical
+ * names: the database, its key, secret and parameter group, and a VPC with the platform's subnet tiers.
+ */
+export function testbedPlatform(stack: Stack, env: Environment) {
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 1,
+    subnetConfiguration: [
+      { name: SUBNET_GROUPS.public, subnetType: ec2.SubnetType.PUBLIC },
+      { name: SUBNET_GROUPS.app, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { name: SUBNET_GROUPS.data, subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  return {
+    vpc,
+    database: rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Db', {
+      instanceIdentifier: names.databaseInstance(env),
+      instanceEndpointAddress: 'db.example.internal',
+      port: 5432,
+      securityGroups: [],
+    }),
+    encryptionKey: kms.Key.fromKeyArn(
+      stack,
+      'DbKey',
+      `arn:aws:kms:${FAKE_REGION}:${FAKE_ACCOUNT}:key/11111111-2222-3333-4444-555555555555`,
+    ),
+    databaseSecret: secretsmanager.Secret.fromSecretCompleteArn(
+      stack,
+      'DbSecret',
+      `arn:aws:secretsmanager:${FAKE_REGION}:${FAKE_ACCOUNT}:secret:${names.dbCredentialsSecret(env)}-AbCdEf`,
+    ),
+    parameterGroup: rds.ParameterGroup.fromParameterGroupName(stack, 'DbParameters', `${names.prefix(env)}-postgres15`),
+  };
+}
 
 /** A workflow the testbed can run. */
 export type TestbedWorkflow = keyof typeof WORKFLOW_ENTRIES;
