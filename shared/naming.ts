@@ -16,6 +16,7 @@ export const WORKFLOWS = [
   'failover-drill',
   'deployment-verification',
   'alarm-remediation',
+  'drill-leftover-sweep',
 ] as const;
 export type WorkflowName = (typeof WORKFLOWS)[number];
 

@@ -89,6 +89,7 @@ export const dev: EnvironmentConfig = {
     housekeepingSchedule: 'cron(10 3 * * ? *)',
     nightlySchedule: 'cron(40 5 * * ? *)',
     reportsRetentionDays: 90,
+    drillLeftoverSweepHours: 3,
     failureSeverity: 'low',
   },
   drills: {

@@ -340,6 +340,12 @@ export function validateConfig(config: EnvironmentConfig): string[] {
     `automation.nightlySchedule: '${automation.nightlySchedule}' is not a cron() expression`,
   );
   checkNightlySchedules(config, check);
+  check(
+    Number.isInteger(automation.drillLeftoverSweepHours) &&
+      automation.drillLeftoverSweepHours >= 1 &&
+      automation.drillLeftoverSweepHours <= 24,
+    `automation.drillLeftoverSweepHours: ${automation.drillLeftoverSweepHours} must be a whole number of hours from 1 to 24`,
+  );
 
   // The rules production must keep, whatever else changes.
   if (env === 'prod') {

@@ -89,6 +89,7 @@ export const prod: EnvironmentConfig = {
     housekeepingSchedule: 'cron(40 3 * * ? *)',
     nightlySchedule: 'cron(10 6 * * ? *)',
     reportsRetentionDays: 730,
+    drillLeftoverSweepHours: 3,
     failureSeverity: 'high',
   },
   drills: {

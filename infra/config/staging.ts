@@ -89,6 +89,7 @@ export const staging: EnvironmentConfig = {
     housekeepingSchedule: 'cron(25 3 * * ? *)',
     nightlySchedule: 'cron(55 5 * * ? *)',
     reportsRetentionDays: 365,
+    drillLeftoverSweepHours: 3,
     failureSeverity: 'medium',
   },
   drills: {

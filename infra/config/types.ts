@@ -189,6 +189,11 @@ export interface AutomationConfig {
    */
   readonly housekeepingSchedule: string;
   readonly reportsRetentionDays: number;
+  /**
+   * Hours between runs of the drill leftover sweep (1-24): the backstop that deletes drill resources
+   * whose own drill did not. Also the sweep's dead-man period.
+   */
+  readonly drillLeftoverSweepHours: number;
   /** Severity topic that automation failures notify. */
   readonly failureSeverity: Severity;
 }

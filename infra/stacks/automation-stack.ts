@@ -19,6 +19,7 @@ import { names, type WorkflowName } from '../../shared/naming.js';
 import { BackupVerificationWorkflow } from '../../workflows/backup-verification/construct.js';
 import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
 import { AutomationStateMachine } from '../../workflows/common/state-machine.js';
+import { DrillLeftoverSweepWorkflow } from '../../workflows/drill-leftover-sweep/construct.js';
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
 import { RecoveryTestWorkflow } from '../../workflows/recovery-test/construct.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
@@ -30,6 +31,8 @@ import { SUBNET_GROUPS } from '../constructs/network.js';
 import { WorkflowMonitoring } from '../constructs/workflow-monitoring.js';
 import {
   backupVerificationConfig,
+  drillLeftoverSweepConfig,
+  drillLeftoverSweepPeriod,
   nightlyCacheSnapshot,
   recoveryTestConfig,
   snapshotHousekeepingConfig,
@@ -102,6 +105,7 @@ export class AutomationStack extends Stack {
     readonly backupVerification: BackupVerificationWorkflow;
     readonly snapshotHousekeeping: SnapshotHousekeepingWorkflow;
     readonly recoveryTest: RecoveryTestWorkflow;
+    readonly drillLeftoverSweep: DrillLeftoverSweepWorkflow;
   };
 
   constructor(scope: Construct, id: string, props: AutomationStackProps) {
@@ -229,6 +233,12 @@ export class AutomationStack extends Stack {
       alarmTopic: this.topics[config.automation.failureSeverity],
     });
 
+    // The backstop behind every drill's own cleanup.
+    const drillLeftoverSweep = new DrillLeftoverSweepWorkflow(this, 'DrillLeftoverSweep', {
+      ...base,
+      ...drillLeftoverSweepConfig(config),
+    });
+
     // Monitoring of every workflow, in one place: on-demand workflows get the failure alarm only;
     // addWorkflowMonitoring also adds each workflow's dashboard row.
     this.dashboard = new AutomationDashboard(this, 'Dashboard', { envName, thresholds: config.automation });
@@ -240,9 +250,20 @@ export class AutomationStack extends Stack {
       [snapshotHousekeeping.stateMachine, { workflow: 'snapshot-housekeeping', schedulePeriod: nightly }],
       // The longest month, so a drill on the first of each month never trips it.
       [recoveryTest.stateMachine, { workflow: 'recovery-test', schedulePeriod: Duration.days(31) }],
+      [
+        drillLeftoverSweep.stateMachine,
+        { workflow: 'drill-leftover-sweep', schedulePeriod: drillLeftoverSweepPeriod(config) },
+      ],
     ];
     for (const [stateMachine, options] of monitored) this.addWorkflowMonitoring(stateMachine, options);
-    this.workflows = { onDemandSnapshot, cacheSnapshot, backupVerification, snapshotHousekeeping, recoveryTest };
+    this.workflows = {
+      onDemandSnapshot,
+      cacheSnapshot,
+      backupVerification,
+      snapshotHousekeeping,
+      recoveryTest,
+      drillLeftoverSweep,
+    };
   }
 
   /**

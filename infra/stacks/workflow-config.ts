@@ -6,6 +6,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { BackupVerificationWorkflowProps } from '../../workflows/backup-verification/construct.js';
 import type { SnapshotWorkflowProps } from '../../workflows/common/snapshot-workflow.js';
+import type { DrillLeftoverSweepWorkflowProps } from '../../workflows/drill-leftover-sweep/construct.js';
 import type { RecoveryTestWorkflowProps } from '../../workflows/recovery-test/construct.js';
 import type { SnapshotHousekeepingWorkflowProps } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig } from '../config/index.js';
@@ -69,4 +70,22 @@ export function recoveryTestConfig(config: EnvironmentConfig) {
     dataChecks,
     dataCheckTimeouts,
   } as const satisfies Partial<RecoveryTestWorkflowProps>;
+}
+
+/** The drill leftover sweep. */
+export function drillLeftoverSweepConfig(config: EnvironmentConfig) {
+  return {
+    ...commonWorkflowConfig(config),
+    scheduleExpression: rateExpression(config.automation.drillLeftoverSweepHours),
+  } as const satisfies Partial<DrillLeftoverSweepWorkflowProps>;
+}
+
+/** The drill leftover sweep's period: its schedule and its dead-man period. */
+export function drillLeftoverSweepPeriod(config: EnvironmentConfig): Duration {
+  return Duration.hours(config.automation.drillLeftoverSweepHours);
+}
+
+/** `rate(1 hour)`, `rate(3 hours)`: EventBridge wants the singular for 1. */
+function rateExpression(hours: number): string {
+  return `rate(${hours} ${hours === 1 ? 'hour' : 'hours'})`;
 }

@@ -15,7 +15,8 @@
  * `interactions:expires-at` and `interactions:execution` tags unchanged since selection. It never
  * compares the expiry with the clock itself: the selection did, or judged the owning run instead.
  *
- * State shape: each item arrives as `$.snapshot` (`identifier`, `expiresAtTag`, `execution`); the describe task
+ * State shape: each item arrives as `$.<noun>` (`$.snapshot` by default: `identifier`, `expiresAtTag`,
+ * `execution`); the describe task
  * writes the guard fields (`managedBy`, `environment`, `execution`, `type`, `status`, `expiresAt`) to
  * `$.guard`, tag values as strings (`''` when the tag is absent).
  */
@@ -32,6 +33,22 @@ export const GUARD_PATH = '$.guard';
 
 /** Where an item's describe or delete error is kept for its `failed` record. */
 const ITEM_ERROR_PATH = '$.itemError';
+
+/**
+ * What the Map iterates over: the word in its record states' names (and the key each item arrives
+ * under, `$.<noun>`), and what the describe must report for an item that may be deleted.
+ */
+export interface GuardedItem {
+  /** `snapshot`, `leftover`: "Record snapshot deleted", items at `$.snapshot`. */
+  readonly noun: string;
+  /** The describe's `type` of a deletable item (a manual snapshot: `manual`). */
+  readonly type: string;
+  /** The describe's `status` of a deletable item (a snapshot: `available`). */
+  readonly status: string;
+}
+
+/** Manual snapshots, available: what every snapshot pruning deletes. */
+export const SNAPSHOT_ITEM: GuardedItem = { noun: 'snapshot', type: 'manual', status: 'available' };
 
 /** The outcomes an item is recorded with. */
 export type DeletionOutcome = 'deleted' | 'refused' | 'absent' | 'busy' | 'failed';
@@ -54,7 +71,7 @@ export interface SdkDeleteStep {
   /** `arn:<partition>:states:::aws-sdk:<service>:<action>`. */
   readonly resource: string;
   /** The call's parameters (JSONPath values allowed). */
-  readonly parameters: Record<string, string>;
+  readonly parameters: Record<string, string | boolean>;
   /** JSONPath of the snapshot status in the response, kept as `$.deleted.status`. */
   readonly statusPath: string;
   /** Prefix of the service's error names, for the transient-error retry. */
@@ -74,6 +91,8 @@ export interface LambdaDeleteStep {
 export interface GuardedDeletionProps {
   /** The environment whose tag the snapshot must carry. */
   readonly envName: Environment;
+  /** What is deleted. @default SNAPSHOT_ITEM */
+  readonly item?: GuardedItem;
   /** Name of the Map state, e.g. "Delete expired snapshots". */
   readonly mapName: string;
   /** Name of the guard Choice, e.g. "Snapshot still ours and expired?". */
@@ -120,10 +139,14 @@ export class GuardedDeletion extends sfn.StateMachineFragment {
       props.deleteStep.kind === 'sdk' ? new SdkDelete(this, props.deleteStep, statement) : props.deleteStep.state;
     if (props.deleteStep.kind === 'lambda') props.deleteStep.runsAs.grantPrincipal.addToPrincipalPolicy(statement);
 
-    const iteration = this.iteration(props, remove);
+    const item = props.item ?? SNAPSHOT_ITEM;
+    if (!/^[a-z][a-zA-Z]*$/.test(item.noun)) {
+      throw new Error(`GuardedDeletion ${id}: item.noun must be a lowercase word (got '${item.noun}')`);
+    }
+    const iteration = this.iteration(props, item, remove);
     this.map = new sfn.Map(this, props.mapName, {
       itemsPath: props.itemsPath,
-      itemSelector: { 'snapshot.$': '$$.Map.Item.Value' },
+      itemSelector: { [`${item.noun}.$`]: '$$.Map.Item.Value' },
       maxConcurrency: props.concurrency,
       resultPath: props.resultPath,
     }).itemProcessor(iteration);
@@ -132,41 +155,47 @@ export class GuardedDeletion extends sfn.StateMachineFragment {
   }
 
   /** One item: describe -> guard Choice -> delete or refuse -> `{ identifier, outcome }`; errors -> `failed`. */
-  private iteration(props: GuardedDeletionProps, remove: sfn.TaskStateBase | sfn.CustomState): sfn.IChainable {
-    const prefix = props.recordPrefix;
-    const gone = record(this, `Record ${prefix}snapshot already gone`, 'absent');
-    const refused = record(this, `Refuse ${prefix}snapshot`, 'refused', {
+  private iteration(
+    props: GuardedDeletionProps,
+    item: GuardedItem,
+    remove: sfn.TaskStateBase | sfn.CustomState,
+  ): sfn.IChainable {
+    const prefix = `${props.recordPrefix}${item.noun}`;
+    const record = (stateName: string, outcome: string, extra: Record<string, string> = {}) =>
+      recordState(this, item, stateName, outcome, extra);
+    const gone = record(`Record ${prefix} already gone`, 'absent');
+    const refused = record(`Refuse ${prefix}`, 'refused', {
       'status.$': `${GUARD_PATH}.status`,
       'managedBy.$': `${GUARD_PATH}.managedBy`,
       'environment.$': `${GUARD_PATH}.environment`,
       'execution.$': `${GUARD_PATH}.execution`,
       'expiresAt.$': `${GUARD_PATH}.expiresAt`,
     });
-    const deleted = record(this, `Record ${prefix}snapshot deleted`, 'deleted');
+    const deleted = record(`Record ${prefix} deleted`, 'deleted');
     const busyErrors = props.busy ?? [];
     const goneErrors = props.gone ?? [];
     if (busyErrors.length > 0)
-      remove.addCatch(record(this, `Record ${prefix}snapshot busy`, 'busy'), {
+      remove.addCatch(record(`Record ${prefix} busy`, 'busy'), {
         errors: busyErrors,
         resultPath: '$.busy',
       });
     if (goneErrors.length > 0) remove.addCatch(gone, { errors: goneErrors, resultPath: '$.notFound' });
     // Last, after the specific catches: States.ALL must be the final catcher of a state.
-    const failed = record(this, `Record ${prefix}snapshot failed`, 'failed', {
+    const failed = record(`Record ${prefix} failed`, 'failed', {
       'error.$': `${ITEM_ERROR_PATH}.Error`,
       'cause.$': `${ITEM_ERROR_PATH}.Cause`,
     });
     remove.addCatch(failed, { errors: ['States.ALL'], resultPath: ITEM_ERROR_PATH });
     props.describe.addCatch(failed, { errors: ['States.ALL'], resultPath: ITEM_ERROR_PATH });
     if (props.outcomeFromResult === true) {
-      const refusedAtDelete = record(this, `Refuse ${prefix}snapshot at delete`, 'refused', {
+      const refusedAtDelete = record(`Refuse ${prefix} at delete`, 'refused', {
         'reason.$': '$.deleted.reason',
       });
-      const busyAtDelete = record(this, `Record ${prefix}snapshot busy`, 'busy', { 'reason.$': '$.deleted.reason' });
+      const busyAtDelete = record(`Record ${prefix} busy`, 'busy', { 'reason.$': '$.deleted.reason' });
       remove.next(
         new sfn.Choice(
           this,
-          `${prefix}delete outcome?`.replace(/^./, (c) => c.toUpperCase()),
+          `${props.recordPrefix}delete outcome?`.replace(/^./, (c) => c.toUpperCase()),
         )
           .when(sfn.Condition.stringEquals('$.deleted.outcome', 'deleted'), deleted)
           .when(sfn.Condition.stringEquals('$.deleted.outcome', 'absent'), gone)
@@ -179,7 +208,7 @@ export class GuardedDeletion extends sfn.StateMachineFragment {
     props.describe.next(
       new sfn.Choice(this, props.choiceName)
         .when(sfn.Condition.stringEquals(`${GUARD_PATH}.status`, 'absent'), gone)
-        .when(stillOursAndExpired(props.envName), remove)
+        .when(stillOursAndExpired(props.envName, item), remove)
         .otherwise(refused),
     );
     return props.describe;
@@ -187,28 +216,34 @@ export class GuardedDeletion extends sfn.StateMachineFragment {
 }
 
 /**
- * The guard: the snapshot is still manual (DB SnapshotType or cache SnapshotSource), available,
+ * The guard: the item still has the deletable type and status (a snapshot: manual, available),
  * tagged as this environment's automation's with an `interactions:execution` (the delete grant
  * requires one: without it the delete would be denied and recorded `failed` every night) that is the
  * one seen at selection (a `failed-run` selection judged that execution's run), and its
  * `interactions:expires-at` tag is the value seen at selection (`''` then and now when absent).
  */
-function stillOursAndExpired(envName: Environment): sfn.Condition {
+function stillOursAndExpired(envName: Environment, item: GuardedItem): sfn.Condition {
   return sfn.Condition.and(
     sfn.Condition.stringEquals(`${GUARD_PATH}.managedBy`, MANAGED_BY),
     sfn.Condition.stringEquals(`${GUARD_PATH}.environment`, envName),
     sfn.Condition.not(sfn.Condition.stringEquals(`${GUARD_PATH}.execution`, '')),
-    sfn.Condition.stringEqualsJsonPath(`${GUARD_PATH}.execution`, '$.snapshot.execution'),
-    sfn.Condition.stringEquals(`${GUARD_PATH}.type`, 'manual'),
-    sfn.Condition.stringEquals(`${GUARD_PATH}.status`, 'available'),
-    sfn.Condition.stringEqualsJsonPath(`${GUARD_PATH}.expiresAt`, '$.snapshot.expiresAtTag'),
+    sfn.Condition.stringEqualsJsonPath(`${GUARD_PATH}.execution`, `$.${item.noun}.execution`),
+    sfn.Condition.stringEquals(`${GUARD_PATH}.type`, item.type),
+    sfn.Condition.stringEquals(`${GUARD_PATH}.status`, item.status),
+    sfn.Condition.stringEqualsJsonPath(`${GUARD_PATH}.expiresAt`, `$.${item.noun}.expiresAtTag`),
   );
 }
 
 /** The record one Map iteration returns. */
-function record(scope: Construct, stateName: string, outcome: string, extra: Record<string, string> = {}): sfn.Pass {
+function recordState(
+  scope: Construct,
+  item: GuardedItem,
+  stateName: string,
+  outcome: string,
+  extra: Record<string, string>,
+): sfn.Pass {
   return new sfn.Pass(scope, stateName, {
-    parameters: { 'identifier.$': '$.snapshot.identifier', outcome, ...extra },
+    parameters: { 'identifier.$': `$.${item.noun}.identifier`, outcome, ...extra },
   });
 }
 

@@ -14,6 +14,7 @@ import { loadConfig } from '../../../infra/config/index.js';
 import { SUBNET_GROUPS } from '../../../infra/constructs/network.js';
 import {
   backupVerificationConfig,
+  drillLeftoverSweepConfig,
   nightlyCacheSnapshot,
   recoveryTestConfig,
   snapshotHousekeepingConfig,
@@ -31,6 +32,14 @@ import {
 } from '../../../workflows/backup-verification/contract.js';
 import { CacheSnapshotWorkflow, type CacheSnapshotWorkflowProps } from '../../../workflows/cache-snapshot/construct.js';
 import { cacheSnapshotInputSchema, cacheSnapshotOutputSchema } from '../../../workflows/cache-snapshot/contract.js';
+import {
+  DrillLeftoverSweepWorkflow,
+  type DrillLeftoverSweepWorkflowProps,
+} from '../../../workflows/drill-leftover-sweep/construct.js';
+import {
+  drillLeftoverSweepInputSchema,
+  drillLeftoverSweepOutputSchema,
+} from '../../../workflows/drill-leftover-sweep/contract.js';
 import {
   OnDemandSnapshotWorkflow,
   type OnDemandSnapshotWorkflowProps,
@@ -164,6 +173,21 @@ export const WORKFLOW_ENTRIES = {
         ...recoveryTestConfig(loadConfig(env)),
         ...platform,
         dataSubnets: { subnetGroupName: SUBNET_GROUPS.data },
+        ...overrides,
+      });
+    },
+  }),
+  'drill-leftover-sweep': entry<
+    DrillLeftoverSweepWorkflowProps,
+    DrillLeftoverSweepWorkflow,
+    typeof drillLeftoverSweepInputSchema,
+    typeof drillLeftoverSweepOutputSchema
+  >({
+    contract: { input: drillLeftoverSweepInputSchema, output: drillLeftoverSweepOutputSchema },
+    build(stack, common, env, overrides) {
+      return new DrillLeftoverSweepWorkflow(stack, 'DrillLeftoverSweep', {
+        ...common,
+        ...drillLeftoverSweepConfig(loadConfig(env)),
         ...overrides,
       });
     },
