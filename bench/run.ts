@@ -6,15 +6,17 @@
  *   - bundles: per function, size and cold-start init of our bundle vs. NodejsFunction's default;
  *   - workflows: local state machine executions (time, transitions, Lambda invocations);
  *   - drills: each drill's local run through a simulated 30-minute restore (transitions against
- *     their goal, Lambda invocations, RTO resolution).
+ *     their goal, Lambda invocations, RTO resolution);
+ *   - verification: `verify-deployment --local` wall time vs its slowest probe and vs one after another.
  * Figures go to bench/results/*.json and docs/benchmarks.md; nothing here asserts a time.
- * `--only synth,tests,bundles,workflows,drills` picks parts.
+ * `--only synth,tests,bundles,workflows,drills,verification` picks parts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { type FunctionResult, runBundleBench } from './bundles.js';
 import { type DrillBenchResult, runDrillBench, TRANSITIONS_GOAL } from './drills.js';
+import { runVerificationBench, type VerificationBenchResult, verificationMarkdown } from './verification.js';
 import { runWorkflowBench, type WorkflowBenchResult } from './workflows.js';
 
 interface Timing {
@@ -44,6 +46,7 @@ const results: {
   bundles?: FunctionResult[];
   workflows?: WorkflowBenchResult;
   drills?: DrillBenchResult[];
+  verification?: VerificationBenchResult;
 } = {
   measuredAt: new Date().toISOString(),
   node: process.version,
@@ -84,6 +87,7 @@ if (wants('synth') || wants('tests')) {
 if (wants('bundles')) results.bundles = await runBundleBench();
 if (wants('workflows')) results.workflows = await runWorkflowBench();
 if (wants('drills')) results.drills = await runDrillBench();
+if (wants('verification')) results.verification = await runVerificationBench();
 
 writeFileSync('bench/results/summary.json', `${JSON.stringify(results, null, 2)}\n`);
 if (only === undefined) writeFileSync('docs/benchmarks.md', renderMarkdown());
@@ -147,5 +151,6 @@ function renderMarkdown(): string {
       ),
     );
   }
+  if (results.verification !== undefined) lines.push('', ...verificationMarkdown(results.verification));
   return `${lines.join('\n')}\n`;
 }

@@ -7,6 +7,7 @@ import { backupCommands } from './commands/backup/index.js';
 import { drillCommands } from './commands/drill/index.js';
 import { executionsCommands } from './commands/executions/index.js';
 import { reportsCommands } from './commands/reports/index.js';
+import { verifyDeploymentCommands } from './commands/verify-deployment/index.js';
 
 /** Every command group, in help order. */
 export const COMMAND_GROUPS: readonly CommandGroup[] = [
@@ -14,4 +15,5 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   drillCommands,
   executionsCommands,
   reportsCommands,
+  verifyDeploymentCommands,
 ];

@@ -12,6 +12,7 @@ import {
 } from './common.js';
 import { DATA_CHECK_TIMEOUTS, SEED_DATA_CHECKS } from './drills.js';
 import type { EnvironmentConfig } from './types.js';
+import { defaultVerification } from './verification.js';
 
 export const dev: EnvironmentConfig = {
   name: 'dev',
@@ -107,5 +108,6 @@ export const dev: EnvironmentConfig = {
       timeoutMinutes: 180,
     },
   },
+  verification: defaultVerification('/health', 365 * 86400),
   tags: { project: 'interactions', environment: 'dev' },
 };

@@ -13,6 +13,7 @@ import {
   type MonitoringConfig,
   type Severity,
 } from './types.js';
+import { validateVerification } from './verification.js';
 
 export * from './types.js';
 
@@ -346,6 +347,7 @@ export function validateConfig(config: EnvironmentConfig): string[] {
       automation.drillLeftoverSweepHours <= 24,
     `automation.drillLeftoverSweepHours: ${automation.drillLeftoverSweepHours} must be a whole number of hours from 1 to 24`,
   );
+  problems.push(...validateVerification(config.verification));
 
   // The rules production must keep, whatever else changes.
   if (env === 'prod') {

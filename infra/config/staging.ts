@@ -12,6 +12,7 @@ import {
 } from './common.js';
 import { DATA_CHECK_TIMEOUTS, SEED_DATA_CHECKS } from './drills.js';
 import type { EnvironmentConfig } from './types.js';
+import { defaultVerification } from './verification.js';
 
 export const staging: EnvironmentConfig = {
   name: 'staging',
@@ -108,5 +109,6 @@ export const staging: EnvironmentConfig = {
       timeoutMinutes: 180,
     },
   },
+  verification: defaultVerification('/health', 365 * 86400),
   tags: { project: 'interactions', environment: 'staging' },
 };

@@ -6,10 +6,14 @@ import type { DrillsConfig } from './drills.js';
 
 export * from './drills.js';
 
+import type { VerificationConfig } from './verification.js';
+
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 export type Severity = 'high' | 'medium' | 'low';
+
+export * from './verification.js';
 
 /** Network: the seed's VPC with public, private-app and private-data subnets over two AZs. */
 export interface NetworkConfig {
@@ -213,6 +217,8 @@ export interface EnvironmentConfig {
   readonly automation: AutomationConfig;
   /** Disaster-recovery drills: recovery objectives and the restored data's checks. */
   readonly drills: DrillsConfig;
+  /** Deployment verification: HTTP checks, login, frontend, cache and per-check timeouts. */
+  readonly verification: VerificationConfig;
   /** Tags applied to every resource of the environment. */
   readonly tags: Readonly<Record<string, string>>;
 }
