@@ -20,6 +20,8 @@ import { BackupVerificationWorkflow } from '../../workflows/backup-verification/
 import { CacheSnapshotWorkflow } from '../../workflows/cache-snapshot/construct.js';
 import { AutomationStateMachine } from '../../workflows/common/state-machine.js';
 import { DrillLeftoverSweepWorkflow } from '../../workflows/drill-leftover-sweep/construct.js';
+import { FullRestoreTestWorkflow } from '../../workflows/full-restore-test/construct.js';
+import { fullRestorePlatformRefs } from '../../workflows/full-restore-test/platform-refs.js';
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
 import { RecoveryTestWorkflow } from '../../workflows/recovery-test/construct.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
@@ -33,6 +35,7 @@ import {
   backupVerificationConfig,
   drillLeftoverSweepConfig,
   drillLeftoverSweepPeriod,
+  fullRestoreTestConfig,
   nightlyCacheSnapshot,
   recoveryTestConfig,
   snapshotHousekeepingConfig,
@@ -106,6 +109,7 @@ export class AutomationStack extends Stack {
     readonly snapshotHousekeeping: SnapshotHousekeepingWorkflow;
     readonly recoveryTest: RecoveryTestWorkflow;
     readonly drillLeftoverSweep: DrillLeftoverSweepWorkflow;
+    readonly fullRestoreTest: FullRestoreTestWorkflow;
   };
 
   constructor(scope: Construct, id: string, props: AutomationStackProps) {
@@ -233,6 +237,19 @@ export class AutomationStack extends Stack {
       alarmTopic: this.topics[config.automation.failureSeverity],
     });
 
+    // Quarterly: database and cache restored, the running backend image smoke-tested against them.
+    const fullRestoreTest = new FullRestoreTestWorkflow(this, 'FullRestoreTest', {
+      ...base,
+      ...fullRestoreTestConfig(config),
+      ...fullRestorePlatformRefs(this, config),
+      database: database.instance,
+      encryptionKey: database.encryptionKey,
+      parameterGroup: database.parameterGroup,
+      vpc: props.platform.network.vpc,
+      dataSubnets: { subnetGroupName: SUBNET_GROUPS.data },
+      appSubnets: { subnetGroupName: SUBNET_GROUPS.app },
+    });
+
     // The backstop behind every drill's own cleanup.
     const drillLeftoverSweep = new DrillLeftoverSweepWorkflow(this, 'DrillLeftoverSweep', {
       ...base,
@@ -250,6 +267,8 @@ export class AutomationStack extends Stack {
       [snapshotHousekeeping.stateMachine, { workflow: 'snapshot-housekeeping', schedulePeriod: nightly }],
       // The longest month, so a drill on the first of each month never trips it.
       [recoveryTest.stateMachine, { workflow: 'recovery-test', schedulePeriod: Duration.days(31) }],
+      // A quarter is at most 92 days.
+      [fullRestoreTest.stateMachine, { workflow: 'full-restore-test', schedulePeriod: Duration.days(92) }],
       [
         drillLeftoverSweep.stateMachine,
         { workflow: 'drill-leftover-sweep', schedulePeriod: drillLeftoverSweepPeriod(config) },
@@ -263,6 +282,7 @@ export class AutomationStack extends Stack {
       snapshotHousekeeping,
       recoveryTest,
       drillLeftoverSweep,
+      fullRestoreTest,
     };
   }
 

@@ -7,6 +7,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { BackupVerificationWorkflowProps } from '../../workflows/backup-verification/construct.js';
 import type { SnapshotWorkflowProps } from '../../workflows/common/snapshot-workflow.js';
 import type { DrillLeftoverSweepWorkflowProps } from '../../workflows/drill-leftover-sweep/construct.js';
+import type { FullRestoreTestWorkflowProps } from '../../workflows/full-restore-test/construct.js';
 import type { RecoveryTestWorkflowProps } from '../../workflows/recovery-test/construct.js';
 import type { SnapshotHousekeepingWorkflowProps } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig } from '../config/index.js';
@@ -70,6 +71,23 @@ export function recoveryTestConfig(config: EnvironmentConfig) {
     dataChecks,
     dataCheckTimeouts,
   } as const satisfies Partial<RecoveryTestWorkflowProps>;
+}
+
+/** The quarterly full restore test (what is not a reference to the platform). */
+export function fullRestoreTestConfig(config: EnvironmentConfig) {
+  const { fullRestore, objectives } = config.drills;
+  return {
+    ...commonWorkflowConfig(config),
+    scheduleExpression: fullRestore.schedule,
+    scheduleEnabled: fullRestore.scheduleEnabled,
+    instanceClass: fullRestore.instanceClass,
+    cacheNodeType: fullRestore.cacheNodeType,
+    pollInterval: Duration.seconds(fullRestore.pollIntervalSeconds),
+    timeout: Duration.minutes(fullRestore.timeoutMinutes),
+    rtoObjectiveMinutes: objectives.rtoMinutes,
+    smokeChecks: config.verification.httpChecks,
+    smokeCheckTimeout: Duration.seconds(config.verification.timeoutsSeconds.http),
+  } as const satisfies Partial<FullRestoreTestWorkflowProps>;
 }
 
 /** The drill leftover sweep. */

@@ -15,6 +15,7 @@ import { SUBNET_GROUPS } from '../../../infra/constructs/network.js';
 import {
   backupVerificationConfig,
   drillLeftoverSweepConfig,
+  fullRestoreTestConfig,
   nightlyCacheSnapshot,
   recoveryTestConfig,
   snapshotHousekeepingConfig,
@@ -40,6 +41,12 @@ import {
   drillLeftoverSweepInputSchema,
   drillLeftoverSweepOutputSchema,
 } from '../../../workflows/drill-leftover-sweep/contract.js';
+import {
+  FullRestoreTestWorkflow,
+  type FullRestoreTestWorkflowProps,
+} from '../../../workflows/full-restore-test/construct.js';
+import { fullRestoreInputSchema, fullRestoreOutputSchema } from '../../../workflows/full-restore-test/contract.js';
+import { fullRestorePlatformRefs } from '../../../workflows/full-restore-test/platform-refs.js';
 import {
   OnDemandSnapshotWorkflow,
   type OnDemandSnapshotWorkflowProps,
@@ -173,6 +180,27 @@ export const WORKFLOW_ENTRIES = {
         ...recoveryTestConfig(loadConfig(env)),
         ...platform,
         dataSubnets: { subnetGroupName: SUBNET_GROUPS.data },
+        ...overrides,
+      });
+    },
+  }),
+  'full-restore-test': entry<
+    FullRestoreTestWorkflowProps,
+    FullRestoreTestWorkflow,
+    typeof fullRestoreInputSchema,
+    typeof fullRestoreOutputSchema
+  >({
+    contract: { input: fullRestoreInputSchema, output: fullRestoreOutputSchema },
+    build(stack, common, env, overrides) {
+      const config = loadConfig(env);
+      const { databaseSecret: _, ...platform } = testbedPlatform(stack, env);
+      return new FullRestoreTestWorkflow(stack, 'FullRestoreTest', {
+        ...common,
+        ...fullRestoreTestConfig(config),
+        ...fullRestorePlatformRefs(stack, config),
+        ...platform,
+        dataSubnets: { subnetGroupName: SUBNET_GROUPS.data },
+        appSubnets: { subnetGroupName: SUBNET_GROUPS.app },
         ...overrides,
       });
     },
