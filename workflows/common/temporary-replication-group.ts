@@ -29,6 +29,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import type { Environment, WorkflowName } from '../../shared/naming.js';
 import { elastiCacheArn } from './arns.js';
 import type { FailurePath } from './failure-path.js';
@@ -281,7 +282,6 @@ export class TemporaryReplicationGroup extends Construct {
     const { props } = this;
     const stack = Stack.of(this);
     const fn = props.restoreFunction;
-    const platformSnapshots = elastiCacheArn(this, 'snapshot', '*');
     // Subnet and parameter groups are not among arns.ts's types: only the create authorizes on them.
     const placementArn = (resource: string, name: string) =>
       stack.formatArn({
@@ -290,13 +290,16 @@ export class TemporaryReplicationGroup extends Construct {
         resourceName: name,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
+    const platformSnapshots = elastiCacheArn(this, 'snapshot', '*');
+    const sourceMembers = elastiCacheArn(this, 'cluster', `${props.sourceReplicationGroupId}-*`);
+    const defaultParameterGroups = placementArn('parametergroup', 'default.redis*');
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['elasticache:DescribeSnapshots'],
         resources: [
           platformSnapshots,
           elastiCacheArn(this, 'replicationgroup', props.sourceReplicationGroupId),
-          elastiCacheArn(this, 'cluster', `${props.sourceReplicationGroupId}-*`),
+          sourceMembers,
         ],
       }),
     );
@@ -310,7 +313,7 @@ export class TemporaryReplicationGroup extends Construct {
           this.membersArn,
           platformSnapshots,
           placementArn('subnetgroup', props.subnetGroupName),
-          placementArn('parametergroup', 'default.redis*'),
+          defaultParameterGroups,
         ],
         conditions: tagOnCreateConditions(props.envName),
       }),
@@ -336,6 +339,28 @@ export class TemporaryReplicationGroup extends Construct {
         resources: [this.groupsArn],
       }),
     );
+    this.acknowledgeCreateWildcards(fn, [
+      [
+        this.groupsArn,
+        'Temporary replication groups are named from the execution at run time under the drill prefix; create and tagging require the automation request tags.',
+      ],
+      [
+        this.membersArn,
+        'The member clusters ElastiCache names after the temporary group (<group>-001); create and tagging require the automation request tags.',
+      ],
+      [
+        platformSnapshots,
+        "The platform's snapshots are named by ElastiCache (automatic.<group>-<date>) and by the snapshot workflows: read, and restored from only into a group carrying the automation request tags.",
+      ],
+      [
+        sourceMembers,
+        "The platform group's member clusters (<group>-001...), which DescribeSnapshots authorizes on: read only.",
+      ],
+      [
+        defaultParameterGroups,
+        "The default Redis parameter groups the temporary group is created with (the platform's volatile-lru is Redis's default too): used by the create only, which requires the automation request tags.",
+      ],
+    ]);
     if (props.authToken === undefined) return;
     fn.addToRolePolicy(
       new iam.PolicyStatement({
@@ -366,5 +391,17 @@ export class TemporaryReplicationGroup extends Construct {
         },
       }),
     );
+    this.acknowledgeCreateWildcards(fn, [
+      [
+        anyKey,
+        `Only the key with alias ${props.authToken.keyAlias} (kms:ResourceAliases), only through Secrets Manager or ElastiCache (kms:ViaService): the platform stack owns the key, known here by its alias.`,
+      ],
+    ]);
+  }
+
+  /** The narrow acknowledgements of the create function's wildcard resources, each with its reason. */
+  private acknowledgeCreateWildcards(fn: lambda.IFunction, wildcards: readonly (readonly [string, string])[]): void {
+    if (fn.role === undefined) return;
+    for (const [resource, reason] of wildcards) acknowledgeWildcard(fn.role, resource, reason);
   }
 }

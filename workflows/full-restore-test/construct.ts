@@ -10,7 +10,7 @@
  * through the same three states); measures each phase and the RTO (EMF) and files the evidence report.
  * See README.md.
  */
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -482,7 +482,8 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
       .when(sfn.Condition.isPresent('$.task.run.tasks[0].TaskArn'), taskWait)
       .otherwise(
         failure.raise(states.taskNotStarted, 'ResourceFailedError', {
-          format: "States.Format('ECS did not start the restored backend task: {}', States.JsonToString($.task.run.failures))",
+          format:
+            "States.Format('ECS did not start the restored backend task: {}', States.JsonToString($.task.run.failures))",
         }),
       );
     const cacheReady = this.mark('Note cache available', 'cacheAvailable');
@@ -514,7 +515,7 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
       enabled: props.scheduleEnabled,
       handOver: true,
     });
-    this.acknowledge(database, cache, restoreCache.role, smoke.role, drillTasksArn, props);
+    this.acknowledge(database, cache, smoke.role, drillTasksArn, props);
   }
 
   /**
@@ -706,7 +707,6 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
   private acknowledge(
     database: TemporaryDbInstance,
     cache: TemporaryReplicationGroup,
-    restoreCacheRole: iam.IRole,
     smokeRole: iam.IRole,
     drillTasksArn: string,
     props: FullRestoreTestWorkflowProps,
@@ -723,22 +723,7 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
         pattern,
         'Temporary replication groups are named from the execution at run time under the drill prefix; delete requires the automation resource tags.',
       );
-      acknowledgeWildcard(
-        restoreCacheRole,
-        pattern,
-        'Temporary replication groups are named from the execution at run time under the drill prefix; create and tagging require the automation request tags.',
-      );
     }
-    acknowledgeWildcard(
-      restoreCacheRole,
-      stack.formatArn({
-        service: 'elasticache',
-        resource: 'snapshot',
-        resourceName: '*',
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      }),
-      "The platform's snapshots are named by ElastiCache (automatic.<group>-<date>) and by the snapshot workflows: read, and restored from only into a group carrying the automation request tags.",
-    );
     acknowledgeWildcard(
       this.stateMachine,
       drillTasksArn,
