@@ -34,7 +34,9 @@ export const inputSchema = z.object({
   engineVersion: z.string().check(z.minLength(1)),
   port: z.number().check(z.int(), z.gte(1), z.lte(65535)),
   subnetGroupName: z.string().check(z.minLength(1)),
-  securityGroupIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1, 'must name the group\'s security group')),
+  securityGroupIds: z
+    .array(z.string().check(z.minLength(1)))
+    .check(z.minLength(1, "must name the group's security group")),
   transitEncryption: z.boolean(),
   authTokenSecretArn: z.optional(z.string().check(z.minLength(1))),
   tags: z.array(tagSchema),

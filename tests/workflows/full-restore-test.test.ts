@@ -16,7 +16,7 @@ import { TEMPORARY_CACHE_STATES as CACHE } from '../../workflows/common/temporar
 import { FULL_RESTORE_STATES as F } from '../../workflows/full-restore-test/construct.js';
 import { fullRestorePlatformRefs } from '../../workflows/full-restore-test/platform-refs.js';
 import { type LocalHttpServer, startHttpServer } from '../support/services/http.js';
-import { scheduledDeliveries, scheduledEvent, workflowTestbed } from '../support/workflow-testbed.js';
+import { scheduledDeliveries, scheduledEvent, sdkParameters, workflowTestbed } from '../support/workflow-testbed.js';
 import {
   cacheRestoreMocks,
   FAILURE_TAIL,
@@ -136,7 +136,10 @@ describe('full restore test workflow', () => {
     const result = await run(world.base);
 
     // Assess: the SDK integration spelling is pinned (a wrong case fails only in AWS)
-    const params = result.sdkCalls.find((call) => call.state === F.runTask)?.parameters as Record<string, any>;
+    const params = sdkParameters<{
+      NetworkConfiguration: { AwsvpcConfiguration: { SecurityGroups: unknown[] } };
+      Tags: unknown;
+    }>(result, F.runTask);
     expect(params).toMatchObject({
       Cluster: 'interactions-prod',
       TaskDefinition: world.taskDefinition,
@@ -412,15 +415,23 @@ describe('full restore test workflow', () => {
 
     it('passes exactly the backend task definition roles, and only to ECS tasks', () => {
       // Assess
-      const policies = bed.template.findResources('AWS::IAM::Policy');
-      const passRole = Object.values(policies).flatMap((policy: any) =>
-        policy.Properties.PolicyDocument.Statement.filter((statement: any) => statement.Action === 'iam:PassRole'),
+      interface Statement {
+        Action: unknown;
+        Resource: unknown;
+        Condition?: unknown;
+      }
+      const policies = bed.template.findResources('AWS::IAM::Policy') as Record<
+        string,
+        { Properties: { PolicyDocument: { Statement: Statement[] } } }
+      >;
+      const passRole = Object.values(policies).flatMap((policy) =>
+        policy.Properties.PolicyDocument.Statement.filter((statement) => statement.Action === 'iam:PassRole'),
       );
       expect(passRole).toHaveLength(1);
-      expect(JSON.stringify(passRole[0].Resource)).toMatch(
+      expect(JSON.stringify(passRole[0]?.Resource)).toMatch(
         /interactions-prod-ecs-execution.*interactions-prod-ecs-task/,
       );
-      expect(passRole[0].Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+      expect(passRole[0]?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
     });
   });
 });
