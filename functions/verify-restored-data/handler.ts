@@ -2,13 +2,15 @@
  * "Verify restored data" task of the recovery test: connects to the restored instance over
  * verified TLS with the credentials from Secrets Manager, runs the data checks (the input's, else
  * the environment's) each in a read-only transaction with a statement timeout, and returns every
- * check with its value and finding and the RPO. Failed checks are a result the workflow reports;
+ * check with its value and finding and the RPO. The environment's checks, objectives and timeouts
+ * come from its config compiled into the bundle (`config.drills`, chosen by the ENVIRONMENT
+ * variable), not from variables: a list of checks would soon outgrow Lambda's 4 KB of variables. Failed checks are a result the workflow reports;
  * only a database it cannot reach is an error (RetryableError while it may be transient).
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type DrillsConfig, loadConfig } from '../../infra/config/index.js';
 import { secretsManagerClient } from '../../shared/clients/secrets-manager.js';
 import { verifyData } from '../../shared/data-checks/run.js';
-import { dataCheckSettingsShape } from '../../shared/data-checks/settings.js';
 import { readDatabaseSecret, targetFromSecret } from '../../shared/database-secret.js';
 import { RetryableError, VerificationFailedError } from '../../shared/errors.js';
 import { automationHandler } from '../../shared/middleware.js';
@@ -19,6 +21,8 @@ import { type VerifyRestoredDataOutput, verifyRestoredDataInput } from '../../wo
 /** What the handler connects with. */
 export interface VerifyRestoredDataClients {
   readonly secretsManager: () => SecretsManagerClient;
+  /** The environment's drill settings: default checks, RPO objective, timeouts. */
+  readonly drills: DrillsConfig;
   /**
    * PEM certificates to trust for the database's TLS. @default the runtime's trust store (on Lambda
    * it includes the RDS certificate authorities, NODE_EXTRA_CA_CERTS)
@@ -29,10 +33,13 @@ export interface VerifyRestoredDataClients {
 export const { handler, createHandler } = automationHandler({
   workflow: 'recovery-test',
   schema: verifyRestoredDataInput,
-  settings: dataCheckSettingsShape,
-  clients: (): VerifyRestoredDataClients => ({ secretsManager: secretsManagerClient }),
-  handler: async (input, { settings, clients, clock }): Promise<VerifyRestoredDataOutput> => {
-    const checks = input.checks ?? settings.DATA_CHECKS;
+  clients: (settings): VerifyRestoredDataClients => ({
+    secretsManager: secretsManagerClient,
+    drills: loadConfig(settings.ENVIRONMENT).drills,
+  }),
+  handler: async (input, { clients, clock }): Promise<VerifyRestoredDataOutput> => {
+    const { drills } = clients;
+    const checks = input.checks ?? drills.dataChecks;
     const secret = await readDatabaseSecret(clients.secretsManager(), input.secretArn);
     const target = targetFromSecret(secret, {
       host: input.endpoint.address,
@@ -46,9 +53,9 @@ export const { handler, createHandler } = automationHandler({
     try {
       report = await verifyData(target, checks, {
         restorePoint: new Date(input.restorePoint),
-        rpoObjectiveSeconds: settings.RPO_OBJECTIVE_MINUTES * 60,
-        connectTimeoutMs: settings.CONNECT_TIMEOUT_SECONDS * 1000,
-        statementTimeoutMs: settings.STATEMENT_TIMEOUT_SECONDS * 1000,
+        rpoObjectiveSeconds: drills.objectives.rpoMinutes * 60,
+        connectTimeoutMs: drills.dataCheckTimeouts.connectSeconds * 1000,
+        statementTimeoutMs: drills.dataCheckTimeouts.statementSeconds * 1000,
       });
     } catch (error) {
       if (error instanceof DatabaseConnectionError) {

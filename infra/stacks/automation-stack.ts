@@ -275,6 +275,7 @@ export class AutomationStack extends Stack {
       ],
     ];
     for (const [stateMachine, options] of monitored) this.addWorkflowMonitoring(stateMachine, options);
+    this.dashboard.addSection('Recovery tests (monthly point-in-time drill)', recoveryTest.objectiveWidgets);
     this.workflows = {
       onDemandSnapshot,
       cacheSnapshot,

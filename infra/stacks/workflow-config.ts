@@ -57,7 +57,7 @@ export function nightlyCacheSnapshot(config: EnvironmentConfig): boolean {
 
 /** The monthly point-in-time recovery drill (what is not a reference to the platform). */
 export function recoveryTestConfig(config: EnvironmentConfig) {
-  const { pitr, objectives, dataChecks, dataCheckTimeouts } = config.drills;
+  const { pitr, objectives } = config.drills;
   return {
     ...commonWorkflowConfig(config),
     databaseName: config.database.databaseName,
@@ -68,8 +68,6 @@ export function recoveryTestConfig(config: EnvironmentConfig) {
     pollInterval: Duration.seconds(pitr.pollIntervalSeconds),
     timeout: Duration.minutes(pitr.timeoutMinutes),
     objectives,
-    dataChecks,
-    dataCheckTimeouts,
   } as const satisfies Partial<RecoveryTestWorkflowProps>;
 }
 

@@ -34,7 +34,7 @@ const checkSchema = z.strictObject({
       z.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`),
     ),
   sql: z.string().check(z.refine((sql) => sql.trim() !== '', 'must be a SQL statement')),
-  min: z.optional(z.number().check(z.refine(Number.isFinite, 'must be a finite number'))),
+  min: z.optional(z.number('must be a finite number')),
   equals: z.optional(z.union([z.string(), z.number(), z.boolean()], 'must be a string, a number or a boolean')),
   freshness: z.optional(z.literal(true, 'must be true when present (leave it out otherwise)')),
 });

@@ -6,7 +6,7 @@
 import type { DataCheck } from './checks.js';
 
 /** A table name as configured: `table` (in `public`) or `schema.table`, lower-case SQL identifiers. */
-export const TABLE_NAME_PATTERN = /^[a-z_][a-z0-9_$]{0,62}(\.[a-z_][a-z0-9_$]{0,62})?$/;
+const TABLE_NAME_PATTERN = /^[a-z_][a-z0-9_$]{0,62}(\.[a-z_][a-z0-9_$]{0,62})?$/;
 
 /** What the default checks look at. */
 export interface DefaultDataCheckOptions {

@@ -38,7 +38,8 @@ export interface DataCheckReport {
 
 /** A finding for a query the server refused or cancelled, by SQLSTATE. */
 export function queryFailureFinding(error: unknown, statementTimeoutMs: number): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message =
+    typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
   switch (sqlState(error)) {
     case '25006':
       return `the check tried to write and was refused (checks run read-only; nothing was changed): ${message}`;
@@ -55,7 +56,9 @@ export function queryFailureFinding(error: unknown, statementTimeoutMs: number):
         ? `a check is one SQL statement: ${message}`
         : `the check's SQL is not valid: ${message}`;
     case '':
-      return `the query did not complete: ${message}`;
+      return message === 'Query read timeout'
+        ? `the database stopped answering: no reply within the statement timeout of ${statementTimeoutMs} ms and a margin`
+        : `the query did not complete: ${message}`;
     default:
       return `the query failed (SQLSTATE ${sqlState(error)}): ${message}`;
   }

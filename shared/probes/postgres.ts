@@ -9,6 +9,7 @@
  * `COMMIT; DELETE ...` is refused by the server), inside `BEGIN READ ONLY` and always rolled back,
  * so nothing a probe runs can change the database.
  */
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 
 /** How the connection uses TLS, as libpq's `sslmode` (the subset the automation accepts). */
@@ -134,6 +135,13 @@ export function tlsOptions(target: PostgresTarget): pg.ClientConfig['ssl'] {
   }
 }
 
+/**
+ * How much longer than the statement timeout the client waits for an answer: the server's
+ * statement_timeout cannot fire when the server is unreachable mid-query (a failover moving its
+ * address, a black-holed route, a stopped process), so the client gives up a little after it would have.
+ */
+const CLIENT_TIMEOUT_MARGIN_MS = 2000;
+
 const TIMESTAMP_WITHOUT_TIME_ZONE_OID = 1114;
 
 /**
@@ -170,14 +178,16 @@ const AUTHENTICATION_CODES = new Set(['28P01', '28000']);
 export function connectionError(error: unknown, target: PostgresTarget, timeoutMs: number): DatabaseConnectionError {
   const where = describeTarget(target);
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-  const message = error instanceof Error ? error.message : String(error);
+  // Duck-typed: socket errors come from Node's own realm, where `instanceof Error` may not hold (jest's vm).
+  const message =
+    typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
   const fail = (kind: ConnectionFailureKind, text: string) =>
     new DatabaseConnectionError(`${text} (${where})`, kind, { cause: error });
   if (/timeout expired|Connection terminated due to connection timeout/i.test(message)) {
     return fail('timeout', `no answer from the database within ${timeoutMs} ms`);
   }
   if (['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET'].includes(code)) {
-    return fail('unreachable', `cannot reach the database: ${code} ${message}`.trim());
+    return fail('unreachable', `cannot reach the database: ${message.includes(code) ? message : `${code} ${message}`}`);
   }
   if (AUTHENTICATION_CODES.has(code)) return fail('authentication', `the database refused the credentials: ${message}`);
   if (code === '3D000') return fail('database-missing', `the database does not exist: ${message}`);
@@ -229,37 +239,110 @@ export interface PostgresConnection {
 
 /**
  * `queryMode: 'extended'` (pg 8.12+, missing from @types/pg) sends one Parse/Bind/Execute even
- * without parameters: the server then refuses more than one statement.
+ * without parameters: the server then refuses more than one statement. `query_timeout` is the
+ * client's own limit for an answer (see CLIENT_TIMEOUT_MARGIN_MS).
  */
-type ExtendedQuery = pg.QueryConfig & { readonly queryMode: 'extended' };
-type ExtendedArrayQuery = pg.QueryArrayConfig & { readonly queryMode: 'extended' };
+type ExtendedQuery = pg.QueryConfig & { readonly queryMode: 'extended'; readonly query_timeout: number };
+type ExtendedArrayQuery = pg.QueryArrayConfig & { readonly queryMode: 'extended'; readonly query_timeout: number };
 
-function session(client: pg.Client): ReadOnlySession {
+/** The client's state across transactions: once a query went unanswered, the connection is abandoned. */
+interface ClientState {
+  broken: boolean;
+}
+
+/** pg's error when `query_timeout` passed without an answer. */
+function isClientTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'message' in error && error.message === 'Query read timeout';
+}
+
+async function tracked<T>(state: ClientState, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isClientTimeout(error)) state.broken = true;
+    throw error;
+  }
+}
+
+function session(client: pg.Client, state: ClientState, clientTimeoutMs: number): ReadOnlySession {
   return {
     async query<Row extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-      const query: ExtendedQuery = { text: sql, values: [...params], queryMode: 'extended' };
-      return (await client.query<Row>(query)).rows;
+      const query: ExtendedQuery = {
+        text: sql,
+        values: [...params],
+        queryMode: 'extended',
+        query_timeout: clientTimeoutMs,
+      };
+      return (await tracked(state, () => client.query<Row>(query))).rows;
     },
     async queryValues(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
-      const query: ExtendedArrayQuery = { text: sql, values: [...params], queryMode: 'extended', rowMode: 'array' };
-      return (await client.query<unknown[]>(query)).rows;
+      const query: ExtendedArrayQuery = {
+        text: sql,
+        values: [...params],
+        queryMode: 'extended',
+        rowMode: 'array',
+        query_timeout: clientTimeoutMs,
+      };
+      return (await tracked(state, () => client.query<unknown[]>(query))).rows;
     },
   };
 }
 
-function postgresConnection(client: pg.Client, defaultStatementTimeoutMs: number): PostgresConnection {
+function postgresConnection(
+  client: pg.Client,
+  state: ClientState,
+  defaultStatementTimeoutMs: number,
+): PostgresConnection {
   return {
     async readOnly(fn, options = {}) {
+      if (state.broken) throw new Error('the connection is abandoned: an earlier query got no answer');
       const timeoutMs = Math.max(1, Math.round(options.statementTimeoutMs ?? defaultStatementTimeoutMs));
-      await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${timeoutMs}`);
+      const clientTimeoutMs = timeoutMs + CLIENT_TIMEOUT_MARGIN_MS;
+      await tracked(state, () =>
+        client.query({
+          text: `BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${timeoutMs}`,
+          query_timeout: clientTimeoutMs,
+        } as pg.QueryConfig),
+      );
       try {
-        return await fn(session(client));
+        return await fn(session(client, state, clientTimeoutMs));
       } finally {
         // Never COMMIT: even a statement that ended the transaction itself leaves nothing behind here.
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (!state.broken) {
+          await tracked(state, () =>
+            client.query({ text: 'ROLLBACK', query_timeout: CLIENT_TIMEOUT_MARGIN_MS } as pg.QueryConfig),
+          ).catch(() => undefined);
+        }
       }
     },
   };
+}
+
+/** Longest wait for a polite close (Terminate, then the server closes); then the socket is dropped. */
+const CLOSE_TIMEOUT_MS = 1000;
+
+/** Closes the client; a server that does not answer (stopped, unreachable) gets its socket destroyed. */
+async function close(client: pg.Client, state: ClientState): Promise<void> {
+  // pg keeps its socket on the undocumented `connection.stream`; without destroying it, a process
+  // would wait on a dead server's socket before it could exit.
+  const destroy = () =>
+    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  if (state.broken) {
+    destroy();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const closed = await Promise.race([
+    client.end().then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!closed) destroy();
 }
 
 /** Opens a connection, runs `fn` with it and always closes it (also when `fn` throws). */
@@ -269,10 +352,11 @@ export async function withConnection<T>(
   fn: (connection: PostgresConnection) => Promise<T>,
 ): Promise<T> {
   const client = await connect(target, options);
+  const state: ClientState = { broken: false };
   try {
-    return await fn(postgresConnection(client, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS));
+    return await fn(postgresConnection(client, state, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS));
   } finally {
-    await client.end().catch(() => undefined);
+    await close(client, state);
   }
 }
 
@@ -290,4 +374,40 @@ export function sqlState(error: unknown): string {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
     ? error.code
     : '';
+}
+
+/** One round trip's outcome (`pingDatabase`). */
+export type PingResult =
+  | { readonly ok: true; readonly latencyMs: number }
+  | {
+      readonly ok: false;
+      readonly latencyMs: number;
+      /** What failed, without the password. */
+      readonly error: string;
+      /** How the connection failed; `query` when connected but `SELECT 1` did not answer. */
+      readonly kind: ConnectionFailureKind | 'query';
+    };
+
+/**
+ * One full round trip: connect, `SELECT 1` in a read-only transaction, close; never throws. For
+ * probes that ask "does the database answer now?" (deployment verification, the failover prober),
+ * where a failure is a data point, not an error.
+ */
+export async function pingDatabase(
+  target: PostgresTarget,
+  options: ConnectionOptions = {},
+  monotonicMs: () => number = () => performance.now(),
+): Promise<PingResult> {
+  const started = monotonicMs();
+  try {
+    await withReadOnlyTransaction(target, options, (session) => session.query('SELECT 1'));
+    return { ok: true, latencyMs: Math.round(monotonicMs() - started) };
+  } catch (error) {
+    const latencyMs = Math.round(monotonicMs() - started);
+    if (error instanceof DatabaseConnectionError)
+      return { ok: false, latencyMs, error: error.message, kind: error.kind };
+    const message =
+      typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
+    return { ok: false, latencyMs, error: `SELECT 1 failed: ${message} (${describeTarget(target)})`, kind: 'query' };
+  }
 }

@@ -4,6 +4,7 @@
  */
 import {
   DatabaseConnectionError,
+  pingDatabase,
   sqlState,
   withConnection,
   withReadOnlyTransaction,
@@ -168,5 +169,59 @@ describe('connection failures', () => {
     silent.close();
     expect(error).toMatchObject({ kind: 'timeout', retryable: true });
     expect(Date.now() - started).toBeLessThan(1500);
+  });
+});
+
+describe('pingDatabase', () => {
+  it('reports a round trip, then the outage while the server is down, then the recovery', async () => {
+    // Act
+    const up = await pingDatabase(db().target(), { connectTimeoutMs: 1000 });
+    await db().kill();
+    const down = await pingDatabase(db().target(), { connectTimeoutMs: 1000 });
+    await db().start();
+    const back = await pingDatabase(db().target(), { connectTimeoutMs: 1000 });
+
+    // Assess
+    expect(up).toEqual({ ok: true, latencyMs: expect.any(Number) });
+    expect(down).toMatchObject({ ok: false, kind: 'unreachable', error: expect.stringMatching(/ECONNREFUSED/) });
+    expect(back.ok).toBe(true);
+  });
+
+  it('fails a connection whose server dies mid-query instead of waiting for it', async () => {
+    // Act: the server is shut down while the statement sleeps.
+    const running = withReadOnlyTransaction(db().target(), { statementTimeoutMs: 10_000 }, (session) =>
+      session.query('SELECT pg_sleep(5)'),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await db().kill();
+    const error = await running.catch((e: unknown) => e);
+    await db().start();
+
+    // Assess
+    expect(String(error)).toMatch(/terminat|Connection|shutdown/i);
+  });
+
+  it('gives up on a server that stops answering mid-connection, and closes without waiting for it', async () => {
+    // Prepare: SIGSTOP freezes the backend serving this connection: the socket stays open, nothing answers.
+    const started = { at: 0 };
+    let backend = 0;
+
+    // Act
+    const error = await withConnection(db().target(), { statementTimeoutMs: 300 }, async (connection) => {
+      const [row] = await connection.readOnly((session) =>
+        session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'),
+      );
+      backend = row?.pid ?? 0;
+      process.kill(backend, 'SIGSTOP');
+      started.at = Date.now();
+      return connection.readOnly((session) => session.query('SELECT 1'));
+    }).catch((e: unknown) => e);
+    const elapsed = Date.now() - started.at;
+    process.kill(backend, 'SIGCONT');
+
+    // Assess: statement timeout 300 ms + the client's 2 s margin, then the socket is dropped at once.
+    expect(String(error)).toMatch(/Query read timeout/);
+    expect(elapsed).toBeGreaterThanOrEqual(2000);
+    expect(elapsed).toBeLessThan(4000);
   });
 });

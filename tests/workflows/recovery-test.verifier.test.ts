@@ -2,14 +2,13 @@
  * The recovery test with its real verifier: the synthesized state machine runs locally, RDS answers
  * are mocked (the "restored" instance's endpoint is a real PostgreSQL 15 server on loopback, TLS
  * required), Secrets Manager is mocked with aws-sdk-client-mock, and "Verify restored data" runs
- * functions/verify-restored-data's handler with the variables the construct gives it, trusting the
- * test server's CA. The evidence (checks, RPO, RTO) comes from real SQL.
+ * functions/verify-restored-data's handler, trusting the
+ * test server's CA and with prod's drills config (as the bundle compiles it in). The evidence (checks, RPO, RTO) comes from real SQL.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler } from '../../functions/verify-restored-data/handler.js';
 import { loadConfig } from '../../infra/config/index.js';
-import { dataCheckEnvironment } from '../../shared/data-checks/settings.js';
 import { TEMPORARY_DB_STATES as S } from '../../workflows/common/temporary-db-instance.js';
 import { usePostgres } from '../support/services/postgres.js';
 import { loadSeedData } from '../support/services/seed-data.js';
@@ -42,8 +41,8 @@ async function drill(lagMinutes: number, damage?: string) {
   if (damage !== undefined) await db().sql(damage);
   const endpoint = { Endpoint: { Address: '127.0.0.1', Port: db().port } };
   const verifier = createHandler({
-    env: { ENVIRONMENT: 'prod', AWS_REGION: 'us-east-1', WORKFLOW: 'recovery-test', ...dataCheckEnvironment(drills) },
-    clients: { secretsManager: () => new SecretsManagerClient({}), databaseCa: db().caCertificate },
+    env: { ENVIRONMENT: 'prod', AWS_REGION: 'us-east-1', WORKFLOW: 'recovery-test' },
+    clients: { secretsManager: () => new SecretsManagerClient({}), drills, databaseCa: db().caCertificate },
   });
   const source = { ...(world.base['Describe source database'] as { Return: { DbInstances: object[] } }).Return };
   const run = await bed.run({

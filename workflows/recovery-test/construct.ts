@@ -21,13 +21,11 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import type { DataCheckTimeouts, RecoveryObjectives } from '../../infra/config/drills.js';
+import type { RecoveryObjectives } from '../../infra/config/drills.js';
 import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { POSTGRES_PORT } from '../../infra/constructs/network.js';
 import { contractMetric } from '../../infra/constructs/workflow-monitoring.js';
 import { NoMutatingWildcard, safetyFindingId } from '../../infra/safety-rules/index.js';
-import type { DataCheck } from '../../shared/data-checks/checks.js';
-import { dataCheckEnvironment } from '../../shared/data-checks/settings.js';
 import { type RecoveryTestMetricName, recoveryTestMetric } from '../../shared/metrics-contract.js';
 import { type Environment, names } from '../../shared/naming.js';
 import { FailurePath } from '../common/failure-path.js';
@@ -91,12 +89,8 @@ export interface RecoveryTestWorkflowProps extends AutomationWorkflowProps {
   readonly pollInterval?: Duration;
   /** Overall execution timeout (config `drills.pitr.timeout`). @default 3 hours */
   readonly timeout?: Duration;
-  /** RTO and RPO objectives the alarms compare with, and the verifier's freshness check (config `drills.objectives`). */
+  /** RTO and RPO objectives the alarms compare with (config `drills.objectives`; the verifier reads the same config). */
   readonly objectives: RecoveryObjectives;
-  /** The data checks the verifier runs against the restored copy (config `drills.dataChecks`). */
-  readonly dataChecks: readonly DataCheck[];
-  /** The checks' connection and statement timeouts (config `drills.dataCheckTimeouts`). */
-  readonly dataCheckTimeouts: DataCheckTimeouts;
   /** Topic the objective alarms notify. @default alarms without actions (the dashboard shows them) */
   readonly alarmTopic?: sns.ITopic;
 }
@@ -151,6 +145,8 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
   readonly subnetGroup: rds.SubnetGroup;
   /** Alarms on the measured RTO and RPO against the objectives. */
   readonly objectiveAlarms: Readonly<Record<RecoveryTestMetricName, cloudwatch.Alarm>>;
+  /** Dashboard graphs of the measured RTO and RPO against their objectives (one point per drill). */
+  readonly objectiveWidgets: readonly cloudwatch.IWidget[];
 
   private readonly envName: Environment;
 
@@ -214,14 +210,8 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
       envName,
       name: 'verify-restored-data',
       description: `Runs the data checks against a restored copy of ${instanceId} (read-only, TLS)`,
-      environment: {
-        WORKFLOW,
-        ...dataCheckEnvironment({
-          objectives: props.objectives,
-          dataChecks: props.dataChecks,
-          dataCheckTimeouts: props.dataCheckTimeouts,
-        }),
-      },
+      // The checks, RPO objective and timeouts are its environment's config.drills, compiled in.
+      environment: { WORKFLOW },
       logGroup: props.functionLogGroup,
       // Restored instances load blocks lazily from S3: the first queries are slow.
       timeout: Duration.minutes(5),
@@ -398,6 +388,11 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
       RecoveryPointSeconds: this.objectiveAlarm('RecoveryPointSeconds', props.objectives.rpoMinutes, props.alarmTopic),
     };
 
+    this.objectiveWidgets = [
+      this.objectiveGraph('Recovery time (RTO) per drill, seconds', 'RecoveryTimeSeconds'),
+      this.objectiveGraph('Recovery point (RPO) per drill, seconds', 'RecoveryPointSeconds'),
+    ];
+
     acknowledgeWildcard(
       this.stateMachine,
       temporary.instancesArnPattern,
@@ -415,6 +410,22 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
       id: 'Serverless-EventBusDLQ',
       reason:
         'EventBridge retries the start for an hour; a month that still never starts has no succeeded execution, which the dead-man alarm on this workflow reports.',
+    });
+  }
+
+  /** A drill metric against its alarm's threshold: the daily maximum, since drills come once a month. */
+  private objectiveGraph(title: string, metricName: RecoveryTestMetricName): cloudwatch.GraphWidget {
+    return new cloudwatch.GraphWidget({
+      title,
+      left: [
+        contractMetric(recoveryTestMetric(this.envName, metricName), {
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.days(1),
+        }),
+      ],
+      leftAnnotations: [this.objectiveAlarms[metricName].toAnnotation()],
+      width: 12,
+      height: 6,
     });
   }
 

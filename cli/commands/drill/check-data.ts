@@ -31,8 +31,12 @@ function parseRestorePoint(value: string): Date {
   return new Date(value);
 }
 
-/** `--database-url`: a postgres:// URL; the error never repeats the URL (it holds a password). */
-function parseDatabaseUrl(value: string): PostgresTarget {
+/**
+ * `--database-url`: a postgres:// URL. Checked in `run`, not as an option parser: commander repeats
+ * a rejected option's value in its message, and this one holds a password.
+ */
+function parseDatabaseUrl(value: unknown): PostgresTarget {
+  if (typeof value !== 'string') throw new UsageError('missing --database-url <postgres-url>');
   try {
     return parsePostgresUrl(value);
   } catch (error) {
@@ -82,7 +86,6 @@ export const checkData: Command = {
     {
       flags: '--database-url <postgres-url>',
       description: 'postgres://user:password@host:port/database?sslmode=disable|require|verify-full (required)',
-      parse: parseDatabaseUrl,
     },
     {
       flags: '--checks <file.json>',
@@ -101,8 +104,7 @@ export const checkData: Command = {
   ],
   async run({ args, options, global }, deps) {
     const environment = parseEnvironment(args.env);
-    const target = options.databaseUrl as PostgresTarget | undefined;
-    if (target === undefined) throw new UsageError('missing --database-url <postgres-url>');
+    const target = parseDatabaseUrl(options.databaseUrl);
     const restorePoint = options.restorePoint as Date | undefined;
     const { drills } = loadConfig(environment);
     const checks = typeof options.checks === 'string' ? readChecksFile(options.checks) : [...drills.dataChecks];
