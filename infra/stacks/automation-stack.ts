@@ -247,6 +247,8 @@ export class AutomationStack extends Stack {
       parameterGroup: database.parameterGroup,
       vpc: props.platform.network.vpc,
       dataSubnets: { subnetGroupName: SUBNET_GROUPS.data },
+      // One DB subnet group for the drills' temporary instances: the PITR drill's, over the same subnets.
+      dataSubnetGroupName: recoveryTest.subnetGroup.subnetGroupName,
       appSubnets: { subnetGroupName: SUBNET_GROUPS.app },
     });
 

@@ -124,6 +124,11 @@ export interface FullRestoreTestWorkflowProps extends AutomationWorkflowProps {
   readonly vpc: ec2.IVpc;
   /** The private data subnets the temporary instance is placed in (its DB subnet group). */
   readonly dataSubnets: ec2.SubnetSelection;
+  /**
+   * An existing DB subnet group of exactly `dataSubnets` to restore into (the PITR drill's), so the
+   * drills share one. @default a DB subnet group of this workflow's own over `dataSubnets`
+   */
+  readonly dataSubnetGroupName?: string;
   /** Subnets of the task and the smoke checks (the task pulls its image through NAT). */
   readonly appSubnets: ec2.SubnetSelection;
   /** The configured health and API checks (config `verification.httpChecks`). */
@@ -216,13 +221,15 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
     const machineName = names.stateMachine(envName, WORKFLOW);
     const stack = Stack.of(this);
     this.securityGroups = this.isolatedGroups(props, machineName);
-    const subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
-      vpc: props.vpc,
-      vpcSubnets: props.dataSubnets,
-      description: `${machineName} temporary instances: the private data subnets`,
-      subnetGroupName: `${machineName}-data`,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const subnetGroupName =
+      props.dataSubnetGroupName ??
+      new rds.SubnetGroup(this, 'SubnetGroup', {
+        vpc: props.vpc,
+        vpcSubnets: props.dataSubnets,
+        description: `${machineName} temporary instances: the private data subnets`,
+        subnetGroupName: `${machineName}-data`,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }).subnetGroupName;
 
     const plan = workflowFunction(this, 'PlanFunction', {
       envName,
@@ -269,7 +276,7 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
       namePrefix: `${names.prefix(envName)}-${FULL_RESTORE_PURPOSE}-`,
       planPath: '$.plan',
       placement: {
-        subnetGroupName: subnetGroup.subnetGroupName,
+        subnetGroupName,
         securityGroups: [this.securityGroups.database],
         parameterGroupName: props.parameterGroup.bindToInstance({}).parameterGroupName,
         instanceClass: props.instanceClass ?? 'db.t4g.medium',
