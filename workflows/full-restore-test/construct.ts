@@ -13,7 +13,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -27,17 +27,16 @@ import { NoMutatingWildcard, safetyFindingId } from '../../infra/safety-rules/in
 import { names } from '../../shared/naming.js';
 import { FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
-import { PollLoop } from '../common/poll-loop.js';
 import { ReportAndSucceed } from '../common/report-and-succeed.js';
-import { retrySdkTransient, transientSdkErrors } from '../common/retry.js';
+import { retrySdkTransient } from '../common/retry.js';
 import { isScheduleExpression, nightlySchedule, oncePerScheduledEvent } from '../common/schedule.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
-import { ownedResourceConditions, tagOnCreateConditions } from '../common/tag-conditions.js';
 import { TemporaryDbInstance } from '../common/temporary-db-instance.js';
 import { type CacheAuthToken, TemporaryReplicationGroup } from '../common/temporary-replication-group.js';
 import { workflowFunction } from '../common/workflow-function.js';
 import { type AutomationWorkflow, type AutomationWorkflowProps, workflowSettings } from '../common/workflow-props.js';
 import { FULL_RESTORE_PURPOSE } from './contract.js';
+import { BACKEND_TASK_STATES, type FullRestoreBackendRefs, RestoredBackendTask } from './restored-backend-task.js';
 
 const WORKFLOW = 'full-restore-test';
 const CONSTRUCT = 'FullRestoreTestWorkflow';
@@ -59,23 +58,13 @@ const VPC_ENI_ACTIONS = [
   'ec2:UnassignPrivateIpAddresses',
 ];
 
-/** State names tests, runbooks and dashboards refer to (besides the fragments'). */
+/** State names tests, runbooks and dashboards refer to (besides TemporaryDbInstance's and TemporaryReplicationGroup's). */
 export const FULL_RESTORE_STATES = {
+  ...BACKEND_TASK_STATES,
   describeBackend: 'Describe backend service',
-  runTask: 'Run restored backend task',
-  taskStarted: 'Task started?',
-  taskNotStarted: 'Task did not start',
-  startWaitingTask: 'Start waiting for task',
-  waitTask: 'Wait for task',
-  describeTask: 'Describe restored backend task',
-  countTask: 'Count task poll',
-  taskRunning: 'Task running?',
-  taskStopped: 'Task stopped',
-  taskWaitTimedOut: 'Task wait timed out',
+  noteDatabaseAvailable: 'Note database available',
+  noteCacheAvailable: 'Note cache available',
   smoke: 'Run smoke checks',
-  teardown: 'Start teardown',
-  toStop: 'Restored backend task to stop?',
-  stop: 'Stop restored backend task',
   evaluate: 'Evaluate drill',
   verdict: 'Restore verified and torn down?',
 } as const;
@@ -92,21 +81,7 @@ export interface FullRestoreCacheRefs {
   readonly authToken?: CacheAuthToken;
 }
 
-/** The platform's backend service, as the task needs it. */
-export interface FullRestoreBackendRefs {
-  /** The cluster `interactions-<env>`. */
-  readonly clusterName: string;
-  /** The backend service (`interactions-<env>-backend`): its task definition is the one run. */
-  readonly serviceName: string;
-  /** The container of that task definition that the overrides address. */
-  readonly containerName: string;
-  /** The port it serves on (smoke checks go there). */
-  readonly port: number;
-  /** The task definition's execution role: passed to ECS (iam:PassRole of exactly this role). */
-  readonly executionRole: iam.IRole;
-  /** The task definition's task role: passed to ECS (iam:PassRole of exactly this role). */
-  readonly taskRole: iam.IRole;
-}
+export type { FullRestoreBackendRefs } from './restored-backend-task.js';
 
 /** Props of FullRestoreTestWorkflow (the automation stack maps config onto them). */
 export interface FullRestoreTestWorkflowProps extends AutomationWorkflowProps {
@@ -301,11 +276,21 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
       waitBudget: CACHE_WAIT_BUDGET,
     });
 
-    const clusterArn = stack.formatArn({ service: 'ecs', resource: 'cluster', resourceName: backend.clusterName });
-    const drillTasksArn = stack.formatArn({
-      service: 'ecs',
-      resource: 'task',
-      resourceName: `${backend.clusterName}/*`,
+    const task = new RestoredBackendTask(this, 'RestoredBackendTask', {
+      envName,
+      backend,
+      subnets: props.vpc.selectSubnets(props.appSubnets).subnetIds,
+      securityGroup: this.securityGroups.task,
+      taskDefinitionPath: '$.backend.taskDefinition',
+      targets: {
+        databaseHostPath: database.endpointAddressPath,
+        cacheHostPath: cache.endpointAddressPath,
+        // The temporary group is created on the platform's port.
+        cachePort: REDIS_PORT,
+      },
+      tagsPath: '$.plan.instance.tags',
+      pollInterval: taskPollInterval(timing),
+      waitBudget: TASK_WAIT_BUDGET,
     });
     const states = FULL_RESTORE_STATES;
 
@@ -313,44 +298,7 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
     // instance's "Deleted after a failure?" then routes to the notification or the evaluation.
     let teardownEntry: sfn.IChainable | undefined;
     const teardown = (afterFailure: sfn.IChainable): sfn.IChainable => {
-      if (teardownEntry !== undefined) return teardownEntry;
-      const databaseDeletion = database.deletion(afterFailure);
-      const cacheDeletion = cache.deletion(databaseDeletion);
-      const stop = new tasks.CallAwsService(this, states.stop, {
-        service: 'ecs',
-        action: 'stopTask',
-        parameters: {
-          Cluster: backend.clusterName,
-          Task: sfn.JsonPath.stringAt('$.task.run.tasks[0].TaskArn'),
-          Reason: sfn.JsonPath.format(`${WORKFLOW} {} teardown`, sfn.JsonPath.stringAt('$$.Execution.Name')),
-        },
-        // The statement CallAwsService writes has no conditions: a read here, the stop below with them.
-        iamResources: [drillTasksArn],
-        iamAction: 'ecs:DescribeTasks',
-        additionalIamStatements: [
-          new iam.PolicyStatement({
-            actions: ['ecs:StopTask'],
-            resources: [drillTasksArn],
-            conditions: { ...ownedResourceConditions(envName), ArnEquals: { 'ecs:cluster': clusterArn } },
-          }),
-        ],
-        resultSelector: { 'status.$': '$.Task.LastStatus' },
-        resultPath: '$.task.stop',
-        taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
-      });
-      retrySdkTransient(stop, 'Ecs');
-      stop.addCatch(cacheDeletion, { errors: ['States.ALL'], resultPath: '$.task.stopError' });
-      stop.next(cacheDeletion);
-      teardownEntry = new sfn.Choice(this, states.toStop)
-        .when(
-          sfn.Condition.and(
-            sfn.Condition.isPresent('$.task.run.tasks[0].TaskArn'),
-            sfn.Condition.not(sfn.Condition.isPresent('$.task.stop')),
-            sfn.Condition.not(sfn.Condition.isPresent('$.task.stopError')),
-          ),
-          stop,
-        )
-        .otherwise(cacheDeletion);
+      teardownEntry ??= task.stop(cache.deletion(database.deletion(afterFailure)));
       return teardownEntry;
     };
 
@@ -420,7 +368,7 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
       workflow: WORKFLOW,
       lambdaFunction: smoke.function,
       payload: {
-        task: sfn.JsonPath.objectAt('$.task.described.tasks[0]'),
+        task: sfn.JsonPath.objectAt(task.describedPath),
         port: backend.port,
         checks: props.smokeChecks.map((check) => ({ ...check })),
         timeoutSeconds: props.smokeCheckTimeout.toSeconds(),
@@ -483,19 +431,9 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
         ),
     );
 
-    const taskWait = this.taskWaitLoop(failure, timing, backend.clusterName, drillTasksArn, smokeChecks);
-    const runTask = this.runTask(props, failure, clusterArn, database, cache);
-    const taskStarted = new sfn.Choice(this, states.taskStarted)
-      .when(sfn.Condition.isPresent('$.task.run.tasks[0].TaskArn'), taskWait)
-      .otherwise(
-        failure.raise(states.taskNotStarted, 'ResourceFailedError', {
-          format:
-            "States.Format('ECS did not start the restored backend task: {}', States.JsonToString($.task.run.failures))",
-        }),
-      );
-    const cacheReady = this.mark('Note cache available', 'cacheAvailable');
-    cacheReady.next(runTask).next(taskStarted);
-    const databaseReady = this.mark('Note database available', 'databaseAvailable');
+    const cacheReady = this.mark(states.noteCacheAvailable, 'cacheAvailable');
+    cacheReady.next(task.runAndWait(failure, smokeChecks));
+    const databaseReady = this.mark(states.noteDatabaseAvailable, 'databaseAvailable');
     databaseReady.next(cache.waitUntilAvailable(failure, cacheReady));
 
     describeSource
@@ -522,7 +460,7 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
       enabled: props.scheduleEnabled,
       handOver: true,
     });
-    this.acknowledge(database, cache, smoke.role, drillTasksArn, props);
+    this.acknowledge(database, cache, task, smoke.role);
   }
 
   /**
@@ -533,148 +471,6 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
     return new sfn.Pass(this, stateName, {
       parameters: { 'polls.$': '$.poll.count' },
       resultPath: `$.marks.${field}`,
-    });
-  }
-
-  /** "Run restored backend task": the running task definition, the overrides, the isolated network, the tags. */
-  private runTask(
-    props: FullRestoreTestWorkflowProps,
-    failure: FailurePath,
-    clusterArn: string,
-    database: TemporaryDbInstance,
-    cache: TemporaryReplicationGroup,
-  ): tasks.CallAwsService {
-    const { backend, envName } = props;
-    const stack = Stack.of(this);
-    const family = names.service(envName, 'backend');
-    const taskDefinitions = stack.formatArn({
-      service: 'ecs',
-      resource: 'task-definition',
-      resourceName: `${family}:*`,
-    });
-    const drillTasksArn = stack.formatArn({
-      service: 'ecs',
-      resource: 'task',
-      resourceName: `${backend.clusterName}/*`,
-    });
-    const subnets = props.vpc.selectSubnets(props.appSubnets).subnetIds;
-    const run = new tasks.CallAwsService(this, FULL_RESTORE_STATES.runTask, {
-      service: 'ecs',
-      action: 'runTask',
-      parameters: {
-        Cluster: backend.clusterName,
-        TaskDefinition: sfn.JsonPath.stringAt('$.backend.taskDefinition'),
-        LaunchType: 'FARGATE',
-        Count: 1,
-        NetworkConfiguration: {
-          AwsvpcConfiguration: {
-            Subnets: subnets,
-            SecurityGroups: [this.securityGroups.task.securityGroupId],
-            AssignPublicIp: 'DISABLED',
-          },
-        },
-        // The backend reads its database and cache from these (infra/constructs/compute.ts); the
-        // credentials and the AUTH token are the platform's secrets, which the restored copies keep.
-        Overrides: {
-          ContainerOverrides: [
-            {
-              Name: backend.containerName,
-              Environment: [
-                { Name: 'DB_HOST', Value: sfn.JsonPath.stringAt(database.endpointAddressPath) },
-                { Name: 'REDIS_HOST', Value: sfn.JsonPath.stringAt(cache.endpointAddressPath) },
-                // The temporary group is created on the platform's port.
-                { Name: 'REDIS_PORT', Value: String(REDIS_PORT) },
-              ],
-            },
-          ],
-        },
-        StartedBy: 'interactions-automation',
-        Tags: sfn.JsonPath.listAt('$.plan.instance.tags'),
-      },
-      // The statement CallAwsService writes has no conditions: a read here, the run below with them.
-      iamResources: [drillTasksArn],
-      iamAction: 'ecs:DescribeTasks',
-      additionalIamStatements: [
-        // Only the backend's task definitions, only in this cluster, only tagged as this drill's.
-        new iam.PolicyStatement({
-          actions: ['ecs:RunTask'],
-          resources: [taskDefinitions],
-          conditions: { ...tagOnCreateConditions(envName), ArnEquals: { 'ecs:cluster': clusterArn } },
-        }),
-        new iam.PolicyStatement({
-          actions: ['ecs:TagResource'],
-          resources: [drillTasksArn],
-          conditions: {
-            ...tagOnCreateConditions(envName),
-            StringEquals: { ...tagOnCreateConditions(envName).StringEquals, 'ecs:CreateAction': 'RunTask' },
-          },
-        }),
-        // The task definition names these two roles; ECS needs them passed, and only to ECS tasks.
-        new iam.PolicyStatement({
-          actions: ['iam:PassRole'],
-          resources: [backend.executionRole.roleArn, backend.taskRole.roleArn],
-          conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-        }),
-      ],
-      resultSelector: { 'tasks.$': '$.Tasks', 'failures.$': '$.Failures' },
-      resultPath: '$.task.run',
-      taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
-    });
-    return failure.catch(retrySdkTransient(run, 'Ecs'));
-  }
-
-  /** Wait -> "Describe restored backend task" -> "Task running?" until RUNNING, stopped, or the budget. */
-  private taskWaitLoop(
-    failure: FailurePath,
-    timing: DrillTiming,
-    clusterName: string,
-    drillTasksArn: string,
-    onRunning: sfn.IChainable,
-  ): PollLoop {
-    const states = FULL_RESTORE_STATES;
-    const status = '$.task.described.tasks[0].LastStatus';
-    const describe = new tasks.CallAwsService(this, states.describeTask, {
-      service: 'ecs',
-      action: 'describeTasks',
-      parameters: {
-        Cluster: clusterName,
-        Tasks: sfn.JsonPath.array(sfn.JsonPath.stringAt('$.task.run.tasks[0].TaskArn')),
-      },
-      iamResources: [drillTasksArn],
-      iamAction: 'ecs:DescribeTasks',
-      resultSelector: { 'tasks.$': '$.Tasks' },
-      resultPath: '$.task.described',
-      taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
-    });
-    const running = this.mark('Note task running', 'taskRunning');
-    running.next(onRunning);
-    // A container that exits (bad configuration, cannot reach the restored database) stops the task.
-    const stopped = ['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'];
-    return new PollLoop(this, 'TaskWait', {
-      names: {
-        start: states.startWaitingTask,
-        wait: states.waitTask,
-        count: states.countTask,
-        choice: states.taskRunning,
-      },
-      interval: taskPollInterval(timing),
-      budget: TASK_WAIT_BUDGET,
-      describe,
-      transientErrors: transientSdkErrors('Ecs'),
-      failure,
-      ready: sfn.Condition.and(sfn.Condition.isPresent(status), sfn.Condition.stringEquals(status, 'RUNNING')),
-      failed: sfn.Condition.and(
-        sfn.Condition.isPresent(status),
-        sfn.Condition.or(...stopped.map((value) => sfn.Condition.stringEquals(status, value))),
-      ),
-      onReady: running,
-      onFailed: failure.raise(states.taskStopped, 'ResourceFailedError', {
-        format:
-          "States.Format('The restored backend task stopped before it ran: {}', $.task.described.tasks[0].StoppedReason)",
-      }),
-      onTimeout: failure.raise(states.taskWaitTimedOut, 'WaitTimedOutError', {
-        format: "States.Format('The restored backend task was not running after {} polls', $.poll.count)",
-      }),
     });
   }
 
@@ -714,11 +510,9 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
   private acknowledge(
     database: TemporaryDbInstance,
     cache: TemporaryReplicationGroup,
+    task: RestoredBackendTask,
     smokeRole: iam.IRole,
-    drillTasksArn: string,
-    props: FullRestoreTestWorkflowProps,
   ): void {
-    const stack = Stack.of(this);
     acknowledgeWildcard(
       this.stateMachine,
       database.instancesArnPattern,
@@ -733,16 +527,12 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
     }
     acknowledgeWildcard(
       this.stateMachine,
-      drillTasksArn,
+      task.tasksArnPattern,
       'Task ids are assigned by ECS at run time; run requires the automation request tags and the backend family, stop requires the automation resource tags.',
     );
     acknowledgeWildcard(
       this.stateMachine,
-      stack.formatArn({
-        service: 'ecs',
-        resource: 'task-definition',
-        resourceName: `${names.service(props.envName, 'backend')}:*`,
-      }),
+      task.taskDefinitionsArnPattern,
       'Every revision of the backend family: the drill runs the revision the service runs now, read at run time.',
     );
     for (const action of VPC_ENI_ACTIONS) {
