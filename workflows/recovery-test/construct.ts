@@ -7,15 +7,14 @@
  * measures RTO and RPO (EMF metrics, alarms on the environment's objectives) and files the evidence
  * report. The restore, wait and delete are the shared TemporaryDbInstance fragment. See README.md.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as rds from 'aws-cdk-lib/aws-rds';
+import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -23,11 +22,9 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { RecoveryObjectives } from '../../infra/config/drills.js';
 import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
-import { POSTGRES_PORT } from '../../infra/constructs/network.js';
-import { contractMetric } from '../../infra/constructs/workflow-monitoring.js';
 import { NoMutatingWildcard, safetyFindingId } from '../../infra/safety-rules/index.js';
-import { type RecoveryTestMetricName, recoveryTestMetric } from '../../shared/metrics-contract.js';
-import { type Environment, names } from '../../shared/naming.js';
+import type { RecoveryTestMetricName } from '../../shared/metrics-contract.js';
+import { names } from '../../shared/naming.js';
 import { FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
 import { ReportAndSucceed } from '../common/report-and-succeed.js';
@@ -38,6 +35,8 @@ import { TemporaryDbInstance } from '../common/temporary-db-instance.js';
 import { workflowFunction } from '../common/workflow-function.js';
 import { type AutomationWorkflow, type AutomationWorkflowProps, workflowSettings } from '../common/workflow-props.js';
 import { RECOVERY_TEST_PURPOSE, type RestorePointMode } from './contract.js';
+import { drillNetwork } from './network.js';
+import { objectiveAlarms, objectiveWidgets } from './objectives.js';
 
 const WORKFLOW = 'recovery-test';
 const CONSTRUCT = 'RecoveryTestWorkflow';
@@ -148,12 +147,9 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
   /** Dashboard graphs of the measured RTO and RPO against their objectives (one point per drill). */
   readonly objectiveWidgets: readonly cloudwatch.IWidget[];
 
-  private readonly envName: Environment;
-
   constructor(scope: Construct, id: string, props: RecoveryTestWorkflowProps) {
     super(scope, id);
     const { envName } = props;
-    this.envName = envName;
     const { timeout, failureSeverity } = workflowSettings(CONSTRUCT, props, { timeout: Duration.hours(3) });
     const timing = drillTiming(timeout, props);
     checkObjectives(props.objectives);
@@ -165,39 +161,14 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
     const instanceId = props.database.instanceIdentifier;
     const machineName = names.stateMachine(envName, WORKFLOW);
 
-    // Dedicated, not per execution: two groups that admit nothing else, created once with the stack.
-    this.verifierSecurityGroup = new ec2.SecurityGroup(this, 'VerifierSecurityGroup', {
+    const network = drillNetwork(this, {
       vpc: props.vpc,
-      description: `${machineName} verifier: to the restored instances and Secrets Manager only`,
-      allowAllOutbound: false,
+      dataSubnets: props.dataSubnets,
+      name: machineName,
     });
-    this.instanceSecurityGroup = new ec2.SecurityGroup(this, 'RestoredInstanceSecurityGroup', {
-      vpc: props.vpc,
-      description: `${machineName} temporary instances: PostgreSQL from the drill's verifier only`,
-      allowAllOutbound: false,
-    });
-    this.instanceSecurityGroup.addIngressRule(
-      this.verifierSecurityGroup,
-      ec2.Port.tcp(POSTGRES_PORT),
-      'PostgreSQL from the drill verifier',
-    );
-    this.verifierSecurityGroup.addEgressRule(
-      this.instanceSecurityGroup,
-      ec2.Port.tcp(POSTGRES_PORT),
-      'PostgreSQL to the restored instance',
-    );
-    this.verifierSecurityGroup.addEgressRule(
-      ec2.Peer.anyIpv4(),
-      ec2.Port.tcp(443),
-      'HTTPS to Secrets Manager (through the NAT gateway)',
-    );
-    this.subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
-      vpc: props.vpc,
-      vpcSubnets: props.dataSubnets,
-      description: `${machineName} temporary instances: the private data subnets`,
-      subnetGroupName: `${machineName}-data`,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.verifierSecurityGroup = network.verifierSecurityGroup;
+    this.instanceSecurityGroup = network.instanceSecurityGroup;
+    this.subnetGroup = network.subnetGroup;
 
     const plan = workflowFunction(this, 'PlanFunction', {
       envName,
@@ -383,15 +354,8 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
       // The first state starts the run named from the event: a duplicate delivery is a no-op.
       handOver: true,
     });
-    this.objectiveAlarms = {
-      RecoveryTimeSeconds: this.objectiveAlarm('RecoveryTimeSeconds', props.objectives.rtoMinutes, props.alarmTopic),
-      RecoveryPointSeconds: this.objectiveAlarm('RecoveryPointSeconds', props.objectives.rpoMinutes, props.alarmTopic),
-    };
-
-    this.objectiveWidgets = [
-      this.objectiveGraph('Recovery time (RTO) per drill, seconds', 'RecoveryTimeSeconds'),
-      this.objectiveGraph('Recovery point (RPO) per drill, seconds', 'RecoveryPointSeconds'),
-    ];
+    this.objectiveAlarms = objectiveAlarms(this, envName, props.objectives, props.alarmTopic);
+    this.objectiveWidgets = objectiveWidgets(envName, this.objectiveAlarms);
 
     acknowledgeWildcard(
       this.stateMachine,
@@ -411,42 +375,5 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
       reason:
         'EventBridge retries the start for an hour; a month that still never starts has no succeeded execution, which the dead-man alarm on this workflow reports.',
     });
-  }
-
-  /** A drill metric against its alarm's threshold: the daily maximum, since drills come once a month. */
-  private objectiveGraph(title: string, metricName: RecoveryTestMetricName): cloudwatch.GraphWidget {
-    return new cloudwatch.GraphWidget({
-      title,
-      left: [
-        contractMetric(recoveryTestMetric(this.envName, metricName), {
-          statistic: cloudwatch.Stats.MAXIMUM,
-          period: Duration.days(1),
-        }),
-      ],
-      leftAnnotations: [this.objectiveAlarms[metricName].toAnnotation()],
-      width: 12,
-      height: 6,
-    });
-  }
-
-  /** An alarm when a drill measured `metricName` above its objective (one datapoint: drills are monthly). */
-  private objectiveAlarm(
-    metricName: RecoveryTestMetricName,
-    objectiveMinutes: number,
-    topic: sns.ITopic | undefined,
-  ): cloudwatch.Alarm {
-    const descriptor = recoveryTestMetric(this.envName, metricName);
-    const alarm = new cloudwatch.Alarm(this, `${metricName}Alarm`, {
-      alarmName: `${names.stateMachine(this.envName, WORKFLOW)}-${metricName === 'RecoveryTimeSeconds' ? 'rto' : 'rpo'}-objective`,
-      alarmDescription: `The last point-in-time recovery drill measured ${metricName === 'RecoveryTimeSeconds' ? 'an RTO' : 'an RPO'} above the objective of ${objectiveMinutes} minutes`,
-      metric: contractMetric(descriptor, { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.hours(1) }),
-      threshold: objectiveMinutes * 60,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      // A drill publishes once a month: the hours between drills are no evidence either way.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    if (topic !== undefined) alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
-    return alarm;
   }
 }
