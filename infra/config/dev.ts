@@ -110,6 +110,15 @@ export const dev: EnvironmentConfig = {
       pollIntervalSeconds: 60,
       timeoutMinutes: 180,
     },
+    fullRestore: {
+      // Second Tuesday of each quarter's first month, 09:00 UTC: a week after that month's PITR drill.
+      schedule: 'cron(0 9 ? 1,4,7,10 3#2 *)',
+      scheduleEnabled: true,
+      instanceClass: 'db.t3.small',
+      cacheNodeType: 'cache.t3.small',
+      pollIntervalSeconds: 60,
+      timeoutMinutes: 240,
+    },
   },
   remediation: {
     tableName: 'interactions-dev-remediation',

@@ -39,6 +39,22 @@ export interface PitrDrillConfig {
 }
 
 /** The drills' settings of one environment. */
+/** The quarterly full application restore test (`interactions-<env>-full-restore-test`). */
+export interface FullRestoreDrillConfig {
+  /** EventBridge cron expression of the quarterly run (UTC). */
+  readonly schedule: string;
+  /** Whether the schedule starts runs (false: by hand only, `drill run <env> full-restore`). */
+  readonly scheduleEnabled: boolean;
+  /** Class of the temporary DB instance. */
+  readonly instanceClass: string;
+  /** Node type of the temporary replication group (one node: the drill needs no replicas). */
+  readonly cacheNodeType: string;
+  /** Pause between polls of the restores and the task: the resolution of the measured phases and RTO. */
+  readonly pollIntervalSeconds: number;
+  /** Overall execution timeout: restores, task start, checks, teardown and report. */
+  readonly timeoutMinutes: number;
+}
+
 export interface DrillsConfig {
   readonly objectives: RecoveryObjectives;
   /**
@@ -48,6 +64,8 @@ export interface DrillsConfig {
   readonly dataChecks: readonly DataCheck[];
   readonly dataCheckTimeouts: DataCheckTimeouts;
   readonly pitr: PitrDrillConfig;
+  /** The quarterly full application restore test (DB + cache restored, backend task smoke-tested). */
+  readonly fullRestore: FullRestoreDrillConfig;
 }
 
 /**
@@ -79,6 +97,7 @@ export function validateDrillsConfig(drills: DrillsConfig): string[] {
   positive(dataCheckTimeouts.statementSeconds, 'drills.dataCheckTimeouts.statementSeconds', 300);
   for (const problem of dataCheckProblems(drills.dataChecks)) problems.push(`drills.dataChecks: ${problem}`);
   problems.push(...validatePitrDrill(drills.pitr));
+  problems.push(...validateFullRestoreDrill(drills.fullRestore));
   return problems;
 }
 
@@ -99,6 +118,34 @@ export function validatePitrDrill(pitr: PitrDrillConfig): string[] {
   // 30 minutes after the wait (verify, delete with its retries, report), and at least as much for the restore.
   if (!Number.isInteger(pitr.timeoutMinutes) || pitr.timeoutMinutes < 60 || pitr.timeoutMinutes > 12 * 60) {
     problems.push(`drills.pitr.timeoutMinutes: ${pitr.timeoutMinutes} is outside 60-720 whole minutes`);
+  }
+  return problems;
+}
+
+/** Every problem of `drills.fullRestore`, each naming its field; empty when sound. */
+export function validateFullRestoreDrill(fullRestore: FullRestoreDrillConfig): string[] {
+  const problems: string[] = [];
+  const field = 'drills.fullRestore';
+  if (!/^cron\(.+\)$/.test(fullRestore.schedule)) {
+    problems.push(`${field}.schedule: "${fullRestore.schedule}" is not an EventBridge cron(...) expression`);
+  }
+  if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(fullRestore.instanceClass)) {
+    problems.push(
+      `${field}.instanceClass: "${fullRestore.instanceClass}" is not an RDS instance class such as db.t3.medium`,
+    );
+  }
+  if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(fullRestore.cacheNodeType)) {
+    problems.push(`${field}.cacheNodeType: "${fullRestore.cacheNodeType}" is not a node type such as cache.t3.small`);
+  }
+  const poll = fullRestore.pollIntervalSeconds;
+  if (!Number.isInteger(poll) || poll < 10 || poll > 600) {
+    problems.push(`${field}.pollIntervalSeconds: ${poll} is outside 10-600 whole seconds`);
+  }
+  // The waits of the cache and the task, the checks, the teardown and the report take 90 minutes of
+  // the budget (FullRestoreTestWorkflow); the DB restore needs at least as much again.
+  const timeout = fullRestore.timeoutMinutes;
+  if (!Number.isInteger(timeout) || timeout < 180 || timeout > 12 * 60) {
+    problems.push(`${field}.timeoutMinutes: ${timeout} is outside 180-720 whole minutes`);
   }
   return problems;
 }

@@ -115,6 +115,15 @@ export const prod: EnvironmentConfig = {
       pollIntervalSeconds: 60,
       timeoutMinutes: 240,
     },
+    fullRestore: {
+      // Second Wednesday of each quarter's first month, 09:00 UTC: a week after that month's PITR drill.
+      schedule: 'cron(0 9 ? 1,4,7,10 4#2 *)',
+      scheduleEnabled: true,
+      instanceClass: 'db.t3.large',
+      cacheNodeType: 'cache.t3.medium',
+      pollIntervalSeconds: 60,
+      timeoutMinutes: 240,
+    },
   },
   remediation: {
     tableName: 'interactions-prod-remediation',

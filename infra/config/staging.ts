@@ -116,6 +116,15 @@ export const staging: EnvironmentConfig = {
       pollIntervalSeconds: 60,
       timeoutMinutes: 180,
     },
+    fullRestore: {
+      // Second Monday of each quarter's first month, 09:00 UTC: a week after that month's PITR drill.
+      schedule: 'cron(0 9 ? 1,4,7,10 2#2 *)',
+      scheduleEnabled: true,
+      instanceClass: 'db.t3.medium',
+      cacheNodeType: 'cache.t3.small',
+      pollIntervalSeconds: 60,
+      timeoutMinutes: 240,
+    },
   },
   remediation: {
     tableName: 'interactions-staging-remediation',

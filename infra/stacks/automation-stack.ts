@@ -28,6 +28,8 @@ import {
   failoverDrillConfig,
   failoverDrillPlatformProps,
 } from '../../workflows/failover-drill/platform.js';
+import { FullRestoreTestWorkflow } from '../../workflows/full-restore-test/construct.js';
+import { fullRestorePlatformRefs } from '../../workflows/full-restore-test/platform-refs.js';
 import { OnDemandSnapshotWorkflow } from '../../workflows/on-demand-snapshot/construct.js';
 import { RecoveryTestWorkflow } from '../../workflows/recovery-test/construct.js';
 import { SnapshotHousekeepingWorkflow } from '../../workflows/snapshot-housekeeping/construct.js';
@@ -43,6 +45,7 @@ import {
   deploymentVerificationConfig,
   drillLeftoverSweepConfig,
   drillLeftoverSweepPeriod,
+  fullRestoreTestConfig,
   nightlyCacheSnapshot,
   recoveryTestConfig,
   snapshotHousekeepingConfig,
@@ -120,6 +123,7 @@ export class AutomationStack extends Stack {
     readonly alarmRemediation: AlarmRemediationWorkflow;
     readonly deploymentVerification: DeploymentVerificationWorkflow;
     readonly recoveryTest: RecoveryTestWorkflow;
+    readonly fullRestoreTest: FullRestoreTestWorkflow;
     /** Present where config `failoverDrill.enabled`. */
     readonly failoverDrill?: FailoverDrillWorkflow;
   };
@@ -269,6 +273,21 @@ export class AutomationStack extends Stack {
       alarmTopic: this.topics[config.automation.failureSeverity],
     });
 
+    // Quarterly: database and cache restored, the running backend image smoke-tested against them.
+    const fullRestoreTest = new FullRestoreTestWorkflow(this, 'FullRestoreTest', {
+      ...base,
+      ...fullRestoreTestConfig(config),
+      ...fullRestorePlatformRefs(this, config),
+      database: database.instance,
+      encryptionKey: database.encryptionKey,
+      parameterGroup: database.parameterGroup,
+      vpc: props.platform.network.vpc,
+      dataSubnets: { subnetGroupName: SUBNET_GROUPS.data },
+      // One DB subnet group for the drills' temporary instances: the PITR drill's, over the same subnets.
+      dataSubnetGroupName: recoveryTest.subnetGroup.subnetGroupName,
+      appSubnets: { subnetGroupName: SUBNET_GROUPS.app },
+    });
+
     // Monitoring of every workflow, in one place: on-demand workflows get the failure alarm only;
     // addWorkflowMonitoring also adds each workflow's dashboard row.
     this.dashboard = new AutomationDashboard(this, 'Dashboard', { envName, thresholds: config.automation });
@@ -286,6 +305,8 @@ export class AutomationStack extends Stack {
       [deploymentVerification.stateMachine, { workflow: 'deployment-verification' }],
       // The longest month, so a drill on the first of each month never trips it.
       [recoveryTest.stateMachine, { workflow: 'recovery-test', schedulePeriod: Duration.days(31) }],
+      // A quarter is at most 92 days.
+      [fullRestoreTest.stateMachine, { workflow: 'full-restore-test', schedulePeriod: Duration.days(92) }],
     ];
     for (const [stateMachine, options] of monitored) this.addWorkflowMonitoring(stateMachine, options);
     this.dashboard.addSection('Recovery tests (monthly point-in-time drill)', recoveryTest.objectiveWidgets);
@@ -300,6 +321,7 @@ export class AutomationStack extends Stack {
       alarmRemediation,
       deploymentVerification,
       recoveryTest,
+      fullRestoreTest,
       failoverDrill,
     };
   }

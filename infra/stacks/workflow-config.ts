@@ -11,6 +11,7 @@ import type { BackupVerificationWorkflowProps } from '../../workflows/backup-ver
 import type { SnapshotWorkflowProps } from '../../workflows/common/snapshot-workflow.js';
 import type { DeploymentVerificationWorkflowProps } from '../../workflows/deployment-verification/construct.js';
 import type { DrillLeftoverSweepWorkflowProps } from '../../workflows/drill-leftover-sweep/construct.js';
+import type { FullRestoreTestWorkflowProps } from '../../workflows/full-restore-test/construct.js';
 import type { RecoveryTestWorkflowProps } from '../../workflows/recovery-test/construct.js';
 import type { SnapshotHousekeepingWorkflowProps } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig } from '../config/index.js';
@@ -56,6 +57,23 @@ export function snapshotHousekeepingConfig(config: EnvironmentConfig) {
 /** Whether housekeeping starts the nightly cache snapshot. */
 export function nightlyCacheSnapshot(config: EnvironmentConfig): boolean {
   return config.automation.cacheSnapshotNightly;
+}
+
+/** The quarterly full restore test (what is not a reference to the platform). */
+export function fullRestoreTestConfig(config: EnvironmentConfig) {
+  const { fullRestore, objectives } = config.drills;
+  return {
+    ...commonWorkflowConfig(config),
+    scheduleExpression: fullRestore.schedule,
+    scheduleEnabled: fullRestore.scheduleEnabled,
+    instanceClass: fullRestore.instanceClass,
+    cacheNodeType: fullRestore.cacheNodeType,
+    pollInterval: Duration.seconds(fullRestore.pollIntervalSeconds),
+    timeout: Duration.minutes(fullRestore.timeoutMinutes),
+    rtoObjectiveMinutes: objectives.rtoMinutes,
+    smokeChecks: config.verification.httpChecks,
+    smokeCheckTimeout: Duration.seconds(config.verification.timeoutsSeconds.http),
+  } as const satisfies Partial<FullRestoreTestWorkflowProps>;
 }
 
 /** The drill leftover sweep. */

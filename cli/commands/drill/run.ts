@@ -1,9 +1,10 @@
 /**
- * `drill run <env> pitr [--restore-point <iso>] [--dry-run]`: starts the monthly point-in-time
- * recovery drill by hand, follows it and prints the evidence (restore point, RTO, RPO against the
- * objectives, every data check, the report). `--dry-run` resolves what the drill would restore
- * (the source's restorable window, the point, the temporary instance's name) and checks the
- * preconditions with read-only calls: it restores nothing.
+ * `drill run <env> <pitr|full-restore> [--restore-point <iso>] [--dry-run]`: starts a drill by hand,
+ * follows it and prints the evidence. pitr: the monthly point-in-time recovery drill (restore point,
+ * RTO, RPO against the objectives, every data check, the report); `--dry-run` resolves the source's
+ * restorable window, the point and the temporary instance's name. full-restore: the quarterly full
+ * application restore (full-restore.ts). `--dry-run` checks the preconditions with read-only calls:
+ * it restores nothing.
  */
 import { DBInstanceNotFoundFault, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { chooseRestorePoint, restoreWindow } from '../../../functions/plan-point-in-time-restore/restore-point.js';
@@ -11,6 +12,12 @@ import { temporaryInstanceId } from '../../../functions/plan-point-in-time-resto
 import { type EnvironmentName, loadConfig } from '../../../infra/config/index.js';
 import { parseS3Uri, s3ObjectConsoleUrl } from '../../../shared/console-links.js';
 import { names } from '../../../shared/naming.js';
+import {
+  FULL_RESTORE_PURPOSE,
+  type FullRestoreOutput,
+  fullRestoreInputSchema,
+  fullRestoreOutputSchema,
+} from '../../../workflows/full-restore-test/contract.js';
 import {
   RECOVERY_TEST_PURPOSE,
   type RecoveryTestOutput,
@@ -23,9 +30,10 @@ import { type CliDeps, UsageError } from '../../context.js';
 import { yesNo } from '../../format.js';
 import { parseEnvironment, shown } from '../../inputs.js';
 import { type DryRunChecks, runWorkflow, type SummaryRow, WORKFLOW_OPTIONS } from '../../workflow-run.js';
+import { fullRestorePreflight, renderFullRestore } from './full-restore.js';
 
-/** The drills `drill run` knows; the quarterly full restore and the failover drill are not built yet. */
-export const DRILL_KINDS = ['pitr'] as const;
+/** The drills `drill run` knows; the failover drill is not built yet. */
+export const DRILL_KINDS = ['pitr', 'full-restore'] as const;
 
 /** The execution name `runWorkflow` gives the drill it starts now (`cli-pitr-<timestamp>`). */
 function drillExecutionName(deps: CliDeps): string {
@@ -126,7 +134,7 @@ async function instanceExists(rds: RDSClient, identifier: string): Promise<boole
 
 export const runDrill: Command = {
   name: 'run',
-  summary: 'Run a disaster-recovery drill now and print its evidence (RTO, RPO, checks)',
+  summary: 'Run a disaster-recovery drill now and print its evidence (RTO, RPO, phases, checks)',
   description:
     'pitr: starts interactions-<env>-recovery-test, which restores interactions-<env>-postgres to a point in ' +
     'time into a temporary instance, verifies the data from inside the VPC, deletes the instance, measures RTO ' +
@@ -142,7 +150,7 @@ export const runDrill: Command = {
   options: [
     {
       flags: '--restore-point <iso>',
-      description: 'restore to this time (ISO 8601 with offset) instead of the configured mode',
+      description: 'pitr only: restore to this time (ISO 8601 with offset) instead of the configured mode',
     },
     { flags: '--reason <text>', description: 'why the drill is run (kept in the report)' },
     ...WORKFLOW_OPTIONS,
@@ -152,6 +160,8 @@ export const runDrill: Command = {
     'drill run staging pitr --restore-point 2026-11-20T08:00:00Z --reason "verify before the upgrade"',
     'drill run prod pitr --dry-run',
     'drill run prod pitr --no-wait --json',
+    'drill run staging full-restore --reason "after the Redis upgrade"',
+    'drill run prod full-restore --dry-run',
   ],
   async run(invocation, deps) {
     const { args, options } = invocation;
@@ -159,11 +169,27 @@ export const runDrill: Command = {
     const drill = args.drill ?? '';
     if (!(DRILL_KINDS as readonly string[]).includes(drill)) {
       throw new UsageError(
-        `unknown drill '${shown(drill)}': expected ${DRILL_KINDS.join(', ')} (full-restore and failover are not available yet)`,
+        `unknown drill '${shown(drill)}': expected ${DRILL_KINDS.join(', ')} (failover is not available yet)`,
       );
     }
     const restorePoint = typeof options.restorePoint === 'string' ? options.restorePoint : undefined;
     const reason = typeof options.reason === 'string' ? options.reason.trim() : undefined;
+    if (drill === 'full-restore') {
+      if (restorePoint !== undefined) {
+        throw new UsageError('--restore-point applies to pitr only: a full restore restores the latest point');
+      }
+      return runWorkflow(invocation, deps, {
+        workflow: 'full-restore-test',
+        environment,
+        label: FULL_RESTORE_PURPOSE,
+        input: { requestedBy: `cli:${deps.username()}`, ...(reason ? { reason } : {}) },
+        inputSchema: fullRestoreInputSchema,
+        outputSchema: fullRestoreOutputSchema,
+        render: (output: FullRestoreOutput, region) => renderFullRestore(output, region, environment),
+        dryRunChecks: (clients) =>
+          fullRestorePreflight(clients, environment, executionName('cli', FULL_RESTORE_PURPOSE, deps.now())),
+      });
+    }
     const input = {
       requestedBy: `cli:${deps.username()}`,
       ...(restorePoint === undefined ? {} : { restorePoint }),

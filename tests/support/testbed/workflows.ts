@@ -19,6 +19,7 @@ import {
   backupVerificationConfig,
   deploymentVerificationConfig,
   drillLeftoverSweepConfig,
+  fullRestoreTestConfig,
   nightlyCacheSnapshot,
   recoveryTestConfig,
   snapshotHousekeepingConfig,
@@ -63,6 +64,12 @@ import {
 import { FailoverDrillWorkflow, type FailoverDrillWorkflowProps } from '../../../workflows/failover-drill/construct.js';
 import { failoverDrillInputSchema, failoverDrillOutputSchema } from '../../../workflows/failover-drill/contract.js';
 import { failoverDrillConfig, failoverDrillPlatformProps } from '../../../workflows/failover-drill/platform.js';
+import {
+  FullRestoreTestWorkflow,
+  type FullRestoreTestWorkflowProps,
+} from '../../../workflows/full-restore-test/construct.js';
+import { fullRestoreInputSchema, fullRestoreOutputSchema } from '../../../workflows/full-restore-test/contract.js';
+import { fullRestorePlatformRefs } from '../../../workflows/full-restore-test/platform-refs.js';
 import {
   OnDemandSnapshotWorkflow,
   type OnDemandSnapshotWorkflowProps,
@@ -248,6 +255,27 @@ export const WORKFLOW_ENTRIES = {
         ...recoveryTestConfig(loadConfig(env)),
         ...platform,
         dataSubnets: { subnetGroupName: SUBNET_GROUPS.data },
+        ...overrides,
+      });
+    },
+  }),
+  'full-restore-test': entry<
+    FullRestoreTestWorkflowProps,
+    FullRestoreTestWorkflow,
+    typeof fullRestoreInputSchema,
+    typeof fullRestoreOutputSchema
+  >({
+    contract: { input: fullRestoreInputSchema, output: fullRestoreOutputSchema },
+    build(stack, common, env, overrides) {
+      const config = loadConfig(env);
+      const { databaseSecret: _, ...platform } = testbedPlatform(stack, env);
+      return new FullRestoreTestWorkflow(stack, 'FullRestoreTest', {
+        ...common,
+        ...fullRestoreTestConfig(config),
+        ...fullRestorePlatformRefs(stack, config),
+        ...platform,
+        dataSubnets: { subnetGroupName: SUBNET_GROUPS.data },
+        appSubnets: { subnetGroupName: SUBNET_GROUPS.app },
         ...overrides,
       });
     },

@@ -20,6 +20,7 @@ describe('drills config', () => {
       dataChecks: [{ name: 'x', sql: 'SELECT 1' }],
       dataCheckTimeouts: { connectSeconds: 120, statementSeconds: -1 },
       pitr: loadConfig('dev').drills.pitr,
+      fullRestore: loadConfig('dev').drills.fullRestore,
     };
 
     // Act
