@@ -9,7 +9,7 @@ export * from './drills.js';
 import type { DeploymentStrategyConfig } from './deployment.js';
 import type { FailoverDrillConfig } from './failover-drill.js';
 
-export type { ChangeFreeze, FailoverDrillConfig } from './failover-drill.js';
+export type { FailoverDrillConfig } from './failover-drill.js';
 
 import type { VerificationConfig } from './verification.js';
 

@@ -10,6 +10,7 @@ export type DecisionKind = 'act' | 'suppress' | 'ignore' | 'reject';
 
 /** The reason codes, by decision. */
 export const DECISION_REASONS = {
+  // execute acts; dry-run plans only; needs-approval waits for an approver (no answer means deny).
   act: ['execute', 'dry-run', 'needs-approval'],
   suppress: ['kill-switch', 'change-freeze', 'cooldown', 'rate-limit'],
   ignore: ['duplicate', 'stale', 'not-in-alarm', 'actions-suppressed', 'no-playbook'],
@@ -18,12 +19,6 @@ export const DECISION_REASONS = {
 
 /** One reason code. */
 export type DecisionReason = (typeof DECISION_REASONS)[DecisionKind][number];
-
-/**
- * How an `act` runs: `execute` acts; `dry-run` plans only (environment in dry-run); `needs-approval`
- * waits for an approver (disruptive playbook where approval is required; no answer means deny).
- */
-export type ActionMode = (typeof DECISION_REASONS)['act'][number];
 
 /** One decision, with what it was about. */
 export interface RemediationDecision {

@@ -64,8 +64,3 @@ export const PLAYBOOKS: Readonly<Record<PlaybookId, PlaybookSpec>> = {
     disruptive: false,
   },
 };
-
-/** Whether `value` is a playbook id. */
-export function isPlaybookId(value: string): value is PlaybookId {
-  return (PLAYBOOK_IDS as readonly string[]).includes(value);
-}
