@@ -101,10 +101,18 @@ export function assertOwnedByExecution(resourceId: string, tags: readonly Tag[] 
   );
 }
 
-/** Expiry time from the tags, or undefined when absent or unparseable. */
+/** The form automationTags writes `interactions:expires-at` in (Date.toISOString, UTC). */
+const ISO_UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+
+/**
+ * Expiry time from the tags, or undefined when absent or not an ISO-8601 UTC time. `new Date()`
+ * alone would read `"1"` as the year 2001: a hand-written tag must never make a resource look expired.
+ */
 export function expiresAtFromTags(tags: readonly Tag[] | undefined): Date | undefined {
   const value = tagValue(tags, TAG_KEYS.expiresAt);
-  if (value === undefined) return undefined;
+  if (value === undefined || !ISO_UTC_TIME.test(value)) return undefined;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  // Date rolls 30 February over into March: only a time that reads back the same is one.
+  const valid = !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === value.slice(0, 19);
+  return valid ? date : undefined;
 }

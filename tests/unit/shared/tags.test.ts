@@ -65,6 +65,10 @@ describe('automationTags', () => {
   it('round-trips the expiry', () => {
     expect(expiresAtFromTags(automationTags({ environment: 'prod', execution: 'x', expiresAt }))).toEqual(expiresAt);
     expect(expiresAtFromTags([{ Key: TAG_KEYS.expiresAt, Value: 'soon' }])).toBeUndefined();
+    // Values Date() would accept: a hand-written tag must not make a resource look expired.
+    for (const loose of ['1', '2025-01-01', 'Jan 1 2025', '2025-01-01T00:00:00+02:00', '2025-02-30T00:00:00Z']) {
+      expect(expiresAtFromTags([{ Key: TAG_KEYS.expiresAt, Value: loose }])).toBeUndefined();
+    }
     expect(expiresAtFromTags(undefined)).toBeUndefined();
   });
 });
