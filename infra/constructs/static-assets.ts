@@ -119,6 +119,17 @@ export class StaticAssets extends Construct {
       compress: true,
     });
 
+    // `frontend deploy` keeps its releases and their manifests (who deployed) under releases/ in the
+    // same bucket: the operator CLI reads them from S3; viewers get a 404, never the bookkeeping.
+    const hideReleases = new cloudfront.Function(this, 'HideReleases', {
+      functionName: `interactions-${envName}-hide-releases`,
+      comment: 'Answers 404 for /releases/*: frontend deploy bookkeeping, not site content',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(
+        "function handler(event) { return { statusCode: 404, statusDescription: 'Not Found' }; }",
+      ),
+    });
+
     const hasCustomDomain = config.domainNames.length > 0;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `interactions-${envName} static assets`,
@@ -134,6 +145,10 @@ export class StaticAssets extends Construct {
         // A request for `/` matches the default behaviour (behaviours match the viewer's path,
         // not the root object), so the deploy script's invalidation of `/*` covers that path.
         '/index.html': behavior(cloudfront.CachePolicy.CACHING_DISABLED),
+        '/releases/*': {
+          ...behavior(cloudfront.CachePolicy.CACHING_DISABLED),
+          functionAssociations: [{ function: hideReleases, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+        },
       },
       defaultRootObject: 'index.html',
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,

@@ -186,7 +186,7 @@ describe.each(ENVIRONMENT_NAMES)('StaticAssets for %s', (envName) => {
 
     test('redirects HTTP to HTTPS, compresses, serves GET/HEAD and adds security headers on every behaviour', () => {
       const all = [distribution.DefaultCacheBehavior, ...distribution.CacheBehaviors];
-      expect(all).toHaveLength(4);
+      expect(all).toHaveLength(5);
       for (const behavior of all) {
         expect(behavior).toMatchObject({
           ViewerProtocolPolicy: 'redirect-to-https',
@@ -211,6 +211,20 @@ describe.each(ENVIRONMENT_NAMES)('StaticAssets for %s', (envName) => {
 
     test('never caches /index.html', () => {
       expect(behaviorFor('/index.html')?.CachePolicyId).toBe(CACHING_DISABLED_ID);
+    });
+
+    test("answers 404 for /releases/* (frontend deploy's bookkeeping) with a viewer-request function", () => {
+      const releases = behaviorFor('/releases/*') as { FunctionAssociations?: unknown[] } | undefined;
+      expect(releases?.FunctionAssociations).toEqual([
+        {
+          EventType: 'viewer-request',
+          FunctionARN: { 'Fn::GetAtt': [expect.stringMatching(/HideReleases/), 'FunctionARN'] },
+        },
+      ]);
+      const [fn] = Object.values(template.findResources('AWS::CloudFront::Function')) as {
+        Properties: { FunctionCode: string };
+      }[];
+      expect(fn?.Properties.FunctionCode).toContain('statusCode: 404');
     });
 
     test('keys compressed variants separately in the custom policies', () => {
