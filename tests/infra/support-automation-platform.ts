@@ -68,7 +68,7 @@ export class FakePlatform extends Stack {
       monitoring: { alarms: { apiErrorRatePercent: [alarm('api-error-rate')], alb5xxPercent: [alarm('alb-5xx')] } },
       database: {
         instance: this.database.instance,
-        secret: secretsmanager.Secret.fromSecretNameV2(this, 'DbSecret', `/interactions/${envName}/db-credentials`),
+        secret: this.database.secret,
       },
       network: {
         vpc: this.network.vpc,

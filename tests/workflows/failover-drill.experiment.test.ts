@@ -125,7 +125,7 @@ describe('failover drill FIS experiment templates', () => {
     // Assess
     const statements = fisRoleStatements();
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
-    expect(bySid.FailOverTheDatabase?.Action).toEqual(['rds:RebootDBInstance', 'rds:DescribeDBInstances']);
+    expect(bySid.FailOverTheDatabase?.Action).toEqual(['rds:DescribeDBInstances', 'rds:RebootDBInstance']);
     expect(JSON.stringify(bySid.FailOverTheDatabase?.Resource)).toContain(':db:interactions-staging-postgres');
     expect(bySid.PowerOffOneCacheAz?.Action).toBe('elasticache:InterruptClusterAzPower');
     expect(JSON.stringify(bySid.PowerOffOneCacheAz?.Resource)).toContain(':replicationgroup:interactions-staging');
