@@ -183,7 +183,10 @@ describe('AutomationDashboard', () => {
       expected(secondsSinceLastSuccessMetric('prod', 'recovery-test')),
     ]);
     expect(since.properties.annotations?.horizontal?.[0]?.value).toBeGreaterThan(31 * 86400);
-    expect(widgets.filter((w) => w.properties.title?.endsWith('since last success'))).toHaveLength(1);
+    // One such widget per workflow scheduled less often than weekly (recovery test, full restore), none else.
+    expect(
+      widgets.filter((w) => w.properties.title?.endsWith('since last success')).map((w) => w.properties.title),
+    ).toEqual(['recovery-test: seconds since last success', 'full-restore-test: seconds since last success']);
   });
 
   it('keeps the automation stack free of cdk-nag findings', () => {

@@ -4,14 +4,14 @@
  * only each other (nothing of the platform admits them), the quarterly schedule of each environment,
  * and a dead-man period of a quarter.
  */
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENVIRONMENT_NAMES, loadConfig } from '../../infra/config/index.js';
 import { AutomationStack } from '../../infra/stacks/automation-stack.js';
+import { testApp } from '../support/cdk-app.js';
 import { FakePlatform } from './support-automation-platform.js';
 
 function build(envName: (typeof ENVIRONMENT_NAMES)[number]) {
-  const app = new App();
+  const app = testApp();
   const platform = new FakePlatform(app, envName);
   const stack = new AutomationStack(app, `interactions-${envName}-automation`, {
     config: loadConfig(envName),
