@@ -13,6 +13,11 @@ import { type EnvironmentName, loadConfig } from '../../../infra/config/index.js
 import { parseS3Uri, s3ObjectConsoleUrl } from '../../../shared/console-links.js';
 import { names } from '../../../shared/naming.js';
 import {
+  type FailoverDrillOutput,
+  failoverDrillInputSchema,
+  failoverDrillOutputSchema,
+} from '../../../workflows/failover-drill/contract.js';
+import {
   FULL_RESTORE_PURPOSE,
   type FullRestoreOutput,
   fullRestoreInputSchema,
@@ -30,10 +35,11 @@ import { type CliDeps, UsageError } from '../../context.js';
 import { yesNo } from '../../format.js';
 import { parseEnvironment, shown } from '../../inputs.js';
 import { type DryRunChecks, runWorkflow, type SummaryRow, WORKFLOW_OPTIONS } from '../../workflow-run.js';
+import { failoverPreflight, renderFailover } from './failover.js';
 import { fullRestorePreflight, renderFullRestore } from './full-restore.js';
 
-/** The drills `drill run` knows; the failover drill is not built yet. */
-export const DRILL_KINDS = ['pitr', 'full-restore'] as const;
+/** The drills `drill run` knows. */
+export const DRILL_KINDS = ['pitr', 'full-restore', 'failover'] as const;
 
 /** The execution name `runWorkflow` gives the drill it starts now (`cli-pitr-<timestamp>`). */
 function drillExecutionName(deps: CliDeps): string {
@@ -142,7 +148,10 @@ export const runDrill: Command = {
     "environment's drills.pitr.restorePointMode (latest or random); a point outside the restorable window is " +
     'refused before anything is created. By default the command follows the drill and prints the evidence; ' +
     '--no-wait prints the execution ARN. --dry-run describes the source, resolves the window, the point and the ' +
-    'temporary instance name, and checks them, restoring nothing.',
+    'temporary instance name, and checks them, restoring nothing. full-restore: see the README of ' +
+    'workflows/full-restore-test. failover: starts interactions-<env>-failover-drill (pre-checks, the AWS FIS ' +
+    'experiment, the downtime prober, post-checks) where failoverDrill.enabled; --dry-run checks that the drill is ' +
+    'enabled and that the database and the replication group are Multi-AZ and available, failing nothing over.',
   arguments: [
     { name: 'env', description: 'environment: dev, staging or prod' },
     { name: 'drill', description: `the drill: ${DRILL_KINDS.join(', ')}` },
@@ -152,7 +161,7 @@ export const runDrill: Command = {
       flags: '--restore-point <iso>',
       description: 'pitr only: restore to this time (ISO 8601 with offset) instead of the configured mode',
     },
-    { flags: '--reason <text>', description: 'why the drill is run (kept in the report)' },
+    { flags: '--reason <text>', description: 'pitr and full-restore: why the drill is run (kept in the report)' },
     ...WORKFLOW_OPTIONS,
   ],
   examples: [
@@ -162,22 +171,40 @@ export const runDrill: Command = {
     'drill run prod pitr --no-wait --json',
     'drill run staging full-restore --reason "after the Redis upgrade"',
     'drill run prod full-restore --dry-run',
+    'drill run staging failover --dry-run',
+    'drill run staging failover --no-wait --json',
   ],
   async run(invocation, deps) {
     const { args, options } = invocation;
     const environment = parseEnvironment(args.env);
     const drill = args.drill ?? '';
     if (!(DRILL_KINDS as readonly string[]).includes(drill)) {
-      throw new UsageError(
-        `unknown drill '${shown(drill)}': expected ${DRILL_KINDS.join(', ')} (failover is not available yet)`,
-      );
+      throw new UsageError(`unknown drill '${shown(drill)}': expected ${DRILL_KINDS.join(', ')}`);
     }
     const restorePoint = typeof options.restorePoint === 'string' ? options.restorePoint : undefined;
     const reason = typeof options.reason === 'string' ? options.reason.trim() : undefined;
-    if (drill === 'full-restore') {
-      if (restorePoint !== undefined) {
-        throw new UsageError('--restore-point applies to pitr only: a full restore restores the latest point');
+    if (drill !== 'pitr' && restorePoint !== undefined) {
+      throw new UsageError(`--restore-point applies to pitr only: ${drill} does not restore to a point in time`);
+    }
+    if (drill === 'failover') {
+      if (reason !== undefined) throw new UsageError('--reason applies to pitr and full-restore, not to failover');
+      if (!loadConfig(environment).failoverDrill.enabled) {
+        throw new UsageError(
+          `the failover drill is not enabled for ${environment} (failoverDrill.enabled in infra/config/${environment}.ts), so its state machine is not deployed`,
+        );
       }
+      return runWorkflow(invocation, deps, {
+        workflow: 'failover-drill',
+        environment,
+        label: 'failover',
+        input: { requestedBy: `cli:${deps.username()}` },
+        inputSchema: failoverDrillInputSchema,
+        outputSchema: failoverDrillOutputSchema,
+        render: (output: FailoverDrillOutput, region) => renderFailover(output, region),
+        dryRunChecks: (clients) => failoverPreflight(clients, environment),
+      });
+    }
+    if (drill === 'full-restore') {
       return runWorkflow(invocation, deps, {
         workflow: 'full-restore-test',
         environment,
