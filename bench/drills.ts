@@ -15,6 +15,7 @@ import { extractStateMachine, type LambdaHandler, runStateMachine } from '../tes
 import { synthesizeWorkflow } from '../tests/support/testbed/workflows.js';
 import { drillWorld, passingVerification, verifierName } from '../tests/workflows/recovery-test.fixtures.js';
 import { TEMPORARY_DB_STATES } from '../workflows/common/temporary-db-instance.js';
+import { runFailoverBench } from './failover.js';
 import { runFullRestoreBench } from './full-restore.js';
 
 /** The most state transitions a drill's run may take (4,000 free per month: ten drills a month). */
@@ -93,7 +94,11 @@ export async function runRecoveryTestBench(restoreMinutes = 30): Promise<DrillBe
 
 /** Every drill's bench. */
 export async function runDrillBench(): Promise<DrillBenchResult[]> {
-  return [await runRecoveryTestBench(), await runFullRestoreBench(TRANSITIONS_GOAL)];
+  return [
+    await runRecoveryTestBench(),
+    await runFullRestoreBench(TRANSITIONS_GOAL),
+    await runFailoverBench(TRANSITIONS_GOAL),
+  ];
 }
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];

@@ -9,12 +9,18 @@ import { resolve } from 'node:path';
 import { App, type AppProps } from 'aws-cdk-lib';
 import { CURRENT_VERSION_EXPIRED_FLAGS } from 'aws-cdk-lib/cx-api';
 
+/**
+ * The project's cdk.json. Found from the working directory (jest, `npm run bench` and the scripts all
+ * run from the project root) rather than `__dirname`: the benchmarks load this module as an ES module
+ * under tsx, where `__dirname` does not exist.
+ */
+const CDK_JSON = resolve(process.cwd(), 'cdk.json');
+
 /** cdk.json's context minus flags CDK v2 removed (aws-cdk-lib throws on those). */
 export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = Object.fromEntries(
-  Object.entries(
-    (JSON.parse(readFileSync(resolve(__dirname, '../../cdk.json'), 'utf8')) as { context: Record<string, unknown> })
-      .context,
-  ).filter(([key]) => !CURRENT_VERSION_EXPIRED_FLAGS.includes(key)),
+  Object.entries((JSON.parse(readFileSync(CDK_JSON, 'utf8')) as { context: Record<string, unknown> }).context).filter(
+    ([key]) => !CURRENT_VERSION_EXPIRED_FLAGS.includes(key),
+  ),
 );
 
 /**
