@@ -285,6 +285,8 @@ export class AutomationStack extends Stack {
       dataSubnets: { subnetGroupName: SUBNET_GROUPS.data },
       // One DB subnet group for the drills' temporary instances: the PITR drill's, over the same subnets.
       dataSubnetGroupName: recoveryTest.subnetGroup.subnetGroupName,
+      // One plan-point-in-time-restore per environment: its name is unique.
+      planFunction: recoveryTest.functions.plan,
       appSubnets: { subnetGroupName: SUBNET_GROUPS.app },
     });
 

@@ -22,6 +22,21 @@ function definitionText(resource: unknown): string {
 }
 
 describe('AutomationStack', () => {
+  it('gives every function and state machine a name no other resource of the stack has (CloudFormation requires it)', () => {
+    // Tests synthesize without CloudFormation's validator (CDK_VALIDATION=false); cdk synth runs it and
+    // refuses two functions of one name, which two workflows each owning a shared function once caused.
+    for (const [type, property] of [
+      ['AWS::Lambda::Function', 'FunctionName'],
+      ['AWS::StepFunctions::StateMachine', 'StateMachineName'],
+    ] as const) {
+      const named = Object.values(template.findResources(type)).map(
+        (resource) => (resource as { Properties: Record<string, unknown> }).Properties[property],
+      );
+      const duplicates = named.filter((name, index) => named.indexOf(name) !== index);
+      expect({ type, duplicates }).toEqual({ type, duplicates: [] });
+    }
+  });
+
   it('creates the shared tasks log group with the seed retention', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: '/aws/lambda/interactions-prod-tasks',

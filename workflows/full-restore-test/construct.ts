@@ -104,6 +104,13 @@ export interface FullRestoreTestWorkflowProps extends AutomationWorkflowProps {
    * drills share one. @default a DB subnet group of this workflow's own over `dataSubnets`
    */
   readonly dataSubnetGroupName?: string;
+  /**
+   * The PITR drill's plan-point-in-time-restore function, shared: function names are unique per
+   * environment (`interactions-<env>-plan-point-in-time-restore`), so two drills in one stack cannot
+   * each own one. It makes no AWS call, so it needs no permission of this workflow's.
+   * @default a function of this workflow's own (a stack without the PITR drill, e.g. the testbed)
+   */
+  readonly planFunction?: lambda.IFunction;
   /** Subnets of the task and the smoke checks (the task pulls its image through NAT). */
   readonly appSubnets: ec2.SubnetSelection;
   /** The configured health and API checks (config `verification.httpChecks`). */
@@ -206,13 +213,15 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
         removalPolicy: RemovalPolicy.DESTROY,
       }).subnetGroupName;
 
-    const plan = workflowFunction(this, 'PlanFunction', {
-      envName,
-      name: 'plan-point-in-time-restore',
-      description: `Plans the full restore test of ${props.database.instanceIdentifier}: latest point, temporary names (no AWS calls)`,
-      environment: { WORKFLOW },
-      logGroup: props.functionLogGroup,
-    });
+    const planFunction =
+      props.planFunction ??
+      workflowFunction(this, 'PlanFunction', {
+        envName,
+        name: 'plan-point-in-time-restore',
+        description: `Plans the full restore test of ${props.database.instanceIdentifier}: latest point, temporary names (no AWS calls)`,
+        environment: { WORKFLOW },
+        logGroup: props.functionLogGroup,
+      }).function;
     const restoreCache = workflowFunction(this, 'RestoreCacheFunction', {
       envName,
       name: 'restore-cache-snapshot',
@@ -238,7 +247,7 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
       logGroup: props.functionLogGroup,
     });
     this.functions = {
-      plan: plan.function,
+      plan: planFunction,
       restoreCache: restoreCache.function,
       smokeChecks: smoke.function,
       evaluate: evaluate.function,
@@ -329,7 +338,7 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
     const planRestore = failure.catch(
       lambdaTask(this, 'Plan restore', {
         workflow: WORKFLOW,
-        lambdaFunction: plan.function,
+        lambdaFunction: planFunction,
         payload: {
           environment: envName,
           purpose: FULL_RESTORE_PURPOSE,
