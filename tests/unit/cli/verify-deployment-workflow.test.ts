@@ -2,7 +2,7 @@
  * `verify-deployment run <env>` without --local: starts the deployment-verification state machine,
  * follows it, prints the checks, writes JUnit and exits 0 / 1 / 2 (SFN mocked with aws-sdk-client-mock).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -145,6 +145,22 @@ describe('verify-deployment run (workflow mode)', () => {
     expect(xml).toContain('<testcase classname="verify-deployment.prod" name="alb-targets"');
     expect(xml).toContain('unhealthy (Target.Timeout)');
     expect(xml).toMatch(/<testsuite[^>]*tests="3"[^>]*failures="1"[^>]*skipped="1"/);
+  });
+
+  it('still prints every check when the JUnit file cannot be written, then fails naming the file', async () => {
+    // Prepare: a link to a directory that does not exist passes the option's check but not the write.
+    givenExecution({ status: 'SUCCEEDED', output: output() });
+    const junit = join(junitDir, 'dangling.xml');
+    symlinkSync(join(junitDir, 'missing', 'verification.xml'), junit);
+
+    // Act
+    const result = await run([...ARGS, '--junit', junit]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/ecs-deployment\s+PASS\s+310 ms/);
+    expect(result.stderr).toContain('verification of prod passed');
+    expect(result.stderr).toContain(`cannot write the JUnit report to ${junit}`);
   });
 
   it('prints the report as JSON with --json, with the execution and the report locations', async () => {
