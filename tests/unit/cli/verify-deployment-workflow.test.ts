@@ -188,6 +188,22 @@ describe('verify-deployment run (workflow mode)', () => {
     expect(readFileSync(junit, 'utf8')).toContain('name="deployment-verification-workflow"');
   });
 
+  it("exits 1 with a failed result in JUnit when a succeeded execution's output breaks the contract", async () => {
+    // Prepare
+    givenExecution({ status: 'SUCCEEDED', output: { verdict: 'maybe' } as unknown as DeploymentVerificationOutput });
+    const junit = join(junitDir, 'contract.xml');
+
+    // Act
+    const result = await run([...ARGS, '--junit', junit]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("output breaks the workflow's contract");
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain('name="deployment-verification-workflow"');
+    expect(xml).toContain('<failure');
+  });
+
   it('exits 1 when the deadline passes before the verdict, leaving the execution running', async () => {
     // Prepare: every clock read is a minute later.
     givenExecution('running');
