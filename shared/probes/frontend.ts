@@ -23,12 +23,19 @@ export function parseCacheControl(header: string | undefined): ReadonlyMap<strin
 /**
  * Whether a response with this Cache-Control is never served from a cache without revalidation.
  * `s-maxage` wins over `max-age` in shared caches (CloudFront), so a positive one makes it cacheable.
+ * Only a bare `no-cache` counts: `no-cache="Set-Cookie"` (RFC 9111 5.2.2.4) keeps the rest of the
+ * response cacheable for its max-age.
  */
 export function isNotCacheable(cacheControl: string | undefined): boolean {
   const directives = parseCacheControl(cacheControl);
   const sharedMaxAge = directives.get('s-maxage');
   if (sharedMaxAge !== undefined && Number(sharedMaxAge) > 0) return false;
-  return directives.has('no-cache') || directives.has('no-store') || directives.get('max-age') === '0';
+  const maxAge = directives.get('max-age');
+  return (
+    directives.get('no-cache') === true ||
+    directives.has('no-store') ||
+    (typeof maxAge === 'string' && /^\d+$/.test(maxAge) && Number(maxAge) === 0)
+  );
 }
 
 /**
@@ -46,7 +53,10 @@ export function findStaticAsset(html: string, staticPrefix: string, cdnUrl: stri
     } catch {
       continue;
     }
-    if (url.host === cdn.host && url.pathname.startsWith(staticPrefix)) return url.pathname;
+    // The prefix itself is a folder, not an asset whose lifetime says anything.
+    if (url.host === cdn.host && url.pathname.startsWith(staticPrefix) && url.pathname.length > staticPrefix.length) {
+      return url.pathname;
+    }
   }
   return undefined;
 }

@@ -271,7 +271,12 @@ describe('deployments', () => {
     const verify = deploySteps[order[8] ?? -1];
     expect(verify?.if).toBeUndefined();
     expect(verify?.['continue-on-error']).toBeUndefined();
-    expect(order[8]).toBe(deploySteps.length - 1);
+    // Only the upload of its JUnit report follows, and it runs whether the verification passed or not.
+    expect(order[8]).toBe(deploySteps.length - 2);
+    const upload = deploySteps[deploySteps.length - 1];
+    expect(upload?.uses?.startsWith('actions/upload-artifact@')).toBe(true);
+    expect(upload?.if).toBe('${{ !cancelled() }}');
+    expect(upload?.with?.path).toBe('reports/deployment-verification.xml');
   });
 
   it("every job that assumes an interactions-<env>-ci-cd role runs in that <env>'s GitHub environment (the role trusts repo:<repo>:environment:<env> only)", () => {

@@ -48,15 +48,6 @@ export function reportVerification(
   deps: CliDeps,
   options: { readonly json: boolean; readonly junit?: string },
 ): ExitCode {
-  if (options.junit !== undefined) {
-    writeJunit(options.junit, {
-      name: `deployment-verification.${report.environment}`,
-      className: `verify-deployment.${report.environment}`,
-      results: report.checks,
-      durationMs: report.durationMs,
-      properties: { environment: report.environment, mode: report.mode, startedAt: report.startedAt },
-    });
-  }
   if (options.json) {
     deps.stdout(toJson(report));
   } else {
@@ -76,5 +67,16 @@ export function reportVerification(
     `${verdict}: ${countLine(report.checks)} in ${(report.durationMs / 1000).toFixed(1)} s` +
       `${options.junit ? `; JUnit report: ${options.junit}` : ''}\n`,
   );
+  // Written after the results are shown: a JUnit file that cannot be written must not hide a verdict
+  // that took minutes to get (the error still fails the command).
+  if (options.junit !== undefined) {
+    writeJunit(options.junit, {
+      name: `deployment-verification.${report.environment}`,
+      className: `verify-deployment.${report.environment}`,
+      results: report.checks,
+      durationMs: report.durationMs,
+      properties: { environment: report.environment, mode: report.mode, startedAt: report.startedAt },
+    });
+  }
   return report.status === 'pass' ? EXIT.ok : EXIT.failed;
 }

@@ -18,7 +18,7 @@ import {
 } from '../../../workflows/deployment-verification/contract.js';
 import { describeFailure, executionName, findStateMachineArn, followExecution } from '../../aws/step-functions.js';
 import type { GlobalOptions, OptionSpec } from '../../command.js';
-import { type CliDeps, EXIT, type ExitCode, InterruptedError, UsageError } from '../../context.js';
+import { type CliDeps, type ExitCode, InterruptedError, UsageError } from '../../context.js';
 import { resolveRegion, shown } from '../../inputs.js';
 import { createProgress } from '../../progress.js';
 import { stillRunningMessage } from '../../workflow-run.js';
@@ -223,7 +223,11 @@ export async function runWorkflowVerification(
     deps.stderr(
       `Execution SUCCEEDED but its output breaks the workflow's contract: ${issues}\n  console: ${execution.console}\n`,
     );
-    return EXIT.failed;
+    // No verdict to trust: one failed result, so CI's JUnit view says why the gate failed.
+    const finding = `the workflow succeeded but its output breaks the contract, so there is no verdict: ${issues}`;
+    return show(
+      verificationReport({ ...base, durationMs }, [runFailure('deployment-verification-workflow', finding, durationMs)]),
+    );
   }
   return show(verificationReport({ ...base, durationMs }, output.data.checks), {
     summary: output.data.summary,

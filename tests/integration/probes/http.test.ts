@@ -2,6 +2,8 @@
  * The HTTP, frontend and authentication checks against a real local server standing in for the
  * application, the CDN and the login, healthy and broken.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { defaultVerification, type HttpCheckConfig } from '../../../infra/config/verification.js';
 import { runAuthFlowCheck } from '../../../shared/probes/auth.js';
 import { type Check, type CheckOutcome, runCheck } from '../../../shared/probes/check.js';
@@ -61,6 +63,30 @@ describe('HTTP checks from config', () => {
     // Assess
     expect(result.status).toBe('fail');
     expect(result.finding).toBe(`connection refused by 127.0.0.1:${app.port} (nothing listening: is it up?)`);
+  });
+
+  it('fails on a redirect to a healthy page instead of following it', async () => {
+    // Prepare: /health moved behind a login page that answers 200 with the expected field.
+    const redirecting = createServer((request, response) => {
+      if (request.url === '/health') {
+        response.writeHead(302, { location: '/login' }).end();
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"login"}');
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    const { port } = redirecting.address() as AddressInfo;
+
+    try {
+      // Act
+      const result = await timed((signal) => runHttpCheck(health, { baseUrl: `http://127.0.0.1:${port}` }, signal));
+
+      // Assess
+      expect(result.status).toBe('fail');
+      expect(result.finding).toMatch(/^GET \/health answered 302, expected 200/);
+    } finally {
+      await new Promise((resolve) => redirecting.close(resolve));
+    }
   });
 
   it('fails at its timeout when the application is slower than it', async () => {

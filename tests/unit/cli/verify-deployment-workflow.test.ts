@@ -2,7 +2,7 @@
  * `verify-deployment run <env>` without --local: starts the deployment-verification state machine,
  * follows it, prints the checks, writes JUnit and exits 0 / 1 / 2 (SFN mocked with aws-sdk-client-mock).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -147,6 +147,22 @@ describe('verify-deployment run (workflow mode)', () => {
     expect(xml).toMatch(/<testsuite[^>]*tests="3"[^>]*failures="1"[^>]*skipped="1"/);
   });
 
+  it('still prints every check when the JUnit file cannot be written, then fails naming the file', async () => {
+    // Prepare: a link to a directory that does not exist passes the option's check but not the write.
+    givenExecution({ status: 'SUCCEEDED', output: output() });
+    const junit = join(junitDir, 'dangling.xml');
+    symlinkSync(join(junitDir, 'missing', 'verification.xml'), junit);
+
+    // Act
+    const result = await run([...ARGS, '--junit', junit]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/ecs-deployment\s+PASS\s+310 ms/);
+    expect(result.stderr).toContain('verification of prod passed');
+    expect(result.stderr).toContain(`cannot write the JUnit report to ${junit}`);
+  });
+
   it('prints the report as JSON with --json, with the execution and the report locations', async () => {
     givenExecution({ status: 'SUCCEEDED', output: output() });
     const result = await run(['--json', ...ARGS]);
@@ -170,6 +186,22 @@ describe('verify-deployment run (workflow mode)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Execution FAILED: Ssm.AccessDeniedException');
     expect(readFileSync(junit, 'utf8')).toContain('name="deployment-verification-workflow"');
+  });
+
+  it("exits 1 with a failed result in JUnit when a succeeded execution's output breaks the contract", async () => {
+    // Prepare
+    givenExecution({ status: 'SUCCEEDED', output: { verdict: 'maybe' } as unknown as DeploymentVerificationOutput });
+    const junit = join(junitDir, 'contract.xml');
+
+    // Act
+    const result = await run([...ARGS, '--junit', junit]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("output breaks the workflow's contract");
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain('name="deployment-verification-workflow"');
+    expect(xml).toContain('<failure');
   });
 
   it('exits 1 when the deadline passes before the verdict, leaving the execution running', async () => {

@@ -45,6 +45,8 @@ describe('parsePostgresUrl', () => {
     ['postgres://h:5432/db', /has no user/],
     ['postgres://u:p@h/db?sslmode=prefer', /sslmode 'prefer' is not one of disable, require, verify-full/],
     ['postgres://u:p@h/db?connect_timeout=3', /unsupported URL parameter\(s\): connect_timeout/],
+    ['postgres://u:50%off@h/db', /the password has a malformed %-escape/],
+    ['postgres://u%zz:p@h/db', /the user name has a malformed %-escape/],
   ])('rejects %s with a message naming the problem', (url, message) => {
     expect(() => parsePostgresUrl(url)).toThrow(PostgresUrlError);
     expect(() => parsePostgresUrl(url)).toThrow(message);
