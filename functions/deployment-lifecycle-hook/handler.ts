@@ -73,6 +73,20 @@ const GATE_METRICS: Partial<Record<HookResponse['hookStatus'], string>> = {
 /** The name Step Functions gives a missing execution. */
 const NOT_STARTED = 'ExecutionDoesNotExist';
 
+/** DescribeExecution failed in a way a later call may not: see the handler. */
+const TRANSIENT = Symbol('transient');
+
+/** Throttling, a 5xx or a network failure left after the SDK's own retries. */
+function isTransientAwsError(error: unknown): boolean {
+  const candidate = error as { $retryable?: unknown; $metadata?: { httpStatusCode?: number }; name?: string };
+  const status = candidate?.$metadata?.httpStatusCode;
+  return (
+    candidate?.$retryable !== undefined ||
+    (status !== undefined && status >= 500) ||
+    ['ThrottlingException', 'TimeoutError', 'ECONNRESET', 'ETIMEDOUT'].includes(candidate?.name ?? '')
+  );
+}
+
 export const { handler, createHandler } = automationHandler({
   workflow: 'deployment-verification',
   schema: hookEventSchema,
@@ -97,11 +111,20 @@ export const { handler, createHandler } = automationHandler({
     const sfn = clients.sfn();
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn: arn })).catch((error: unknown) => {
       if (error instanceof Error && error.name === NOT_STARTED) return undefined;
+      // Throttling or a Step Functions outage says nothing about the release: ask again later rather
+      // than throw, which ECS reads as FAILED and rolls a good release back. Only SUCCEEDED releases,
+      // so waiting never lets unverified code through. Anything else (denied, ...) still throws.
+      if (isTransientAwsError(error)) return TRANSIENT;
       throw error;
     });
 
     let answer: GateAnswer;
-    if (described === undefined) {
+    if (described === TRANSIENT) {
+      answer = {
+        response: { hookStatus: 'IN_PROGRESS', callBackDelay: settings.CALLBACK_DELAY_SECONDS },
+        reason: `verification ${name} could not be read for now (a transient AWS error); asking again later`,
+      };
+    } else if (described === undefined) {
       const { serviceRevisions, failures } = await clients.ecs().send(
         new DescribeServiceRevisionsCommand({
           serviceRevisionArns: [event.executionDetails.targetServiceRevisionArn],

@@ -215,7 +215,22 @@ describe('deployment-lifecycle-hook at POST_TEST_TRAFFIC_SHIFT', () => {
     expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
-  it('lets an AWS error through, so ECS rolls back rather than release unverified', async () => {
+  it.each([
+    ['throttled', { name: 'ThrottlingException', $retryable: { throttling: true } }],
+    ['a Step Functions 5xx', { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }],
+  ])(
+    'answers IN_PROGRESS when the verification cannot be read for now (%s): a good release is not rolled back',
+    async (_, shape) => {
+      sfnMock.on(DescribeExecutionCommand).rejects(Object.assign(new Error('try later'), shape));
+
+      await expect(handler(hookEvent('POST_TEST_TRAFFIC_SHIFT'), context)).resolves.toMatchObject({
+        hookStatus: 'IN_PROGRESS',
+      });
+      expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    },
+  );
+
+  it('lets a lasting AWS error (access denied) through, so ECS rolls back rather than release unverified', async () => {
     sfnMock.on(DescribeExecutionCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
 
     await expect(handler(hookEvent('POST_TEST_TRAFFIC_SHIFT'), context)).rejects.toThrow(/denied/);
