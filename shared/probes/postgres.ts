@@ -98,11 +98,11 @@ export function parsePostgresUrl(text: string): PostgresTarget {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (host === '') throw new PostgresUrlError('the URL has no host');
   const port = url.port === '' ? 5432 : Number(url.port);
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  const database = percentDecoded(url.pathname.replace(/^\//, ''), 'database name');
   if (database === '' || database.includes('/')) {
     throw new PostgresUrlError('the URL must name one database as its path: postgres://user@host:5432/<database>');
   }
-  const user = decodeURIComponent(url.username);
+  const user = percentDecoded(url.username, 'user');
   if (user === '') throw new PostgresUrlError('the URL has no user: postgres://<user>:<password>@host/database');
   const known = new Set(['sslmode']);
   const unknown = [...url.searchParams.keys()].filter((key) => !known.has(key));
@@ -113,7 +113,26 @@ export function parsePostgresUrl(text: string): PostgresTarget {
   if (!(SSL_MODES as readonly string[]).includes(sslMode)) {
     throw new PostgresUrlError(`sslmode '${sslMode}' is not one of ${SSL_MODES.join(', ')}`);
   }
-  return { host, port, database, user, password: decodeURIComponent(url.password), sslMode: sslMode as SslMode };
+  return {
+    host,
+    port,
+    database,
+    user,
+    password: percentDecoded(url.password, 'password'),
+    sslMode: sslMode as SslMode,
+  };
+}
+
+/**
+ * `value` with its %XX escapes decoded; a malformed escape (`%zz`, half a UTF-8 sequence) is a
+ * PostgresUrlError naming the part, never its value (the part may be the password).
+ */
+function percentDecoded(value: string, part: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new PostgresUrlError(`the ${part} holds a malformed percent-escape: encode '%' as %25`);
+  }
 }
 
 /** `user@host:port/database (sslmode=...)`: the target for messages and logs, without the password. */

@@ -50,6 +50,16 @@ describe('parsePostgresUrl', () => {
     expect(() => parsePostgresUrl(url)).toThrow(message);
   });
 
+  it.each([
+    ['postgres://u:top%zzsecret@h/db', /the password holds a malformed percent-escape/],
+    ['postgres://u%e9:p@h/db', /the user holds a malformed percent-escape/],
+    ['postgres://u:p@h/d%zz', /the database name holds a malformed percent-escape/],
+  ])('rejects the malformed escape of %s as a URL error that names the part', (url, message) => {
+    expect(() => parsePostgresUrl(url)).toThrow(PostgresUrlError);
+    expect(() => parsePostgresUrl(url)).toThrow(message);
+    expect(() => parsePostgresUrl(url)).toThrow(/^(?!.*top%zzsecret)/);
+  });
+
   it('never repeats the password in an error', () => {
     expect(() => parsePostgresUrl('postgres://u:topsecret@h/db?sslmode=bogus')).toThrow(/^(?!.*topsecret)/);
   });
