@@ -5,7 +5,7 @@
  * may inject the failover, and which template it starts. Any failed check stops the drill cleanly
  * with a report naming every reason; nothing here calls AWS or reads the clock.
  */
-import type { CheckFinding } from '../../workflows/failover-drill/contract.js';
+import { ALARMS_IN_ALARM_PAGE_SIZE, type CheckFinding } from '../../workflows/failover-drill/contract.js';
 
 /** `DbInstances[0]` as the Step Functions RDS integration returns it (Java SDK v2 member names). */
 export interface DatabaseFacts {
@@ -196,6 +196,14 @@ function cacheTargetCheck(groupArn: string, resolved: readonly string[]): CheckF
 }
 
 function alarmsCheck(facts: PrecheckFacts): CheckFinding {
+  // A full page may hide platform alarms behind the automation's own (the listing is not paged on).
+  if (facts.alarmsInAlarm.length >= ALARMS_IN_ALARM_PAGE_SIZE) {
+    return finding(
+      'alarms',
+      false,
+      `${facts.alarmsInAlarm.length} alarms of the environment are in ALARM, a full page of the listing: some may not have been read`,
+    );
+  }
   const platform = facts.alarmsInAlarm.filter(
     (name) => name.startsWith(facts.environmentPrefix) && !facts.ignoredAlarmPrefixes.some((p) => name.startsWith(p)),
   );

@@ -318,6 +318,27 @@ describe('full restore test workflow', () => {
       expect(removed(result).cache).toEqual([world.replicationGroup]);
       expect(removed(result).database).toEqual([world.instance]);
     });
+
+    it('the cache delete fails: the instance is still deleted and the drill fails naming it', async () => {
+      // Act
+      const result = await run({
+        ...world.base,
+        [CACHE.delete]: fail('ElastiCache.AccessDeniedException', 'not allowed'),
+      });
+
+      // Assess
+      expect(result).toHaveFailedWith('FullRestoreTestFailed', 'cache: ElastiCache.AccessDeniedException');
+      expect(removed(result).database).toEqual([world.instance]);
+    });
+
+    it('the database delete fails: the drill fails naming it, the cache was deleted first', async () => {
+      // Act
+      const result = await run({ ...world.base, [DB.delete]: fail('Rds.AccessDeniedException', 'not allowed') });
+
+      // Assess
+      expect(result).toHaveFailedWith('FullRestoreTestFailed', 'database: Rds.AccessDeniedException');
+      expect(removed(result).cache).toEqual([world.replicationGroup]);
+    });
   });
 
   it('adopts a replication group of its name whose tags name this execution (a retried create)', async () => {

@@ -225,6 +225,24 @@ describe('recovery test workflow', () => {
     expect(deletedInstances(result)).toEqual([world.instance]);
   });
 
+  it('retries a restore call that timed out: the instance RDS had created is adopted, verified and deleted', async () => {
+    // Act
+    const result = await run({
+      ...world.base,
+      [S.restore]: [
+        fail('States.Timeout', 'the restore call timed out after RDS accepted it'),
+        fail('Rds.DbInstanceAlreadyExistsException', 'DB instance already exists'),
+      ],
+      [S.describeExisting]: world.restored('creating'),
+    });
+
+    // Assess
+    expect(result).toHaveSucceeded();
+    expect(result.retries[S.restore]).toBe(1);
+    expect(result).toHavePassedThrough(S.adopt, S.startWaiting);
+    expect(deletedInstances(result)).toEqual([world.instance]);
+  });
+
   it('refuses an instance of its name whose tags name another execution, and leaves it alone', async () => {
     // Act
     const result = await run({

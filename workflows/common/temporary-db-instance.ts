@@ -305,6 +305,10 @@ export class TemporaryDbInstance extends Construct {
       resultPath: this.createdPath,
       taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
     });
+    // A call that timed out may have created the instance without `created` being set, and the
+    // failure path's cleanup deletes only what `created` names: retried, RDS answers AlreadyExists
+    // and the adoption check takes the instance over (it carries this execution's tags).
+    restore.addRetry({ errors: ['States.Timeout'], interval: Duration.seconds(5), maxAttempts: 2 });
     return retrySdkTransient(restore, 'Rds');
   }
 

@@ -36,7 +36,7 @@ import { isScheduleExpression, nightlySchedule } from '../common/schedule.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
 import { workflowFunction } from '../common/workflow-function.js';
 import { type AutomationWorkflow, type AutomationWorkflowProps, workflowSettings } from '../common/workflow-props.js';
-import { EXPERIMENT_STOPPED_ERROR } from './contract.js';
+import { ALARMS_IN_ALARM_PAGE_SIZE, EXPERIMENT_STOPPED_ERROR } from './contract.js';
 import { experimentsArn, FailoverExperiment } from './experiment.js';
 
 const WORKFLOW = 'failover-drill';
@@ -266,7 +266,7 @@ export class FailoverDrillWorkflow extends Construct implements AutomationWorkfl
           AlarmNamePrefix: `${names.prefix(envName)}-`,
           StateValue: 'ALARM',
           AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-          MaxRecords: 100,
+          MaxRecords: ALARMS_IN_ALARM_PAGE_SIZE,
         },
         iamResources: [
           Stack.of(this).formatArn({

@@ -13,6 +13,12 @@ export type Dependency = (typeof DEPENDENCIES)[number];
 /** Error name of a drill whose experiment FIS stopped (a stop-condition alarm fired, or someone stopped it). */
 export const EXPERIMENT_STOPPED_ERROR = 'ExperimentStoppedError';
 
+/**
+ * MaxRecords of the pre-checks' one DescribeAlarms call ("List alarms in ALARM"), which reads no
+ * further page: a list this long may hide a platform alarm, so the alarms check then refuses.
+ */
+export const ALARMS_IN_ALARM_PAGE_SIZE = 100;
+
 /** Longest summary notify-outcome accepts (its outcome schema). */
 const SUMMARY_MAX = 1000;
 

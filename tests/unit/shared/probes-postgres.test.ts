@@ -52,6 +52,16 @@ describe('parsePostgresUrl', () => {
     expect(() => parsePostgresUrl(url)).toThrow(message);
   });
 
+  it.each([
+    ['postgres://u:top%zzsecret@h/db', /the password has a malformed %-escape/],
+    ['postgres://u%e9:p@h/db', /the user name has a malformed %-escape/],
+    ['postgres://u:p@h/d%zz', /the database name has a malformed %-escape/],
+  ])('rejects the malformed escape of %s as a URL error that names the part', (url, message) => {
+    expect(() => parsePostgresUrl(url)).toThrow(PostgresUrlError);
+    expect(() => parsePostgresUrl(url)).toThrow(message);
+    expect(() => parsePostgresUrl(url)).toThrow(/^(?!.*top%zzsecret)/);
+  });
+
   it('never repeats the password in an error', () => {
     expect(() => parsePostgresUrl('postgres://u:topsecret@h/db?sslmode=bogus')).toThrow(/^(?!.*topsecret)/);
   });

@@ -143,6 +143,21 @@ describe('evaluatePrechecks', () => {
     ).toEqual(['alarms: in ALARM: interactions-staging-alb-5xx']);
   });
 
+  it('refuses a full page of alarms in ALARM, even the automation own: a platform alarm may be on the next page', () => {
+    const own = Array.from({ length: 100 }, (_, i) => `interactions-staging-failover-drill-${i}`);
+    expect(failed({ alarmsInAlarm: own })).toEqual([
+      'alarms: 100 alarms of the environment are in ALARM, a full page of the listing: some may not have been read',
+    ]);
+    expect(failed({ alarmsInAlarm: own.slice(1) })).toEqual([]);
+  });
+
+  it('fails the services check for a single deployment still rolling out', () => {
+    const rolling = [
+      { ServiceName: 'fe', DesiredCount: 2, RunningCount: 2, Deployments: [{ RolloutState: 'IN_PROGRESS' }] },
+    ];
+    expect(failed({ services: rolling })).toEqual(['services: fe has a deployment in progress']);
+  });
+
   it('fails the services check for a rolling deployment or missing tasks', () => {
     const rolling = [{ ServiceName: 'fe', DesiredCount: 2, RunningCount: 1, Deployments: [{}, {}] }];
     expect(failed({ services: rolling })).toEqual(['services: fe has a deployment in progress; fe runs 1 of 2 tasks']);
@@ -157,6 +172,9 @@ describe('evaluatePrechecks', () => {
     expect(
       failed({ changeFreezes: [{ ...freeze, until: '2026-03-10T10:00:30Z', from: '2026-03-09T00:00:00Z' }] }),
     ).toEqual([]);
+    expect(
+      failed({ changeFreezes: [{ ...freeze, until: '2026-03-10T10:00:30.001Z', from: '2026-03-09T00:00:00Z' }] }),
+    ).toHaveLength(1);
   });
 
   it('lets exactly one of two concurrent drills go ahead: the older, ties to the smaller name', () => {

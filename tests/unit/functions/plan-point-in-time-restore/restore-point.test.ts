@@ -80,6 +80,11 @@ describe('chooseRestorePoint', () => {
     );
   });
 
+  it('refuses a point one millisecond past either edge: RDS would refuse it only after the drill began', () => {
+    expect(() => choose({ requested: new Date(latest.getTime() + 1) })).toThrow(ValidationError);
+    expect(() => choose({ requested: new Date('2026-11-22T11:59:59.999Z') })).toThrow(ValidationError);
+  });
+
   it('refuses a point outside the retention, naming the retention and the window', () => {
     expect(() => choose({ requested: new Date('2026-11-22T11:59:59Z') })).toThrow(
       /outside the backup retention of 7 days; the restorable window is 2026-11-22T12:00:00.000Z to /,
