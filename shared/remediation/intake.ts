@@ -14,6 +14,13 @@ import { PLAYBOOKS } from './playbooks.js';
 import { activeFreeze, cooldownSeconds, describeFreeze, type GuardrailPolicy, rateWindowStart } from './policy.js';
 import { alarmCooldownKey, rateWindowKey, resourceCooldownKey, type StateStore } from './state-store.js';
 
+/**
+ * How far a state change may be dated after the intake's clock. CloudWatch stamps the change
+ * before it is delivered, so a later time is a broken or forged payload; recorded as the alarm's
+ * latest state it would mark every real change after it stale, silencing the alarm for good.
+ */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
 /** What intake reads and writes. */
 export interface IntakeDependencies {
   readonly policy: GuardrailPolicy;
@@ -78,10 +85,18 @@ export async function decideOnChange(change: AlarmStateChange, deps: IntakeDepen
     return record;
   };
 
+  const changedAt = Date.parse(change.stateChangedAt);
+  if (changedAt > now + MAX_FUTURE_SKEW_MS) {
+    return decide(
+      'reject',
+      'malformed',
+      `${change.alarmName} changed state at ${change.stateChangedAt}, in the future of ${iso(now)}: not a real state change`,
+    );
+  }
   const outcome = await store.recordStateChange({
     alarmName: change.alarmName,
     state: change.state,
-    stateChangedAt: Date.parse(change.stateChangedAt),
+    stateChangedAt: changedAt,
     dedupeKey: described.dedupeKey,
     expiresAt: expiry(now, policy),
   });

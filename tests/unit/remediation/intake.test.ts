@@ -84,6 +84,23 @@ describe('intake', () => {
     expect(late.detail).toContain('a newer state');
   });
 
+  it('rejects a state change dated in the future of the clock, so it cannot mark later real changes stale', async () => {
+    // Prepare: the deployed clock (wall time), not the change's own time.
+    const { policy, store } = setup();
+    const deps = { policy, store, clock: () => T0 };
+    const future = eventBridgeAlarmEvent({ alarmName: API, state: 'ALARM', at: at(60 * 24 * 365) });
+    const real = eventBridgeAlarmEvent({ alarmName: API, state: 'ALARM', at: at(-1) });
+
+    // Act
+    const [fromTheFuture] = await intakePayload(future, deps);
+    const [current] = await intakePayload(real, deps);
+
+    // Assess
+    expect(brief(fromTheFuture)).toBe('reject/malformed');
+    expect(fromTheFuture?.detail).toContain('in the future');
+    expect(brief(current)).toBe('act/execute');
+  });
+
   it('acts once per cooldown on a flapping alarm, and again once the cooldown is over', async () => {
     // Prepare
     const { alarm } = setup();

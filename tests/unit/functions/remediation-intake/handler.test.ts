@@ -72,6 +72,22 @@ describe('remediation-intake', () => {
     ]);
   });
 
+  it('rejects at low severity a state change dated a day after the wall clock, and acts on none', async () => {
+    // Prepare
+    const store = new MemoryStateStore();
+    const handler = createHandler({ env, clients: { store: () => store }, clock: () => now });
+    const tomorrow = new Date(now.getTime() + 86_400_000).toISOString();
+    const event = eventBridgeAlarmEvent({ alarmName: 'interactions-prod-api-error-rate', state: 'ALARM', at: tomorrow });
+
+    // Act
+    const { decisions } = await handler(input(event), {} as Context);
+
+    // Assess
+    expect(decisions).toEqual([
+      expect.objectContaining({ decision: 'reject', reason: 'malformed', alarm: null, severity: 'low' }),
+    ]);
+  });
+
   it("refuses to run with another environment's policy", async () => {
     const handler = createHandler({
       env: { ...env, REMEDIATION_POLICY: JSON.stringify({ ...props.policy, env: 'dev' }) },
