@@ -77,7 +77,11 @@ describe('remediation-intake', () => {
     const store = new MemoryStateStore();
     const handler = createHandler({ env, clients: { store: () => store }, clock: () => now });
     const tomorrow = new Date(now.getTime() + 86_400_000).toISOString();
-    const event = eventBridgeAlarmEvent({ alarmName: 'interactions-prod-api-error-rate', state: 'ALARM', at: tomorrow });
+    const event = eventBridgeAlarmEvent({
+      alarmName: 'interactions-prod-api-error-rate',
+      state: 'ALARM',
+      at: tomorrow,
+    });
 
     // Act
     const { decisions } = await handler(input(event), {} as Context);
