@@ -17,9 +17,9 @@ const env = {
   REMEDIATION_POLICY: JSON.stringify(props.policy),
   ALARM_SEVERITIES: JSON.stringify(props.alarmSeverities),
 };
-const input = (event: unknown) => ({
+const input = (event: unknown, execution = 'e-1') => ({
   workflow: 'alarm-remediation',
-  execution: 'e-1',
+  execution,
   startedAt: now.toISOString(),
   event,
 });
@@ -92,6 +92,23 @@ describe('remediation-intake', () => {
     ]);
   });
 
+  it('decides again when Step Functions retries the same execution after a failed claim', async () => {
+    // Prepare
+    const store = new MemoryStateStore();
+    const claimAction = store.claimAction.bind(store);
+    store.claimAction = () => Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    const handler = createHandler({ env, clients: { store: () => store }, clock: () => now });
+    const event = eventBridgeAlarmEvent({ alarmName: 'interactions-prod-database-cpu', state: 'ALARM', at });
+    await expect(handler(input(event, 'e-7'), {} as Context)).rejects.toThrow();
+    store.claimAction = claimAction;
+
+    // Act
+    const { decisions } = await handler(input(event, 'e-7'), {} as Context);
+
+    // Assess
+    expect(decisions.map((d) => `${d.decision}/${d.reason}`)).toEqual(['act/execute']);
+  });
+
   it("refuses to run with another environment's policy", async () => {
     const handler = createHandler({
       env: { ...env, REMEDIATION_POLICY: JSON.stringify({ ...props.policy, env: 'dev' }) },
@@ -143,7 +160,7 @@ describe('remediation-intake on a DynamoDB-protocol server (dynalite)', () => {
 
     // Act
     const first = await handler(input(eventBridgeAlarmEvent(spec)), {} as Context);
-    const copy = await handler(input(snsAlarmEvent(spec)), {} as Context);
+    const copy = await handler(input(snsAlarmEvent(spec), 'e-2'), {} as Context);
 
     // Assess
     expect(first.decisions.map((d) => d.reason)).toEqual(['execute']);
