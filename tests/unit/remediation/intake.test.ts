@@ -212,6 +212,26 @@ describe('intake', () => {
     expect(inFreezeWindow(window, Date.parse('2026-03-04T12:00:00Z'))).toBe(false); // Wednesday
   });
 
+  it('freezes from the first minute of a window to just before its end, weekly or once', () => {
+    // Prepare
+    const weekly = { kind: 'weekly', window: 'tue:09:00-tue:17:00', reason: 'office hours' } as const;
+    const once = {
+      kind: 'once',
+      start: '2026-03-03T09:00:00Z',
+      end: '2026-03-03T17:00:00Z',
+      reason: 'release',
+    } as const;
+    const tuesday = (time: string) => Date.parse(`2026-03-03T${time}Z`);
+
+    // Act, Assess
+    for (const window of [weekly, once]) {
+      expect(inFreezeWindow(window, tuesday('08:59:59.999'))).toBe(false);
+      expect(inFreezeWindow(window, tuesday('09:00:00.000'))).toBe(true);
+      expect(inFreezeWindow(window, tuesday('16:59:59.999'))).toBe(true);
+      expect(inFreezeWindow(window, tuesday('17:00:00.000'))).toBe(false);
+    }
+  });
+
   it('shares the cooldown of one playbook on one resource between its alarms, not across resources', async () => {
     // Prepare
     const { alarm } = setup();
