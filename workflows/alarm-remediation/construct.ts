@@ -508,7 +508,14 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
     const howToAct = new sfn.Choice(this, 'How to act?')
       .when(sfn.Condition.stringEquals('$.decision.reason', 'dry-run'), planDryRun)
       .when(sfn.Condition.stringEquals('$.decision.reason', 'needs-approval'), planForApproval)
-      .otherwise(act);
+      .when(sfn.Condition.stringEquals('$.decision.reason', 'execute'), act)
+      // Only `execute` acts without a plan step: a reason this definition does not know acts on nothing.
+      .otherwise(
+        new sfn.Fail(this, 'Unknown way to act', {
+          error: 'ValidationError',
+          cause: 'intake decided act with a reason this workflow does not know: nothing was done',
+        }),
+      );
     const choosePlaybook = new sfn.Pass(this, 'Choose playbook function', {
       parameters: {
         'name.$': `States.Format('${names.lambdaFunction(envName, 'remediation-playbook-')}{}', $.decision.playbook)`,
