@@ -39,15 +39,18 @@ const STORES: [string, () => Promise<StateStore>][] = [
 
 const NOW = Date.parse('2026-03-02T10:00:00Z');
 let attempts = 0;
-const change = (alarmName: string, minute: number, state: 'ALARM' | 'OK' = 'ALARM') => ({
-  alarmName,
-  state,
-  stateChangedAt: NOW + minute * 60_000,
-  dedupeKey: `${alarmName}|${state}|${minute}`,
-  expiresAt: NOW / 1000 + 86_400,
-  // Every delivery is its own intake run.
-  attempt: `attempt-${(attempts += 1)}`,
-});
+const change = (alarmName: string, minute: number, state: 'ALARM' | 'OK' = 'ALARM') => {
+  attempts += 1;
+  return {
+    alarmName,
+    state,
+    stateChangedAt: NOW + minute * 60_000,
+    dedupeKey: `${alarmName}|${state}|${minute}`,
+    expiresAt: NOW / 1000 + 86_400,
+    // Every delivery is its own intake run.
+    attempt: `attempt-${attempts}`,
+  };
+};
 const claim = (owner: string, keys: string[], minute: number, maxActions = 10): ActionClaim => ({
   owner,
   cooldownKeys: keys,
