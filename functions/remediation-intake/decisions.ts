@@ -54,7 +54,8 @@ export function forWorkflow(
     playbook: decision.playbook ?? null,
     alarm,
     alarmName: change?.alarmName ?? null,
-    severity: severityOf(change?.alarmName, options.severities),
+    // A rejected payload is low whatever alarm it names (a future-dated change names one).
+    severity: decision.decision === 'reject' ? 'low' : severityOf(change?.alarmName, options.severities),
     alarmUrl: change === undefined ? null : alarmConsoleUrl(options.region, change.alarmName),
     auditExpiresAt: Math.ceil(Date.parse(decision.decidedAt) / 1000) + options.retentionSeconds,
   };

@@ -53,7 +53,7 @@ export const { handler, createHandler } = automationHandler({
     const store = new DynamoDbStateStore(dynamoDbClient(), settings.REMEDIATION_TABLE);
     return { store: () => store };
   },
-  handler: async ({ event }, { settings, clients, clock }) => {
+  handler: async ({ event, execution }, { settings, clients, clock }) => {
     const policy = jsonSetting<GuardrailPolicy>('REMEDIATION_POLICY', settings.REMEDIATION_POLICY, isObject);
     const severities = jsonSetting<Record<string, Severity>>(
       'ALARM_SEVERITIES',
@@ -65,7 +65,13 @@ export const { handler, createHandler } = automationHandler({
         `REMEDIATION_POLICY is ${policy.env}'s, this function serves ${settings.ENVIRONMENT}`,
       );
     }
-    const decisions = await intakePayload(event, { policy, store: clients.store(), clock: () => clock().getTime() });
+    // The execution name is the attempt: Step Functions' retry of this task decides again.
+    const decisions = await intakePayload(event, {
+      policy,
+      store: clients.store(),
+      clock: () => clock().getTime(),
+      attempt: execution,
+    });
     for (const decision of decisions) {
       metrics.addMetric(
         `Remediation${decision.decision.charAt(0).toUpperCase()}${decision.decision.slice(1)}`,

@@ -12,6 +12,7 @@ import {
   type PlaybookAlarm,
   type PlaybookId,
   type PlaybookResult,
+  plannedActionSchema,
   playbookAlarmSchema,
   playbookModeSchema,
   type Verification,
@@ -61,7 +62,37 @@ function playbookInputSchema<Policy extends z.core.$ZodType>(policy: Policy) {
     policy,
     /** The act's expectation, for `verify`. @default {} */
     expectation: z._default(z.record(z.string(), z.unknown()), {}),
+    /**
+     * For `act` after an approval step: the planned actions the approver saw (empty when the plan
+     * changed nothing and skipped approval). The fresh plan must be the same, or nothing is done.
+     * @default undefined: no approval step, act on the fresh plan
+     */
+    approvedActions: z.optional(z.array(plannedActionSchema)),
   });
+}
+
+/** JSON with object keys sorted: Step Functions need not keep the key order of what it passes on. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item !== null && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : item,
+  );
+}
+
+/**
+ * The plan to act on: the fresh plan, unless an approval step saw another one. The facts can
+ * change while the approver thinks (up to the approval timeout), and between a plan that changed
+ * nothing (no approval asked) and the act: a change nobody approved is never made.
+ */
+function planToAct(plan: PlaybookPlan, approved: readonly PlannedAction[] | undefined): PlaybookPlan {
+  if (approved === undefined || canonical(approved) === canonical(plan.actions)) return plan;
+  return {
+    ...plan,
+    decided: `The plan changed since it was approved (${approved.length} action(s) approved, ${plan.actions.length} now): nothing was done, the next alarm after the cooldown plans again. Now: ${plan.decided}`,
+    actions: [],
+    expectation: {},
+  };
 }
 
 /** The Lambda handler of a playbook: `plan`, `act` or `verify` (see the module comment). */
@@ -83,7 +114,8 @@ export function playbookHandler<Facts, Policy extends z.core.$ZodType, Clients>(
       const target = playbook.target(context);
       const facts = await playbook.gather(target, tools.clients, context);
       if (input.mode === 'verify') return playbook.verify(facts, input.expectation, context);
-      const plan = playbook.plan(facts, (input as { policy: z.infer<Policy> }).policy, context);
+      const fresh = playbook.plan(facts, (input as { policy: z.infer<Policy> }).policy, context);
+      const plan = input.mode === 'act' ? planToAct(fresh, input.approvedActions) : fresh;
       if (input.mode === 'act') await playbook.execute(plan.actions, tools.clients);
       return {
         playbook: playbook.id,

@@ -82,7 +82,8 @@ export function parseAlarmPayloadText(text: string): AlarmStateChange[] {
   try {
     payload = JSON.parse(text);
   } catch (error) {
-    throw rejected(`not JSON: ${(error as Error).message}`);
+    // V8 quotes the text around the error: a binary file's control bytes must not reach the terminal.
+    throw rejected(`not JSON: ${(error as Error).message.replace(/\p{Cc}/gu, '?')}`);
   }
   return parseAlarmPayload(payload);
 }

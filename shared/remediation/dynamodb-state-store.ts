@@ -60,8 +60,10 @@ export class DynamoDbStateStore implements StateStore {
       this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: `dedupe#${change.dedupeKey}`, sk: ITEM, expiresAt: change.expiresAt },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: { pk: `dedupe#${change.dedupeKey}`, sk: ITEM, attempt: change.attempt, expiresAt: change.expiresAt },
+          // A retry of the attempt that wrote it goes on (see StateChangeRecord.attempt).
+          ConditionExpression: 'attribute_not_exists(pk) OR attempt = :attempt',
+          ExpressionAttributeValues: { ':attempt': change.attempt },
         }),
       ),
     );
@@ -71,9 +73,14 @@ export class DynamoDbStateStore implements StateStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: `alarm#${change.alarmName}`, sk: 'latest' },
-          UpdateExpression: 'SET latestAt = :at, latestState = :state',
-          ConditionExpression: 'attribute_not_exists(latestAt) OR latestAt < :at',
-          ExpressionAttributeValues: { ':at': change.stateChangedAt, ':state': change.state },
+          UpdateExpression: 'SET latestAt = :at, latestState = :state, latestAttempt = :attempt',
+          ConditionExpression:
+            'attribute_not_exists(latestAt) OR latestAt < :at OR (latestAt = :at AND latestAttempt = :attempt)',
+          ExpressionAttributeValues: {
+            ':at': change.stateChangedAt,
+            ':state': change.state,
+            ':attempt': change.attempt,
+          },
         }),
       ),
     );
@@ -89,9 +96,10 @@ export class DynamoDbStateStore implements StateStore {
           new PutCommand({
             TableName: this.tableName,
             Item: { pk: key, sk: ITEM, until, owner: claim.owner, expiresAt: Math.ceil(until / 1000) },
-            ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now',
-            ExpressionAttributeNames: { '#until': 'until' },
-            ExpressionAttributeValues: { ':now': claim.now },
+            // The owner may claim again: a retry of the intake attempt that claimed it.
+            ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now OR #owner = :owner',
+            ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
+            ExpressionAttributeValues: { ':now': claim.now, ':owner': claim.owner },
           }),
         ),
       );

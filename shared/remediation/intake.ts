@@ -6,6 +6,7 @@
  * written to the audit trail before it is returned. The live re-check of the alarm's state and the
  * approval itself belong to the workflow.
  */
+import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../errors.js';
 import { routeAlarm } from './alarm-catalog.js';
 import { type AlarmStateChange, parseAlarmPayload } from './alarm-payload.js';
@@ -13,6 +14,13 @@ import { type DecisionKind, type DecisionReason, describeChange, type Remediatio
 import { PLAYBOOKS } from './playbooks.js';
 import { activeFreeze, cooldownSeconds, describeFreeze, type GuardrailPolicy, rateWindowStart } from './policy.js';
 import { alarmCooldownKey, rateWindowKey, resourceCooldownKey, type StateStore } from './state-store.js';
+
+/**
+ * How far a state change may be dated after the intake's clock. CloudWatch stamps the change
+ * before it is delivered, so a later time is a broken or forged payload; recorded as the alarm's
+ * latest state it would mark every real change after it stale, silencing the alarm for good.
+ */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
 /** What intake reads and writes. */
 export interface IntakeDependencies {
@@ -23,6 +31,12 @@ export interface IntakeDependencies {
    * payload). The deployed intake passes the wall clock; replay and plan the change's own time.
    */
   readonly clock: (change: AlarmStateChange | undefined) => number;
+  /**
+   * This intake run, the same on every retry of it (deployed: the execution name), so a retry
+   * after a failure past the dedupe write decides again instead of seeing its own `duplicate`.
+   * @default a new id per `intakePayload` call: no retry is recognised
+   */
+  readonly attempt?: string;
 }
 
 /** Decides on every state change of `payload`; a malformed payload gives one audited `reject`. */
@@ -35,8 +49,12 @@ export async function intakePayload(payload: unknown, deps: IntakeDependencies):
     return [await rejectPayload(error, deps)];
   }
   const decisions: RemediationDecision[] = [];
-  // In order: the second of two identical SNS records must see the first one's dedupe key.
-  for (const change of changes) decisions.push(await decideOnChange(change, deps));
+  const attempt = deps.attempt ?? randomUUID();
+  // In order: the second of two identical SNS records must see the first one's dedupe key (each
+  // record is its own attempt, so a copy in the same payload is still a duplicate).
+  for (const [index, change] of changes.entries()) {
+    decisions.push(await decideOnChange(change, { ...deps, attempt: `${attempt}#${index}` }));
+  }
   return decisions;
 }
 
@@ -56,6 +74,7 @@ export async function rejectPayload(error: ValidationError, deps: IntakeDependen
 /** Decides on one parsed state change and audits the decision. */
 export async function decideOnChange(change: AlarmStateChange, deps: IntakeDependencies): Promise<RemediationDecision> {
   const { policy, store } = deps;
+  const attempt = deps.attempt ?? randomUUID();
   const now = deps.clock(change);
   const described = describeChange(change);
   const route = routeAlarm(change.alarmName, policy.catalog);
@@ -78,12 +97,21 @@ export async function decideOnChange(change: AlarmStateChange, deps: IntakeDepen
     return record;
   };
 
+  const changedAt = Date.parse(change.stateChangedAt);
+  if (changedAt > now + MAX_FUTURE_SKEW_MS) {
+    return decide(
+      'reject',
+      'malformed',
+      `${change.alarmName} changed state at ${change.stateChangedAt}, in the future of ${iso(now)}: not a real state change`,
+    );
+  }
   const outcome = await store.recordStateChange({
     alarmName: change.alarmName,
     state: change.state,
-    stateChangedAt: Date.parse(change.stateChangedAt),
+    stateChangedAt: changedAt,
     dedupeKey: described.dedupeKey,
     expiresAt: expiry(now, policy),
+    attempt,
   });
   if (outcome === 'duplicate') {
     return decide(
@@ -123,7 +151,7 @@ export async function decideOnChange(change: AlarmStateChange, deps: IntakeDepen
   const cooldown = cooldownSeconds(policy, route.playbook);
   const windowStart = rateWindowStart(policy, now);
   const claim = await store.claimAction({
-    owner: described.dedupeKey,
+    owner: attempt,
     cooldownKeys: [alarmCooldownKey(change.alarmName), resourceCooldownKey(route.playbook, route.resource)],
     now,
     cooldownSeconds: cooldown,

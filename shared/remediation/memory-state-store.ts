@@ -7,26 +7,29 @@ import type { ActionClaim, ClaimResult, StateChangeOutcome, StateChangeRecord, S
 
 /** A `StateStore` held in maps; nothing expires (a replay is short). */
 export class MemoryStateStore implements StateStore {
-  private readonly seen = new Set<string>();
-  private readonly latest = new Map<string, number>();
+  /** Dedupe key -> the attempt that recorded it. */
+  private readonly seen = new Map<string, string>();
+  private readonly latest = new Map<string, { at: number; attempt: string }>();
   private readonly cooldowns = new Map<string, { until: number; owner: string }>();
   private readonly rateCounts = new Map<string, number>();
   private readonly audit: RemediationDecision[] = [];
   private killSwitch = false;
 
   async recordStateChange(change: StateChangeRecord): Promise<StateChangeOutcome> {
-    if (this.seen.has(change.dedupeKey)) return 'duplicate';
-    this.seen.add(change.dedupeKey);
+    const recordedBy = this.seen.get(change.dedupeKey);
+    if (recordedBy !== undefined && recordedBy !== change.attempt) return 'duplicate';
+    this.seen.set(change.dedupeKey, change.attempt);
     const latest = this.latest.get(change.alarmName);
-    if (latest !== undefined && change.stateChangedAt <= latest) return 'stale';
-    this.latest.set(change.alarmName, change.stateChangedAt);
+    const ownRetry = latest?.at === change.stateChangedAt && latest.attempt === change.attempt;
+    if (latest !== undefined && change.stateChangedAt <= latest.at && !ownRetry) return 'stale';
+    this.latest.set(change.alarmName, { at: change.stateChangedAt, attempt: change.attempt });
     return 'new';
   }
 
   async claimAction(claim: ActionClaim): Promise<ClaimResult> {
     for (const key of claim.cooldownKeys) {
       const held = this.cooldowns.get(key);
-      if (held !== undefined && held.until > claim.now)
+      if (held !== undefined && held.until > claim.now && held.owner !== claim.owner)
         return { ok: false, reason: 'cooldown', key, until: held.until };
     }
     const count = this.rateCounts.get(claim.rateWindow.key) ?? 0;

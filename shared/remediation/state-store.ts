@@ -17,6 +17,12 @@ export interface StateChangeRecord {
   readonly dedupeKey: string;
   /** Epoch seconds after which the record may be forgotten (DynamoDB TTL). */
   readonly expiresAt: number;
+  /**
+   * Who records it: the intake run and the record's place in its payload. A retry of the same run
+   * (Step Functions retrying the intake task after a failure past this write) finds its own record
+   * and goes on, so a throttled claim does not turn the only delivery into a `duplicate`.
+   */
+  readonly attempt: string;
 }
 
 /** `new` the first time; `duplicate` when seen before; `stale` when older than the latest state seen for the alarm. */
@@ -24,7 +30,7 @@ export type StateChangeOutcome = 'new' | 'duplicate' | 'stale';
 
 /** What an action needs before it may start: every cooldown key free and a slot in the rate window. */
 export interface ActionClaim {
-  /** Who claims (the dedupe key of the state change): only the owner releases a claim. */
+  /** Who claims (the `attempt` that recorded the change): only the owner releases a claim, and may claim again. */
   readonly owner: string;
   /** Cooldown keys: the alarm's and the playbook-and-resource's. */
   readonly cooldownKeys: readonly string[];

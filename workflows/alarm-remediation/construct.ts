@@ -240,7 +240,9 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
       // Absent (dropped from the payload) where config allows no cache scaling.
       scaleToNodeType: props.limits.cacheScaleToNodeType,
     };
-    const invokePlaybook = (stateName: string, mode: 'plan' | 'act' | 'verify', resultPath: string) =>
+    // `approved`: an act after the approval step, which gives the playbook the actions the approver
+    // saw (the plan in $.playbookRun): it makes no change unless its fresh plan is the same.
+    const invokePlaybook = (stateName: string, mode: 'plan' | 'act' | 'verify', resultPath: string, approved = false) =>
       new PlaybookInvoke(this, stateName, {
         functions: Object.values(playbooks),
         functionNamePath: '$.playbookFunction',
@@ -253,6 +255,7 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
           // Each playbook's schema takes the fields it needs and drops the rest.
           policy: playbookPolicy,
           ...(mode === 'verify' ? { expectation: sfn.JsonPath.objectAt('$.playbook.expectation') } : {}),
+          ...(approved ? { approvedActions: sfn.JsonPath.listAt('$.playbookRun.result.actions') } : {}),
         },
         resultPath,
         timeout: sfn.Timeout.duration(PLAYBOOK_TASK_TIMEOUT),
@@ -379,6 +382,7 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
 
     // Act (never retried: a second attempt after a half-done first one could act twice), then verify.
     const act = inMap.catch(invokePlaybook('Run playbook', 'act', '$.playbookRun'));
+    const actApproved = inMap.catch(invokePlaybook('Run approved playbook', 'act', '$.playbookRun', true));
     const keepAct = new sfn.Pass(this, 'Keep playbook result', {
       inputPath: '$.playbookRun.result',
       resultPath: '$.playbook',
@@ -418,6 +422,7 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
       onFailed: notRecovered,
       onTimeout: notRecovered,
     });
+    actApproved.next(keepAct);
     act
       .next(keepAct)
       .next(
@@ -489,7 +494,7 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
     planForApproval.next(
       new sfn.Choice(this, 'Any change to approve?')
         .when(sfn.Condition.isPresent('$.playbookRun.result.actions[0]'), requestApproval)
-        .otherwise(act),
+        .otherwise(actApproved),
     );
     requestApproval.next(
       new sfn.Choice(this, 'Approved?')
@@ -497,13 +502,20 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
         .otherwise(denied),
     );
     rereadAfterApproval.next(
-      new sfn.Choice(this, 'Still in alarm after approval?').when(stillInAlarm, act).otherwise(cleared),
+      new sfn.Choice(this, 'Still in alarm after approval?').when(stillInAlarm, actApproved).otherwise(cleared),
     );
 
     const howToAct = new sfn.Choice(this, 'How to act?')
       .when(sfn.Condition.stringEquals('$.decision.reason', 'dry-run'), planDryRun)
       .when(sfn.Condition.stringEquals('$.decision.reason', 'needs-approval'), planForApproval)
-      .otherwise(act);
+      .when(sfn.Condition.stringEquals('$.decision.reason', 'execute'), act)
+      // Only `execute` acts without a plan step: a reason this definition does not know acts on nothing.
+      .otherwise(
+        new sfn.Fail(this, 'Unknown way to act', {
+          error: 'ValidationError',
+          cause: 'intake decided act with a reason this workflow does not know: nothing was done',
+        }),
+      );
     const choosePlaybook = new sfn.Pass(this, 'Choose playbook function', {
       parameters: {
         'name.$': `States.Format('${names.lambdaFunction(envName, 'remediation-playbook-')}{}', $.decision.playbook)`,

@@ -42,13 +42,18 @@ export const plan: Command = {
       throw error;
     }
     const policy = policyFromConfig(config);
+    const wallClock = deps.now().getTime();
     const intake = {
       policy,
       store: new MemoryStateStore(),
-      clock: (change?: { stateChangedAt: string }) => Date.parse(change?.stateChangedAt ?? ''),
+      // The change's own time, but never after now: a change dated in the future is rejected as
+      // the deployed intake (on the wall clock) rejects it.
+      clock: (change?: { stateChangedAt: string }) => Math.min(Date.parse(change?.stateChangedAt ?? ''), wallClock),
     };
     const decisions = [];
     for (const change of changes) decisions.push(await decideOnChange(change, intake));
+    const rejected = decisions.find((decision) => decision.decision === 'reject');
+    if (rejected !== undefined) throw new CommandFailedError(`malformed alarm payload: ${rejected.detail}`);
     deps.stdout(
       toJson({
         environment,

@@ -23,7 +23,8 @@ function file(name: string, content: string): string {
   return path;
 }
 
-const at = (minute: number) => new Date(Date.parse('2026-03-02T10:00:00Z') + minute * 60_000).toISOString();
+// Before the harness's fixed clock (2025-06-01): plan rejects a change dated after now.
+const at = (minute: number) => new Date(Date.parse('2025-03-03T10:00:00Z') + minute * 60_000).toISOString();
 const API = 'interactions-prod-api-error-rate';
 
 describe('remediation plan', () => {
@@ -128,6 +129,24 @@ describe('remediation plan', () => {
     expect(unreadable.stderr).toContain("cannot read --event '");
     expect(unreadable.stderr).toContain("absent.json': no such file");
     expect(unknownEnv.stderr).toContain("unknown environment 'qa'");
+  });
+});
+
+describe('remediation plan of a change dated in the future', () => {
+  it('exits 1 naming the time, as the deployed intake rejects it', async () => {
+    // Prepare
+    const event = file(
+      'future.json',
+      JSON.stringify(eventBridgeAlarmEvent({ alarmName: API, state: 'ALARM', at: '2099-01-01T00:00:00.000Z' })),
+    );
+
+    // Act
+    const result = await run(['remediation', 'plan', 'prod', '--event', event]);
+
+    // Assess
+    expect(result?.code).toBe(1);
+    expect(result?.stdout).toBe('');
+    expect(result?.stderr).toMatch(/^error: malformed alarm payload: .*2099-01-01T00:00:00\.000Z, in the future/);
   });
 });
 

@@ -343,6 +343,25 @@ describe('parseAlarmPayload rejects', () => {
     expect(rejection(null)).toBe('malformed alarm payload: expected a JSON object, got null');
     expect(rejection({ DeploymentId: 'd-1' })).toContain("unknown payload shape with keys 'DeploymentId'");
   });
+
+  it('a binary file, without its control bytes in the one-line error (they would reach the terminal)', () => {
+    // Prepare
+    const binary = '\u001b]0;owned\u0007\u0000\u0001{\u001b[2J';
+
+    // Act
+    const error = (() => {
+      try {
+        parseAlarmPayloadText(binary);
+      } catch (thrown) {
+        return (thrown as Error).message;
+      }
+      return '';
+    })();
+
+    // Assess
+    expect(error).toMatch(/^malformed alarm payload: not JSON: /);
+    expect(error).not.toMatch(/\p{Cc}/u);
+  });
 });
 
 describe('parseAlarmTimestamp', () => {

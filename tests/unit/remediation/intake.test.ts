@@ -84,6 +84,23 @@ describe('intake', () => {
     expect(late.detail).toContain('a newer state');
   });
 
+  it('rejects a state change dated in the future of the clock, so it cannot mark later real changes stale', async () => {
+    // Prepare: the deployed clock (wall time), not the change's own time.
+    const { policy, store } = setup();
+    const deps = { policy, store, clock: () => T0 };
+    const future = eventBridgeAlarmEvent({ alarmName: API, state: 'ALARM', at: at(60 * 24 * 365) });
+    const real = eventBridgeAlarmEvent({ alarmName: API, state: 'ALARM', at: at(-1) });
+
+    // Act
+    const [fromTheFuture] = await intakePayload(future, deps);
+    const [current] = await intakePayload(real, deps);
+
+    // Assess
+    expect(brief(fromTheFuture)).toBe('reject/malformed');
+    expect(fromTheFuture?.detail).toContain('in the future');
+    expect(brief(current)).toBe('act/execute');
+  });
+
   it('acts once per cooldown on a flapping alarm, and again once the cooldown is over', async () => {
     // Prepare
     const { alarm } = setup();
@@ -193,6 +210,26 @@ describe('intake', () => {
     expect(inFreezeWindow(window, Date.parse('2026-03-09T05:59:00Z'))).toBe(true); // Monday 05:59
     expect(inFreezeWindow(window, Date.parse('2026-03-09T06:00:00Z'))).toBe(false); // Monday 06:00
     expect(inFreezeWindow(window, Date.parse('2026-03-04T12:00:00Z'))).toBe(false); // Wednesday
+  });
+
+  it('freezes from the first minute of a window to just before its end, weekly or once', () => {
+    // Prepare
+    const weekly = { kind: 'weekly', window: 'tue:09:00-tue:17:00', reason: 'office hours' } as const;
+    const once = {
+      kind: 'once',
+      start: '2026-03-03T09:00:00Z',
+      end: '2026-03-03T17:00:00Z',
+      reason: 'release',
+    } as const;
+    const tuesday = (time: string) => Date.parse(`2026-03-03T${time}Z`);
+
+    // Act, Assess
+    for (const window of [weekly, once]) {
+      expect(inFreezeWindow(window, tuesday('08:59:59.999'))).toBe(false);
+      expect(inFreezeWindow(window, tuesday('09:00:00.000'))).toBe(true);
+      expect(inFreezeWindow(window, tuesday('16:59:59.999'))).toBe(true);
+      expect(inFreezeWindow(window, tuesday('17:00:00.000'))).toBe(false);
+    }
   });
 
   it('shares the cooldown of one playbook on one resource between its alarms, not across resources', async () => {

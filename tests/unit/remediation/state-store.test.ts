@@ -38,13 +38,19 @@ const STORES: [string, () => Promise<StateStore>][] = [
 ];
 
 const NOW = Date.parse('2026-03-02T10:00:00Z');
-const change = (alarmName: string, minute: number, state: 'ALARM' | 'OK' = 'ALARM') => ({
-  alarmName,
-  state,
-  stateChangedAt: NOW + minute * 60_000,
-  dedupeKey: `${alarmName}|${state}|${minute}`,
-  expiresAt: NOW / 1000 + 86_400,
-});
+let attempts = 0;
+const change = (alarmName: string, minute: number, state: 'ALARM' | 'OK' = 'ALARM') => {
+  attempts += 1;
+  return {
+    alarmName,
+    state,
+    stateChangedAt: NOW + minute * 60_000,
+    dedupeKey: `${alarmName}|${state}|${minute}`,
+    expiresAt: NOW / 1000 + 86_400,
+    // Every delivery is its own intake run.
+    attempt: `attempt-${attempts}`,
+  };
+};
 const claim = (owner: string, keys: string[], minute: number, maxActions = 10): ActionClaim => ({
   owner,
   cooldownKeys: keys,
@@ -155,6 +161,30 @@ describe.each(STORES)('%s state store', (_name, create) => {
     expect(decisions.filter((d) => d.decision === 'act')).toHaveLength(1);
     expect(decisions.filter((d) => d.reason === 'duplicate')).toHaveLength(2);
     expect(await store.listAudit()).toHaveLength(3);
+  });
+
+  it('lets a retried intake of one execution decide again after a failure, and still refuses other deliveries', async () => {
+    // Prepare: the first attempt records the change, then its claim fails (a throttled table).
+    const store = await create();
+    const claimAction = store.claimAction.bind(store);
+    store.claimAction = () => Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    const policy = policyFromConfig(loadConfig('staging'));
+    const spec = {
+      alarmName: 'interactions-staging-api-error-rate',
+      state: 'ALARM',
+      at: new Date(NOW).toISOString(),
+    } as const;
+    const deps = { policy, store, clock: () => NOW, attempt: 'execution-1' };
+    await expect(intakePayload(snsAlarmEvent(spec, 2), deps)).rejects.toThrow('throttled');
+    store.claimAction = claimAction;
+
+    // Act: Step Functions retries the same execution; another delivery starts another one.
+    const retried = await intakePayload(snsAlarmEvent(spec, 2), deps);
+    const otherDelivery = await intakePayload(eventBridgeAlarmEvent(spec), { ...deps, attempt: 'execution-2' });
+
+    // Assess
+    expect(retried.map((d) => `${d.decision}/${d.reason}`)).toEqual(['act/execute', 'ignore/duplicate']);
+    expect(otherDelivery.map((d) => `${d.decision}/${d.reason}`)).toEqual(['ignore/duplicate']);
   });
 
   it('grants one of five concurrent claims on the same cooldown key', async () => {

@@ -75,6 +75,29 @@ describe('alarm remediation failure points', () => {
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
   });
 
+  it('acts on nothing when intake decides act with a reason the workflow does not know', async () => {
+    // Prepare: intake as deployed, its decision's reason changed to one this definition lacks.
+    const handlers = lambdas();
+    const intakeName = Object.keys(handlers).find((name) => name.endsWith('remediation-intake')) as string;
+    const intake = handlers[intakeName] as (event: unknown) => Promise<{ decisions: Record<string, unknown>[] }>;
+    handlers[intakeName] = async (event: unknown) => {
+      const output = await intake(event);
+      return { decisions: output.decisions.map((decision) => ({ ...decision, reason: 'act-later' })) };
+    };
+
+    // Act
+    const result = await bed.run({
+      input: alarmEvent('ecs-backend-healthy-tasks'),
+      mocks: baseMocks(),
+      lambdas: handlers,
+      executionName: 'alarm-u',
+    });
+
+    // Assess
+    expect(result).toHaveFailedWith('ValidationError', 'intake decided act with a reason this workflow does not know');
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+  });
+
   it('records and notifies a playbook that failed while acting, with the error', async () => {
     ecs
       .on(UpdateServiceCommand)

@@ -102,7 +102,7 @@ describe('alarm remediation playbooks, run on the synthesized state machine', ()
       'Approved?',
       'Re-read alarm state after approval',
       'Still in alarm after approval?',
-      'Run playbook',
+      'Run approved playbook',
       'Keep playbook result',
       'Verify recovery?',
       'Start recovery checks',

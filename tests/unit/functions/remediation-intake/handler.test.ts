@@ -17,9 +17,9 @@ const env = {
   REMEDIATION_POLICY: JSON.stringify(props.policy),
   ALARM_SEVERITIES: JSON.stringify(props.alarmSeverities),
 };
-const input = (event: unknown) => ({
+const input = (event: unknown, execution = 'e-1') => ({
   workflow: 'alarm-remediation',
-  execution: 'e-1',
+  execution,
   startedAt: now.toISOString(),
   event,
 });
@@ -70,6 +70,43 @@ describe('remediation-intake', () => {
         alarmUrl: null,
       }),
     ]);
+  });
+
+  it('rejects at low severity a state change dated a day after the wall clock, and acts on none', async () => {
+    // Prepare
+    const store = new MemoryStateStore();
+    const handler = createHandler({ env, clients: { store: () => store }, clock: () => now });
+    const tomorrow = new Date(now.getTime() + 86_400_000).toISOString();
+    const event = eventBridgeAlarmEvent({
+      alarmName: 'interactions-prod-api-error-rate',
+      state: 'ALARM',
+      at: tomorrow,
+    });
+
+    // Act
+    const { decisions } = await handler(input(event), {} as Context);
+
+    // Assess
+    expect(decisions).toEqual([
+      expect.objectContaining({ decision: 'reject', reason: 'malformed', alarm: null, severity: 'low' }),
+    ]);
+  });
+
+  it('decides again when Step Functions retries the same execution after a failed claim', async () => {
+    // Prepare
+    const store = new MemoryStateStore();
+    const claimAction = store.claimAction.bind(store);
+    store.claimAction = () => Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    const handler = createHandler({ env, clients: { store: () => store }, clock: () => now });
+    const event = eventBridgeAlarmEvent({ alarmName: 'interactions-prod-database-cpu', state: 'ALARM', at });
+    await expect(handler(input(event, 'e-7'), {} as Context)).rejects.toThrow();
+    store.claimAction = claimAction;
+
+    // Act
+    const { decisions } = await handler(input(event, 'e-7'), {} as Context);
+
+    // Assess
+    expect(decisions.map((d) => `${d.decision}/${d.reason}`)).toEqual(['act/execute']);
   });
 
   it("refuses to run with another environment's policy", async () => {
@@ -123,7 +160,7 @@ describe('remediation-intake on a DynamoDB-protocol server (dynalite)', () => {
 
     // Act
     const first = await handler(input(eventBridgeAlarmEvent(spec)), {} as Context);
-    const copy = await handler(input(snsAlarmEvent(spec)), {} as Context);
+    const copy = await handler(input(snsAlarmEvent(spec), 'e-2'), {} as Context);
 
     // Assess
     expect(first.decisions.map((d) => d.reason)).toEqual(['execute']);

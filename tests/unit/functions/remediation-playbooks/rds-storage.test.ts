@@ -36,6 +36,37 @@ describe('RDS storage playbook', () => {
     expect(result).toMatchObject({ verify: true, expectation: { allocatedStorageGiB: 110 } });
   });
 
+  it('acts on an approved plan only while the fresh plan is the same, never on changes nobody approved', async () => {
+    // Prepare: planned (and skipped for approval) while modifying; available by the time it acts.
+    describe_({ DBInstanceStatus: 'modifying' });
+    const approved = (await handler(invocation('plan', 'rds-storage', policy), context)) as { actions: unknown[] };
+    describe_({});
+
+    // Act
+    const result = await handler(
+      { ...invocation('act', 'rds-storage', policy), approvedActions: approved.actions },
+      context,
+    );
+
+    // Assess
+    expect(approved.actions).toEqual([]);
+    expect(rdsMock.commandCalls(ModifyDBInstanceCommand)).toHaveLength(0);
+    expect(result).toMatchObject({ actions: [], verify: false });
+    expect((result as { decided: string }).decided).toContain('changed since it was approved');
+  });
+
+  it('acts on an approved plan that is still the plan', async () => {
+    // Prepare
+    describe_({});
+    const approved = (await handler(invocation('plan', 'rds-storage', policy), context)) as { actions: unknown[] };
+
+    // Act
+    await handler({ ...invocation('act', 'rds-storage', policy), approvedActions: approved.actions }, context);
+
+    // Assess
+    expect(rdsMock.commandCalls(ModifyDBInstanceCommand)).toHaveLength(1);
+  });
+
   it('rounds a growth up so it is never below 10%', async () => {
     describe_({ AllocatedStorage: 21 });
 
