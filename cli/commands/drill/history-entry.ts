@@ -4,6 +4,7 @@
  * their fields. A failed drill's report carries the whole execution state as `details` (the
  * workflow kit's FailurePath), so each field is looked for where either report shape keeps it.
  */
+import { downtimeByDependency, type MeasuredDependency } from '../../../functions/failover-report/downtime.js';
 import { DEPENDENCIES, type Dependency } from '../../../workflows/failover-drill/contract.js';
 
 /** The drills the history lists, by the name `--drill` takes. */
@@ -34,7 +35,7 @@ export interface DrillHistoryEntry {
   readonly rtoSeconds: number | null;
   readonly rpoSeconds: number | null;
   readonly objectivesMet: { readonly rto: boolean | null; readonly rpo: boolean | null };
-  /** The failover drill's longest outage per dependency, in seconds (the user-visible downtime). */
+  /** The failover drill's user-visible downtime per dependency in seconds: its longest outage, a still-open one included. */
   readonly downtimeSeconds: Readonly<Record<Dependency, number>> | null;
   /** The failure (error: cause), or null for a drill that did not fail. */
   readonly failure: string | null;
@@ -47,14 +48,32 @@ const text = (value: unknown): string | null => (typeof value === 'string' ? val
 const number = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 const flag = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
 
-/** The prober's summary, wherever the report keeps it: the drill result's, or the state's when the drill failed before its verdict. */
+/** One dependency of the prober's summary, or null when the report's fields are not its shape. */
+function measured(value: unknown): MeasuredDependency | null {
+  const dependency = record(value);
+  const longest = number(dependency.longestOutageSeconds);
+  if (longest === null) return null;
+  const open = record(dependency.openOutage);
+  return {
+    longestOutageSeconds: longest,
+    openOutage: text(open.from) === null ? null : { from: text(open.from) as string },
+    lastProbeAt: text(dependency.lastProbeAt),
+  };
+}
+
+/**
+ * The downtime per dependency (functions/failover-report/downtime.ts), from the prober's summary
+ * wherever the report keeps it: the drill result's, or the state's when it failed before its verdict.
+ */
 function downtimeOf(details: Record<string, unknown>): Record<Dependency, number> | null {
   const summaries = [details.downtime, record(record(details.evaluation).result).downtime];
   for (const summary of summaries.map(record)) {
     const dependencies = record(summary.dependencies);
-    const seconds = DEPENDENCIES.map((d) => number(record(dependencies[d]).longestOutageSeconds));
-    if (seconds.every((s) => s !== null)) {
-      return Object.fromEntries(DEPENDENCIES.map((d, i) => [d, seconds[i]])) as Record<Dependency, number>;
+    const found = DEPENDENCIES.map((d) => measured(dependencies[d]));
+    if (found.every((m) => m !== null)) {
+      return downtimeByDependency(
+        Object.fromEntries(DEPENDENCIES.map((d, i) => [d, found[i]])) as Record<Dependency, MeasuredDependency>,
+      );
     }
   }
   return null;

@@ -37,7 +37,11 @@ const failed = {
 };
 
 /** The prober's summary of one dependency (workflows/failover-drill/contract.ts). */
-function dependency(longestOutageSeconds: number, openOutage: { from: string; error: string } | null = null) {
+function dependency(
+  longestOutageSeconds: number,
+  openOutage: { from: string; error: string } | null = null,
+  lastProbeAt = '2025-06-10T09:20:00.000Z',
+) {
   return {
     samples: 120,
     failures: Math.ceil(longestOutageSeconds / 2),
@@ -55,7 +59,7 @@ function dependency(longestOutageSeconds: number, openOutage: { from: string; er
           ],
     droppedOutages: 0,
     openOutage,
-    lastProbeAt: '2025-06-10T09:20:00.000Z',
+    lastProbeAt,
     lastOk: openOutage === null,
   };
 }
@@ -132,7 +136,12 @@ const failoverFailed = {
           lastProbeAt: '2025-06-12T09:12:00.000Z',
           windows: 11,
           dependencies: {
-            database: dependency(180.4, { from: '2025-06-12T09:09:00.000Z', error: 'timeout' }),
+            // Still failing at the last probe: down for the open stretch, longer than any closed one.
+            database: dependency(
+              40,
+              { from: '2025-06-12T09:09:00.000Z', error: 'timeout' },
+              '2025-06-12T09:12:00.400Z',
+            ),
             cache: dependency(3),
             application: dependency(181),
           },
