@@ -162,3 +162,31 @@ export function recoveryTestMetric(env: Environment, metricName: RecoveryTestMet
     unit: RECOVERY_TEST_METRICS[metricName],
   };
 }
+
+/** The function that evaluates the failover drill and publishes its downtime (its AutomationFunction `name`). */
+export const FAILOVER_REPORT_FUNCTION = 'failover-report';
+
+/** The workflow whose runs publish the downtime metric. */
+export const FAILOVER_DRILL_WORKFLOW: WorkflowName = 'failover-drill';
+
+/** The failover drill's user-visible downtime of one dependency, in seconds. */
+export const FAILOVER_DOWNTIME_METRIC = 'DowntimeSeconds';
+
+/**
+ * `DowntimeSeconds` of one dependency (database, cache, application) as failover-report publishes it
+ * once per evaluated drill: service (its function name), environment, workflow failover-drill and
+ * dependency. A string, not the drill's Dependency type: this module stays free of workflow code.
+ */
+export function failoverDowntimeMetric(env: Environment, dependency: string): MetricDescriptor {
+  return {
+    namespace: names.metricsNamespace,
+    metricName: FAILOVER_DOWNTIME_METRIC,
+    dimensions: {
+      service: names.lambdaFunction(env, FAILOVER_REPORT_FUNCTION),
+      environment: env,
+      workflow: FAILOVER_DRILL_WORKFLOW,
+      dependency,
+    },
+    unit: 'Seconds',
+  };
+}

@@ -2,13 +2,22 @@
  * "Evaluate drill" task of the failover drill: judges how the FIS experiment ended, runs the
  * post-checks, correlates the RDS failover events with the measured downtime (evaluate.ts) and
  * returns the verdict with the drill result the report and the output carry. A failed drill is a
- * result: the state machine routes on `verdict`.
+ * result: the state machine routes on `verdict`. Publishes each dependency's user-visible downtime
+ * (`DowntimeSeconds`, downtime.ts) whatever the verdict: the users saw it either way, and a stopped
+ * experiment's downtime is the one the dashboard most needs to show.
  */
+import { failoverDowntimeMetric, publishMetric } from '../../shared/metrics-contract.js';
 import { automationHandler } from '../../shared/middleware.js';
 import { executionContextSchema } from '../../shared/schemas.js';
 import * as z from '../../shared/zod.js';
-import { type CheckFinding, clipSummary, downtimeSummarySchema } from '../../workflows/failover-drill/contract.js';
+import {
+  type CheckFinding,
+  clipSummary,
+  DEPENDENCIES,
+  downtimeSummarySchema,
+} from '../../workflows/failover-drill/contract.js';
 import type { CacheFacts, DatabaseFacts, ServiceFacts } from '../failover-prechecks/evaluate.js';
+import { downtimeByDependency } from './downtime.js';
 import { type ExperimentFacts, judgeDrill, type RdsEventFacts, type Verdict } from './evaluate.js';
 
 export const inputSchema = z.object({
@@ -48,7 +57,7 @@ export interface DrillEvaluation {
 export const { handler, createHandler } = automationHandler({
   workflow: 'failover-drill',
   schema: inputSchema,
-  handler: async (input): Promise<DrillEvaluation> => {
+  handler: async (input, { settings }): Promise<DrillEvaluation> => {
     const experiment = input.experiment as ExperimentFacts;
     const judged = judgeDrill({
       plan: input.plan,
@@ -60,6 +69,10 @@ export const { handler, createHandler } = automationHandler({
       expectedServices: input.expectedServices,
       rdsEvents: input.rdsEvents as RdsEventFacts[],
     });
+    const downtime = downtimeByDependency(input.downtime.dependencies);
+    for (const dependency of DEPENDENCIES) {
+      publishMetric(failoverDowntimeMetric(settings.ENVIRONMENT, dependency), downtime[dependency]);
+    }
     const checks = [...input.prechecks, ...judged.checks];
     const summary = clipSummary(judged.summary);
     return {

@@ -3,7 +3,8 @@
  * publishes: the nightly backup checks (automated backup age against the max-age line, restore lag
  * against its threshold, manual snapshots against the quota and its warn line), then one row per
  * workflow (its executions' outcomes, the outcomes it reported itself, execution duration and, for a
- * long-schedule workflow, the time since it last succeeded). Later workflow families add their rows
+ * long-schedule workflow, the time since it last succeeded) and, where the failover drill runs, its
+ * downtime per dependency (`addFailoverDowntime`). Later workflow families add their rows
  * through `addWorkflow` (via AutomationStack.addWorkflowMonitoring) and `addSection`: one construct.
  *
  * Every custom metric comes from a descriptor of shared/metrics-contract.ts, the same one the
@@ -22,10 +23,12 @@ import { Construct } from 'constructs';
 import {
   type BackupCheckMetricName,
   backupCheckMetric,
+  failoverDowntimeMetric,
   secondsSinceLastSuccessMetric,
   workflowOutcomeMetric,
 } from '../../shared/metrics-contract.js';
 import { type Environment, names, type WorkflowName } from '../../shared/naming.js';
+import { DEPENDENCIES } from '../../workflows/failover-drill/contract.js';
 import { contractMetric, type WorkflowMonitoring } from './workflow-monitoring.js';
 
 /** Columns of a CloudWatch dashboard row. */
@@ -97,6 +100,30 @@ export class AutomationDashboard extends Construct {
       new cloudwatch.TextWidget({ markdown: `## ${title}`, width: DASHBOARD_COLUMNS, height: 1 }),
     );
     this.dashboard.addWidgets(...widgets);
+  }
+
+  /**
+   * Adds the failover drill's section: the user-visible downtime per dependency (database, cache,
+   * application) that failover-report publishes once per drill. The drill runs every six months, so
+   * the graph looks back over 400 days whatever the dashboard's range: the last two drills stay in view.
+   */
+  addFailoverDowntime(): void {
+    this.addSection('Failover drill (six-monthly Multi-AZ failover)', [
+      new cloudwatch.GraphWidget({
+        title: 'Failover drill: user-visible downtime per dependency (seconds)',
+        width: DASHBOARD_COLUMNS,
+        height: HEIGHT,
+        start: '-P400D',
+        left: DEPENDENCIES.map((dependency) =>
+          contractMetric(failoverDowntimeMetric(this.envName, dependency), {
+            period: DAY,
+            statistic: 'Maximum',
+            label: dependency,
+          }),
+        ),
+        leftYAxis: { min: 0 },
+      }),
+    ]);
   }
 
   /**

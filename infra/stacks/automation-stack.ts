@@ -343,6 +343,7 @@ export class AutomationStack extends Stack {
       reportsBucket: this.reportsBucket,
     });
     this.addWorkflowMonitoring(drill.stateMachine, { workflow: 'failover-drill', schedulePeriod: Duration.days(183) });
+    this.dashboard.addFailoverDowntime();
     return drill;
   }
 

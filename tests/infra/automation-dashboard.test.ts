@@ -6,6 +6,7 @@ import { AutomationStack } from '../../infra/stacks/automation-stack.js';
 import { type DashboardWidget, dashboardWidgets } from '../../scripts/render-dashboard.js';
 import {
   backupCheckMetric,
+  failoverDowntimeMetric,
   type MetricDescriptor,
   secondsSinceLastSuccessMetric,
   workflowOutcomeMetric,
@@ -187,6 +188,23 @@ describe('AutomationDashboard', () => {
     expect(
       widgets.filter((w) => w.properties.title?.endsWith('since last success')).map((w) => w.properties.title),
     ).toEqual(['recovery-test: seconds since last success', 'full-restore-test: seconds since last success']);
+  });
+
+  it('draws the failover drill’s downtime per dependency where the drill runs, from the series failover-report publishes', () => {
+    // Act: staging enables the failover drill, prod does not.
+    const staging = automation('staging').widgets;
+    const prod = automation('prod').widgets;
+
+    // Assess
+    const title = 'Failover drill: user-visible downtime per dependency (seconds)';
+    const downtime = byTitle(staging, title);
+    expect(downtime.properties.metrics?.map(series)).toEqual(
+      ['database', 'cache', 'application'].map((dependency) => expected(failoverDowntimeMetric('staging', dependency))),
+    );
+    expect(staging.some((w) => w.properties.markdown === '## Failover drill (six-monthly Multi-AZ failover)')).toBe(
+      true,
+    );
+    expect(prod.some((w) => w.properties.title === title)).toBe(false);
   });
 
   it('keeps the automation stack free of cdk-nag findings', () => {

@@ -1,35 +1,23 @@
 /**
- * `drill history <env>`: the recent recovery drills with their outcome, restore point, RTO and RPO,
- * read from the JSON reports the drills filed in the reports bucket (they outlive the executions'
- * 90-day history, and a failed drill's report carries whatever it measured before failing).
+ * `drill history <env>`: the recent drills of all three kinds (point-in-time recovery, full restore,
+ * Multi-AZ failover) with their outcome, RTO, RPO and user-visible downtime, read from the JSON
+ * reports the drills filed in the reports bucket (they outlive the executions' 90-day history, and a
+ * failed drill's report carries whatever it measured before failing). history-entry.ts reads a report.
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { names } from '../../../shared/naming.js';
+import { DEPENDENCIES } from '../../../workflows/failover-drill/contract.js';
 import type { Command } from '../../command.js';
 import { EXIT, UsageError } from '../../context.js';
 import { formatTable, toJson } from '../../format.js';
 import { parseEnvironment, resolveRegion } from '../../inputs.js';
-
-/** Where notify-outcome files the recovery test's reports (functions/notify-outcome/format-report.ts). */
-const REPORTS_PREFIX = 'reports/recovery-test/';
+import { DRILLS, type DrillHistoryEntry, type DrillKind, historyEntry, REPORT_PREFIXES } from './history-entry.js';
 
 /** Drills listed unless `--limit` says otherwise: a year of monthly drills. */
 const DEFAULT_LIMIT = 12;
 
-/** One drill as the history lists it. */
-export interface DrillHistoryEntry {
-  readonly execution: string;
-  readonly startedAt: string | null;
-  readonly status: string;
-  readonly restorePoint: string | null;
-  readonly restorePointMode: string | null;
-  readonly rtoSeconds: number | null;
-  readonly rpoSeconds: number | null;
-  readonly objectivesMet: { readonly rto: boolean | null; readonly rpo: boolean | null };
-  /** The failure (error: cause), or null for a passed drill. */
-  readonly failure: string | null;
-  readonly report: string;
-}
+/** How the downtime column names each dependency. */
+const SHORT_NAMES = { database: 'db', cache: 'cache', application: 'app' } as const;
 
 /** `--limit`: 1-100 drills. */
 function parseLimit(value: string): number {
@@ -38,117 +26,124 @@ function parseLimit(value: string): number {
   return limit;
 }
 
-const record = (value: unknown): Record<string, unknown> =>
-  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const number = (value: unknown): number | null => (typeof value === 'number' ? value : null);
-const flag = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
-
-/** The history entry of one JSON report; fields a failed drill never reached are null. */
-export function historyEntry(report: unknown, key: string): DrillHistoryEntry {
-  const outcome = record(report);
-  const details = record(outcome.details);
-  const plan = record(details.plan);
-  const evaluation = record(details.evaluation);
-  const met = record(evaluation.objectivesMet);
-  const error = text(outcome.error);
-  return {
-    execution:
-      text(outcome.execution) ??
-      key
-        .split('/')
-        .pop()
-        ?.replace(/\.json$/, '') ??
-      key,
-    startedAt: text(outcome.startedAt),
-    status: text(outcome.status) ?? 'UNKNOWN',
-    restorePoint: text(plan.restorePoint),
-    restorePointMode: text(plan.restorePointMode),
-    rtoSeconds: number(evaluation.rtoSeconds),
-    rpoSeconds: number(evaluation.rpoSeconds),
-    objectivesMet: { rto: flag(met.rto), rpo: flag(met.rpo) },
-    failure: error === null ? null : `${error}: ${text(outcome.causeMessage) ?? text(outcome.cause) ?? ''}`,
-    report: key,
-  };
+/** `--drill`: one of the drill kinds. */
+function parseDrill(value: string): DrillKind {
+  const drill = DRILLS.find((d) => d === value);
+  if (drill === undefined) throw new UsageError(`must be one of ${DRILLS.join(', ')}`);
+  return drill;
 }
 
-/** The newest `limit` report keys (JSON) under the recovery test's prefix. */
-async function newestReportKeys(s3: S3Client, bucket: string, limit: number): Promise<string[]> {
-  const found: { key: string; modified: number }[] = [];
+/** A report found in the bucket: its key, the drill that filed it and when it was written. */
+interface FoundReport {
+  readonly drill: DrillKind;
+  readonly key: string;
+  readonly modified: number;
+}
+
+/** Every JSON report under one drill's prefix. */
+async function reportsOf(s3: S3Client, bucket: string, drill: DrillKind): Promise<FoundReport[]> {
+  const found: FoundReport[] = [];
   let token: string | undefined;
   do {
     const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: REPORTS_PREFIX, ContinuationToken: token }),
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: REPORT_PREFIXES[drill], ContinuationToken: token }),
     );
     for (const object of page.Contents ?? []) {
       if (object.Key?.endsWith('.json')) {
-        found.push({ key: object.Key, modified: object.LastModified?.getTime() ?? 0 });
+        found.push({ drill, key: object.Key, modified: object.LastModified?.getTime() ?? 0 });
       }
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token !== undefined);
-  return found
-    .sort((a, b) => b.modified - a.modified)
-    .slice(0, limit)
-    .map((entry) => entry.key);
+  return found;
 }
 
-const seconds = (value: number | null) => (value === null ? '-' : String(value));
-const met = (value: boolean | null) => (value === null ? '-' : value ? 'yes' : 'NO');
+/** The newest `limit` reports of the given drills, newest first. */
+async function newestReports(
+  s3: S3Client,
+  bucket: string,
+  drills: readonly DrillKind[],
+  limit: number,
+): Promise<FoundReport[]> {
+  const all = (await Promise.all(drills.map((drill) => reportsOf(s3, bucket, drill)))).flat();
+  return all.sort((a, b) => b.modified - a.modified).slice(0, limit);
+}
+
+/** One report read and turned into its entry; a report that is not JSON still gets a row. */
+async function readEntry(s3: S3Client, bucket: string, found: FoundReport): Promise<DrillHistoryEntry> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: found.key }));
+  const body = (await object.Body?.transformToString('utf-8')) ?? '';
+  let report: unknown;
+  try {
+    report = JSON.parse(body);
+  } catch {
+    report = { status: 'UNREADABLE' };
+  }
+  return historyEntry(found.drill, report, found.key);
+}
+
+/** `2100 s`, marked when the objective was missed; `-` when not measured. */
+function seconds(value: number | null, met: boolean | null): string {
+  if (value === null) return '-';
+  return met === false ? `${value} s (missed)` : `${value} s`;
+}
+
+/** `db 62 s, cache 14 s, app 0 s`, or `-`. */
+function downtime(entry: DrillHistoryEntry): string {
+  const measured = entry.downtimeSeconds;
+  if (measured === null) return '-';
+  return DEPENDENCIES.map((d) => `${SHORT_NAMES[d]} ${Math.round(measured[d])} s`).join(', ');
+}
+
+/** `FAILED (ErrorName)` for a failed drill, else the outcome. */
+function outcome(entry: DrillHistoryEntry): string {
+  if (entry.outcome !== 'failed') return entry.outcome;
+  return `FAILED${entry.failure === null ? '' : ` (${entry.failure.split(':')[0]})`}`;
+}
 
 export const history: Command = {
   name: 'history',
-  summary: 'List recent recovery drills: outcome, restore point, RTO and RPO',
+  summary: 'List recent drills (PITR, full restore, failover): outcome, RTO, RPO and downtime',
   description:
-    'Reads the JSON reports the point-in-time recovery drills filed in interactions-<env>-automation-reports ' +
-    '(newest first) and lists each drill: when it started, its outcome, the restore point, the measured RTO and ' +
-    'RPO in seconds and whether they met the objectives, and why a failed drill failed.',
+    'Reads the JSON reports the drills filed in interactions-<env>-automation-reports (the point-in-time ' +
+    'recovery test, the full restore test and the Multi-AZ failover drill) and lists them newest first: when ' +
+    'each started, which drill, its outcome, the measured RTO and RPO in seconds (marked when an objective was ' +
+    'missed), the user-visible downtime per dependency of a failover drill, and why a failed drill failed. ' +
+    '"-" marks what a drill does not measure or never got to.',
   arguments: [{ name: 'env', description: 'environment: dev, staging or prod' }],
   options: [
     { flags: '--limit <n>', description: `drills to list, 1-100 (default ${DEFAULT_LIMIT})`, parse: parseLimit },
+    { flags: '--drill <kind>', description: `only this drill: ${DRILLS.join(', ')} (default all)`, parse: parseDrill },
   ],
-  examples: ['drill history prod', 'drill history staging --limit 3 --json'],
+  examples: ['drill history prod', 'drill history prod --drill failover', 'drill history staging --limit 3 --json'],
   async run({ args, options, global }, deps) {
     const environment = parseEnvironment(args.env);
     const limit = typeof options.limit === 'number' ? options.limit : DEFAULT_LIMIT;
+    const drills: readonly DrillKind[] = typeof options.drill === 'string' ? [options.drill as DrillKind] : DRILLS;
     const region = resolveRegion(environment, global, deps);
     const { s3 } = deps.clients(region, { profile: global.profile });
     const bucket = names.reportsBucket(environment);
-    const keys = await newestReportKeys(s3, bucket, limit);
-    const entries = await Promise.all(
-      keys.map(async (key) => {
-        const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        const body = (await object.Body?.transformToString('utf-8')) ?? '';
-        let report: unknown;
-        try {
-          report = JSON.parse(body);
-        } catch {
-          report = { status: 'UNREADABLE' };
-        }
-        return historyEntry(report, key);
-      }),
-    );
+    const found = await newestReports(s3, bucket, drills, limit);
+    const entries = await Promise.all(found.map((report) => readEntry(s3, bucket, report)));
     if (global.json) {
       deps.stdout(toJson({ environment, bucket, drills: entries }));
       return EXIT.ok;
     }
     if (entries.length === 0) {
-      deps.stdout(`No recovery drill has filed a report in s3://${bucket}/${REPORTS_PREFIX} yet.\n`);
+      const where = drills.map((d) => `s3://${bucket}/${REPORT_PREFIXES[d]}`).join(', ');
+      deps.stdout(`No drill has filed a report in ${where} yet.\n`);
       return EXIT.ok;
     }
     deps.stdout(
       formatTable(
-        ['started', 'outcome', 'restore point', 'RTO s', 'RTO met', 'RPO s', 'RPO met', 'execution'],
+        ['started', 'drill', 'outcome', 'RTO', 'RPO', 'downtime', 'execution'],
         entries.map((entry) => [
           entry.startedAt ?? '-',
-          entry.status === 'SUCCEEDED'
-            ? 'passed'
-            : `FAILED${entry.failure === null ? '' : ` (${entry.failure.split(':')[0]})`}`,
-          entry.restorePoint === null ? '-' : `${entry.restorePoint} (${entry.restorePointMode ?? '?'})`,
-          seconds(entry.rtoSeconds),
-          met(entry.objectivesMet.rto),
-          seconds(entry.rpoSeconds),
-          met(entry.objectivesMet.rpo),
+          entry.drill,
+          outcome(entry),
+          seconds(entry.rtoSeconds, entry.objectivesMet.rto),
+          seconds(entry.rpoSeconds, entry.objectivesMet.rpo),
+          downtime(entry),
           entry.execution,
         ]),
       ),
