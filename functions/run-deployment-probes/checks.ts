@@ -27,6 +27,12 @@ export interface ProbeContext {
   readonly appUrl?: string;
   /** The CDN's base URL. @default none: the frontend check is skipped */
   readonly cdnUrl?: string;
+  /**
+   * A blue/green lifecycle-hook run: the new revision is on test traffic only, while the CDN still
+   * serves production's assets, so the frontend check would judge the old release; it is skipped,
+   * and the CI hook checks it after the deployment. @default false
+   */
+  readonly onTestTraffic?: boolean;
   readonly targets: TargetSettings;
   readonly source: TargetSource;
 }
@@ -65,9 +71,14 @@ export function probeChecks(context: ProbeContext): Check[] {
     ...(app === undefined
       ? config.httpChecks.map((spec) => skippedCheck(httpCheckName(spec), noApp))
       : httpChecks(config.httpChecks, app, seconds(timeouts.http))),
-    context.cdnUrl === undefined
-      ? skippedCheck(CHECK_NAMES.frontend, 'no CDN URL configured')
-      : frontendCheck(config, { baseUrl: context.cdnUrl }),
+    context.onTestTraffic === true
+      ? skippedCheck(
+          CHECK_NAMES.frontend,
+          'blue/green test traffic: the CDN still serves the production release; checked after the deployment by the CI hook',
+        )
+      : context.cdnUrl === undefined
+        ? skippedCheck(CHECK_NAMES.frontend, 'no CDN URL configured')
+        : frontendCheck(config, { baseUrl: context.cdnUrl }),
     app === undefined
       ? skippedCheck(CHECK_NAMES.auth, noApp)
       : deferred(

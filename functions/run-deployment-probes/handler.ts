@@ -47,6 +47,7 @@ export const { handler, createHandler } = automationHandler({
         verification: input.verification,
         appUrl: input.request.targetUrl ?? appUrl,
         cdnUrl,
+        onTestTraffic: input.request.trigger === 'lifecycle-hook',
         targets,
         source: sdkTargetSource(clients.secrets(), clients.elastiCache()),
       }),

@@ -93,4 +93,21 @@ describe('probeChecks', () => {
     ]);
     expect(results[4]?.finding).toContain('/interactions/prod/db-credentials does not exist');
   });
+
+  it('skips the frontend check on blue/green test traffic, where the CDN still serves the production release', async () => {
+    // Act
+    const [, frontend] = await runChecks(
+      probeChecks({
+        verification: defaultVerification('/health', 31_536_000),
+        cdnUrl: 'https://cdn.example.com',
+        onTestTraffic: true,
+        targets: { ...settings, cache: undefined },
+        source: source({}),
+      }),
+    );
+
+    // Assess
+    expect(frontend).toMatchObject({ name: 'frontend-assets', status: 'skipped' });
+    expect(frontend?.finding).toContain('the CDN still serves the production release');
+  });
 });
