@@ -173,7 +173,8 @@ export function validateVerification(config: VerificationConfig, prefix = 'verif
   );
   for (const field of ['appUrl', 'cdnUrl'] as const) {
     const url = config[field];
-    if (url !== undefined) check(isHttpsBaseUrl(url), `${field}: '${url}' is not an https URL without query or fragment`);
+    if (url !== undefined)
+      check(isHttpsBaseUrl(url), `${field}: '${url}' is not an https URL without query or fragment`);
   }
   for (const [name, seconds] of Object.entries(timeoutsSeconds)) {
     check(
