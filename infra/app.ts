@@ -9,6 +9,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { names } from '../shared/naming.js';
 import { type EnvironmentHosts, GLOBAL_REGION, type GlobalConfig } from './config/global.js';
 import type { EnvironmentConfig } from './config/index.js';
+import { resolvePublicUrls } from './config/public-urls.js';
 import { DomainAlias } from './constructs/domain-alias.js';
 import { InteractionsSafetyChecks } from './safety-rules/index.js';
 import { AutomationStack } from './stacks/automation-stack.js';
@@ -135,7 +136,8 @@ function addCertificateStack(
 
 /**
  * The environment's config with the domain's certificates in place of `compute.albCertificateArn`
- * and `cdn.domainNames/certificateArn`; the stacks read certificates from config only.
+ * and `cdn.domainNames/certificateArn`, and its hosts' URLs in place of `verification.appUrl/cdnUrl`;
+ * the stacks read certificates and public URLs from config only.
  */
 function withDomainCertificates(
   config: EnvironmentConfig,
@@ -149,6 +151,10 @@ function withDomainCertificates(
       ...config.cdn,
       domainNames: [domain.config.hosts[config.name].assets],
       certificateArn: domain.cdnCertificates[config.name].certificateArn,
+    },
+    verification: {
+      ...config.verification,
+      ...resolvePublicUrls(config.verification, domain.config.hosts[config.name]),
     },
   };
 }

@@ -84,6 +84,21 @@ export interface VerificationConfig {
    * deployment of the environment completes or fails: drift between deploys is caught and reported.
    */
   readonly driftSchedule: string;
+  /**
+   * The application's public URL (`https://host[/prefix]`) without a domain in `infra/config/global.ts`:
+   * the custom name on the ALB certificate (`compute.albCertificateArn`), not the ALB's DNS name, which
+   * that certificate does not cover. A domain's `hosts.<env>.app` takes its place.
+   * @default none: the HTTP, API and auth probes are skipped unless a run gives `targetUrl`, and the
+   * failover drill probes `https://<ALB DNS name>` (its TLS check fails)
+   */
+  readonly appUrl?: string;
+  /**
+   * The CDN's public URL without a domain: `https://` and the distribution's name, published after the
+   * edge stack's deploy in SSM `/interactions/<env>/cdn/domain-name` (us-east-1), or a name of
+   * `cdn.domainNames`. A domain's `hosts.<env>.assets` takes its place.
+   * @default none: the frontend assets probe is skipped
+   */
+  readonly cdnUrl?: string;
 }
 
 /**
@@ -112,6 +127,17 @@ export function defaultVerification(healthCheckPath: string, staticTtlSeconds: n
 const HTTP_CHECK_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const isPath = (path: string): boolean => /^\/[^\s]*$/.test(path);
 const MAX_TIMEOUT_SECONDS = 120;
+const HTTPS_BASE_URL = /^https:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/;
+
+/** Whether `url` is `https://host[:port][/prefix]`: what the probes and the drill's prober append paths to. */
+function isHttpsBaseUrl(url: string): boolean {
+  if (!HTTPS_BASE_URL.test(url)) return false;
+  try {
+    return new URL(url).hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 /** Problems of a verification config, each naming its field (empty when valid). */
 export function validateVerification(config: VerificationConfig, prefix = 'verification'): string[] {
@@ -145,6 +171,11 @@ export function validateVerification(config: VerificationConfig, prefix = 'verif
     /^(cron|rate)\(.+\)$/.test(config.driftSchedule),
     `driftSchedule: '${config.driftSchedule}' is not an EventBridge cron(...) or rate(...) expression`,
   );
+  for (const field of ['appUrl', 'cdnUrl'] as const) {
+    const url = config[field];
+    if (url !== undefined)
+      check(isHttpsBaseUrl(url), `${field}: '${url}' is not an https URL without query or fragment`);
+  }
   for (const [name, seconds] of Object.entries(timeoutsSeconds)) {
     check(
       Number.isFinite(seconds) && seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS,

@@ -15,6 +15,7 @@ import type { FullRestoreTestWorkflowProps } from '../../workflows/full-restore-
 import type { RecoveryTestWorkflowProps } from '../../workflows/recovery-test/construct.js';
 import type { SnapshotHousekeepingWorkflowProps } from '../../workflows/snapshot-housekeeping/construct.js';
 import type { EnvironmentConfig } from '../config/index.js';
+import { resolvePublicUrls } from '../config/public-urls.js';
 
 /** What every workflow takes from config. */
 export function commonWorkflowConfig(config: EnvironmentConfig) {
@@ -108,11 +109,18 @@ export function alarmRemediationConfig(config: EnvironmentConfig) {
   } as const satisfies Partial<AlarmRemediationWorkflowProps>;
 }
 
-/** The deployment verification (CI hook, lifecycle hook, drift check). */
+/**
+ * The deployment verification (CI hook, lifecycle hook, drift check). The probes call the
+ * environment's public URLs (see {@link resolvePublicUrls}; a domain's hosts are already in
+ * `config.verification` here, put there by infra/app.ts).
+ */
 export function deploymentVerificationConfig(config: EnvironmentConfig) {
+  // The URLs travel as the probes' targets only, so the payload holds each once.
+  const { appUrl: _appUrl, cdnUrl: _cdnUrl, ...probeSettings } = config.verification;
   return {
     ...commonWorkflowConfig(config),
-    verification: config.verification,
+    ...resolvePublicUrls(config.verification),
+    verification: probeSettings,
     driftScheduleExpression: config.verification.driftSchedule,
     cache: { tls: config.cache.transitEncryption },
   } as const satisfies Partial<DeploymentVerificationWorkflowProps>;

@@ -8,6 +8,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { EnvironmentConfig } from '../../infra/config/index.js';
+import { appHealthUrl, resolvePublicUrls } from '../../infra/config/public-urls.js';
 import { POSTGRES_PORT } from '../../infra/constructs/network.js';
 import type { FailoverDrillWorkflowProps, ProbeTargets } from './construct.js';
 
@@ -60,6 +61,17 @@ export function failoverDrillConfig(config: EnvironmentConfig) {
   } as const satisfies Partial<FailoverDrillWorkflowProps>;
 }
 
+/**
+ * The prober's health URL: the application's public URL where one is known (a domain, or
+ * `verification.appUrl`), whose name the ALB certificate covers; otherwise the ALB's DNS name, whose
+ * TLS check fails against that certificate (the workflow README says what to configure).
+ */
+function proberHealthUrl(platform: FailoverPlatformRefs, config: EnvironmentConfig): string {
+  const { appUrl } = resolvePublicUrls(config.verification);
+  const base = appUrl ?? `https://${platform.compute.loadBalancer.loadBalancerDnsName}`;
+  return appHealthUrl(base, config.compute.healthCheckPath);
+}
+
 /** The reference part of the drill's props. */
 export function failoverDrillPlatformProps(platform: FailoverPlatformRefs, config: EnvironmentConfig) {
   const probeTargets: ProbeTargets = {
@@ -71,7 +83,7 @@ export function failoverDrillPlatformProps(platform: FailoverPlatformRefs, confi
     cachePort: platform.cache.port,
     cacheTls: config.cache.transitEncryption,
     cacheAuthToken: platform.cache.authToken,
-    healthUrl: `https://${platform.compute.loadBalancer.loadBalancerDnsName}${config.compute.healthCheckPath}`,
+    healthUrl: proberHealthUrl(platform, config),
   };
   return {
     database: platform.database.instance,
