@@ -501,8 +501,42 @@ export class AlarmRemediationWorkflow extends Construct implements AutomationWor
         .when(sfn.Condition.booleanEquals('$.approval.approved', true), rereadAfterApproval)
         .otherwise(denied),
     );
+    // The kill switch an operator engages in a storm must stop what is waiting for approval too:
+    // intake checked it before asking, and an approval may take `approvalTimeout`. Read consistently,
+    // as intake does; a missing item is a switch never engaged.
+    const readKillSwitch = inMap.catch(
+      new tasks.DynamoGetItem(this, 'Read kill switch after approval', {
+        table: this.table,
+        key: {
+          pk: tasks.DynamoAttributeValue.fromString('control'),
+          sk: tasks.DynamoAttributeValue.fromString('kill-switch'),
+        },
+        consistentRead: true,
+        resultPath: '$.killSwitch',
+      }),
+    );
+    readKillSwitch.addRetry({
+      ...TRANSIENT_BACKOFF,
+      errors: ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.AmazonDynamoDBException'],
+    });
+    const stoppedByKillSwitch = outcome(
+      'Stopped by kill switch',
+      'suppressed',
+      aboutAlarm('{}: the kill switch was engaged while the approval waited, nothing was done'),
+      { playbook: '$.playbookRun.result', approval: '$.approval' },
+    );
     rereadAfterApproval.next(
-      new sfn.Choice(this, 'Still in alarm after approval?').when(stillInAlarm, actApproved).otherwise(cleared),
+      new sfn.Choice(this, 'Still in alarm after approval?').when(stillInAlarm, readKillSwitch).otherwise(cleared),
+    );
+    readKillSwitch.next(
+      new sfn.Choice(this, 'Kill switch set?')
+        .when(
+          sfn.Condition.isPresent('$.killSwitch.Item.engaged.BOOL'),
+          new sfn.Choice(this, 'Kill switch engaged?')
+            .when(sfn.Condition.booleanEquals('$.killSwitch.Item.engaged.BOOL', true), stoppedByKillSwitch)
+            .otherwise(actApproved),
+        )
+        .otherwise(actApproved),
     );
 
     const howToAct = new sfn.Choice(this, 'How to act?')

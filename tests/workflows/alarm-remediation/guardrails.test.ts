@@ -165,6 +165,35 @@ describe('alarm remediation guardrails', () => {
     expect(run).toHaveNotified({ severity: 'high', summary: expect.stringMatching(/nothing was done/) });
   });
 
+  it('does not act on an approval when the kill switch was engaged while it waited', async () => {
+    const [run] = await deliver([alarmEvent('ecs-backend-healthy-tasks')], {
+      policy: prodPolicy,
+      mocks: {
+        ...baseMocks(),
+        'Read kill switch after approval': {
+          Return: { Item: { pk: { S: 'control' }, sk: { S: 'kill-switch' }, engaged: { BOOL: true } } },
+        },
+      },
+    });
+
+    expect(run).toHavePassedThrough('Approved?', 'Kill switch engaged?', 'Stopped by kill switch', 'Record outcome');
+    expect(run?.output?.results[0]).toMatchObject({ outcome: 'suppressed' });
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expect(run).toHaveNotified({ summary: expect.stringMatching(/kill switch was engaged while the approval waited/) });
+  });
+
+  it('acts on an approval when the kill switch was released again (engaged: false)', async () => {
+    const [run] = await deliver([alarmEvent('ecs-backend-healthy-tasks')], {
+      policy: prodPolicy,
+      mocks: {
+        ...baseMocks(),
+        'Read kill switch after approval': { Return: { Item: { engaged: { BOOL: false } } } },
+      },
+    });
+
+    expect(run).toHavePassedThrough('Kill switch engaged?', 'Run approved playbook');
+  });
+
   it('acts on an approval only if the alarm is still in ALARM after it', async () => {
     const [run] = await deliver([alarmEvent('ecs-backend-healthy-tasks')], {
       policy: prodPolicy,

@@ -102,6 +102,8 @@ describe('alarm remediation playbooks, run on the synthesized state machine', ()
       'Approved?',
       'Re-read alarm state after approval',
       'Still in alarm after approval?',
+      'Read kill switch after approval',
+      'Kill switch set?',
       'Run approved playbook',
       'Keep playbook result',
       'Verify recovery?',

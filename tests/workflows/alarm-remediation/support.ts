@@ -88,6 +88,8 @@ export function baseMocks(): Record<string, MockedResponse | MockedResponse[]> {
   return {
     'Re-read alarm state': liveAlarm('ALARM'),
     'Re-read alarm state after approval': liveAlarm('ALARM'),
+    // No kill-switch item: never engaged.
+    'Read kill switch after approval': { Return: {} },
     'Request approval': { Return: { approved: true, approver: 'alice' } },
     'Record outcome': { Return: {} },
     'Record failure': { Return: {} },
