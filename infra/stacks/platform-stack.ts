@@ -35,11 +35,13 @@ export class PlatformStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const envName = config.name;
+    const strategy = config.compute.deploymentStrategy;
 
     this.network = new Network(this, 'Network', {
       envName,
       config: config.network,
       appPorts: [config.compute.frontendPort, config.compute.backendPort],
+      testListenerPort: strategy.type === 'blue-green' ? strategy.testListenerPort : undefined,
     });
 
     this.database = new Database(this, 'Database', {
