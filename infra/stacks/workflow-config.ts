@@ -110,11 +110,13 @@ export function alarmRemediationConfig(config: EnvironmentConfig) {
 
 /** The deployment verification (CI hook, lifecycle hook, drift check). */
 export function deploymentVerificationConfig(config: EnvironmentConfig) {
+  const strategy = config.compute.deploymentStrategy;
   return {
     ...commonWorkflowConfig(config),
     verification: config.verification,
     driftScheduleExpression: config.verification.driftSchedule,
     cache: { tls: config.cache.transitEncryption },
+    testListenerPort: strategy.type === 'blue-green' ? strategy.testListenerPort : undefined,
   } as const satisfies Partial<DeploymentVerificationWorkflowProps>;
 }
 
