@@ -106,6 +106,7 @@ export class PlatformStack extends Stack {
       cacheNodeCount: config.cache.numNodes,
       loadBalancer: this.compute.loadBalancer,
       targetGroups: { frontend: this.compute.frontendTargetGroup, backend: this.compute.backendTargetGroup },
+      alternateTargetGroups: this.compute.alternateTargetGroups,
       services: { frontend: this.compute.frontendService, backend: this.compute.backendService },
     });
 
