@@ -63,6 +63,7 @@ describe('DeploymentVerificationWorkflow probe security group', () => {
     const stack = new Stack(testApp(), 'Probes');
     return new DeploymentVerificationWorkflow(stack, 'DeploymentVerification', {
       ...deploymentVerificationConfig(loadConfig('staging')),
+      envName: 'staging',
       notifyFunction: lambda.Function.fromFunctionName(stack, 'Notify', 'interactions-staging-notify-outcome'),
       functionLogGroup: new logs.LogGroup(stack, 'Tasks'),
       vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 }),

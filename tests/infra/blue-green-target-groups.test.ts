@@ -1,8 +1,9 @@
 /**
- * The deployment alarms on the real platform stack: with blue/green, production traffic moves
+ * Per-target-group metrics on the real platform stack: with blue/green, production traffic moves
  * between each service's two target groups with every deployment, so the healthy-tasks and API
- * error-rate alarms sum both groups' counts; names, thresholds, periods and severities stay those of
- * the seed's alert table. dev (rolling) keeps one target group per alarm.
+ * error-rate alarms and the request-count scaling policy sum both groups' counts; alarm names,
+ * thresholds, periods and severities stay those of the seed's alert table. dev (rolling) keeps one
+ * target group per alarm and the predefined ALBRequestCountPerTarget.
  */
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -141,5 +142,56 @@ describe('dev (rolling): each deployment alarm reads the service’s one target 
     const one = [logicalId('dev', service === 'frontend' ? compute.frontendTargetGroup : compute.backendTargetGroup)];
     const read = targetGroupsRead(alarm('dev', name));
     for (const groups of Object.values(read)) expect(groups).toEqual(one);
+  });
+});
+
+describe('request-count scaling', () => {
+  /** The `<service>-requests` target-tracking configuration of an environment. */
+  function requestPolicy(env: 'dev' | 'prod', service: 'frontend' | 'backend'): Record<string, unknown> {
+    const found = Object.values(
+      built[env].template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        Properties: { PolicyName: `interactions-${env}-${service}-requests` },
+      }),
+    );
+    expect(found).toHaveLength(1);
+    return found[0]?.Properties.TargetTrackingScalingPolicyConfiguration as Record<string, unknown>;
+  }
+
+  it.each(['frontend', 'backend'] as const)('prod %s: requests per healthy target of both groups', (service) => {
+    // Prepare
+    const compute = built.prod.stack.compute;
+    const both = [
+      logicalId('prod', service === 'frontend' ? compute.frontendTargetGroup : compute.backendTargetGroup),
+      logicalId('prod', compute.alternateTargetGroups?.[service]),
+    ].sort();
+    const rule = built.prod.config.compute.scaling.requestsPerTargetPerMinute;
+
+    // Act
+    const configuration = requestPolicy('prod', service);
+
+    // Assess
+    expect(configuration).toMatchObject({
+      TargetValue: rule.scaleOutAbove,
+      ScaleInCooldown: rule.cooldownSeconds,
+      ScaleOutCooldown: rule.cooldownSeconds,
+    });
+    expect(configuration).not.toHaveProperty('PredefinedMetricSpecification');
+    const specification = configuration.CustomizedMetricSpecification as { Metrics: AlarmMetric[] };
+    expect(Object.keys(specification)).toEqual(['Metrics']);
+    expect(targetGroupsRead({ Metrics: specification.Metrics })).toEqual({
+      RequestCount: both,
+      HealthyHostCount: both,
+    });
+    expect(specification.Metrics.filter((m) => m.ReturnData !== false)).toEqual([
+      expect.objectContaining({
+        Expression: '(FILL(requests, 0) + FILL(requestsAlt, 0)) / (FILL(healthy, 0) + FILL(healthyAlt, 0))',
+      }),
+    ]);
+  });
+
+  it('dev keeps the predefined ALBRequestCountPerTarget of the one target group', () => {
+    expect(requestPolicy('dev', 'backend')).toMatchObject({
+      PredefinedMetricSpecification: { PredefinedMetricType: 'ALBRequestCountPerTarget' },
+    });
   });
 });
