@@ -43,6 +43,14 @@ export interface MonitoringProps {
     readonly frontend: elbv2.IApplicationTargetGroup;
     readonly backend: elbv2.IApplicationTargetGroup;
   };
+  /**
+   * Blue/green: the second target group of each ECS service (`Compute.alternateTargetGroups`).
+   * @default none (rolling deployments): the alarms read each service's one target group
+   */
+  readonly alternateTargetGroups?: {
+    readonly frontend: elbv2.IApplicationTargetGroup;
+    readonly backend: elbv2.IApplicationTargetGroup;
+  };
   /** The ECS services. */
   readonly services: { readonly frontend: ecs.FargateService; readonly backend: ecs.FargateService };
 }
@@ -78,6 +86,7 @@ export class Monitoring extends Construct {
       cacheNodeCount: props.cacheNodeCount,
       loadBalancer: props.loadBalancer,
       targetGroups: props.targetGroups,
+      alternateTargetGroups: props.alternateTargetGroups,
     });
     this.alarms = alarms.alarms;
 

@@ -32,6 +32,13 @@ export interface NetworkProps {
   readonly config: NetworkConfig;
   /** Container ports the ALB forwards to (frontend and backend). */
   readonly appPorts: readonly number[];
+  /**
+   * Port of the ALB's blue/green test listener. The deployment probes in the app subnets call it
+   * through the ALB's public DNS name (out through NAT), so the app tier's network ACL lets TCP on
+   * this port out to anywhere.
+   * @default no test listener (rolling deployments): the app tier sends nothing out on it
+   */
+  readonly testListenerPort?: number;
 }
 
 /** The VPC and the security groups every other part of the platform is placed in. */
@@ -51,8 +58,14 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const { envName, config, appPorts } = props;
+    const { envName, config, appPorts, testListenerPort } = props;
     if (appPorts.length === 0) throw new Error('Network: appPorts must name at least one container port');
+    if (
+      testListenerPort !== undefined &&
+      (!Number.isInteger(testListenerPort) || testListenerPort < 1 || testListenerPort > 65535)
+    ) {
+      throw new Error(`Network: testListenerPort must be a TCP port in 1-65535 (got ${testListenerPort})`);
+    }
     if (config.availabilityZones.length === 0) throw new Error('Network: config.availabilityZones must not be empty');
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
@@ -108,7 +121,7 @@ export class Network extends Construct {
     // RDS and Redis: in from the tasks on their port only; no outbound rule at all.
     this.allowDataAccessFrom(this.serviceSecurityGroup, 'ECS tasks');
 
-    const acls = this.addNetworkAcls(envName, config.vpcCidr, appPorts);
+    const acls = this.addNetworkAcls(envName, config.vpcCidr, appPorts, testListenerPort);
     this.acknowledgeFindings(acls);
   }
 
@@ -141,7 +154,12 @@ export class Network extends Construct {
    * tier also admits the return traffic of the flows it starts (TCP ephemeral ports). They do not
    * filter the Amazon DNS resolver or instance metadata, so those need no rule.
    */
-  private addNetworkAcls(envName: EnvironmentName, vpcCidr: string, appPorts: readonly number[]): ec2.NetworkAcl[] {
+  private addNetworkAcls(
+    envName: EnvironmentName,
+    vpcCidr: string,
+    appPorts: readonly number[],
+    testListenerPort: number | undefined,
+  ): ec2.NetworkAcl[] {
     const cidrs = (group: string): string[] =>
       this.vpc.selectSubnets({ subnetGroupName: group }).subnets.map((subnet) => subnet.ipv4CidrBlock);
     const appCidrs = cidrs(SUBNET_GROUPS.app);
@@ -217,6 +235,16 @@ export class Network extends Construct {
       traffic: EPHEMERAL,
       direction: ec2.TrafficDirection.EGRESS,
     });
+    if (testListenerPort !== undefined) {
+      // Blue/green: the deployment probes call the ALB's test listener by its public DNS name, so the
+      // request leaves for the ALB's public address (through NAT), which no VPC CIDR covers.
+      appAcl.addEntry('OutTcpTestListener', {
+        ruleNumber: rule++,
+        cidr: ec2.AclCidr.ipv4(ANYWHERE),
+        traffic: ec2.AclTraffic.tcpPort(testListenerPort),
+        direction: ec2.TrafficDirection.EGRESS,
+      });
+    }
 
     // Data tier: only the app subnets reach the databases; nothing here starts a connection out,
     // except Redis replicas syncing from their primary inside the data tier (ephemeral range).

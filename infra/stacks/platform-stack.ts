@@ -35,11 +35,13 @@ export class PlatformStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const envName = config.name;
+    const strategy = config.compute.deploymentStrategy;
 
     this.network = new Network(this, 'Network', {
       envName,
       config: config.network,
       appPorts: [config.compute.frontendPort, config.compute.backendPort],
+      testListenerPort: strategy.type === 'blue-green' ? strategy.testListenerPort : undefined,
     });
 
     this.database = new Database(this, 'Database', {
@@ -104,6 +106,7 @@ export class PlatformStack extends Stack {
       cacheNodeCount: config.cache.numNodes,
       loadBalancer: this.compute.loadBalancer,
       targetGroups: { frontend: this.compute.frontendTargetGroup, backend: this.compute.backendTargetGroup },
+      alternateTargetGroups: this.compute.alternateTargetGroups,
       services: { frontend: this.compute.frontendService, backend: this.compute.backendService },
     });
 

@@ -117,12 +117,14 @@ export function alarmRemediationConfig(config: EnvironmentConfig) {
 export function deploymentVerificationConfig(config: EnvironmentConfig) {
   // The URLs travel as the probes' targets only, so the payload holds each once.
   const { appUrl: _appUrl, cdnUrl: _cdnUrl, ...probeSettings } = config.verification;
+  const strategy = config.compute.deploymentStrategy;
   return {
     ...commonWorkflowConfig(config),
     ...resolvePublicUrls(config.verification),
     verification: probeSettings,
     driftScheduleExpression: config.verification.driftSchedule,
     cache: { tls: config.cache.transitEncryption },
+    testListenerPort: strategy.type === 'blue-green' ? strategy.testListenerPort : undefined,
   } as const satisfies Partial<DeploymentVerificationWorkflowProps>;
 }
 

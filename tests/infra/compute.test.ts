@@ -185,16 +185,23 @@ describe.each(['dev', 'staging', 'prod'] as const)('Compute in %s', (env) => {
         }),
       ).map((p) => p.Properties);
       expect(policies).toHaveLength(3);
+      // Blue/green's request policy reads both target groups through metric math (blue-green-target-groups.test.ts).
       const byMetric = Object.fromEntries(
         policies.map((p) => [
-          p.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType,
+          p.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification?.PredefinedMetricType ??
+            'requests of both target groups',
           { name: p.PolicyName, ...p.TargetTrackingScalingPolicyConfiguration },
         ]),
       );
       const cooldowns = { ScaleInCooldown: 300, ScaleOutCooldown: 300 };
       expect(byMetric.ECSServiceAverageCPUUtilization).toMatchObject({ TargetValue: 70, ...cooldowns });
       expect(byMetric.ECSServiceAverageMemoryUtilization).toMatchObject({ TargetValue: 80, ...cooldowns });
-      expect(byMetric.ALBRequestCountPerTarget).toMatchObject({ TargetValue: 1000, ...cooldowns });
+      const requests = env === 'dev' ? byMetric.ALBRequestCountPerTarget : byMetric['requests of both target groups'];
+      expect(requests).toMatchObject({
+        TargetValue: 1000,
+        ...cooldowns,
+        name: `interactions-${env}-${component}-requests`,
+      });
       expect(byMetric.ECSServiceAverageCPUUtilization.name).toBe(`interactions-${env}-${component}-cpu`);
     },
   );

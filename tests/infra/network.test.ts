@@ -19,11 +19,13 @@ function networkStack(envName: EnvironmentName): Built {
   const existing = built.get(envName);
   if (existing) return existing;
   const config = loadConfig(envName);
+  const strategy = config.compute.deploymentStrategy;
   const stack = new Stack(testApp(), `Network-${envName}`);
   const network = new Network(stack, 'Network', {
     envName,
     config: config.network,
     appPorts: [config.compute.frontendPort, config.compute.backendPort],
+    testListenerPort: strategy.type === 'blue-green' ? strategy.testListenerPort : undefined,
   });
   const result = { stack, network, template: Template.fromStack(stack) };
   built.set(envName, result);
@@ -81,6 +83,12 @@ function acknowledged(construct: IConstruct): string[] {
 
 const EXPECTED_NAT_GATEWAYS: Record<EnvironmentName, number> = { dev: 1, staging: 2, prod: 2 };
 const EXPECTED_FLOW_LOG_DAYS: Record<EnvironmentName, number> = { dev: 14, staging: 30, prod: 90 };
+/** The blue/green probes reach the ALB's test listener through its public DNS name (via NAT); dev rolls. */
+const EXPECTED_TEST_LISTENER_EGRESS: Record<EnvironmentName, string | undefined> = {
+  dev: undefined,
+  staging: 'allow tcp 8080 0.0.0.0/0',
+  prod: 'allow tcp 8080 0.0.0.0/0',
+};
 const APP_CIDRS = ['10.0.16.0/20', '10.0.32.0/20'];
 const DATA_CIDRS = ['10.0.48.0/24', '10.0.49.0/24'];
 
@@ -210,7 +218,7 @@ describe.each(ENVIRONMENT_NAMES)('Network in %s', (envName) => {
     expect(acl.egress).toEqual(['allow tcp 1024-65535 0.0.0.0/0', 'allow tcp 443 0.0.0.0/0']);
   });
 
-  test('app NACL: container ports from the VPC only; out HTTPS, data ports and replies inside the VPC', () => {
+  test('app NACL: container ports from the VPC only; out HTTPS, data ports and replies inside the VPC, and the test listener port where blue/green', () => {
     const acl = aclEntries(b.template, 'private-app');
     expect(acl.subnets).toHaveLength(2);
     expect(acl.ingress).toEqual([
@@ -218,12 +226,15 @@ describe.each(ENVIRONMENT_NAMES)('Network in %s', (envName) => {
       'allow tcp 3000 10.0.0.0/16',
       'allow tcp 5000 10.0.0.0/16',
     ]);
-    expect(acl.egress).toEqual([
-      'allow tcp 1024-65535 10.0.0.0/16',
-      'allow tcp 443 0.0.0.0/0',
-      'allow tcp 5432 10.0.0.0/16',
-      'allow tcp 6379 10.0.0.0/16',
-    ]);
+    expect(acl.egress).toEqual(
+      [
+        'allow tcp 1024-65535 10.0.0.0/16',
+        'allow tcp 443 0.0.0.0/0',
+        'allow tcp 5432 10.0.0.0/16',
+        'allow tcp 6379 10.0.0.0/16',
+        ...(EXPECTED_TEST_LISTENER_EGRESS[envName] ? [EXPECTED_TEST_LISTENER_EGRESS[envName]] : []),
+      ].sort(),
+    );
   });
 
   test('data NACL: 5432/6379 only from the app subnets, replies only to the app and data subnets', () => {
@@ -308,5 +319,19 @@ describe('Network validation', () => {
     expect(
       () => new Network(stack, 'Network', { envName: 'dev', config: loadConfig('dev').network, appPorts: [] }),
     ).toThrow(/appPorts/);
+  });
+
+  test('fails when testListenerPort is not a TCP port', () => {
+    const stack = new Stack(testApp(), 'InvalidTestListener');
+    const config = loadConfig('staging');
+    expect(
+      () =>
+        new Network(stack, 'Network', {
+          envName: 'staging',
+          config: config.network,
+          appPorts: [config.compute.frontendPort, config.compute.backendPort],
+          testListenerPort: 70000,
+        }),
+    ).toThrow(/testListenerPort must be a TCP port in 1-65535 \(got 70000\)/);
   });
 });

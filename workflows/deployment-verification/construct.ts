@@ -8,7 +8,7 @@
  * when it could not check at all. See README.md.
  */
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,6 +18,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { VerificationConfig } from '../../infra/config/verification.js';
 import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
+import { POSTGRES_PORT, REDIS_PORT } from '../../infra/constructs/network.js';
 import { names, WORKFLOWS } from '../../shared/naming.js';
 import { elastiCacheArn } from '../common/arns.js';
 import { FailurePath } from '../common/failure-path.js';
@@ -81,8 +82,16 @@ export interface DeploymentVerificationWorkflowProps extends AutomationWorkflowP
    * @default outside any VPC: the database and cache checks cannot connect (use only in tests)
    */
   readonly vpc?: ec2.IVpc;
-  /** Security groups of the probes function in `vpc`. @default one group CDK creates, outbound open */
+  /**
+   * Security groups of the probes function in `vpc`, used as given (they must let the probes out).
+   * @default `probeSecurityGroup`: out only on HTTPS, the test listener port and the data ports
+   */
   readonly probeSecurityGroups?: readonly ec2.ISecurityGroup[];
+  /**
+   * Port of the ALB's blue/green test listener, which a lifecycle hook's run probes (`targetUrl`).
+   * @default no test listener (rolling deployments): the probes' own group sends nothing out on it
+   */
+  readonly testListenerPort?: number;
   /** The environment's URL the HTTP, API and auth probes call. @default none: those probes are skipped unless a run gives `targetUrl` */
   readonly appUrl?: string;
   /** The CDN's URL the frontend assets probe calls. @default none: the frontend probe is skipped */
@@ -164,6 +173,8 @@ export class DeploymentVerificationWorkflow extends Construct implements Automat
   readonly schedule?: events.Rule;
   /** The rule that starts a drift run after each ECS deployment of the cluster, unless turned off. */
   readonly deploymentEventsRule?: events.Rule;
+  /** The probes function's own group, when it runs in a VPC without `probeSecurityGroups`. */
+  readonly probeSecurityGroup?: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: DeploymentVerificationWorkflowProps) {
     super(scope, id);
@@ -203,6 +214,9 @@ export class DeploymentVerificationWorkflow extends Construct implements Automat
       logGroup: props.functionLogGroup,
     });
     const probeTimeoutSeconds = Math.max(...Object.values(props.verification.timeoutsSeconds));
+    if (props.vpc !== undefined && props.probeSecurityGroups === undefined) {
+      this.probeSecurityGroup = this.createProbeSecurityGroup(props.vpc, props);
+    }
     const probes = workflowFunction(this, 'ProbesFunction', {
       envName,
       name: 'run-deployment-probes',
@@ -213,7 +227,8 @@ export class DeploymentVerificationWorkflow extends Construct implements Automat
       timeout: Duration.seconds(Math.ceil(probeTimeoutSeconds) + 10),
       memorySize: 512,
       vpc: props.vpc,
-      securityGroups: props.probeSecurityGroups,
+      securityGroups:
+        props.probeSecurityGroups ?? (this.probeSecurityGroup === undefined ? undefined : [this.probeSecurityGroup]),
     });
     if (props.vpc !== undefined) {
       // AutomationFunction grants the Lambda VPC ENI actions (AWSLambdaVPCAccessExecutionRole's) on "*" for a VPC function.
@@ -457,6 +472,31 @@ export class DeploymentVerificationWorkflow extends Construct implements Automat
     return new sfn.Choice(this, VERIFICATION_STATES.delivered)
       .when(sfn.Condition.isPresent(`${event}.id`), start)
       .otherwise(run);
+  }
+
+  /**
+   * The probes' group: out only where they go. HTTPS for the environment's URL, the CDN and the AWS
+   * APIs (through NAT); the data ports inside the VPC; and, with blue/green, the test listener port.
+   */
+  private createProbeSecurityGroup(vpc: ec2.IVpc, props: DeploymentVerificationWorkflowProps): ec2.SecurityGroup {
+    const port = props.testListenerPort;
+    if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+      throw new Error(`${CONSTRUCT}: testListenerPort must be a TCP port in 1-65535 (got ${port})`);
+    }
+    const group = new ec2.SecurityGroup(this, 'ProbesSecurityGroup', {
+      vpc,
+      description: `Deployment probes of ${names.prefix(props.envName)}: HTTPS, data ports and the test listener out; nothing in`,
+      allowAllOutbound: false,
+    });
+    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Environment URL, CDN and AWS APIs');
+    group.addEgressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(POSTGRES_PORT), 'Database probe');
+    group.addEgressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(REDIS_PORT), 'Cache probe');
+    if (port !== undefined) {
+      // The probes call the test listener by the ALB's public DNS name: its public addresses change
+      // and are not known at synth time, so anywhere, on this one port only.
+      group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(port), 'Blue/green test listener of the ALB');
+    }
+    return group;
   }
 
   /** The rules' target: the event wrapped for the hand-over; EventBridge retries a failed start for an hour. */

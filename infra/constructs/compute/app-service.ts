@@ -3,6 +3,8 @@
  * definition, service, ALB target group and the seed's target-tracking scaling policies.
  */
 import { Annotations, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -310,12 +312,75 @@ export class AppService extends Construct {
       targetUtilizationPercent: memoryPercent.scaleOutAbove,
       ...cooldowns(memoryPercent),
     });
-    scaling.scaleOnRequestCount('RequestScaling', {
+    if (this.alternateTargetGroup === undefined) {
+      scaling.scaleOnRequestCount('RequestScaling', {
+        policyName: `${serviceName}-requests`,
+        // ALBRequestCountPerTarget is a per-minute sum, the seed's "req/min" unit.
+        requestsPerTarget: requestsPerTargetPerMinute.scaleOutAbove,
+        targetGroup: this.targetGroup,
+        ...cooldowns(requestsPerTargetPerMinute),
+      });
+      return;
+    }
+    // Blue/green: production traffic moves between the two target groups with every deployment,
+    // and ALBRequestCountPerTarget reads one group only. CDK's target tracking takes no metric math,
+    // so the policy's L1 configuration gets the requests per healthy target of both groups.
+    scaling.scaleToTrackCustomMetric('RequestScaling', {
       policyName: `${serviceName}-requests`,
-      // ALBRequestCountPerTarget is a per-minute sum, the seed's "req/min" unit.
-      requestsPerTarget: requestsPerTargetPerMinute.scaleOutAbove,
-      targetGroup: this.targetGroup,
+      metric: this.targetGroup.metrics.requestCount({ statistic: 'Sum' }),
+      targetValue: requestsPerTargetPerMinute.scaleOutAbove,
       ...cooldowns(requestsPerTargetPerMinute),
     });
+    // ScalableTaskCount returns nothing: the policy is `RequestScaling` under its scalable `Target`.
+    const resource = scaling.node.findChild('Target').node.findChild('RequestScaling').node
+      .defaultChild as appscaling.CfnScalingPolicy;
+    resource.targetTrackingScalingPolicyConfiguration = {
+      targetValue: requestsPerTargetPerMinute.scaleOutAbove,
+      scaleInCooldown: requestsPerTargetPerMinute.cooldownSeconds,
+      scaleOutCooldown: requestsPerTargetPerMinute.cooldownSeconds,
+      customizedMetricSpecification: {
+        metrics: requestsPerTargetOfBoth(this.targetGroup, this.alternateTargetGroup),
+      },
+    };
   }
+}
+
+/**
+ * Requests per minute per healthy target over both target groups, as target tracking metric
+ * queries (always one-minute datapoints): the sum of both groups' request counts over the sum of
+ * their healthy targets, what ALBRequestCountPerTarget computes for one group. A group without
+ * traffic or targets reports nothing: FILL counts it as 0.
+ */
+function requestsPerTargetOfBoth(
+  primary: elbv2.IApplicationTargetGroup,
+  alternate: elbv2.IApplicationTargetGroup,
+): appscaling.CfnScalingPolicy.TargetTrackingMetricDataQueryProperty[] {
+  const query = (id: string, metric: cloudwatch.Metric) => {
+    const stat = metric.toMetricConfig().metricStat;
+    if (stat === undefined) throw new Error(`AppService: ${id} must be a plain CloudWatch metric`);
+    return {
+      id,
+      returnData: false,
+      metricStat: {
+        metric: {
+          namespace: stat.namespace,
+          metricName: stat.metricName,
+          dimensions: (stat.dimensions ?? []).map((d) => ({ name: d.name, value: String(d.value) })),
+        },
+        stat: stat.statistic,
+      },
+    };
+  };
+  return [
+    query('requests', primary.metrics.requestCount({ statistic: 'Sum' })),
+    query('requestsAlt', alternate.metrics.requestCount({ statistic: 'Sum' })),
+    query('healthy', primary.metrics.healthyHostCount({ statistic: 'Average' })),
+    query('healthyAlt', alternate.metrics.healthyHostCount({ statistic: 'Average' })),
+    {
+      id: 'requestsPerTarget',
+      expression: '(FILL(requests, 0) + FILL(requestsAlt, 0)) / (FILL(healthy, 0) + FILL(healthyAlt, 0))',
+      label: 'Requests per healthy target (both target groups)',
+      returnData: true,
+    },
+  ];
 }

@@ -41,6 +41,12 @@ export interface PlatformAlarmsProps {
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   /** Target group of each service (API error rate on the backend, target health on both). */
   readonly targetGroups: Record<ServiceName, elbv2.IApplicationTargetGroup>;
+  /**
+   * Blue/green: the second target group of each service. Production traffic moves between a
+   * service's two groups with every deployment, so its alarms sum the counts of both.
+   * @default none (rolling deployments): each service's alarms read its one target group
+   */
+  readonly alternateTargetGroups?: Record<ServiceName, elbv2.IApplicationTargetGroup>;
 }
 
 /** Every alarm of the seed's alert table, each notifying the topic of its configured severity. */
@@ -53,10 +59,8 @@ export class PlatformAlarms extends Construct {
   constructor(scope: Construct, id: string, props: PlatformAlarmsProps) {
     super(scope, id);
     this.props = props;
-    const { rules, targetGroups, loadBalancer, database } = props;
+    const { rules, loadBalancer, database } = props;
     const nodes = cacheNodeIds(props.cacheReplicationGroupId, props.cacheNodeCount);
-
-    const backendTargets = targetGroups.backend.metrics;
     const lb = loadBalancer.metrics;
 
     this.alarms = {
@@ -65,15 +69,7 @@ export class PlatformAlarms extends Construct {
           name: 'api-error-rate',
           rule: rules.apiErrorRatePercent,
           description: 'Backend 5xx responses as a percentage of backend requests',
-          metric: new cloudwatch.MathExpression({
-            // A minute with requests but no 5xx has no 5xx datapoint: FILL makes it 0 %.
-            expression: '100 * FILL(errors, 0) / requests',
-            usingMetrics: {
-              errors: backendTargets.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum' }),
-              requests: backendTargets.requestCount({ statistic: 'Sum' }),
-            },
-            label: 'Backend 5xx %',
-          }),
+          metric: this.apiErrorRate(),
           comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
           // No requests means no errors, not an unknown state.
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -96,14 +92,7 @@ export class PlatformAlarms extends Construct {
           name: `ecs-${service}-healthy-tasks`,
           rule: rules.ecsHealthyTasksPercent,
           description: `Healthy ${service} tasks as a percentage of the tasks registered with its target group`,
-          metric: new cloudwatch.MathExpression({
-            expression: '100 * healthy / (healthy + FILL(unhealthy, 0))',
-            usingMetrics: {
-              healthy: targetGroups[service].metrics.healthyHostCount({ statistic: 'Average' }),
-              unhealthy: targetGroups[service].metrics.unhealthyHostCount({ statistic: 'Average' }),
-            },
-            label: `Healthy ${service} tasks %`,
-          }),
+          metric: this.healthyTasks(service),
           comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
           // No datapoint means no target reported at all (every task gone, 0/0): the worst case.
           treatMissingData: cloudwatch.TreatMissingData.BREACHING,
@@ -156,6 +145,71 @@ export class PlatformAlarms extends Construct {
   /** Every alarm, flattened (for the alarm status widget). */
   get all(): cloudwatch.Alarm[] {
     return Object.values(this.alarms).flat();
+  }
+
+  /** Backend 5xx as a percentage of backend requests, over both target groups with blue/green. */
+  private apiErrorRate(): cloudwatch.MathExpression {
+    const groups = this.groupsOf('backend');
+    const label = 'Backend 5xx %';
+    const errors = (group: elbv2.IApplicationTargetGroup) =>
+      group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum' });
+    const requests = (group: elbv2.IApplicationTargetGroup) => group.metrics.requestCount({ statistic: 'Sum' });
+    const [primary, alternate] = groups;
+    if (alternate === undefined) {
+      return new cloudwatch.MathExpression({
+        // A minute with requests but no 5xx has no 5xx datapoint: FILL makes it 0 %.
+        expression: '100 * FILL(errors, 0) / requests',
+        usingMetrics: { errors: errors(primary), requests: requests(primary) },
+        label,
+      });
+    }
+    // The percentage of the summed counts, not a sum of percentages. A group without traffic has no
+    // datapoints: FILL makes its counts 0; no requests in either group leaves no datapoint (0 / 0).
+    return new cloudwatch.MathExpression({
+      expression: '100 * (FILL(errors, 0) + FILL(errorsAlt, 0)) / (FILL(requests, 0) + FILL(requestsAlt, 0))',
+      usingMetrics: {
+        errors: errors(primary),
+        errorsAlt: errors(alternate),
+        requests: requests(primary),
+        requestsAlt: requests(alternate),
+      },
+      label,
+    });
+  }
+
+  /** Healthy tasks as a percentage of registered ones, over both target groups with blue/green. */
+  private healthyTasks(service: ServiceName): cloudwatch.MathExpression {
+    const [primary, alternate] = this.groupsOf(service);
+    const label = `Healthy ${service} tasks %`;
+    const healthy = (group: elbv2.IApplicationTargetGroup) => group.metrics.healthyHostCount({ statistic: 'Average' });
+    const unhealthy = (group: elbv2.IApplicationTargetGroup) =>
+      group.metrics.unhealthyHostCount({ statistic: 'Average' });
+    if (alternate === undefined) {
+      return new cloudwatch.MathExpression({
+        expression: '100 * healthy / (healthy + FILL(unhealthy, 0))',
+        usingMetrics: { healthy: healthy(primary), unhealthy: unhealthy(primary) },
+        label,
+      });
+    }
+    // After a deployment the tasks are in whichever group production moved to, the other one is
+    // empty: FILL counts a silent group as 0. Neither group reporting leaves no datapoint (0 / 0),
+    // which the alarm still reads as breaching.
+    const healthySum = '(FILL(healthy, 0) + FILL(healthyAlt, 0))';
+    return new cloudwatch.MathExpression({
+      expression: `100 * ${healthySum} / (${healthySum} + FILL(unhealthy, 0) + FILL(unhealthyAlt, 0))`,
+      usingMetrics: {
+        healthy: healthy(primary),
+        healthyAlt: healthy(alternate),
+        unhealthy: unhealthy(primary),
+        unhealthyAlt: unhealthy(alternate),
+      },
+      label,
+    });
+  }
+
+  /** The service's target group, then its alternate one with blue/green. */
+  private groupsOf(service: ServiceName): [elbv2.IApplicationTargetGroup, elbv2.IApplicationTargetGroup | undefined] {
+    return [this.props.targetGroups[service], this.props.alternateTargetGroups?.[service]];
   }
 
   private cacheMemoryAlarm(idPrefix: string, suffix: string, rule: AlarmRule, node: string, index: number) {
