@@ -4,7 +4,7 @@
  * and the place workflows are added to, each with its own monitoring.
  */
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -37,7 +37,7 @@ import type { EnvironmentConfig, Severity } from '../config/index.js';
 import { AutomationDashboard } from '../constructs/automation-dashboard.js';
 import { AutomationFunction } from '../constructs/automation-function.js';
 import { acknowledgeWildcard } from '../constructs/nag.js';
-import { SUBNET_GROUPS } from '../constructs/network.js';
+import { POSTGRES_PORT, REDIS_PORT, SUBNET_GROUPS } from '../constructs/network.js';
 import { WorkflowMonitoring } from '../constructs/workflow-monitoring.js';
 import {
   alarmRemediationConfig,
@@ -70,7 +70,15 @@ export interface AutomationPlatformRefs {
     readonly parameterGroup: rds.IParameterGroup;
   };
   /** The VPC (with the platform's subnet groups, SUBNET_GROUPS), for functions that must reach the database or cache. */
-  readonly network: { readonly vpc: ec2.IVpc };
+  readonly network: {
+    readonly vpc: ec2.IVpc;
+    /**
+     * The data tier's security groups, which admit only what is allowed in: the deployment
+     * verification's probes are. @default none: the probes cannot reach the database or cache
+     */
+    readonly databaseSecurityGroup?: ec2.ISecurityGroup;
+    readonly cacheSecurityGroup?: ec2.ISecurityGroup;
+  };
   /** What the failover drill needs besides (config `failoverDrill.enabled`). @default none: no drill can be added */
   readonly failover?: FailoverPlatformRefs;
 }
@@ -257,6 +265,13 @@ export class AutomationStack extends Stack {
       ...deploymentVerificationConfig(config),
       vpc: props.platform.network.vpc,
     });
+    // The probes' database and cache checks connect from the VPC: the data tier admits them by group.
+    const { databaseSecurityGroup, cacheSecurityGroup } = props.platform.network;
+    const probes = deploymentVerification.probeSecurityGroup;
+    if (probes !== undefined && databaseSecurityGroup !== undefined && cacheSecurityGroup !== undefined) {
+      probes.connections.allowTo(databaseSecurityGroup, ec2.Port.tcp(POSTGRES_PORT), 'Deployment probes to PostgreSQL');
+      probes.connections.allowTo(cacheSecurityGroup, ec2.Port.tcp(REDIS_PORT), 'Deployment probes to Redis');
+    }
 
     // Monthly: the point-in-time recovery drill, into a temporary instance in the data subnets.
     const { database } = props.platform;

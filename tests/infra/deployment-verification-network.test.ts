@@ -8,6 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { addEnvironment } from '../../infra/app.js';
 import { ENVIRONMENT_NAMES, type EnvironmentName, loadConfig } from '../../infra/config/index.js';
 import { AutomationStack } from '../../infra/stacks/automation-stack.js';
 import { deploymentVerificationConfig } from '../../infra/stacks/workflow-config.js';
@@ -75,5 +76,30 @@ describe('DeploymentVerificationWorkflow probe security group', () => {
     expect(() => build(0)).toThrow(
       'DeploymentVerificationWorkflow: testListenerPort must be a TCP port in 1-65535 (got 0)',
     );
+  });
+});
+
+describe('the data tier admits the deployment probes (the whole app, as cdk synth builds it)', () => {
+  it.each(ENVIRONMENT_NAMES)('%s: PostgreSQL and Redis ingress from the probes group, by group', (envName) => {
+    // Prepare
+    const app = testApp();
+    const stacks = addEnvironment(app, loadConfig(envName), {});
+
+    // Act
+    const ingress = [stacks.platform, stacks.automation].flatMap((stack) =>
+      Object.values(Template.fromStack(stack).findResources('AWS::EC2::SecurityGroupIngress')).map(
+        (resource) => (resource as { Properties: { Description?: string; FromPort?: number } }).Properties,
+      ),
+    );
+
+    // Assess
+    expect(
+      ingress
+        .filter((rule) => rule.Description?.startsWith('Deployment probes to'))
+        .map((rule) => [rule.Description, rule.FromPort]),
+    ).toEqual([
+      ['Deployment probes to PostgreSQL', 5432],
+      ['Deployment probes to Redis', 6379],
+    ]);
   });
 });
