@@ -226,7 +226,9 @@ export async function runWorkflowVerification(
     // No verdict to trust: one failed result, so CI's JUnit view says why the gate failed.
     const finding = `the workflow succeeded but its output breaks the contract, so there is no verdict: ${issues}`;
     return show(
-      verificationReport({ ...base, durationMs }, [runFailure('deployment-verification-workflow', finding, durationMs)]),
+      verificationReport({ ...base, durationMs }, [
+        runFailure('deployment-verification-workflow', finding, durationMs),
+      ]),
     );
   }
   return show(verificationReport({ ...base, durationMs }, output.data.checks), {
