@@ -113,7 +113,7 @@ export function deploymentStateChecks(context: DeploymentStateContext): Check[] 
     run: async (signal) => {
       const firing = await facts.firingAlarms(policy.alarmPrefix, signal);
       const platform = firing.filter((a) => !policy.ignoredAlarmPrefixes.some((prefix) => a.name.startsWith(prefix)));
-      return evaluateAlarms(platform, policy.alarmPrefix);
+      return evaluateAlarms(platform, policy.alarmPrefix, context.request.trigger === 'lifecycle-hook');
     },
   };
   const monitoring: Check = {

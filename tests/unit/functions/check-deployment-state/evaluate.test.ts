@@ -188,6 +188,18 @@ describe('evaluateAlarms', () => {
       finding: '1 in ALARM: interactions-prod-api-5xx (Threshold Crossed)',
     });
   });
+
+  it('reports but does not fail on blue/green test traffic: the alarm describes the release being replaced', () => {
+    const outcome = evaluateAlarms(
+      [{ name: 'interactions-prod-database-cpu', reason: 'Threshold Crossed' }],
+      'interactions-prod-',
+      true,
+    );
+    expect(outcome.status).toBe('pass');
+    expect(outcome.finding).toMatch(
+      /^1 in ALARM on production traffic, not gating the new revision .*interactions-prod-database-cpu/,
+    );
+  });
 });
 
 describe('evaluateMetrics', () => {
