@@ -41,11 +41,17 @@ export interface ReplaySummary {
   readonly actionsByAlarm: Readonly<Record<string, number>>;
 }
 
-/** Replays `lines` under `policy`; `onLine` receives each output line as it is decided. */
+/**
+ * Replays `lines` under `policy`; `onLine` receives each output line as it is decided. Each change is
+ * decided at its own time, but never after `wallClock` (epoch ms): a line dated in the future is
+ * rejected as the deployed intake, on the wall clock, rejects it, instead of acting and making the
+ * later lines look stale.
+ */
 export async function replayStream(
   lines: Iterable<string>,
   policy: GuardrailPolicy,
   onLine: (line: ReplayLine) => void,
+  wallClock: number = Date.now(),
 ): Promise<ReplaySummary> {
   // A rejected line has no time of its own: it is stamped with the latest time seen.
   let latest = 0;
@@ -53,8 +59,10 @@ export async function replayStream(
     policy,
     store: new MemoryStateStore(),
     clock: (change: AlarmStateChange | undefined) => {
-      if (change) latest = Math.max(latest, Date.parse(change.stateChangedAt));
-      return change ? Date.parse(change.stateChangedAt) : latest;
+      if (change === undefined) return latest;
+      const at = Math.min(Date.parse(change.stateChangedAt), wallClock);
+      latest = Math.max(latest, at);
+      return at;
     },
   };
   const counts = { lines: 0, decisions: 0 };

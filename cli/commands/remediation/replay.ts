@@ -28,7 +28,12 @@ export const replay: Command = {
     const environment = parseEnvironment(args.env);
     const text = readOptionFile(options.events, '--events');
     const policy = policyFromConfig(loadConfig(environment));
-    const summary = await replayStream(text.split(/\r?\n/), policy, (line) => deps.stdout(`${JSON.stringify(line)}\n`));
+    const summary = await replayStream(
+      text.split(/\r?\n/),
+      policy,
+      (line) => deps.stdout(`${JSON.stringify(line)}\n`),
+      deps.now().getTime(),
+    );
     deps.stdout(`${JSON.stringify({ summary })}\n`);
     if (summary.lines > 0 && summary.byDecision.reject === summary.lines) {
       // Every line rejected: most likely not one payload per line (e.g. a pretty-printed JSON file).

@@ -220,6 +220,30 @@ describe('remediation replay', () => {
     expect(result.stdout).toContain('"summary"');
   });
 
+  it('rejects a line dated in the future, as the deployed intake does, and the later lines of that alarm still count', async () => {
+    // Prepare
+    const DB = 'interactions-prod-database-cpu';
+    const lines = [
+      eventBridgeAlarmEvent({ alarmName: DB, state: 'ALARM', at: '2099-01-01T00:00:00.000Z' }),
+      eventBridgeAlarmEvent({ alarmName: DB, state: 'ALARM', at: at(10) }),
+    ].map((line) => JSON.stringify(line));
+    const events = file('future.ndjson', `${lines.join('\n')}\n`);
+
+    // Act
+    const result = await run(['remediation', 'replay', 'prod', '--events', events]);
+
+    // Assess
+    const output = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(output.slice(0, -1).map((o) => [o.line, o.decision, o.reason])).toEqual([
+      [1, 'reject', 'malformed'],
+      [2, 'act', 'execute'],
+    ]);
+    expect(output[0].detail).toMatch(/in the future of/);
+  });
+
   it('exits 2 when --events is missing', async () => {
     // Act
     const result = await run(['remediation', 'replay', 'prod']);
