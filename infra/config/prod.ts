@@ -11,7 +11,8 @@ import {
   SCALING,
 } from './common.js';
 import { DATA_CHECK_TIMEOUTS, SEED_DATA_CHECKS } from './drills.js';
-import { AUDITED_TABLES, PGAUDIT_SESSION_CLASSES, SECURITY_SIGNAL_RULES } from './security-monitoring.js';
+import { defaultRemediation } from './remediation.js';
+import { SECURITY_MONITORING } from './security-monitoring.js';
 import type { EnvironmentConfig } from './types.js';
 import { defaultVerification } from './verification.js';
 
@@ -125,25 +126,9 @@ export const prod: EnvironmentConfig = {
       timeoutMinutes: 240,
     },
   },
-  remediation: {
-    tableName: 'interactions-prod-remediation',
-    killSwitch: false,
-    dryRun: false,
-    // prod: a disruptive playbook waits for an on-call approval; no answer in time means deny.
-    approvalRequired: true,
-    approvalTimeoutMinutes: 30,
-    cooldownMinutes: 30,
-    // RDS accepts one storage modification per 6 hours: an earlier second attempt would only fail.
-    playbookCooldownMinutes: { 'rds-storage': 360 },
-    rateLimit: { maxActions: 5, windowMinutes: 60 },
-    freezeWindows: [],
-    auditRetentionDays: 90,
-  },
-  securityMonitoring: {
-    signals: SECURITY_SIGNAL_RULES,
-    auditedTables: AUDITED_TABLES,
-    pgauditLog: PGAUDIT_SESSION_CLASSES,
-  },
+  // prod: a disruptive playbook waits for an on-call approval; no answer in time means deny.
+  remediation: defaultRemediation('prod', { approvalRequired: true, maxActionsPerHour: 5 }),
+  securityMonitoring: SECURITY_MONITORING,
   failoverDrill: {
     // Off until the team decides to drill production (issue 7: prod only where config enables it).
     enabled: false,

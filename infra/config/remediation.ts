@@ -45,6 +45,29 @@ export function remediationTableName(env: EnvironmentName): string {
   return `interactions-${env}-remediation`;
 }
 
+/**
+ * The settings every environment starts from; they differ only in whether disruptive playbooks wait
+ * for an approval (prod) and in the rate limit.
+ */
+export function defaultRemediation(
+  env: EnvironmentName,
+  differences: Pick<RemediationConfig, 'approvalRequired'> & { readonly maxActionsPerHour: number },
+): RemediationConfig {
+  return {
+    tableName: remediationTableName(env),
+    killSwitch: false,
+    dryRun: false,
+    approvalRequired: differences.approvalRequired,
+    approvalTimeoutMinutes: 30,
+    cooldownMinutes: 30,
+    // RDS accepts one storage modification per 6 hours: an earlier second attempt would only fail.
+    playbookCooldownMinutes: { 'rds-storage': 360 },
+    rateLimit: { maxActions: differences.maxActionsPerHour, windowMinutes: 60 },
+    freezeWindows: [],
+    auditRetentionDays: 90,
+  };
+}
+
 /** RDS-style weekly window, `ddd:hh:mm-ddd:hh:mm`. */
 export const WEEKLY_WINDOW =
   /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)$/;

@@ -75,3 +75,10 @@ export function validateSecurityMonitoringConfig(_env: EnvironmentName, config: 
   }
   return problems;
 }
+
+/** Every environment's security monitoring: the same signals, audited tables and pgaudit classes. */
+export const SECURITY_MONITORING: SecurityMonitoringConfig = {
+  signals: SECURITY_SIGNAL_RULES,
+  auditedTables: AUDITED_TABLES,
+  pgauditLog: PGAUDIT_SESSION_CLASSES,
+};

@@ -11,7 +11,8 @@ import {
   SCALING,
 } from './common.js';
 import { DATA_CHECK_TIMEOUTS, SEED_DATA_CHECKS } from './drills.js';
-import { AUDITED_TABLES, PGAUDIT_SESSION_CLASSES, SECURITY_SIGNAL_RULES } from './security-monitoring.js';
+import { defaultRemediation } from './remediation.js';
+import { SECURITY_MONITORING } from './security-monitoring.js';
 import type { EnvironmentConfig } from './types.js';
 import { defaultVerification } from './verification.js';
 
@@ -126,25 +127,9 @@ export const staging: EnvironmentConfig = {
       timeoutMinutes: 240,
     },
   },
-  remediation: {
-    tableName: 'interactions-staging-remediation',
-    killSwitch: false,
-    dryRun: false,
-    // staging acts without approval, as prod will once approved: the rehearsal.
-    approvalRequired: false,
-    approvalTimeoutMinutes: 30,
-    cooldownMinutes: 30,
-    // RDS accepts one storage modification per 6 hours: an earlier second attempt would only fail.
-    playbookCooldownMinutes: { 'rds-storage': 360 },
-    rateLimit: { maxActions: 10, windowMinutes: 60 },
-    freezeWindows: [],
-    auditRetentionDays: 90,
-  },
-  securityMonitoring: {
-    signals: SECURITY_SIGNAL_RULES,
-    auditedTables: AUDITED_TABLES,
-    pgauditLog: PGAUDIT_SESSION_CLASSES,
-  },
+  // staging acts without approval, as prod will once approved: the rehearsal.
+  remediation: defaultRemediation('staging', { approvalRequired: false, maxActionsPerHour: 10 }),
+  securityMonitoring: SECURITY_MONITORING,
   failoverDrill: {
     enabled: true,
     // Second Tuesday of March and September, 10:00 UTC: every six months, in working hours.
