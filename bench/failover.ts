@@ -6,11 +6,9 @@
  * handlers; the prober is scripted (its probing is not what is counted here). Part of
  * `runDrillBench` (bench/drills.ts).
  */
-import { Template } from 'aws-cdk-lib/assertions';
 import { loadConfig } from '../infra/config/index.js';
 import { names } from '../shared/naming.js';
-import { extractStateMachine, type LambdaHandler, runStateMachine } from '../tests/support/state-machine-harness.js';
-import { synthesizeWorkflow } from '../tests/support/testbed/workflows.js';
+import type { LambdaHandler } from '../tests/support/state-machine-harness.js';
 import {
   experiment,
   failedOverFacts,
@@ -20,18 +18,14 @@ import {
   scriptedProber,
   windowSamples,
 } from '../tests/workflows/failover-drill.fixtures.js';
-import type { DrillBenchResult } from './drills.js';
+import { type DrillBenchResult, drillMachine, handlerSettings, measureDrill, notifyStandIn } from './drill-run.js';
 
 /** The failover drill (staging) with an experiment running `experimentMinutes`. */
-export async function runFailoverBench(transitionsGoal: number, experimentMinutes = 29): Promise<DrillBenchResult> {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  process.env.CDK_VALIDATION ??= 'false';
+export async function runFailoverBench(experimentMinutes = 29): Promise<DrillBenchResult> {
   const env = 'staging';
   const { failoverDrill } = loadConfig(env);
-  const { stack } = synthesizeWorkflow('failover-drill', env, {});
-  const sm = extractStateMachine(Template.fromStack(stack), { name: names.stateMachine(env, 'failover-drill') });
-  const settings = { env: { ENVIRONMENT: env, AWS_REGION: 'us-east-1', WORKFLOW: 'failover-drill' } };
+  const sm = drillMachine('failover-drill', env);
+  const { settings, context } = handlerSettings(env, 'failover-drill');
   const prechecks = (await import('../functions/failover-prechecks/handler.js')).createHandler(settings);
   const report = (await import('../functions/failover-report/handler.js')).createHandler(settings);
   const execution = 'bench-failover';
@@ -46,41 +40,28 @@ export async function runFailoverBench(transitionsGoal: number, experimentMinute
       ),
     ),
   );
-  const context = { functionName: 'bench', awsRequestId: 'bench' };
   const lambdas: Record<string, LambdaHandler> = {
-    [names.lambdaFunction(env, 'failover-prechecks')]: (event) => prechecks(event, context as never),
-    [names.lambdaFunction(env, 'failover-report')]: (event) => report(event, context as never),
+    [names.lambdaFunction(env, 'failover-prechecks')]: (event) => prechecks(event, context),
+    [names.lambdaFunction(env, 'failover-report')]: (event) => report(event, context),
     [PROBER]: prober.handler,
-    [names.lambdaFunction(env, 'notify-outcome')]: async () => ({
-      reports: { bucket: names.reportsBucket(env), json: 'reports/x.json', markdown: 'reports/x.md' },
-    }),
+    ...notifyStandIn(env),
   };
-  const started = performance.now();
-  const result = await runStateMachine(sm, {
-    input: {},
-    executionName: execution,
-    lambdas,
-    mocks: {
-      ...healthyFacts(execution),
-      ...failedOverFacts(),
-      'Describe experiment': [
-        ...Array.from({ length: windows - 1 }, () => ok(experiment('running'))),
-        ok(experiment('completed')),
-      ],
-    } as never,
-    waitTimeScale: 0.001,
-  });
-  return {
-    drill: 'failover-drill',
-    restoreMinutes: experimentMinutes,
-    status: result.status,
-    transitions: result.transitions,
-    withinTransitionsGoal: result.transitions <= transitionsGoal,
-    lambdaInvocations: result.lambdaInvocations.length,
-    sdkCalls: result.sdkCalls.length,
-    simulatedSeconds: result.virtualSeconds,
+  return measureDrill(
+    sm,
+    {
+      input: {},
+      executionName: execution,
+      lambdas,
+      mocks: {
+        ...healthyFacts(execution),
+        ...failedOverFacts(),
+        'Describe experiment': [
+          ...Array.from({ length: windows - 1 }, () => ok(experiment('running'))),
+          ok(experiment('completed')),
+        ],
+      } as never,
+    },
     // Downtime is measured per probe (about once a second), not per poll.
-    rtoResolutionSeconds: 1,
-    wallMs: Math.round(performance.now() - started),
-  };
+    { drill: 'failover-drill', minutes: experimentMinutes, rtoResolutionSeconds: 1 },
+  );
 }

@@ -5,36 +5,29 @@
  * evaluation handlers. The cache restore and the smoke checks answer as stand-ins (their AWS and
  * HTTP work is not what is counted here). Part of `runDrillBench` (bench/drills.ts).
  */
-import { Template } from 'aws-cdk-lib/assertions';
 import { temporaryReplicationGroupId } from '../functions/restore-cache-snapshot/restore.js';
 import { loadConfig } from '../infra/config/index.js';
 import { names } from '../shared/naming.js';
-import { extractStateMachine, type LambdaHandler, runStateMachine } from '../tests/support/state-machine-harness.js';
-import { synthesizeWorkflow } from '../tests/support/testbed/workflows.js';
+import type { LambdaHandler } from '../tests/support/state-machine-harness.js';
 import { fullRestoreWorld } from '../tests/workflows/full-restore-test.fixtures.js';
 import { TEMPORARY_DB_STATES } from '../workflows/common/temporary-db-instance.js';
 import { TEMPORARY_CACHE_STATES } from '../workflows/common/temporary-replication-group.js';
-import type { DrillBenchResult } from './drills.js';
+import { type DrillBenchResult, drillMachine, handlerSettings, measureDrill, notifyStandIn } from './drill-run.js';
 
 /** The full restore test (prod) with a `restoreMinutes`-long database restore. */
-export async function runFullRestoreBench(transitionsGoal: number, restoreMinutes = 30): Promise<DrillBenchResult> {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  process.env.CDK_VALIDATION ??= 'false';
+export async function runFullRestoreBench(restoreMinutes = 30): Promise<DrillBenchResult> {
   const env = 'prod';
   const { fullRestore } = loadConfig(env).drills;
-  const { stack } = synthesizeWorkflow('full-restore-test', env, {});
-  const sm = extractStateMachine(Template.fromStack(stack), { name: names.stateMachine(env, 'full-restore-test') });
-  const settings = { env: { ENVIRONMENT: env, AWS_REGION: 'us-east-1', WORKFLOW: 'full-restore-test' } };
+  const sm = drillMachine('full-restore-test', env);
+  const { settings, context } = handlerSettings(env, 'full-restore-test');
   const plan = (await import('../functions/plan-point-in-time-restore/handler.js')).createHandler(settings);
   const evaluate = (await import('../functions/evaluate-full-restore/handler.js')).createHandler(settings);
   const world = fullRestoreWorld(env, 'bench-full-restore');
   const polls = Math.ceil((restoreMinutes * 60) / fullRestore.pollIntervalSeconds);
-  const context = { functionName: 'bench', awsRequestId: 'bench' };
   const now = () => new Date().toISOString();
   const lambdas: Record<string, LambdaHandler> = {
-    [names.lambdaFunction(env, 'plan-point-in-time-restore')]: (event) => plan(event, context as never),
-    [names.lambdaFunction(env, 'evaluate-full-restore')]: (event) => evaluate(event, context as never),
+    [names.lambdaFunction(env, 'plan-point-in-time-restore')]: (event) => plan(event, context),
+    [names.lambdaFunction(env, 'evaluate-full-restore')]: (event) => evaluate(event, context),
     [names.lambdaFunction(env, 'restore-cache-snapshot')]: async () => ({
       replicationGroupId: temporaryReplicationGroupId(env, 'full', world.execution),
       snapshotName: 'automatic.interactions-prod-bench',
@@ -48,35 +41,23 @@ export async function runFullRestoreBench(transitionsGoal: number, restoreMinute
       startedAt: now(),
       checkedAt: now(),
     }),
-    [names.lambdaFunction(env, 'notify-outcome')]: async () => ({
-      reports: { bucket: names.reportsBucket(env), json: 'reports/x.json', markdown: 'reports/x.md' },
-    }),
+    ...notifyStandIn(env),
   };
-  const started = performance.now();
-  const result = await runStateMachine(sm, {
-    input: { requestedBy: 'bench' },
-    executionName: world.execution,
-    lambdas,
-    mocks: {
-      ...world.base,
-      [TEMPORARY_DB_STATES.describe]: [
-        ...Array.from({ length: polls - 1 }, () => world.restored('creating')),
-        world.restored('available'),
-      ],
-      [TEMPORARY_CACHE_STATES.describe]: world.group('available'),
+  return measureDrill(
+    sm,
+    {
+      input: { requestedBy: 'bench' },
+      executionName: world.execution,
+      lambdas,
+      mocks: {
+        ...world.base,
+        [TEMPORARY_DB_STATES.describe]: [
+          ...Array.from({ length: polls - 1 }, () => world.restored('creating')),
+          world.restored('available'),
+        ],
+        [TEMPORARY_CACHE_STATES.describe]: world.group('available'),
+      },
     },
-    waitTimeScale: 0.001,
-  });
-  return {
-    drill: 'full-restore-test',
-    restoreMinutes,
-    status: result.status,
-    transitions: result.transitions,
-    withinTransitionsGoal: result.transitions <= transitionsGoal,
-    lambdaInvocations: result.lambdaInvocations.length,
-    sdkCalls: result.sdkCalls.length,
-    simulatedSeconds: result.virtualSeconds,
-    rtoResolutionSeconds: fullRestore.pollIntervalSeconds,
-    wallMs: Math.round(performance.now() - started),
-  };
+    { drill: 'full-restore-test', minutes: restoreMinutes, rtoResolutionSeconds: fullRestore.pollIntervalSeconds },
+  );
 }
