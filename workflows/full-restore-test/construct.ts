@@ -25,9 +25,9 @@ import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { POSTGRES_PORT, REDIS_PORT } from '../../infra/constructs/network.js';
 import { NoMutatingWildcard, safetyFindingId } from '../../infra/safety-rules/index.js';
 import { names } from '../../shared/naming.js';
+import { drillVerdict } from '../common/drill-verdict.js';
 import { FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
-import { ReportAndSucceed } from '../common/report-and-succeed.js';
 import { retrySdkTransient } from '../common/retry.js';
 import { isScheduleExpression, nightlySchedule, oncePerScheduledEvent } from '../common/schedule.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
@@ -405,39 +405,26 @@ export class FullRestoreTestWorkflow extends Construct implements AutomationWork
     );
     database.continueAfterDeletion(evaluateDrill);
 
-    const report = new ReportAndSucceed(this, 'Report', {
-      workflow: WORKFLOW,
-      notifyFunction: props.notifyFunction,
-      failure,
-      notifyName: 'Notify drill result',
-      payload: {
-        environment: envName,
-        status: 'SUCCEEDED',
-        severity: sfn.JsonPath.stringAt('$.evaluation.severity'),
-        summary: sfn.JsonPath.stringAt('$.evaluation.summary'),
-        details: { 'plan.$': '$.plan', 'evaluation.$': '$.evaluation' },
-      },
-      output: {
-        'restorePoint.$': '$.evaluation.restorePoint',
-        'cacheSnapshot.$': '$.evaluation.cacheSnapshot',
-        'temporaryInstance.$': '$.evaluation.temporaryInstance',
-        'temporaryReplicationGroup.$': '$.evaluation.temporaryReplicationGroup',
-        'taskDefinition.$': '$.evaluation.taskDefinition',
-        'rtoSeconds.$': '$.evaluation.rtoSeconds',
-        'objectiveMet.$': '$.evaluation.objectiveMet',
-        'phases.$': '$.evaluation.phases',
-        'checks.$': '$.evaluation.checks',
-      },
-      succeedName: 'Drill passed',
-    });
     evaluateDrill.next(
-      new sfn.Choice(this, states.verdict)
-        .when(sfn.Condition.booleanEquals('$.evaluation.passed', true), report)
-        .otherwise(
-          failure.raise('Drill failed', 'FullRestoreTestFailed', {
-            format: "States.Format('{}', $.evaluation.summary)",
-          }),
-        ),
+      drillVerdict(this, {
+        workflow: WORKFLOW,
+        envName,
+        notifyFunction: props.notifyFunction,
+        failure,
+        choiceName: states.verdict,
+        errorName: 'FullRestoreTestFailed',
+        outputFields: [
+          'restorePoint',
+          'cacheSnapshot',
+          'temporaryInstance',
+          'temporaryReplicationGroup',
+          'taskDefinition',
+          'rtoSeconds',
+          'objectiveMet',
+          'phases',
+          'checks',
+        ],
+      }),
     );
 
     const cacheReady = this.mark(states.noteCacheAvailable, 'cacheAvailable');

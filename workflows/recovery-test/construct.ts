@@ -25,9 +25,9 @@ import { acknowledgeWildcard } from '../../infra/constructs/nag.js';
 import { NoMutatingWildcard, safetyFindingId } from '../../infra/safety-rules/index.js';
 import type { RecoveryTestMetricName } from '../../shared/metrics-contract.js';
 import { names } from '../../shared/naming.js';
+import { drillVerdict } from '../common/drill-verdict.js';
 import { FailurePath } from '../common/failure-path.js';
 import { lambdaTask } from '../common/lambda-task.js';
-import { ReportAndSucceed } from '../common/report-and-succeed.js';
 import { retrySdkTransient } from '../common/retry.js';
 import { isScheduleExpression, nightlySchedule, oncePerScheduledEvent } from '../common/schedule.js';
 import { AutomationStateMachine } from '../common/state-machine.js';
@@ -300,37 +300,24 @@ export class RecoveryTestWorkflow extends Construct implements AutomationWorkflo
     );
     temporary.continueAfterDeletion(evaluateDrill);
 
-    const report = new ReportAndSucceed(this, 'Report', {
-      workflow: WORKFLOW,
-      notifyFunction: props.notifyFunction,
-      failure,
-      notifyName: 'Notify drill result',
-      payload: {
-        environment: envName,
-        status: 'SUCCEEDED',
-        severity: sfn.JsonPath.stringAt('$.evaluation.severity'),
-        summary: sfn.JsonPath.stringAt('$.evaluation.summary'),
-        details: { 'plan.$': '$.plan', 'evaluation.$': '$.evaluation' },
-      },
-      output: {
-        'restorePoint.$': '$.evaluation.restorePoint',
-        'restorePointMode.$': '$.evaluation.restorePointMode',
-        'temporaryInstance.$': '$.evaluation.temporaryInstance',
-        'rtoSeconds.$': '$.evaluation.rtoSeconds',
-        'rpoSeconds.$': '$.evaluation.rpoSeconds',
-        'objectivesMet.$': '$.evaluation.objectivesMet',
-        'checks.$': '$.evaluation.checks',
-      },
-      succeedName: 'Drill passed',
-    });
     evaluateDrill.next(
-      new sfn.Choice(this, 'Data verified and cleaned up?')
-        .when(sfn.Condition.booleanEquals('$.evaluation.passed', true), report)
-        .otherwise(
-          failure.raise('Drill failed', 'RecoveryTestFailed', {
-            format: "States.Format('{}', $.evaluation.summary)",
-          }),
-        ),
+      drillVerdict(this, {
+        workflow: WORKFLOW,
+        envName,
+        notifyFunction: props.notifyFunction,
+        failure,
+        choiceName: 'Data verified and cleaned up?',
+        errorName: 'RecoveryTestFailed',
+        outputFields: [
+          'restorePoint',
+          'restorePointMode',
+          'temporaryInstance',
+          'rtoSeconds',
+          'rpoSeconds',
+          'objectivesMet',
+          'checks',
+        ],
+      }),
     );
 
     describeSource.next(planRestore).next(temporary.restoreAndWait(failure, verifyData));
